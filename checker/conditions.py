@@ -1,0 +1,171 @@
+"""Declarative conditions: the data structures operators work with.
+
+A condition is a mapping with exactly one operator key (``all``, ``compare``, ``count``, …)
+and, optionally, a bilingual ``label`` that replaces the operator's own explanation when the
+condition is not met. Operators come from plugins; this module only dispatches. Evaluation
+is pure: it reads facts, the evaluation date and the evidence index, and never does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from typing import Any
+
+from patuh.i18n import Text
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+"""A fact that the manifest does not give (different from a false or zero fact)."""
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """One reason a condition does not hold."""
+
+    message: Text
+    path: str | None = None
+    missing: bool = False  # True: no data supplied; False: the data shows it is not met
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one condition.
+
+    ``holds`` is ``None`` when the answer depends on a fact that was not supplied.
+    ``used`` lists the fact paths consulted, so the report can cite their evidence.
+    """
+
+    holds: bool | None
+    unmet: tuple[Unmet, ...] = ()
+    used: tuple[str, ...] = ()
+
+    @classmethod
+    def true(cls, *used: str) -> Outcome:
+        return cls(True, (), used)
+
+    @classmethod
+    def false(cls, message: Text, path: str | None = None, *used: str) -> Outcome:
+        return cls(False, (Unmet(message, path),), (*used, *([path] if path else [])))
+
+    @classmethod
+    def missing(cls, path: str, message: Text | None = None) -> Outcome:
+        text = message or Text(f"{path}: belum diisi (tidak ada data)",
+                               f"{path}: not supplied (no data)")
+        return cls(None, (Unmet(text, path, missing=True),), (path,))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence reference from a manifest's ``bukti`` list, after checking."""
+
+    owner: str  # the fact path whose ``bukti`` list holds it
+    ref: str  # file path relative to the manifest, or URL
+    kind: str  # "file" | "url"
+    status: str  # ok | declared | not_found | outside | not_a_file | digest_mismatch
+    sha256: str | None = None
+    note: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.status in ("ok", "declared")
+
+
+@dataclass(frozen=True)
+class Element:
+    code: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A condition operator contributed by a plugin.
+
+    ``schema`` is the JSON Schema of the operator's argument (checked when rules load).
+    ``children`` returns the nested conditions inside an argument, with their key path,
+    so that they are checked too.
+    """
+
+    name: str
+    evaluate: Callable[[Any, Context], Outcome]
+    schema: Mapping[str, Any]
+    children: Callable[[Any], Iterable[tuple[tuple[str | int, ...], Any]]] = lambda arg: ()
+    doc: Text = field(default_factory=lambda: Text("", ""))
+
+
+def join(prefix: str, path: str) -> str:
+    return f"{prefix}.{path}" if prefix else path
+
+
+def lookup(facts: Any, path: str) -> Any:
+    """Follow a dotted path (list indices as numbers); MISSING when any step is absent."""
+    node = facts
+    for part in path.split("."):
+        if isinstance(node, Mapping):
+            if part not in node or node[part] is None:
+                return MISSING
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return MISSING
+    return node
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a condition sees: facts, evaluation date, evidence, the rule's element lists."""
+
+    facts: Mapping[str, Any]
+    as_of: date
+    operators: Mapping[str, Operator]
+    evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    elements: Mapping[str, tuple[Element, ...]] = field(default_factory=dict)
+    prefix: str = ""  # where relative paths start (inside a list item)
+
+    def path(self, path: str) -> str:
+        """The absolute fact path of a path written in a condition."""
+        return join(self.prefix, path)
+
+    def get(self, path: str) -> Any:
+        return lookup(self.facts, self.path(path))
+
+    def inside(self, absolute_path: str) -> Context:
+        """A context whose relative paths start at ``absolute_path`` (a list item)."""
+        return Context(self.facts, self.as_of, self.operators, self.evidence, self.elements,
+                       absolute_path)
+
+    def evidence_under(self, path: str) -> tuple[Evidence, ...]:
+        """Evidence attached at ``path`` or anywhere inside it."""
+        absolute = self.path(path)
+        return tuple(e for owner, items in self.evidence.items()
+                     if owner == absolute or owner.startswith(absolute + ".")
+                     for e in items)
+
+    def element_title(self, list_name: str, code: str) -> Text:
+        for element in self.elements.get(list_name, ()):
+            if element.code == code:
+                return element.title
+        return Text(code, code)
+
+    def evaluate(self, condition: Mapping[str, Any]) -> Outcome:
+        (name, arg), *_ = ((k, v) for k, v in condition.items() if k != "label")
+        outcome = self.operators[name].evaluate(arg, self)
+        label = condition.get("label")
+        if label is not None and not outcome.holds:
+            missing = outcome.holds is None
+            outcome = Outcome(outcome.holds, (Unmet(Text.of(label), None, missing),),
+                              outcome.used)
+        return outcome

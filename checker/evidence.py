@@ -1,0 +1,93 @@
+"""Evidence references (``bukti``) in a manifest: resolved safely, never followed out of the
+manifest's folder, hashed once. A bad reference becomes a finding, not a crash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from patuh.conditions import Evidence
+
+EVIDENCE_KEY = "bukti"
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resolve_inside(base_dir: Path, ref: str) -> tuple[Path | None, str]:
+    """The file ``ref`` names below ``base_dir``, or None with the reason it is refused."""
+    candidate = Path(ref)
+    if candidate.is_absolute() or ".." in candidate.parts or ref.startswith("~"):
+        return None, "outside"
+    base = base_dir.resolve()
+    target = (base / candidate).resolve()  # follows symlinks
+    if target != base and base not in target.parents:
+        return None, "outside"
+    if not target.exists():
+        return None, "not_found"
+    if not target.is_file():
+        return None, "not_a_file"
+    return target, "ok"
+
+
+def _check(owner: str, item: Any, base_dir: Path | None, cache: dict[str, tuple[str, str | None]]
+           ) -> Evidence:
+    if isinstance(item, str):
+        item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
+    note = item.get("keterangan")
+    if "url" in item:
+        return Evidence(owner, item["url"], "url", "declared", None, note)
+    ref = item["berkas"]
+    if base_dir is None:
+        return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
+    if ref not in cache:
+        target, status = resolve_inside(base_dir, ref)
+        cache[ref] = (status, _sha256(target) if target else None)
+    status, digest = cache[ref]
+    expected = item.get("sha256")
+    if status == "ok" and expected and expected != digest:
+        status = "digest_mismatch"
+    return Evidence(owner, ref, "file", status, digest, note)
+
+
+def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tuple[Evidence, ...]]:
+    """Every ``bukti`` list in the manifest, keyed by the dotted path of the fact that owns it.
+
+    With ``base_dir`` None (rule examples), file references are taken as declared.
+    """
+    found: dict[str, tuple[Evidence, ...]] = {}
+    cache: dict[str, tuple[str, str | None]] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == EVIDENCE_KEY and isinstance(value, list):
+                    found[path] = tuple(_check(path, v, base_dir, cache) for v in value)
+                else:
+                    walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}.{index}")
+
+    walk(manifest, "")
+    return found
+
+
+def related(evidence: Mapping[str, tuple[Evidence, ...]], paths: list[str]) -> list[Evidence]:
+    """Evidence attached to any of ``paths`` or to an object that contains one of them."""
+    out: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for owner, items in sorted(evidence.items()):
+        if any(p == owner or p.startswith(owner + ".") for p in paths):
+            for item in items:
+                if (owner, item.ref) not in seen:
+                    seen.add((owner, item.ref))
+                    out.append(item)
+    return out

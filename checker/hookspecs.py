@@ -1,0 +1,76 @@
+"""The plugin contract: every hook patuh calls, with its arguments and what it returns.
+
+Built-in plugins (``patuh.plugins.*``) implement these exactly as a third party would, and
+register through the same entry-point group, ``patuh``::
+
+    [options.entry_points]
+    patuh =
+        myplugin = my_package.patuh_plugin
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from patuh.conditions import Operator
+    from patuh.scoring import ScoringModel
+
+hookspec = pluggy.HookspecMarker("patuh")
+hookimpl = pluggy.HookimplMarker("patuh")
+
+
+@hookspec
+def patuh_operators() -> Mapping[str, Operator]:
+    """Condition operators this plugin adds, by name (the key rule files write).
+
+    A name offered by two plugins is an error at start-up.
+    """
+
+
+@hookspec(firstresult=True)
+def patuh_load_manifest(path: Path) -> Mapping[str, Any] | None:
+    """Parse a manifest file into plain data, or return None to let another loader try.
+
+    Raise :class:`patuh.InputError` for a file this loader owns but cannot parse.
+    """
+
+
+@hookspec
+def patuh_derive_facts(
+    manifest: Mapping[str, Any], base_dir: Path | None, as_of: date
+) -> Mapping[str, Any] | None:
+    """Facts computed from evidence before rules run, as ``{dotted.path: value}``.
+
+    ``base_dir`` is the manifest's folder (None for in-memory facts such as rule examples:
+    then read no files). Runs before evaluation; may read files below ``base_dir`` only.
+    Raise :class:`patuh.InputError` (file, line, what is wrong) for unusable input.
+    """
+
+
+@hookspec
+def patuh_scoring_models() -> Mapping[str, ScoringModel]:
+    """Scoring models by name; a ruleset edition names the one it uses."""
+
+
+@hookspec
+def patuh_reporters() -> Mapping[str, Any]:
+    """Report renderers by format name: ``callable(report: dict, lang: str) -> str``."""
+
+
+@hookspec
+def patuh_rule_folders() -> list[Path]:
+    """Folders holding rulesets (``<folder>/<ruleset>/ruleset.yaml`` and rule files)."""
+
+
+@hookspec
+def patuh_add_commands(cli: click.Group) -> None:
+    """Add sub-commands to the ``patuh`` command line."""

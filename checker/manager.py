@@ -1,0 +1,85 @@
+"""The plugin manager: built-ins and third-party plugins, all through entry points."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from patuh import hookspecs
+from patuh.errors import InputError
+from patuh.i18n import Text
+
+GROUP = "patuh"
+
+
+class PluginError(InputError):
+    """A plugin failed to load or contradicts another one."""
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> None:
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin is one line, not a traceback
+            raise PluginError(Text(
+                f"plugin {ep.name!r} ({ep.value}) gagal dimuat: {type(exc).__name__}: {exc}",
+                f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}",
+            ), hint=Text("perbaiki atau copot paket plugin tersebut",
+                         "fix or uninstall that plugin package")) from exc
+        pm.register(plugin, name=ep.name)
+
+
+@cache
+def get_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    _load_entry_points(pm)
+    if not pm.get_plugin("operators"):
+        # Running from a source tree that was never installed: register the built-ins directly.
+        for name in ("operators", "loaders", "survey", "scoring", "reporters", "bundled_rules"):
+            pm.register(importlib.import_module(f"patuh.plugins.{name}"), name=name)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(Text(f"plugin {exc.plugin!r} tidak sah: {exc}",
+                               f"plugin {exc.plugin!r} is invalid: {exc}")) from exc
+    if os.environ.get("PATUH_TRACE_PLUGINS"):
+        pm.trace.root.setwriter(print)
+        pm.enable_tracing()
+    return pm
+
+
+def merged(results: list[Mapping[str, Any]], what: str) -> dict[str, Any]:
+    """Merge ``{name: thing}`` hook results; a name offered twice is an error."""
+    out: dict[str, Any] = {}
+    for result in reversed(results):  # registration order: built-ins first
+        for name, thing in (result or {}).items():
+            if name in out:
+                raise PluginError(Text(f"{what} {name!r} ditawarkan oleh dua plugin",
+                                       f"{what} {name!r} is offered by two plugins"))
+            out[name] = thing
+    return out
+
+
+@cache
+def operators() -> dict[str, Any]:
+    pm = get_plugin_manager()
+    return merged(pm.hook.patuh_operators(), "operator")
+
+
+@cache
+def scoring_models() -> dict[str, Any]:
+    return merged(get_plugin_manager().hook.patuh_scoring_models(), "scoring model")
+
+
+@cache
+def reporters() -> dict[str, Any]:
+    return merged(get_plugin_manager().hook.patuh_reporters(), "reporter")

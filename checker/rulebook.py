@@ -1,0 +1,441 @@
+"""Rules and rulesets as data: loading, checking and picking what is in force on a date.
+
+A ruleset folder holds ``ruleset.yaml`` (editions: period, legal basis, aspects and weights,
+scoring model, rounding, band table) and one YAML file per requirement with dated versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from patuh import manager
+from patuh.conditions import Element
+from patuh.conditions import Operator
+from patuh.errors import InputError
+from patuh.errors import InputErrors
+from patuh.i18n import Text
+from patuh.validation import check
+from patuh.validation import describe
+from patuh.yamlio import Document
+from patuh.yamlio import JsonPath
+from patuh.yamlio import load_yaml
+
+RULESET_FILE = "ruleset.yaml"
+
+
+def parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    until: date | None  # inclusive last day; None = still in force
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.until is None or day <= self.until)
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> Period:
+        return cls(date.fromisoformat(data["from"]), parse_date(data.get("until")))
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"from": self.start.isoformat(),
+                "until": self.until.isoformat() if self.until else None}
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    title: Text
+    when: Mapping[str, Any]  # the condition this level adds to the ones below it
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    version: int
+    period: Period
+    weight: Decimal
+    levels: tuple[Level, ...]
+    elements: Mapping[str, tuple[Element, ...]]
+    evidence: Text
+    source: Mapping[str, Any]
+    notes: tuple[Text, ...]
+    examples: tuple[Mapping[str, Any], ...]
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def max_level(self) -> int:
+        return self.levels[-1].level
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    ruleset: str
+    aspect: str
+    title: Text
+    guidance: Text
+    versions: tuple[RuleVersion, ...]
+    file: Path
+    digest: str
+
+    def version_at(self, day: date) -> RuleVersion | None:
+        for version in self.versions:
+            if version.period.contains(day):
+                return version
+        return None
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: Text
+    min: Decimal
+    extra: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Aspect:
+    id: str
+    title: Text
+    weight: Decimal
+    source: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Edition:
+    edition: str
+    period: Period
+    title: Text
+    legal_basis: tuple[Mapping[str, Any], ...]
+    aspects: tuple[Aspect, ...]
+    scoring: Mapping[str, Any]
+    rounding: Mapping[str, Any]
+    bands: tuple[Band, ...]  # highest first
+    score_range: tuple[Decimal, Decimal]
+    notes: tuple[Text, ...]
+    raw: Mapping[str, Any] = field(repr=False)
+
+    def aspect(self, aspect_id: str) -> Aspect | None:
+        return next((a for a in self.aspects if a.id == aspect_id), None)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    id: str
+    title: Text
+    editions: tuple[Edition, ...]
+    rules: tuple[Rule, ...]
+    folder: Path
+    digest: str
+    raw: Mapping[str, Any] = field(repr=False)
+
+    def edition_for(self, day: date) -> Edition | None:
+        return next((e for e in self.editions if e.period.contains(day)), None)
+
+    def edition_named(self, name: str) -> Edition | None:
+        return next((e for e in self.editions if e.edition == name), None)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+def check_condition(doc: Document, path: JsonPath, condition: Any,
+                    ops: Mapping[str, Operator]) -> Iterator[InputError]:
+    """Yield an error for every unknown operator or malformed argument below ``path``."""
+    if not isinstance(condition, dict):
+        yield doc.error(path, Text("kondisi harus berupa pemetaan {operator: argumen}",
+                                   "a condition must be a mapping {operator: argument}"))
+        return
+    names = [k for k in condition if k != "label"]
+    if len(names) != 1:
+        yield doc.error(path, Text(
+            f"kondisi harus memuat tepat satu operator, ditemukan: {names or 'tidak ada'}",
+            f"a condition must hold exactly one operator, found: {names or 'none'}"))
+        return
+    name = names[0]
+    if name not in ops:
+        known = ", ".join(sorted(ops))
+        yield doc.error((*path, name), Text(f"operator tidak dikenal {name!r}",
+                                            f"unknown operator {name!r}"),
+                        Text(f"operator yang tersedia: {known}", f"available operators: {known}"))
+        return
+    op = ops[name]
+    arg = condition[name]
+    errors = list(_arg_validator(name, op).iter_errors(arg))
+    for error in errors:
+        yield doc.error((*path, name, *error.absolute_path), describe(error))
+    if errors:
+        return
+    for sub_path, child in op.children(arg):
+        yield from check_condition(doc, (*path, name, *sub_path), child, ops)
+
+
+_validators: dict[str, Draft202012Validator] = {}
+
+
+def _arg_validator(name: str, op: Operator) -> Draft202012Validator:
+    if name not in _validators:
+        _validators[name] = Draft202012Validator(
+            dict(op.schema), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _validators[name]
+
+
+# --- loading --------------------------------------------------------------------------------
+
+def _texts(items: list[Any] | None) -> tuple[Text, ...]:
+    return tuple(Text.of(item) for item in items or ())
+
+
+def _count_condition(count: Mapping[str, Any], minimum: int) -> dict[str, Any]:
+    condition: dict[str, Any] = {"path": count["path"], "ge": minimum}
+    for key in ("among", "where"):
+        if key in count:
+            condition[key] = count[key]
+    return {"count": condition}
+
+
+def _build_levels(doc: Document, vpath: JsonPath, data: Mapping[str, Any]) -> tuple[Level, ...]:
+    """Levels 1..n as cumulative conditions; ``count`` + ``min`` is sugar for a count test."""
+    count = data.get("count")
+    levels: list[Level] = []
+    for index, item in enumerate(data["levels"]):
+        lpath = (*vpath, "levels", index)
+        if item["level"] != index + 1:
+            raise doc.error((*lpath, "level"), Text(
+                f"level harus berurutan mulai 1; diharapkan {index + 1}",
+                f"levels must run 1, 2, 3 …; expected {index + 1}"))
+        parts: list[Mapping[str, Any]] = []
+        if "min" in item:
+            if count is None:
+                raise doc.error((*lpath, "min"), Text(
+                    "`min` memerlukan `count` pada versi ini",
+                    "`min` needs a `count` block in this version"))
+            parts.append(_count_condition(count, item["min"]))
+            if index == 0 and "requires" in count:
+                parts.insert(0, count["requires"])
+        if "when" in item:
+            parts.append(item["when"])
+        if not parts:
+            raise doc.error(lpath, Text("level memerlukan `when` atau `min`",
+                                        "a level needs `when` or `min`"))
+        when = parts[0] if len(parts) == 1 else {"all": parts}
+        levels.append(Level(item["level"], Text.of(item["title"]), when))
+    return tuple(levels)
+
+
+def _build_version(doc: Document, index: int, data: Mapping[str, Any],
+                   ops: Mapping[str, Operator]) -> RuleVersion:
+    vpath: JsonPath = ("versions", index)
+    elements = {
+        name: tuple(Element(e["code"], Text(e["id"], e["en"])) for e in items)
+        for name, items in (data.get("elements") or {}).items()
+    }
+    count = data.get("count")
+    if count and "among" in count and count["among"] not in elements:
+        raise doc.error((*vpath, "count", "among"), Text(
+            f"daftar unsur {count['among']!r} tidak ada di `elements`",
+            f"element list {count['among']!r} is not declared under `elements`"))
+    levels = _build_levels(doc, vpath, data)
+    errors: list[InputError] = []
+    for lindex, level in enumerate(levels):
+        errors.extend(check_condition(doc, (*vpath, "levels", lindex), level.when, ops))
+    if count and "requires" in count:
+        errors.extend(check_condition(doc, (*vpath, "count", "requires"), count["requires"], ops))
+    if errors:
+        raise InputErrors(errors)
+    return RuleVersion(
+        version=data["version"],
+        period=Period.of(data["effective"]),
+        weight=Decimal(str(data["weight"])),
+        levels=levels,
+        elements=elements,
+        evidence=Text.of(data["evidence"]),
+        source=data["source"],
+        notes=_texts(data.get("notes")),
+        examples=tuple(data.get("examples") or ()),
+        raw=data,
+    )
+
+
+def _check_periods(doc: Document, key: str, items: list[Mapping[str, Any]]) -> None:
+    previous: Period | None = None
+    for index, item in enumerate(items):
+        period = Period.of(item["effective"])
+        path = (key, index, "effective")
+        if period.until is not None and period.until < period.start:
+            raise doc.error(path, Text("`until` lebih awal dari `from`",
+                                       "`until` is before `from`"))
+        if previous is not None and (previous.until is None or previous.until >= period.start):
+            raise doc.error(path, Text(
+                "masa berlaku tumpang tindih dengan entri sebelumnya; tutup entri sebelumnya "
+                "dengan `until` sehari sebelum `from` ini",
+                "this period overlaps the previous one; close the previous entry with `until` "
+                "the day before this `from`"))
+        previous = period
+
+
+def load_rule(file: Path, ruleset_id: str) -> Rule:
+    doc = load_yaml(file)
+    check(doc, "rule")
+    data = doc.data
+    if data["ruleset"] != ruleset_id:
+        raise doc.error(("ruleset",), Text(
+            f"aturan ini milik {data['ruleset']!r} tetapi berada di folder {ruleset_id!r}",
+            f"this rule belongs to {data['ruleset']!r} but sits in folder {ruleset_id!r}"))
+    expected = f"{ruleset_id}.{file.stem}"
+    if data["id"] != expected:
+        raise doc.error(("id",), Text(
+            f"id {data['id']!r} tidak cocok dengan nama berkas; diharapkan {expected!r}",
+            f"id {data['id']!r} does not match the file name; expected {expected!r}"),
+            Text("namai berkas <id tanpa awalan ruleset>.yaml",
+                 "name the file <id without the ruleset prefix>.yaml"))
+    numbers = [v["version"] for v in data["versions"]]
+    if numbers != sorted(set(numbers)):
+        raise doc.error(("versions",), Text("nomor versi harus naik dan unik",
+                                            "version numbers must increase and be unique"))
+    _check_periods(doc, "versions", data["versions"])
+    ops = manager.operators()
+    versions = tuple(_build_version(doc, i, v, ops) for i, v in enumerate(data["versions"]))
+    return Rule(
+        id=data["id"], ruleset=data["ruleset"], aspect=data["aspect"],
+        title=Text.of(data["title"]), guidance=Text.of(data["guidance"]),
+        versions=versions, file=file,
+        digest=hashlib.sha256(file.read_bytes()).hexdigest(),
+    )
+
+
+def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Edition:
+    bands = tuple(sorted(
+        (Band(b["code"], Text.of(b["label"]), Decimal(str(b["min"])),
+              {k: v for k, v in b.items() if k not in ("code", "label", "min")})
+         for b in data["bands"]),
+        key=lambda b: b.min, reverse=True))
+    model = data["scoring"]["model"]
+    if model not in manager.scoring_models():
+        known = ", ".join(sorted(manager.scoring_models()))
+        raise doc.error(("editions", index, "scoring", "model"),
+                        Text(f"model penilaian tidak dikenal {model!r}",
+                             f"unknown scoring model {model!r}"),
+                        Text(f"yang tersedia: {known}", f"available: {known}"))
+    low, high = data["score_range"]
+    return Edition(
+        edition=str(data["edition"]),
+        period=Period.of(data["effective"]),
+        title=Text.of(data["title"]),
+        legal_basis=tuple(data["legal_basis"]),
+        aspects=tuple(Aspect(a["id"], Text.of(a["title"]), Decimal(str(a["weight"])),
+                             a.get("source", {})) for a in data["aspects"]),
+        scoring=data["scoring"],
+        rounding=data["rounding"],
+        bands=bands,
+        score_range=(Decimal(str(low)), Decimal(str(high))),
+        notes=_texts(data.get("notes")),
+        raw=data,
+    )
+
+
+def _check_weights(ruleset: Ruleset) -> None:
+    """Within each edition, the weights of the rules of an aspect add up to 100."""
+    for edition in ruleset.editions:
+        day = edition.period.start
+        for aspect in edition.aspects:
+            in_force = [(r, r.version_at(day)) for r in ruleset.rules if r.aspect == aspect.id]
+            versions = [(r, v) for r, v in in_force if v is not None]
+            if not versions:
+                continue
+            total = sum((v.weight for _, v in versions), Decimal(0))
+            if total != 100:
+                listing = ", ".join(f"{r.id}={v.weight}" for r, v in versions)
+                raise InputError(Text(
+                    f"bobot indikator aspek {aspect.id!r} edisi {edition.edition} berjumlah "
+                    f"{total}, bukan 100 ({listing})",
+                    f"indicator weights of aspect {aspect.id!r} in edition {edition.edition} "
+                    f"add up to {total}, not 100 ({listing})"), file=ruleset.folder)
+        for rule in ruleset.rules:
+            if rule.version_at(day) and edition.aspect(rule.aspect) is None:
+                raise InputError(Text(
+                    f"aspek {rule.aspect!r} tidak ada di edisi {edition.edition}",
+                    f"aspect {rule.aspect!r} is not in edition {edition.edition}"),
+                    file=rule.file, path="$.aspect")
+
+
+def load_ruleset_folder(folder: Path) -> Ruleset:
+    file = folder / RULESET_FILE
+    doc = load_yaml(file)
+    check(doc, "ruleset")
+    data = doc.data
+    if data["id"] != folder.name:
+        raise doc.error(("id",), Text(
+            f"id {data['id']!r} harus sama dengan nama folder {folder.name!r}",
+            f"id {data['id']!r} must equal the folder name {folder.name!r}"))
+    _check_periods(doc, "editions", data["editions"])
+    editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(data["editions"]))
+    rule_files = sorted(p for p in folder.rglob("*.yaml") if p.name != RULESET_FILE)
+    rules = tuple(load_rule(p, data["id"]) for p in rule_files)
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise InputError(Text(f"id {rule.id!r} juga dipakai di {seen[rule.id]}",
+                                  f"id {rule.id!r} is also used in {seen[rule.id]}"),
+                             file=rule.file, path="$.id")
+        seen[rule.id] = rule.file
+    digest = hashlib.sha256()
+    for path in [file, *rule_files]:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    ruleset = Ruleset(data["id"], Text.of(data["title"]), editions, rules, folder,
+                      digest.hexdigest(), data)
+    _check_weights(ruleset)
+    return ruleset
+
+
+def rule_folders() -> list[Path]:
+    folders: list[Path] = []
+    for result in manager.get_plugin_manager().hook.patuh_rule_folders():
+        folders.extend(Path(p) for p in result or ())
+    return folders
+
+
+def available() -> dict[str, Path]:
+    """Ruleset id -> folder, over every rule folder that plugins offer."""
+    found: dict[str, Path] = {}
+    for root in rule_folders():
+        for ruleset_file in sorted(root.glob(f"*/{RULESET_FILE}")):
+            found.setdefault(ruleset_file.parent.name, ruleset_file.parent)
+    return found
+
+
+@cache
+def load_ruleset(ruleset_id: str) -> Ruleset:
+    folders = available()
+    if ruleset_id not in folders:
+        known = ", ".join(sorted(folders)) or "-"
+        raise InputError(Text(f"ruleset tidak dikenal {ruleset_id!r}",
+                              f"unknown ruleset {ruleset_id!r}"),
+                         hint=Text(f"yang tersedia: {known}", f"available: {known}"))
+    return load_ruleset_folder(folders[ruleset_id])
+
+
+def find_rule(rule_id: str) -> Rule:
+    ruleset_id = rule_id.split(".", 1)[0]
+    if ruleset_id in available():
+        rule = load_ruleset(ruleset_id).rule(rule_id)
+        if rule is not None:
+            return rule
+    raise InputError(Text(f"aturan tidak dikenal {rule_id!r}", f"unknown rule {rule_id!r}"),
+                     hint=Text("lihat `patuh rules list`", "see `patuh rules list`"))

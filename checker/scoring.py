@@ -1,0 +1,78 @@
+"""Scores: what a scoring-model plugin returns, and the edition-level steps that follow it
+(rounding, then the band table's lower bounds with >=)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_DOWN
+from decimal import ROUND_HALF_EVEN
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Protocol
+
+from patuh.i18n import Text
+
+if TYPE_CHECKING:
+    from patuh.engine import Result
+    from patuh.rulebook import Band
+    from patuh.rulebook import Edition
+
+_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of the final score (e.g. the evaluator part and the user-survey part)."""
+
+    id: str
+    title: Text
+    value: Decimal | None  # None: not available (no data)
+    weight: Decimal
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AspectScore:
+    id: str
+    title: Text
+    weight: Decimal
+    score: Decimal
+    source: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Score:
+    final: Decimal  # before rounding
+    parts: tuple[Part, ...]
+    aspects: tuple[AspectScore, ...]
+    gains: Mapping[str, Decimal]  # rule id -> points the next level adds to `final`
+    notes: tuple[Text, ...] = ()
+    sources: tuple[Mapping[str, Any], ...] = ()
+
+
+class ScoringModel(Protocol):
+    def __call__(self, edition: Edition, results: Sequence[Result],
+                 facts: Mapping[str, Any]) -> Score: ...
+
+
+def round_score(value: Decimal, rounding: Mapping[str, Any]) -> Decimal:
+    exponent = Decimal(1).scaleb(-int(rounding["places"]))
+    return value.quantize(exponent, rounding=_MODES[rounding["mode"]])
+
+
+def band_for(edition: Edition, rounded: Decimal) -> Band:
+    """The first band (highest first) whose lower bound the rounded score reaches."""
+    for band in edition.bands:
+        if rounded >= band.min:
+            return band
+    return edition.bands[-1]
+
+
+def parse_score(text: str) -> Decimal:
+    """A score typed by a user: '4.22' or '4,22'."""
+    return Decimal(text.strip().replace(",", "."))

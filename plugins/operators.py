@@ -1,0 +1,394 @@
+"""Built-in condition operators: logic, comparisons on fact paths, counts over lists,
+ratios, date windows relative to the evaluation date, and evidence.
+
+Each operator is pure: it reads the context and returns an Outcome whose unmet reasons say,
+in both languages, what the facts show and what the next level needs.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from patuh import Context
+from patuh import Outcome
+from patuh import Text
+from patuh import Unmet
+from patuh import hookimpl
+from patuh.conditions import MISSING
+from patuh.conditions import Operator
+
+COMPARATORS = {
+    "eq": ("=", lambda a, b: a == b),
+    "ne": ("≠", lambda a, b: a != b),
+    "lt": ("<", lambda a, b: a < b),
+    "le": ("≤", lambda a, b: a <= b),
+    "gt": (">", lambda a, b: a > b),
+    "ge": ("≥", lambda a, b: a >= b),
+}
+
+_CONDITION = {"type": "object", "minProperties": 1}
+_PATH = {"type": "string", "pattern": r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"}
+
+
+def _comparator(arg: Mapping[str, Any]) -> tuple[str, str, Any]:
+    name = next(k for k in COMPARATORS if k in arg)
+    return name, COMPARATORS[name][0], arg[name]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, Fraction):
+        return f"{float(value):.1f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _show_en(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _show(value)
+
+
+# --- logic ----------------------------------------------------------------------------------
+
+def _all(arg: list[Any], ctx: Context) -> Outcome:
+    outcomes = [ctx.evaluate(c) for c in arg]
+    used = tuple(p for o in outcomes for p in o.used)
+    failed = [o for o in outcomes if o.holds is False]
+    unknown = [o for o in outcomes if o.holds is None]
+    if not failed and not unknown:
+        return Outcome(True, (), used)
+    unmet = tuple(u for o in failed + unknown for u in o.unmet)
+    return Outcome(False if failed else None, unmet, used)
+
+
+def _any(arg: list[Any], ctx: Context) -> Outcome:
+    outcomes = [ctx.evaluate(c) for c in arg]
+    used = tuple(p for o in outcomes for p in o.used)
+    if any(o.holds for o in outcomes):
+        return Outcome(True, (), tuple(p for o in outcomes if o.holds for p in o.used))
+    unknown = any(o.holds is None for o in outcomes)
+    reasons = tuple(u for o in outcomes for u in o.unmet)
+    joined = Text("salah satu dari: ", "one of: ") + Text(
+        "; ".join(u.message.id for u in reasons), "; ".join(u.message.en for u in reasons))
+    return Outcome(None if unknown else False,
+                   (Unmet(joined, None, all(u.missing for u in reasons)),), used)
+
+
+def _not(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    inner = ctx.evaluate(arg)
+    if inner.holds is None:
+        return inner
+    if inner.holds:
+        return Outcome(False, (Unmet(Text("kondisi yang dilarang terpenuhi",
+                                          "a condition that must not hold does hold")),),
+                       inner.used)
+    return Outcome(True, (), inner.used)
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+def _exists(arg: str, ctx: Context) -> Outcome:
+    if ctx.get(arg) is MISSING:
+        return Outcome.missing(ctx.path(arg))
+    return Outcome.true(ctx.path(arg))
+
+
+def _is_true(arg: str, ctx: Context) -> Outcome:
+    path = ctx.path(arg)
+    value = ctx.get(arg)
+    if value is MISSING:
+        return Outcome.missing(path)
+    if value is True:
+        return Outcome.true(path)
+    return Outcome.false(Text(f"{path}: tidak", f"{path}: no"), path)
+
+
+def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    path = ctx.path(arg["path"])
+    value = ctx.get(arg["path"])
+    if value is MISSING:
+        return Outcome.missing(path)
+    name, sign, expected = _comparator(arg)
+    try:
+        holds = COMPARATORS[name][1](value, expected)
+    except TypeError:
+        holds = False
+    if holds:
+        return Outcome.true(path)
+    return Outcome.false(
+        Text(f"{path} = {_show(value)} (perlu {sign} {_show(expected)})",
+             f"{path} = {_show_en(value)} (needs {sign} {_show_en(expected)})"), path)
+
+
+def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    path = ctx.path(arg["path"])
+    value = ctx.get(arg["path"])
+    if value is MISSING:
+        return Outcome.missing(path)
+    if value in arg["values"]:
+        return Outcome.true(path)
+    options = ", ".join(map(str, arg["values"]))
+    return Outcome.false(Text(f"{path} = {_show(value)} (perlu salah satu: {options})",
+                              f"{path} = {_show_en(value)} (needs one of: {options})"), path)
+
+
+def _element_title(ctx: Context, code: str) -> Text:
+    for name in ctx.elements:
+        title = ctx.element_title(name, code)
+        if title.id != code:
+            return title
+    return Text(code, code)
+
+
+def _contains(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    path = ctx.path(arg["path"])
+    value = ctx.get(arg["path"])
+    if value is MISSING:
+        return Outcome.missing(path)
+    wanted = arg["any_of"] if "any_of" in arg else [arg["value"]]
+    present = value if isinstance(value, list) else [value]
+    if any(w in present for w in wanted):
+        return Outcome.true(path)
+    titles = [_element_title(ctx, w) for w in wanted]
+    return Outcome.false(Text(
+        f"{path}: belum ada {' / '.join(t.id for t in titles)}",
+        f"{path}: no {' / '.join(t.en for t in titles)}"), path)
+
+
+def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    path = ctx.path(arg["path"])
+    value = ctx.get(arg["path"])
+    if value is MISSING:
+        return Outcome.missing(path)
+    items = value if isinstance(value, list) else [value]
+    used = [path]
+    lacking: list[Text] = []
+    among = arg.get("among")
+    if among is not None:
+        codes = [e.code for e in ctx.elements.get(among, ())]
+        present = {item for item in items if item in codes}
+        lacking = [ctx.element_title(among, c) for c in codes if c not in present]
+        total = len(codes)
+        n = len(present)
+    elif "where" in arg:
+        n = 0
+        for index in range(len(items)):
+            inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
+            used.extend(inner.used)
+            n += bool(inner.holds)
+        total = len(items)
+    else:
+        n = len(items)
+        total = None
+    name, sign, k = _comparator(arg)
+    if COMPARATORS[name][1](n, k):
+        return Outcome(True, (), tuple(used))
+    of_id = f" dari {total}" if total is not None else ""
+    of_en = f" of {total}" if total is not None else ""
+    message = Text(f"{path}: {n}{of_id} terpenuhi (perlu {sign} {k})",
+                   f"{path}: {n}{of_en} met (needs {sign} {k})")
+    if lacking and name in ("ge", "gt", "eq"):
+        message = message + Text(
+            "; belum ada: " + ", ".join(t.id for t in lacking),
+            "; not yet: " + ", ".join(t.en for t in lacking))
+    return Outcome(False, (Unmet(message, path),), tuple(used))
+
+
+def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    num_path, den_path = ctx.path(arg["numerator"]), ctx.path(arg["denominator"])
+    num, den = ctx.get(arg["numerator"]), ctx.get(arg["denominator"])
+    missing = [p for p, v in ((num_path, num), (den_path, den)) if v is MISSING]
+    if missing:
+        return Outcome(None, tuple(Unmet(Text(f"{p}: belum diisi (tidak ada data)",
+                                              f"{p}: not supplied (no data)"), p, True)
+                                   for p in missing), (num_path, den_path))
+    name, sign, k = _comparator(arg)
+    if den == 0:
+        return Outcome.false(Text(f"{den_path} = 0: persentase tidak dapat dihitung",
+                                  f"{den_path} = 0: the percentage cannot be computed"),
+                             den_path, num_path)
+    percent = Fraction(num) * 100 / Fraction(den)
+    if COMPARATORS[name][1](percent, Fraction(str(k))):
+        return Outcome.true(num_path, den_path)
+    return Outcome.false(Text(
+        f"{num_path}/{den_path} = {_show(percent)}% (perlu {sign} {k}%)",
+        f"{num_path}/{den_path} = {_show(percent)}% (needs {sign} {k}%)"), num_path, den_path)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_DURATION = {
+    "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
+    "properties": {u: {"type": "integer", "minimum": 0} for u in ("days", "months", "years")},
+}
+_UNITS = {"days": ("hari", "days"), "months": ("bulan", "months"), "years": ("tahun", "years")}
+
+
+def shift(day: date, duration: Mapping[str, int], sign: int = 1) -> date:
+    """``day`` moved by a duration; month ends are clamped (31 Jan + 1 month = 28/29 Feb)."""
+    if "days" in duration:
+        return date.fromordinal(day.toordinal() + sign * duration["days"])
+    months = duration.get("months", 0) + 12 * duration.get("years", 0)
+    total = day.year * 12 + (day.month - 1) + sign * months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _show_duration(duration: Mapping[str, int]) -> tuple[str, str]:
+    (unit, n), = duration.items()
+    return f"{n} {_UNITS[unit][0]}", f"{n} {_UNITS[unit][1]}"
+
+
+def _compare_span(start: date, end: date, name: str, duration: Mapping[str, int]) -> bool:
+    """Whether ``end - start`` compares to ``duration`` as ``name`` says."""
+    limit = shift(start, duration)
+    return COMPARATORS[name][1](end, limit)
+
+
+def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    path = ctx.path(arg["path"])
+    raw = ctx.get(arg["path"])
+    if raw is MISSING:
+        return Outcome.missing(path)
+    day = _as_date(raw)
+    if day is None:
+        return Outcome.false(Text(f"{path}: {raw!r} bukan tanggal", f"{path}: {raw!r} is not a date"),
+                             path)
+    name, sign, duration = _comparator(arg)
+    if day > ctx.as_of:
+        return Outcome.false(Text(
+            f"{path} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
+            f"{path} = {day} falls after the evaluation date {ctx.as_of}"), path)
+    if _compare_span(day, ctx.as_of, name, duration):
+        return Outcome.true(path)
+    d_id, d_en = _show_duration(duration)
+    return Outcome.false(Text(
+        f"{path} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
+        f"{path} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
+
+
+def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    start_path, end_path = ctx.path(arg["from"]), ctx.path(arg["to"])
+    start_raw, end_raw = ctx.get(arg["from"]), ctx.get(arg["to"])
+    missing = [p for p, v in ((start_path, start_raw), (end_path, end_raw)) if v is MISSING]
+    if missing:
+        return Outcome(None, tuple(Unmet(Text(f"{p}: belum diisi (tidak ada data)",
+                                              f"{p}: not supplied (no data)"), p, True)
+                                   for p in missing), (start_path, end_path))
+    start, end = _as_date(start_raw), _as_date(end_raw)
+    name, sign, duration = _comparator(arg)
+    if start and end and end >= start and _compare_span(start, end, name, duration):
+        return Outcome.true(start_path, end_path)
+    d_id, d_en = _show_duration(duration)
+    return Outcome.false(Text(
+        f"{start_path} = {start_raw} → {end_path} = {end_raw}: selang harus {sign} {d_id}",
+        f"{start_path} = {start_raw} → {end_path} = {end_raw}: the span must be {sign} {d_en}"),
+        end_path, start_path)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+_STATUS = {
+    "not_found": ("berkas tidak ditemukan", "file not found"),
+    "outside": ("jalur keluar dari folder manifest (tidak dibaca)",
+                "path leaves the manifest's folder (not read)"),
+    "not_a_file": ("bukan berkas", "not a file"),
+    "digest_mismatch": ("sha256 tidak cocok", "sha256 does not match"),
+}
+
+
+def _has_evidence(arg: str, ctx: Context) -> Outcome:
+    path = ctx.path(arg)
+    items = ctx.evidence_under(arg)
+    if any(e.usable for e in items):
+        return Outcome.true(path)
+    if not items:
+        return Outcome(None, (Unmet(Text(f"{path}: belum ada bukti dukung",
+                                         f"{path}: no evidence supplied"), path, True),), (path,))
+    problems_id = "; ".join(f"{e.ref}: {_STATUS[e.status][0]}" for e in items)
+    problems_en = "; ".join(f"{e.ref}: {_STATUS[e.status][1]}" for e in items)
+    return Outcome.false(Text(f"{path}: bukti dukung tidak dapat dipakai ({problems_id})",
+                              f"{path}: evidence is not usable ({problems_en})"), path)
+
+
+def _list_children(arg: list[Any]) -> Iterable[tuple[tuple[str | int, ...], Any]]:
+    return (((i,), c) for i, c in enumerate(arg))
+
+
+def _where_child(arg: Mapping[str, Any]) -> Iterable[tuple[tuple[str | int, ...], Any]]:
+    return [(("where",), arg["where"])] if "where" in arg else []
+
+
+def _obj(props: Mapping[str, Any], required: list[str],
+         comparators: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An argument schema: fixed keys, plus (optionally) exactly one comparator."""
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                              "properties": dict(props), "required": required}
+    if comparators is not None:
+        schema["properties"].update({name: comparators for name in COMPARATORS})
+        schema["oneOf"] = [{"required": [name]} for name in COMPARATORS]
+    return schema
+
+
+_SCALAR = {"type": ["string", "number", "integer", "boolean"]}
+_NUMBER = {"type": "number"}
+
+OPERATORS = {
+    op.name: op for op in [
+        Operator("all", _all, {"type": "array", "minItems": 1, "items": _CONDITION},
+                 _list_children, Text("semua kondisi terpenuhi", "every condition holds")),
+        Operator("any", _any, {"type": "array", "minItems": 1, "items": _CONDITION},
+                 _list_children, Text("minimal satu kondisi terpenuhi", "at least one holds")),
+        Operator("not", _not, _CONDITION, lambda arg: [((), arg)],
+                 Text("kondisi tidak terpenuhi", "the condition does not hold")),
+        Operator("exists", _exists, _PATH, doc=Text("fakta diisi", "the fact is given")),
+        Operator("is_true", _is_true, _PATH, doc=Text("fakta bernilai ya", "the fact is true")),
+        Operator("compare", _compare,
+                 _obj({"path": _PATH}, ["path"], _SCALAR),
+                 doc=Text("membandingkan fakta dengan nilai", "compares a fact with a value")),
+        Operator("one_of", _one_of,
+                 _obj({"path": _PATH, "values": {"type": "array", "minItems": 1,
+                                                 "items": _SCALAR}}, ["path", "values"]),
+                 doc=Text("fakta bernilai salah satu dari daftar", "the fact is one of a list")),
+        Operator("contains", _contains, {
+            **_obj({"path": _PATH, "value": _SCALAR,
+                    "any_of": {"type": "array", "minItems": 1, "items": _SCALAR}}, ["path"]),
+            "oneOf": [{"required": ["value"]}, {"required": ["any_of"]}]},
+            doc=Text("daftar memuat nilai", "the list contains a value")),
+        Operator("count", _count, _obj(
+            {"path": _PATH, "among": {"type": "string"}, "where": _CONDITION}, ["path"],
+            ({"type": "integer", "minimum": 0})),
+            _where_child, Text("menghitung isi daftar", "counts a list")),
+        Operator("ratio", _ratio, _obj({"numerator": _PATH, "denominator": _PATH},
+                                       ["numerator", "denominator"],
+                                       (_NUMBER)),
+                 doc=Text("persentase pembilang/penyebut", "percentage numerator/denominator")),
+        Operator("age", _age, _obj({"path": _PATH}, ["path"], _DURATION),
+                 doc=Text("umur tanggal terhadap tanggal evaluasi",
+                          "age of a date at the evaluation date")),
+        Operator("span", _span, _obj({"from": _PATH, "to": _PATH}, ["from", "to"],
+                                     _DURATION),
+                 doc=Text("selang antara dua tanggal", "span between two dates")),
+        Operator("has_evidence", _has_evidence, _PATH,
+                 doc=Text("ada bukti dukung yang dapat dipakai", "usable evidence is attached")),
+    ]
+}
+
+
+@hookimpl
+def patuh_operators() -> Mapping[str, Operator]:
+    return OPERATORS
