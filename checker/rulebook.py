@@ -357,6 +357,12 @@ def _check_weights(ruleset: Ruleset) -> None:
             in_force = [(r, r.version_at(day)) for r in ruleset.rules if r.aspect == aspect.id]
             versions = [(r, v) for r, v in in_force if v is not None]
             if not versions:
+                if aspect.weight:
+                    raise InputError(Text(
+                        f"aspek {aspect.id!r} edisi {edition.edition} berbobot {aspect.weight} "
+                        "tetapi tidak punya aturan yang berlaku",
+                        f"aspect {aspect.id!r} of edition {edition.edition} weighs "
+                        f"{aspect.weight} but has no rule in force"), file=ruleset.folder)
                 continue
             total = sum((v.weight for _, v in versions), Decimal(0))
             if total != 100:

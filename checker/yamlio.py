@@ -141,7 +141,8 @@ def load_yaml(file: Path) -> Document:
                          hint=Text("periksa indentasi dan tanda kutip di sekitar baris ini",
                                    "check indentation and quoting around this line")) from None
     except yaml.YAMLError as exc:
-        raise InputError(Text(f"YAML tidak sah: {exc}", f"invalid YAML: {exc}"), file=file) from None
+        raise InputError(Text(f"YAML tidak sah: {exc}", f"invalid YAML: {exc}"),
+                         file=file) from None
     finally:
         loader.dispose()
     return Document(file, data, lines)

@@ -266,8 +266,8 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.missing(path)
     day = _as_date(raw)
     if day is None:
-        return Outcome.false(Text(f"{path}: {raw!r} bukan tanggal", f"{path}: {raw!r} is not a date"),
-                             path)
+        return Outcome.false(Text(f"{path}: {raw!r} bukan tanggal",
+                                  f"{path}: {raw!r} is not a date"), path)
     name, sign, duration = _comparator(arg)
     if day > ctx.as_of:
         return Outcome.false(Text(

@@ -1,1 +1,189 @@
-"""placeholder"""
+"""Reporters: ``text`` (for people; Bahasa Indonesia by default, ``--lang en``) and ``json``
+(follows schemas/report.schema.json; sorted keys, so the same inputs give the same bytes)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from patuh import hookimpl
+
+MARKS = {"pass": "✓", "partial": "~", "fail": "✗", "missing": "?", "not_applicable": "-",
+         "waived": "w", "error": "!"}
+
+WORDS = {
+    "id": {
+        "unit": "Unit", "date": "Tanggal evaluasi", "predicate": "Predikat",
+        "score": "Nilai", "aspects": "Aspek", "weight": "bobot", "indicators": "Indikator",
+        "evidence": "bukti", "next": "menuju level", "plan": "Rencana perbaikan "
+        "(diurutkan menurut tambahan poin)", "findings": "Temuan pada bukti dukung",
+        "notes": "Catatan", "confidence": "Tingkat keyakinan sumber (bukan teks resmi)",
+        "digests": "Jejak", "rules": "aturan", "manifest": "manifest",
+        "rounded": "dibulatkan", "next_band": "Menuju predikat", "gap": "kurang",
+        "none": "tidak ada", "no_plan": "Semua indikator sudah di level maksimum.",
+        "missing_data": "belum ada data", "from_source": {
+            "argument": "dari --as-of", "manifest": "dari periode.tanggal_penilaian",
+            "period_end": "akhir tahun periode"},
+        "status": {"pass": "terpenuhi", "partial": "sebagian", "fail": "tidak terpenuhi",
+                   "missing": "tidak ada data", "not_applicable": "tidak berlaku",
+                   "waived": "dikecualikan", "error": "galat"},
+        "legend": "✓ terpenuhi  ~ sebagian  ✗ tidak terpenuhi  ? tidak ada data",
+        "respondents": "responden", "part_missing": "tidak ada data",
+    },
+    "en": {
+        "unit": "Unit", "date": "Evaluation date", "predicate": "Predicate",
+        "score": "Score", "aspects": "Aspects", "weight": "weight", "indicators": "Indicators",
+        "evidence": "evidence", "next": "to level", "plan": "Improvement plan "
+        "(ranked by points gained)", "findings": "Findings on evidence",
+        "notes": "Notes", "confidence": "Source confidence (not official text)",
+        "digests": "Trace", "rules": "rules", "manifest": "manifest",
+        "rounded": "rounded", "next_band": "Next predicate", "gap": "short by",
+        "none": "none", "no_plan": "Every indicator is at its maximum level.",
+        "missing_data": "no data", "from_source": {
+            "argument": "from --as-of", "manifest": "from periode.tanggal_penilaian",
+            "period_end": "end of the period's year"},
+        "status": {"pass": "met", "partial": "partly met", "fail": "not met",
+                   "missing": "no data", "not_applicable": "not applicable",
+                   "waived": "waived", "error": "error"},
+        "legend": "✓ met  ~ partly met  ✗ not met  ? no data",
+        "respondents": "respondents", "part_missing": "no data",
+    },
+}
+
+
+def _t(value: Mapping[str, str] | None, lang: str) -> str:
+    if not value:
+        return ""
+    return value.get(lang) or value.get("id", "")
+
+
+def _num(value: float | None, places: int = 4) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _predicate(report: Mapping[str, Any], lang: str) -> str:
+    p = report["predicate"]
+    text = f"{p['code']} {p['label']}"
+    if lang == "en" and p.get("label_en"):
+        text += f" ({p['label_en']})"
+    return text
+
+
+def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
+    w = WORDS["en" if lang == "en" else "id"]
+    out: list[str] = []
+    add = out.append
+    rs = report["ruleset"]
+    add(f"patuh — {_t(rs['title'], lang)}")
+    unit = report["unit"]
+    add(f"{w['unit']}: {unit['nama']}" + (f" — {unit['instansi']}" if unit.get("instansi") else ""))
+    add(f"{w['date']}: {report['evaluated_on']} "
+        f"({w['from_source'][report['evaluated_on_source']]})")
+    add("")
+    score = report["score"]
+    places = score["rounding"]["places"]
+    add(f"{w['predicate']}: {_predicate(report, lang)}")
+    parts = score["parts"]
+    formula = " + ".join(
+        f"{_t(p['title'], lang)} {_num(p['value'])} × {p['weight']:g}"
+        for p in parts if p["value"] is not None)
+    add(f"{w['score']}: {score['final']:.{places}f}   "
+        f"({formula} = {score['unrounded']:.6f}; {w['rounded']} {places} "
+        f"{'desimal' if lang != 'en' else 'decimals'} {score['rounding']['mode']})")
+    for p in parts:
+        if p["value"] is None:
+            add(f"  {_t(p['title'], lang)}: {w['part_missing']}")
+        elif p.get("respondents"):
+            add(f"  {_t(p['title'], lang)}: {_num(p['value'])} ({p['respondents']} "
+                f"{w['respondents']})")
+    nb = report.get("next_band")
+    if nb:
+        add(f"{w['next_band']} {nb['code']} {nb['label']}: ≥ {nb['min']:.{places}f} "
+            f"({w['gap']} {nb['gap']:.{places}f})")
+    add("")
+    add(f"{w['aspects']}:")
+    for a in report["aspects"]:
+        add(f"  {a['id']}  {_t(a['title'], lang):<45} {w['weight']} {a['weight']:>5g}%  "
+            f"{_num(a['score'])}")
+    add("")
+    add(f"{w['indicators']} ({w['legend']}):")
+    by_aspect: dict[str, list[Mapping[str, Any]]] = {}
+    for r in report["results"]:
+        by_aspect.setdefault(r["aspect"], []).append(r)
+    for a in report["aspects"]:
+        rows = by_aspect.get(a["id"], [])
+        if not rows:
+            continue
+        add(f"  {a['id']}. {_t(a['title'], lang)}")
+        for r in rows:
+            code = r["rule_id"].split(".", 1)[1]
+            add(f"   [{MARKS[r['status']]}] {code:<10} {r['level']}/{r['max_level']}  "
+                f"{_t(r['title'], lang)}  ({w['weight']} {r['weight']:g}%)")
+            if r["level_title"]:
+                add(f"         = {_t(r['level_title'], lang)}")
+            used = [e["ref"] + ("" if e["status"] in ("ok", "declared") else f" [{e['status']}]")
+                    for e in r["evidence"]]
+            if used:
+                add(f"         {w['evidence']}: " + ", ".join(used))
+            if r["next_level"]:
+                gain = f" (+{r['gain']:.4f})" if r.get("gain") else ""
+                add(f"         {w['next']} {r['next_level']['level']}{gain}: "
+                    f"{_t(r['next_level']['title'], lang)}")
+                for u in r["unmet"]:
+                    add(f"           - {_t(u['message'], lang)}")
+    add("")
+    add(f"{w['plan']}:")
+    if not report["improvement_plan"]:
+        add(f"  {w['no_plan']}")
+    for index, item in enumerate(report["improvement_plan"][:15], start=1):
+        code = item["rule_id"].split(".", 1)[1]
+        add(f"  {index:>2}. +{item['gain']:.4f}  {code:<10} {item['from_level']} → "
+            f"{item['to_level']}: {_t(item['next_title'], lang)}")
+    if len(report["improvement_plan"]) > 15:
+        rest = len(report["improvement_plan"]) - 15
+        add(f"      … (+{rest})")
+    if report["findings"]:
+        add("")
+        add(f"{w['findings']}:")
+        for f in report["findings"]:
+            add(f"  ! {f['ref']} ({f['owner']}): {_t(f['message'], lang)}")
+    notes = report["notes"]
+    if notes:
+        add("")
+        add(f"{w['notes']}:")
+        for n in notes:
+            add(f"  - {_t(n, lang)}")
+    add("")
+    add(f"{w['confidence']}:")
+    rounding_src = score.get("rounding_source") or {}
+    for c in report["confidence"]["scoring"]:
+        add(f"  - {c.get('regulation', '')}: {c.get('confidence')} [{c.get('reference_tag', '')}]")
+        for cav in c.get("caveats", []):
+            add(f"      {_t(cav, lang)}")
+    if rounding_src:
+        add(f"  - {rounding_src.get('regulation', '')}: {rounding_src.get('confidence')} "
+            f"[{rounding_src.get('reference_tag', '')}]")
+        for cav in rounding_src.get("caveats", []):
+            add(f"      {_t(cav, lang)}")
+    groups: dict[str, list[str]] = {}
+    for item in report["confidence"]["low"]:
+        key = f"{item['confidence']} [{item['reference_tag']}]"
+        groups.setdefault(key, []).append(item["rule_id"].split(".", 1)[1])
+    for key, ids in sorted(groups.items()):
+        add(f"  - {key}: {', '.join(ids)}")
+    add("")
+    d = report["digests"]
+    add(f"{w['digests']}: {w['rules']} sha256:{d['rules'][:16]}…  "
+        f"{w['manifest']} sha256:{d['manifest'][:16]}…  "
+        f"{w['evidence']}: {len(d['evidence'])}")
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: Mapping[str, Any], lang: str = "id") -> str:
+    return json.dumps(report, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+@hookimpl
+def patuh_reporters() -> Mapping[str, Any]:
+    return {"text": render_text, "json": render_json}

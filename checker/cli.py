@@ -1,0 +1,342 @@
+"""The ``patuh`` command line.
+
+Exit codes: 0 evaluated (and any --fail-under gate met); 1 evaluated, gate not met;
+2 bad input (usage, manifest, rules); 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from datetime import date
+from decimal import Decimal
+from decimal import InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from patuh import __version__
+from patuh import manager
+from patuh.errors import InputError
+from patuh.i18n import Text
+from patuh.i18n import render
+from patuh.manifest import load_manifest
+from patuh.report import build_report
+from patuh.report import number
+from patuh.report import pick_edition
+from patuh.rulebook import RULESET_FILE
+from patuh.rulebook import available
+from patuh.rulebook import find_rule
+from patuh.rulebook import load_ruleset
+from patuh.rulebook import load_ruleset_folder
+from patuh.scoring import band_for
+from patuh.scoring import parse_score
+from patuh.scoring import round_score
+from patuh.template import manifest_template
+
+LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+                    help="Bahasa keluaran / output language.")
+FORMAT = click.option("--format", "fmt", default="text", show_default=True,
+                      help="Format keluaran / output format: text, json (plugins may add more).")
+OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Tulis ke berkas (atomik) / write to a file (atomically).")
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(Text(f"{option}: {value!r} bukan tanggal ISO (YYYY-MM-DD)",
+                              f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Print, or write atomically: a reader never sees half a report."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def reporter(fmt: str) -> Any:
+    reporters = manager.reporters()
+    if fmt not in reporters:
+        known = ", ".join(sorted(reporters))
+        raise InputError(Text(f"format tidak dikenal {fmt!r}", f"unknown format {fmt!r}"),
+                         hint=Text(f"yang tersedia: {known}", f"available: {known}"))
+    return reporters[fmt]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="patuh")
+@click.option("--debug", is_flag=True, help="Tampilkan traceback / show tracebacks.")
+def cli(debug: bool) -> None:
+    """patuh — pemeriksa kepatuhan pelayanan publik (rules-as-code).
+
+    Compliance checker for Indonesian public-service regulation.
+    """
+
+
+@cli.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("--ruleset", "ruleset_ids", multiple=True, default=["pekppp"], show_default=True,
+              help="Ruleset yang diperiksa / ruleset to check.")
+@click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
+@click.option("--edition", help="Sematkan edisi / pin an edition.")
+@FORMAT
+@OUTPUT
+@LANG
+@click.option("--fail-under", help="Keluar dengan kode 1 bila predikat di bawah pita ini "
+              "(kode pita, mis. B, atau nilai) / exit 1 below this band (code or score).")
+def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, edition: str | None,
+          fmt: str, output: Path | None, lang: str, fail_under: str | None) -> None:
+    """Periksa satu unit / check one unit's manifest."""
+    render_report = reporter(fmt)
+    as_of_date = parse_date(as_of, "--as-of")
+    loaded = load_manifest(manifest)
+    reports = []
+    for ruleset_id in dict.fromkeys(ruleset_ids):
+        ruleset = load_ruleset(ruleset_id)
+        reports.append((ruleset, build_report(loaded, ruleset, as_of=as_of_date,
+                                              edition_name=edition)))
+    if len(reports) == 1:
+        text = render_report(reports[0][1], lang)
+    elif fmt == "json":
+        text = json.dumps({"reports": [r for _, r in reports]}, ensure_ascii=False,
+                          sort_keys=True, indent=2) + "\n"
+    else:
+        text = "\n".join(render_report(r, lang) for _, r in reports)
+    write_output(text, output)
+    if fail_under is not None:
+        for ruleset, report in reports:
+            threshold = gate_threshold(ruleset, report, fail_under)
+            if Decimal(str(report["score"]["final"])) < threshold:
+                click.echo(render(Text(
+                    f"gagal: {ruleset.id} {report['predicate']['code']} di bawah {fail_under}",
+                    f"failed: {ruleset.id} {report['predicate']['code']} is below {fail_under}"),
+                    lang), err=True)
+                sys.exit(1)
+
+
+def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal:
+    edition = ruleset.edition_named(report["ruleset"]["edition"])
+    for band in edition.bands:
+        if band.code.lower() == value.strip().lower():
+            return band.min
+    try:
+        return parse_score(value)
+    except InvalidOperation:
+        codes = ", ".join(b.code for b in edition.bands)
+        raise InputError(Text(f"--fail-under: {value!r} bukan kode pita atau nilai",
+                              f"--fail-under: {value!r} is neither a band code nor a score"),
+                         hint=Text(f"kode pita: {codes}", f"band codes: {codes}")) from None
+
+
+@cli.command()
+@click.argument("ruleset_id", metavar="RULESET")
+@click.argument("value")
+@click.option("--edition", help="Edisi / edition.")
+@click.option("--as-of", help="Tanggal yang menentukan edisi / date that picks the edition.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@LANG
+def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | None, fmt: str,
+              lang: str) -> None:
+    """Predikat untuk sebuah nilai / the band for a score, e.g. `patuh predicate pekppp 4.22`."""
+    ruleset = load_ruleset(ruleset_id)
+    day = parse_date(as_of, "--as-of") or date.today()
+    chosen = pick_edition(ruleset, day, edition)
+    try:
+        score = parse_score(value)
+    except InvalidOperation:
+        raise InputError(Text(f"{value!r} bukan angka", f"{value!r} is not a number")) from None
+    low, high = chosen.score_range
+    if not score.is_finite() or not low <= score <= high:
+        raise InputError(Text(f"nilai {value} di luar rentang {low}–{high}",
+                              f"score {value} is outside the range {low}–{high}"))
+    rounded = round_score(score, chosen.rounding)
+    band = band_for(chosen, rounded)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ruleset": ruleset.id, "edition": chosen.edition, "value": number(score, 6),
+            "rounded": number(rounded, int(chosen.rounding["places"])), "code": band.code,
+            "label": band.label.id, "label_en": band.label.en, "min": number(band.min),
+            **dict(band.extra)}, ensure_ascii=False, sort_keys=True))
+    else:
+        label = f"{band.code} {band.label.id}"
+        if lang == "en":
+            label += f" ({band.label.en})"
+        click.echo(label)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--force", is_flag=True, help="Timpa manifest.yaml yang ada / overwrite.")
+def init(folder: Path, force: bool) -> None:
+    """Tulis templat manifest berkomentar / write a commented manifest template."""
+    target = folder / "manifest.yaml"
+    if target.exists() and not force:
+        raise InputError(Text("sudah ada; tidak ditimpa", "already exists; not overwritten"),
+                         file=target, hint=Text("pakai --force untuk menimpa",
+                                                "use --force to overwrite"))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_output(manifest_template(), target)
+    click.echo(f"{target}")
+
+
+@cli.group()
+def rules() -> None:
+    """Daftar, tampilkan dan validasi aturan / list, show and validate rules."""
+
+
+@rules.command("list")
+@click.option("--ruleset", "ruleset_id", help="Hanya ruleset ini / only this ruleset.")
+@click.option("--as-of", help="Versi yang berlaku pada tanggal ini / versions in force then.")
+@LANG
+def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
+    """Daftar aturan / list rules."""
+    day = parse_date(as_of, "--as-of") or date.today()
+    ids = [ruleset_id] if ruleset_id else sorted(available())
+    for rid in ids:
+        ruleset = load_ruleset(rid)
+        click.echo(f"{ruleset.id}: {ruleset.title.get(lang)} ({len(ruleset.rules)})")
+        for rule in ruleset.rules:
+            version = rule.version_at(day) or rule.versions[-1]
+            conf = version.source.get("confidence", "")
+            click.echo(f"  {rule.id:<22} v{version.version}  {rule.aspect}  "
+                       f"{version.weight:>5}%  {conf:<10}  {rule.title.get(lang)}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@LANG
+def rules_show(rule_id: str, fmt: str, lang: str) -> None:
+    """Tampilkan satu aturan / show one rule."""
+    rule = find_rule(rule_id)
+    if fmt == "json":
+        data = {"id": rule.id, "ruleset": rule.ruleset, "aspect": rule.aspect,
+                "title": rule.title.as_dict(), "guidance": rule.guidance.as_dict(),
+                "file": rule.file.name,
+                "versions": [dict(v.raw) for v in rule.versions]}
+        click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))
+        return
+    t = lang
+    click.echo(f"{rule.id} — {rule.title.get(t)}")
+    click.echo(f"  {rule.guidance.get(t)}")
+    for v in rule.versions:
+        until = v.period.until or "…"
+        click.echo(f"\nversi/version {v.version}: {v.period.start} – {until}; "
+                   f"bobot/weight {v.weight}%")
+        for level in v.levels:
+            click.echo(f"  {level.level}: {level.title.get(t)}")
+        for name, elements in v.elements.items():
+            click.echo(f"  [{name}] " + "; ".join(e.title.get(t) for e in elements))
+        click.echo(f"  bukti/evidence: {v.evidence.get(t)}")
+        src = v.source
+        click.echo(f"  sumber/source: {src.get('regulation')} — {src.get('confidence')} "
+                   f"[{src.get('reference_tag', '')}] ({src.get('reference')})")
+        for caveat in src.get("caveats", []):
+            click.echo(f"    ! {caveat[t]}")
+        for note in v.notes:
+            click.echo(f"  catatan/note: {note.get(t)}")
+
+
+@rules.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@LANG
+def rules_validate(path: Path | None, lang: str) -> None:
+    """Validasi berkas aturan / validate rule files (a ruleset folder or a folder of them)."""
+    if path is None:
+        folders = list(available().values())
+    elif (path / RULESET_FILE).exists():
+        folders = [path]
+    elif path.is_file() and path.name == RULESET_FILE:
+        folders = [path.parent]
+    elif path.is_file():
+        folders = [path.parent]
+        while not (folders[0] / RULESET_FILE).exists() and folders[0] != folders[0].parent:
+            folders = [folders[0].parent]
+        if not (folders[0] / RULESET_FILE).exists():
+            raise InputError(Text("tidak ada ruleset.yaml di atas berkas ini",
+                                  "no ruleset.yaml above this file"), file=path)
+    else:
+        folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
+        if not folders:
+            raise InputError(Text("tidak ada ruleset di folder ini", "no ruleset in this folder"),
+                             file=path)
+    total = 0
+    for folder in folders:
+        ruleset = load_ruleset_folder(folder)
+        total += len(ruleset.rules)
+        click.echo(f"OK {ruleset.id}: {len(ruleset.rules)} "
+                   f"{'rules' if lang == 'en' else 'aturan'}, "
+                   f"{len(ruleset.editions)} {'editions' if lang == 'en' else 'edisi'}")
+
+
+def _language(argv: list[str]) -> str:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("PATUH_LANG", "id")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(args)
+    debug = "--debug" in args
+    try:
+        for result in manager.get_plugin_manager().hook.patuh_add_commands(cli=cli):
+            del result
+        cli.main(args=args, prog_name="patuh", standalone_mode=False)
+    except InputError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"patuh: {exc.render(lang)}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("patuh: dibatalkan / aborted", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # a bug, not a user mistake
+        if debug:
+            traceback.print_exc()
+        click.echo(render(Text(
+            f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
+            "dan laporkan)",
+            f"patuh: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
+            "report it)"), lang), err=True)
+        return 3
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,56 @@
+"""Loading a unit's manifest: any loader plugin, then the manifest schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from patuh import manager
+from patuh.errors import InputError
+from patuh.i18n import Text
+from patuh.validation import check
+from patuh.yamlio import Document
+
+
+@dataclass(frozen=True)
+class Manifest:
+    file: Path
+    data: dict[str, Any]
+    document: Document
+
+    @property
+    def base_dir(self) -> Path:
+        return self.file.parent
+
+    def as_of(self, override: date | None) -> tuple[date, str]:
+        """The evaluation date and where it came from."""
+        if override is not None:
+            return override, "argument"
+        period = self.data["periode"]
+        if "tanggal_penilaian" in period:
+            return date.fromisoformat(period["tanggal_penilaian"]), "manifest"
+        return date(period["tahun"], 12, 31), "period_end"
+
+
+def load_manifest(path: Path) -> Manifest:
+    hook = manager.get_plugin_manager().hook
+    if path.is_dir():
+        raise InputError(Text("ini folder, bukan berkas manifest", "this is a folder, not a "
+                              "manifest file"), file=path,
+                         hint=Text(f"maksud Anda {path / 'manifest.yaml'}?",
+                                   f"did you mean {path / 'manifest.yaml'}?"))
+    document = hook.patuh_load_manifest(path=path)
+    if document is None:
+        raise InputError(Text("format manifest tidak dikenal", "unknown manifest format"),
+                         file=path, hint=Text("pakai berkas .yaml, .yml, atau .json",
+                                              "use a .yaml, .yml or .json file"))
+    if not isinstance(document.data, dict):
+        raise document.error((), Text("manifest harus berupa pemetaan (kunci: nilai)",
+                                      "a manifest must be a mapping (key: value)"),
+                             Text("mulailah dari `patuh init`", "start from `patuh init`"))
+    check(document, "manifest",
+          Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
+               "see the `patuh init` template for valid keys and values"))
+    return Manifest(path, document.data, document)

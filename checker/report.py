@@ -1,0 +1,208 @@
+"""From a manifest and a ruleset to the report model (plain, JSON-ready data).
+
+Same inputs give the same report: no timestamps, no absolute paths, sorted keys on output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from patuh import __version__
+from patuh import manager
+from patuh.conditions import Evidence
+from patuh.engine import Result
+from patuh.engine import evaluate
+from patuh.engine import make_context
+from patuh.errors import InputError
+from patuh.evidence import collect
+from patuh.facts import derive
+from patuh.i18n import Text
+from patuh.manifest import Manifest
+from patuh.rulebook import Edition
+from patuh.rulebook import Ruleset
+from patuh.scoring import Score
+from patuh.scoring import band_for
+from patuh.scoring import round_score
+
+REPORT_SCHEMA_VERSION = 1
+STATUS_ORDER = ("pass", "partial", "fail", "missing", "not_applicable", "waived", "error")
+
+
+def number(value: Decimal | None, places: int = 4) -> float | None:
+    """A Decimal as a JSON number, rounded half-up to ``places``."""
+    if value is None:
+        return None
+    return float(round_score(value, {"places": places, "mode": "half_up"}))
+
+
+def pick_edition(ruleset: Ruleset, as_of: date, name: str | None) -> Edition:
+    if name is not None:
+        edition = ruleset.edition_named(name)
+        if edition is None:
+            known = ", ".join(e.edition for e in ruleset.editions)
+            raise InputError(Text(f"edisi {name!r} tidak ada di ruleset {ruleset.id}",
+                                  f"edition {name!r} is not in ruleset {ruleset.id}"),
+                             hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
+        return edition
+    edition = ruleset.edition_for(as_of)
+    if edition is None:
+        periods = "; ".join(f"{e.edition}: {e.period.start}–{e.period.until or '…'}"
+                            for e in ruleset.editions)
+        raise InputError(Text(f"tidak ada edisi {ruleset.id} yang berlaku pada {as_of}",
+                              f"no edition of {ruleset.id} is in force on {as_of}"),
+                         hint=Text(f"edisi: {periods}; pakai --edition untuk memilih",
+                                   f"editions: {periods}; use --edition to choose one"))
+    return edition
+
+
+def evaluate_rules(ruleset: Ruleset, edition: Edition, facts: Mapping[str, Any], as_of: date,
+                   evidence: Mapping[str, tuple[Evidence, ...]]) -> list[Result]:
+    """Every rule version in force on ``as_of`` (kept within the edition's period)."""
+    day = max(as_of, edition.period.start)
+    if edition.period.until is not None:
+        day = min(day, edition.period.until)
+    context = make_context(facts, as_of, evidence)
+    results = []
+    for rule in ruleset.rules:
+        version = rule.version_at(day)
+        if version is not None and edition.aspect(rule.aspect) is not None:
+            results.append(evaluate(rule, version, context))
+    return results
+
+
+def _text(value: Text) -> dict[str, str]:
+    return value.as_dict()
+
+
+def _evidence(item: Evidence) -> dict[str, Any]:
+    return {"ref": item.ref, "kind": item.kind, "status": item.status,
+            "sha256": item.sha256, "owner": item.owner}
+
+
+def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
+    nxt = result.next_level
+    return {
+        "rule_id": result.rule.id,
+        "version": result.version.version,
+        "aspect": result.rule.aspect,
+        "title": _text(result.rule.title),
+        "level": result.level,
+        "max_level": result.max_level,
+        "level_title": _text(result.version.levels[result.level - 1].title)
+        if result.level else None,
+        "status": result.status,
+        "weight": number(result.version.weight),
+        "evidence": [_evidence(e) for e in result.evidence],
+        "next_level": {"level": nxt.level, "title": _text(nxt.title)} if nxt else None,
+        "unmet": [{"message": _text(u.message), "path": u.path, "missing": u.missing}
+                  for u in result.unmet],
+        "gain": number(gain),
+        "guidance": _text(result.rule.guidance),
+        "evidence_guidance": _text(result.version.evidence),
+        "source": dict(result.version.source),
+        "notes": [_text(n) for n in result.version.notes],
+    }
+
+
+def _confidence(source: Mapping[str, Any]) -> str:
+    return str(source.get("confidence", "official"))
+
+
+def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, Any]]:
+    problems = {
+        "not_found": Text("berkas bukti tidak ditemukan", "evidence file not found"),
+        "outside": Text("jalur bukti keluar dari folder manifest; tidak dibaca",
+                        "evidence path leaves the manifest's folder; not read"),
+        "not_a_file": Text("bukti bukan berkas", "evidence is not a file"),
+        "digest_mismatch": Text("sha256 berkas bukti tidak cocok dengan manifest",
+                                "evidence file sha256 does not match the manifest"),
+    }
+    return [{"kind": "evidence", "owner": e.owner, "ref": e.ref, "status": e.status,
+             "message": _text(problems[e.status])}
+            for items in evidence.values() for e in items if not e.usable]
+
+
+def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = None,
+                 edition_name: str | None = None) -> dict[str, Any]:
+    day, day_source = manifest.as_of(as_of)
+    edition = pick_edition(ruleset, day, edition_name)
+    evidence = collect(manifest.data, manifest.base_dir)
+    facts = derive(manifest.data, manifest.base_dir, day)
+    results = evaluate_rules(ruleset, edition, facts, day, evidence)
+    model = manager.scoring_models()[edition.scoring["model"]]
+    score: Score = model(edition, results, facts)
+    rounded = round_score(score.final, edition.rounding)
+    band = band_for(edition, rounded)
+    higher = [b for b in edition.bands if b.min > rounded]
+    next_band = higher[-1] if higher else None
+
+    plan = sorted(
+        ({"rule_id": r.rule.id, "title": _text(r.rule.title), "from_level": r.level,
+          "to_level": r.next_level.level, "next_title": _text(r.next_level.title),
+          "gain": number(score.gains[r.rule.id]), "status": r.status}
+         for r in results if r.next_level is not None and score.gains.get(r.rule.id)),
+        key=lambda item: (-item["gain"], item["rule_id"]))
+
+    evidence_digests = {e.ref: e.sha256 for items in evidence.values() for e in items
+                        if e.kind == "file" and e.sha256}
+    for part in score.parts:
+        if part.detail.get("source_file"):
+            evidence_digests[part.detail["source_file"]] = part.detail.get("source_sha256")
+    manifest_digest = hashlib.sha256(manifest.file.read_bytes()).hexdigest()
+
+    low_confidence = sorted(
+        {(r.rule.id, _confidence(r.version.source), r.version.source.get("reference_tag", ""))
+         for r in results if _confidence(r.version.source) not in ("official", "secondary")})
+
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "tool": {"name": "patuh", "version": __version__},
+        "ruleset": {
+            "id": ruleset.id, "edition": edition.edition, "title": _text(edition.title),
+            "effective": edition.period.as_dict(),
+            "legal_basis": [dict(item) for item in edition.legal_basis],
+        },
+        "evaluated_on": day.isoformat(),
+        "evaluated_on_source": day_source,
+        "unit": dict(manifest.data["unit"]),
+        "period": dict(manifest.data["periode"]),
+        "manifest": {"file": manifest.file.name, "sha256": manifest_digest},
+        "results": [_result(r, score.gains.get(r.rule.id)) for r in results],
+        "aspects": [{"id": a.id, "title": _text(a.title), "weight": number(a.weight),
+                     "score": number(a.score), "source": dict(a.source)}
+                    for a in score.aspects],
+        "score": {
+            **{p.id: number(p.value) for p in score.parts},
+            "parts": [{"id": p.id, "title": _text(p.title), "value": number(p.value),
+                       "weight": number(p.weight),
+                       "respondents": p.detail.get("respondents"),
+                       "items": {k: number(v) for k, v in p.detail.get("items", {}).items()}}
+                      for p in score.parts],
+            "final": number(rounded, int(edition.rounding["places"])),
+            "unrounded": number(score.final, 6),
+            "rounding": {k: v for k, v in edition.rounding.items() if k != "source"},
+            "rounding_source": dict(edition.rounding.get("source", {})),
+            "range": [number(edition.score_range[0]), number(edition.score_range[1])],
+        },
+        "predicate": {"code": band.code, "label": band.label.id, "label_en": band.label.en,
+                      "min": number(band.min), **dict(band.extra)},
+        "next_band": None if next_band is None else {
+            "code": next_band.code, "label": next_band.label.id,
+            "label_en": next_band.label.en, "min": number(next_band.min),
+            "gap": number(next_band.min - rounded)},
+        "bands_source": dict(edition.raw.get("bands_source", {})),
+        "improvement_plan": plan,
+        "findings": _findings(evidence),
+        "notes": [_text(n) for n in (*edition.notes, *score.notes)],
+        "confidence": {
+            "low": [{"rule_id": rid, "confidence": conf, "reference_tag": tag}
+                    for rid, conf, tag in low_confidence],
+            "scoring": [dict(s) for s in score.sources],
+        },
+        "digests": {"rules": ruleset.digest, "manifest": manifest_digest,
+                    "evidence": dict(sorted(evidence_digests.items()))},
+    }

@@ -1,0 +1,53 @@
+"""`pip install .` into a fresh virtual environment, outside the repository, gives a working
+`patuh` with the bundled rules, schemas and built-in plugins."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_checks_an_example_outside_the_repo(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "-w", str(dist), str(ROOT)],
+                   check=True, cwd=tmp_path)
+    wheel = next(dist.glob("patuh-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+                   check=True, cwd=tmp_path)
+
+    unit = tmp_path / "unit"
+    shutil.copytree(EXAMPLE, unit)
+    patuh = env_dir / "bin" / "patuh"
+    done = subprocess.run([str(patuh), "check", "unit/manifest.yaml", "--format", "json"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ruleset"]["id"] == "pekppp"
+    assert len(report["results"]) == 31
+    assert not report["findings"]
+
+    # The installed package is the one that ran, not the source tree.
+    where = subprocess.run([str(python), "-c", "import patuh; print(patuh.__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert str(env_dir) in where.stdout
+
+    listed = subprocess.run([str(patuh), "rules", "list"], cwd=tmp_path, capture_output=True,
+                            text=True)
+    assert listed.returncode == 0 and "pekppp.30.f.B" in listed.stdout
+    predicate = subprocess.run([str(patuh), "predicate", "pekppp", "4.22"], cwd=tmp_path,
+                               capture_output=True, text=True)
+    assert predicate.stdout.strip() == "A- Sangat Baik"
