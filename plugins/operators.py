@@ -200,14 +200,17 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     return Outcome(False, (Unmet(message, path),), tuple(used))
 
 
+def _missing_any(*facts: tuple[str, Any]) -> Outcome:
+    """Unknown: one or more of two facts a comparison needs were not supplied."""
+    unmet = tuple(Outcome.missing(path).unmet[0] for path, value in facts if value is MISSING)
+    return Outcome(None, unmet, tuple(path for path, _ in facts))
+
+
 def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     num_path, den_path = ctx.path(arg["numerator"]), ctx.path(arg["denominator"])
     num, den = ctx.get(arg["numerator"]), ctx.get(arg["denominator"])
-    missing = [p for p, v in ((num_path, num), (den_path, den)) if v is MISSING]
-    if missing:
-        return Outcome(None, tuple(Unmet(Text(f"{p}: belum diisi (tidak ada data)",
-                                              f"{p}: not supplied (no data)"), p, True)
-                                   for p in missing), (num_path, den_path))
+    if MISSING in (num, den):
+        return _missing_any((num_path, num), (den_path, den))
     name, sign, k = _comparator(arg)
     if den == 0:
         return Outcome.false(Text(f"{den_path} = 0: persentase tidak dapat dihitung",
@@ -284,11 +287,8 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
 def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     start_path, end_path = ctx.path(arg["from"]), ctx.path(arg["to"])
     start_raw, end_raw = ctx.get(arg["from"]), ctx.get(arg["to"])
-    missing = [p for p, v in ((start_path, start_raw), (end_path, end_raw)) if v is MISSING]
-    if missing:
-        return Outcome(None, tuple(Unmet(Text(f"{p}: belum diisi (tidak ada data)",
-                                              f"{p}: not supplied (no data)"), p, True)
-                                   for p in missing), (start_path, end_path))
+    if MISSING in (start_raw, end_raw):
+        return _missing_any((start_path, start_raw), (end_path, end_raw))
     start, end = _as_date(start_raw), _as_date(end_raw)
     name, sign, duration = _comparator(arg)
     if start and end and end >= start and _compare_span(start, end, name, duration):
