@@ -66,6 +66,9 @@ def write_output(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -164,8 +164,8 @@ class Context:
         (name, arg), *_ = ((k, v) for k, v in condition.items() if k != "label")
         outcome = self.operators[name].evaluate(arg, self)
         label = condition.get("label")
-        if label is not None and not outcome.holds:
-            missing = outcome.holds is None
-            outcome = Outcome(outcome.holds, (Unmet(Text.of(label), None, missing),),
-                              outcome.used)
+        if label is not None and outcome.holds is False:
+            # A label explains a failed condition; a missing fact keeps its own reason, which
+            # says what to supply.
+            outcome = Outcome(False, (Unmet(Text.of(label)),), outcome.used)
         return outcome

@@ -83,11 +83,11 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tup
 def related(evidence: Mapping[str, tuple[Evidence, ...]], paths: list[str]) -> list[Evidence]:
     """Evidence attached to any of ``paths`` or to an object that contains one of them."""
     out: list[Evidence] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for owner, items in sorted(evidence.items()):
         if any(p == owner or p.startswith(owner + ".") for p in paths):
             for item in items:
-                if (owner, item.ref) not in seen:
-                    seen.add((owner, item.ref))
+                if item.ref not in seen:
+                    seen.add(item.ref)
                     out.append(item)
     return out

@@ -154,9 +154,9 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
             evidence_digests[part.detail["source_file"]] = part.detail.get("source_sha256")
     manifest_digest = hashlib.sha256(manifest.file.read_bytes()).hexdigest()
 
-    low_confidence = sorted(
-        {(r.rule.id, _confidence(r.version.source), r.version.source.get("reference_tag", ""))
-         for r in results if _confidence(r.version.source) not in ("official", "secondary")})
+    low_confidence = [
+        (r.rule.id, _confidence(r.version.source), r.version.source.get("reference_tag", ""))
+        for r in results if _confidence(r.version.source) not in ("official", "secondary")]
 
     return {
         "schema_version": REPORT_SCHEMA_VERSION,

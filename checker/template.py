@@ -44,7 +44,9 @@ def _placeholder(key: str, schema: dict[str, Any], defs: dict[str, Any]) -> str:
     if kind == "boolean":
         return "true"
     if kind in ("integer", "number"):
-        return "0"
+        return str(schema.get("minimum", 0))
+    if kind == "object":
+        return "{}"
     if kind == "array":
         return "[]"
     return '""'
@@ -72,7 +74,9 @@ def _emit(schema: dict[str, Any], defs: dict[str, Any], indent: int, active: boo
             _emit(sub, defs, indent + 1, on, out)
         elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
             out.append(f"{pad}{prefix}{key}:{_comment(sub)}")
-            out.append(f"{pad}#   - " + ", ".join(sub["items"].get("required", ())) + ": …")
+            first, *rest = sub["items"].get("required", ())
+            out.append(f"{pad}#   - {first}: …")
+            out.extend(f"{pad}#     {key_}: …" for key_ in rest)
         else:
             out.append(f"{pad}{prefix}{key}: {_placeholder(key, sub, defs)}{_comment(sub)}")
 

@@ -178,10 +178,12 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         n = len(present)
     elif "where" in arg:
         n = 0
+        reasons: list[Unmet] = []
         for index in range(len(items)):
             inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
             used.extend(inner.used)
             n += bool(inner.holds)
+            reasons.extend(inner.unmet)
         total = len(items)
     else:
         n = len(items)
@@ -197,7 +199,8 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         message = message + Text(
             "; belum ada: " + ", ".join(t.id for t in lacking),
             "; not yet: " + ", ".join(t.en for t in lacking))
-    return Outcome(False, (Unmet(message, path),), tuple(used))
+    details = tuple(reasons[:4]) if "where" in arg and name in ("ge", "gt", "eq") else ()
+    return Outcome(False, (Unmet(message, path), *details), tuple(used))
 
 
 def _missing_any(*facts: tuple[str, Any]) -> Outcome:

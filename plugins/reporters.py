@@ -99,7 +99,8 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
                 f"{w['respondents']})")
     nb = report.get("next_band")
     if nb:
-        add(f"{w['next_band']} {nb['code']} {nb['label']}: ≥ {nb['min']:.{places}f} "
+        label = nb["label_en"] if lang == "en" else nb["label"]
+        add(f"{w['next_band']} {nb['code']} {label}: ≥ {nb['min']:.{places}f} "
             f"({w['gap']} {nb['gap']:.{places}f})")
     add("")
     add(f"{w['aspects']}:")

@@ -89,6 +89,7 @@ def weighted_levels(edition: Any, results: Sequence[Any], facts: Mapping[str, An
                 f"{parts[0].title.id} saja (bobot 100%).",
                 f"Without {survey.title.en} data: the final score is the "
                 f"{parts[0].title.en} part alone (weight 100%)."))
+            survey = Part(survey.id, survey.title, None, Decimal(0), survey.detail)
         else:
             share = Decimal(str(blend["weight_rules"]))
             final = share * rules_part + survey.weight * survey.value
