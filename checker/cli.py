@@ -56,13 +56,21 @@ def parse_date(value: str | None, option: str) -> date | None:
                               f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None, protect: tuple[Path, ...] = ()) -> None:
     """Print, or write atomically: a reader never sees half a report."""
     if output is None:
         click.echo(text, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    if any(output.resolve() == p.resolve() for p in protect):
+        raise InputError(Text("berkas keluaran sama dengan berkas masukan; tidak ditimpa",
+                              "the output file is an input file; not overwritten"), file=output,
+                         hint=Text("pilih nama lain untuk -o", "choose another name for -o"))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    except OSError as exc:
+        raise InputError(Text(f"tidak dapat menulis: {exc.strerror}",
+                              f"cannot write: {exc.strerror}"), file=output) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -96,8 +104,9 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("manifest", type=click.Path(path_type=Path))
-@click.option("--ruleset", "ruleset_ids", multiple=True, default=["pekppp"], show_default=True,
-              help="Ruleset yang diperiksa / ruleset to check.")
+@click.option("--ruleset", "ruleset_ids", multiple=True,
+              help="Ruleset yang diperiksa (boleh berulang; bawaan: semua) / ruleset to check "
+              "(repeatable; default: every ruleset installed).")
 @click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
 @FORMAT
@@ -112,7 +121,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     as_of_date = parse_date(as_of, "--as-of")
     loaded = load_manifest(manifest)
     reports = []
-    for ruleset_id in dict.fromkeys(ruleset_ids):
+    for ruleset_id in dict.fromkeys(ruleset_ids or sorted(available())):
         ruleset = load_ruleset(ruleset_id)
         reports.append((ruleset, build_report(loaded, ruleset, as_of=as_of_date,
                                               edition_name=edition)))
@@ -123,7 +132,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                           sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
-    write_output(text, output)
+    write_output(text, output, protect=(manifest,))
     if fail_under is not None:
         for ruleset, report in reports:
             threshold = gate_threshold(ruleset, report, fail_under)
@@ -159,7 +168,7 @@ def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal:
 @LANG
 def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | None, fmt: str,
               lang: str) -> None:
-    """Predikat untuk sebuah nilai / the band for a score, e.g. `patuh predicate pekppp 4.22`."""
+    """Predikat untuk sebuah nilai / the band for a score of a ruleset."""
     ruleset = load_ruleset(ruleset_id)
     day = parse_date(as_of, "--as-of") or date.today()
     chosen = pick_edition(ruleset, day, edition)
@@ -189,14 +198,19 @@ def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | Non
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--force", is_flag=True, help="Timpa manifest.yaml yang ada / overwrite.")
-def init(folder: Path, force: bool) -> None:
+@LANG
+def init(folder: Path, force: bool, lang: str) -> None:
     """Tulis templat manifest berkomentar / write a commented manifest template."""
     target = folder / "manifest.yaml"
     if target.exists() and not force:
         raise InputError(Text("sudah ada; tidak ditimpa", "already exists; not overwritten"),
                          file=target, hint=Text("pakai --force untuk menimpa",
                                                 "use --force to overwrite"))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(Text(f"folder tidak dapat dibuat: {exc.strerror}",
+                              f"cannot create the folder: {exc.strerror}"), file=folder) from None
     write_output(manifest_template(), target)
     click.echo(f"{target}")
 

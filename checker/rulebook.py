@@ -251,9 +251,16 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
             f"daftar unsur {count['among']!r} tidak ada di `elements`",
             f"element list {count['among']!r} is not declared under `elements`"))
     levels = _build_levels(doc, vpath, data)
+    # Check the conditions as written, at their own paths (levels built from `count` + `min`
+    # combine pieces that live elsewhere in the file).
     errors: list[InputError] = []
-    for lindex, level in enumerate(levels):
-        errors.extend(check_condition(doc, (*vpath, "levels", lindex), level.when, ops))
+    for lindex, item in enumerate(data["levels"]):
+        if "when" in item:
+            errors.extend(check_condition(doc, (*vpath, "levels", lindex, "when"), item["when"],
+                                          ops))
+        if "min" in item and count:
+            errors.extend(check_condition(doc, (*vpath, "count"),
+                                          _count_condition(count, item["min"]), ops))
     if count and "requires" in count:
         errors.extend(check_condition(doc, (*vpath, "count", "requires"), count["requires"], ops))
     if errors:

@@ -12,7 +12,7 @@ HEADER = """\
 # Manifest bukti dukung patuh — satu unit, satu periode.
 # Evidence manifest for patuh — one unit, one period.
 #
-# Isi apa yang DIMILIKI unit; setiap ruleset (PEKPPP, Ombudsman, SKM) membaca berkas yang sama.
+# Isi apa yang DIMILIKI unit; setiap ruleset membaca berkas yang sama.
 # Kunci yang tidak diisi berarti "tidak ada data"; tulis false/0 bila unit memang tidak memilikinya.
 # Bukti: jalur berkas relatif terhadap folder ini (atau URL), mis. bukti: [sp/sk-sp-2024.pdf]
 # Hapus tanda '#' di depan kunci yang ingin diisi. Periksa dengan: patuh check manifest.yaml

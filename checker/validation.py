@@ -128,5 +128,11 @@ def check(doc: Document, schema: str, hint: str | Text | None = None) -> None:
     out: list[InputError] = []
     for error in errors[:MAX_ERRORS]:
         error = _deepest(error)
-        out.append(doc.error(tuple(error.absolute_path), describe(error), hint))
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in allowed]
+            if extra:
+                path = (*path, extra[0])  # point at the unknown key's own line
+        out.append(doc.error(path, describe(error), hint))
     raise InputErrors(out)

@@ -86,6 +86,7 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
                     hint=Text("hapus atau gabungkan salah satu entri",
                               "remove or merge one of the two entries"))
             seen[key] = key_node.start_mark.line + 1
+            lines.setdefault((*path, key), seen[key])  # a key's line, not its value's
             _walk(value_node, (*path, key), lines, budget, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

@@ -1,0 +1,125 @@
+"""Shared fixtures: running the CLI in-process, writing manifests, spying on file reads."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from patuh.cli import cli
+from patuh.cli import main
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """``run("check", path, ...)``: call ``patuh.cli.main`` (which maps errors to exit codes
+    and never raises) and return its exit code with what it printed."""
+
+    def invoke(*argv: str | Path) -> Run:
+        capsys.readouterr()  # drop anything printed before
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner) -> Callable[..., Any]:
+    """``invoke("rules", "list")``: click's test runner on the ``patuh`` group."""
+
+    def call(*argv: str | Path) -> Any:
+        return runner.invoke(cli, [str(a) for a in argv], catch_exceptions=False)
+
+    return call
+
+
+MINIMAL: dict[str, Any] = {
+    "schema_version": 1,
+    "unit": {"nama": "Unit Uji", "instansi": "Pemerintah Kota Uji"},
+    "periode": {"tahun": 2024},
+}
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def write_manifest(tmp_path: Path) -> Callable[..., Path]:
+    """Write a manifest (a dict merged over a minimal valid one, or raw text) into a unit
+    folder below tmp_path, creating the evidence files named in ``files``."""
+
+    def write(data: dict[str, Any] | str | None = None, *, name: str = "manifest.yaml",
+              files: tuple[str, ...] = (), folder: str = "unit") -> Path:
+        base = tmp_path / folder
+        base.mkdir(parents=True, exist_ok=True)
+        for ref in files:
+            target = base / ref
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f"bukti {ref}\n".encode())
+        text = data if isinstance(data, str) else dump({**MINIMAL, **(data or {})})
+        path = base / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+# --- a spy on file opens (catches open(), io.open, os.open and Path.open alike) -------------
+
+_watch: list[tuple[str, list[str]]] = []
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not _watch or not args:
+        return
+    target = args[0]
+    if isinstance(target, int):
+        return
+    try:
+        real = os.path.realpath(os.fsdecode(target))
+    except (TypeError, ValueError):
+        return
+    for watched, hits in _watch:
+        if real == watched:
+            hits.append(real)
+
+
+@pytest.fixture
+def opened() -> Iterator[Callable[[Path], list[str]]]:
+    """``hits = opened(path)``: every later open of ``path`` (after resolving symlinks) is
+    appended to ``hits`` until the test ends."""
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)  # audit hooks cannot be removed; this one idles when unused
+        _hook_installed = True
+
+    def watch(path: Path) -> list[str]:
+        hits: list[str] = []
+        _watch.append((os.path.realpath(path), hits))
+        return hits
+
+    yield watch
+    _watch.clear()

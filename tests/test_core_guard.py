@@ -1,0 +1,127 @@
+"""Guards on the architecture: a regulation-neutral core, a valid plugin set, and rule files
+whose operators are checked when they load."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pluggy
+import pytest
+
+import patuh.hookspecs
+from patuh import hookimpl
+from patuh import manager
+from patuh.errors import InputError
+from patuh.rulebook import load_ruleset_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules" / "pekppp"
+
+REGULATION_WORDS = re.compile(r"pekppp|ombudsman|skm", re.IGNORECASE)
+
+
+def test_core_names_no_regulation() -> None:
+    hits = []
+    files = sorted((ROOT / "checker").glob("*.py"))
+    assert files, "checker/ has no Python files"
+    for file in files:
+        for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+            if REGULATION_WORDS.search(line):
+                hits.append(f"checker/{file.name}:{number}: {line.strip()}")
+    assert not hits, "the core names a regulation:\n" + "\n".join(hits)
+
+
+def test_installed_plugin_manager_has_no_pending_hooks() -> None:
+    pm = manager.get_plugin_manager()
+    pm.check_pending()  # raises PluginValidationError for an unknown hook name
+    names = {name for name, _ in pm.list_name_plugin()}
+    assert {"operators", "loaders", "survey", "scoring", "reporters", "bundled_rules"} <= names
+
+
+def test_every_built_in_hookimpl_matches_a_spec() -> None:
+    specs = {name for name in dir(patuh.hookspecs) if name.startswith("patuh_")}
+    pm = manager.get_plugin_manager()
+    for name, plugin in pm.list_name_plugin():
+        impls = {attr for attr in dir(plugin) if attr.startswith("patuh_")
+                 and callable(getattr(plugin, attr))}
+        assert impls <= specs, f"plugin {name} implements unknown hooks {impls - specs}"
+
+
+class Misspelled:
+    @hookimpl
+    def patuh_operatorz(self) -> dict[str, object]:
+        return {}
+
+
+def test_misspelled_hook_is_caught_by_check_pending() -> None:
+    pm = pluggy.PluginManager("patuh")
+    pm.add_hookspecs(patuh.hookspecs)
+    pm.register(Misspelled(), name="misspelled")
+    with pytest.raises(pluggy.PluginValidationError) as caught:
+        pm.check_pending()
+    assert "patuh_operatorz" in str(caught.value)
+
+
+def test_correctly_spelled_hook_passes_check_pending() -> None:
+    class Fine:
+        @hookimpl
+        def patuh_operators(self) -> dict[str, object]:
+            return {}
+
+    pm = pluggy.PluginManager("patuh")
+    pm.add_hookspecs(patuh.hookspecs)
+    pm.register(Fine(), name="fine")
+    pm.check_pending()
+
+
+def copy_ruleset(tmp_path: Path) -> Path:
+    target = tmp_path / "rules" / "pekppp"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def replace_once(file: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` in ``file``; return its 1-based line number."""
+    text = file.read_text("utf-8")
+    index = text.index(old)
+    file.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
+    return text.count("\n", 0, index) + 1
+
+
+def test_unknown_operator_is_a_load_error_with_file_line_and_path(tmp_path: Path) -> None:
+    folder = copy_ruleset(tmp_path)
+    rule = folder / "a_kebijakan" / "1.a.Ak.yaml"
+    line = replace_once(rule, "- is_true: standar_pelayanan.ada",
+                        "- is_truee: standar_pelayanan.ada")
+    with pytest.raises(InputError) as caught:
+        load_ruleset_folder(folder)
+    message = caught.value.render("en")
+    assert "unknown operator 'is_truee'" in message
+    assert f"{rule}:{line}:" in message, message
+    assert "$.versions[0].levels[0].when.all[0].is_truee" in message, message
+
+
+def test_unknown_operator_through_the_cli(tmp_path: Path, run) -> None:
+    folder = copy_ruleset(tmp_path)
+    rule = folder / "d_sipp" / "24.d.T.yaml"
+    line = replace_once(rule, "- one_of:", "- one_off:")
+    result = run("rules", "validate", folder, "--lang", "en")
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    assert str(rule) in result.err
+    assert "'one_off'" in result.err
+    assert f"{rule}:{line}:" in result.err, result.err
+
+
+def test_bad_operator_argument_is_a_load_error(tmp_path: Path) -> None:
+    folder = copy_ruleset(tmp_path)
+    rule = folder / "d_sipp" / "24.d.T.yaml"
+    replace_once(rule, "compare: {path: sistem_informasi.pembaruan.frekuensi, eq: harian}",
+                 "compare: {path: sistem_informasi.pembaruan.frekuensi, kira_kira: harian}")
+    with pytest.raises(InputError) as caught:
+        load_ruleset_folder(folder)
+    message = caught.value.render("en")
+    assert str(rule) in message
+    assert "kira_kira" in message
