@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from patuh.conditions import Operator
     from patuh.scoring import ScoringModel
+    from patuh.yamlio import Document
 
 hookspec = pluggy.HookspecMarker("patuh")
 hookimpl = pluggy.HookimplMarker("patuh")
@@ -37,10 +38,10 @@ def patuh_operators() -> Mapping[str, Operator]:
 
 
 @hookspec(firstresult=True)
-def patuh_load_manifest(path: Path) -> Mapping[str, Any] | None:
-    """Parse a manifest file into plain data, or return None to let another loader try.
-
-    Raise :class:`patuh.InputError` for a file this loader owns but cannot parse.
+def patuh_load_manifest(path: Path) -> Document | None:
+    """Parse a manifest file into a :class:`patuh.Document` (data plus the line of each JSON
+    path, for error messages; an empty line map is fine), or return None to let another loader
+    try. Raise :class:`patuh.InputError` for a file this loader owns but cannot parse.
     """
 
 

@@ -29,7 +29,6 @@ from patuh.scoring import band_for
 from patuh.scoring import round_score
 
 REPORT_SCHEMA_VERSION = 1
-STATUS_ORDER = ("pass", "partial", "fail", "missing", "not_applicable", "waived", "error")
 
 
 def number(value: Decimal | None, places: int = 4) -> float | None:

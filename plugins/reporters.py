@@ -30,6 +30,9 @@ WORDS = {
                    "waived": "dikecualikan", "error": "galat"},
         "legend": "✓ terpenuhi  ~ sebagian  ✗ tidak terpenuhi  ? tidak ada data",
         "respondents": "responden", "part_missing": "tidak ada data",
+        "aspect_weights": "bobot aspek",
+        "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau results[].source "
+        "pada --format json)",
     },
     "en": {
         "unit": "Unit", "date": "Evaluation date", "predicate": "Predicate",
@@ -48,6 +51,9 @@ WORDS = {
                    "waived": "waived", "error": "error"},
         "legend": "✓ met  ~ partly met  ✗ not met  ? no data",
         "respondents": "respondents", "part_missing": "no data",
+        "aspect_weights": "aspect weights",
+        "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or results[].source in "
+        "--format json)",
     },
 }
 
@@ -167,12 +173,22 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
             f"[{rounding_src.get('reference_tag', '')}]")
         for cav in rounding_src.get("caveats", []):
             add(f"      {_t(cav, lang)}")
+    weak_aspects: dict[str, list[str]] = {}
+    for a in report["aspects"]:
+        conf = a.get("source", {}).get("confidence")
+        if conf and conf not in ("official", "secondary"):
+            key = f"{conf} [{a['source'].get('reference_tag', '')}]"
+            weak_aspects.setdefault(key, []).append(a["id"])
+    for key, ids in sorted(weak_aspects.items()):
+        add(f"  - {w['aspect_weights']} {', '.join(ids)}: {key}")
     groups: dict[str, list[str]] = {}
     for item in report["confidence"]["low"]:
         key = f"{item['confidence']} [{item['reference_tag']}]"
         groups.setdefault(key, []).append(item["rule_id"].split(".", 1)[1])
     for key, ids in sorted(groups.items()):
         add(f"  - {key}: {', '.join(ids)}")
+    if groups:
+        add(f"    {w['caveats_hint']}")
     add("")
     d = report["digests"]
     add(f"{w['digests']}: {w['rules']} sha256:{d['rules'][:16]}…  "
