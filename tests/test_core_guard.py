@@ -125,3 +125,31 @@ def test_bad_operator_argument_is_a_load_error(tmp_path: Path) -> None:
     message = caught.value.render("en")
     assert str(rule) in message
     assert "kira_kira" in message
+
+
+class _BrokenEntryPoint:
+    name = "rusak"
+    value = "paket_rusak.plugin"
+    group = manager.GROUP
+
+    def load(self) -> None:
+        raise ImportError("No module named 'paket_rusak'")
+
+
+def test_a_broken_plugin_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, run) -> None:
+    real = manager.entry_points
+
+    def with_broken(group: str):
+        return [*real(group=group), _BrokenEntryPoint()]
+
+    monkeypatch.setattr(manager, "entry_points", with_broken)
+    manager.get_plugin_manager.cache_clear()
+    try:
+        result = run("predicate", "pekppp", "4.22", "--lang", "en")
+    finally:
+        manager.get_plugin_manager.cache_clear()
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    first = result.err.splitlines()[0]
+    assert "'rusak'" in first and "paket_rusak.plugin" in first
+    assert "ImportError: No module named 'paket_rusak'" in first
