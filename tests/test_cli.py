@@ -17,8 +17,11 @@ from patuh.template import manifest_template
 from patuh.validation import validator
 from patuh.yamlio import load_yaml
 
+from rulecopies import RULES
+from rulecopies import copy_ruleset
+from rulecopies import replace_once
+
 ROOT = Path(__file__).resolve().parents[1]
-RULES = ROOT / "rules" / "pekppp"
 SHOWCASE = "dpmptsp-kota-harapan"
 
 
@@ -309,19 +312,6 @@ def test_rules_validate_paths(target: str, run) -> None:
     assert result.out.startswith("OK pekppp: 31 ")
 
 
-def copy_rules(tmp_path: Path) -> Path:
-    target = tmp_path / "pekppp"
-    shutil.copytree(RULES, target)
-    return target
-
-
-def edit(file: Path, old: str, new: str) -> int:
-    text = file.read_text("utf-8")
-    index = text.index(old)
-    file.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
-    return text.count("\n", 0, index) + 1
-
-
 BROKEN = {
     # old text, new text, where the error is reported relative to the edit (+1: the next
     # line), what the message must say
@@ -338,9 +328,9 @@ BROKEN = {
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_rules_validate_broken_copy(case: str, tmp_path: Path, run) -> None:
     old, new, offset, message = BROKEN[case]
-    folder = copy_rules(tmp_path)
+    folder = copy_ruleset(tmp_path)
     file = folder / "b_sdm" / "14.b.K.yaml"
-    edited = edit(file, old, new)
+    edited = replace_once(file, old, new)
     line = 1 if offset is None else edited + offset
     before = file.read_bytes()
     result = run("rules", "validate", folder, "--lang", "en")
@@ -352,8 +342,8 @@ def test_rules_validate_broken_copy(case: str, tmp_path: Path, run) -> None:
 
 
 def test_rules_validate_weights_that_do_not_add_up(tmp_path: Path, run) -> None:
-    folder = copy_rules(tmp_path)
-    edit(folder / "b_sdm" / "14.b.K.yaml", "weight: 30", "weight: 31")
+    folder = copy_ruleset(tmp_path)
+    replace_once(folder / "b_sdm" / "14.b.K.yaml", "weight: 30", "weight: 31")
     result = run("rules", "validate", folder, "--lang", "en")
     assert result.code == 2
     assert str(folder) in result.err
@@ -361,9 +351,9 @@ def test_rules_validate_weights_that_do_not_add_up(tmp_path: Path, run) -> None:
 
 
 def test_rules_validate_id_must_match_file_name(tmp_path: Path, run) -> None:
-    folder = copy_rules(tmp_path)
+    folder = copy_ruleset(tmp_path)
     file = folder / "b_sdm" / "14.b.K.yaml"
-    line = edit(file, "id: pekppp.14.b.K", "id: pekppp.14.b.X")
+    line = replace_once(file, "id: pekppp.14.b.K", "id: pekppp.14.b.X")
     result = run("rules", "validate", folder, "--lang", "en")
     assert result.code == 2
     assert f"{file}:{line}: $.id: " in result.err
@@ -371,9 +361,9 @@ def test_rules_validate_id_must_match_file_name(tmp_path: Path, run) -> None:
 
 
 def test_rules_validate_broken_ruleset_file(tmp_path: Path, run) -> None:
-    folder = copy_rules(tmp_path)
+    folder = copy_ruleset(tmp_path)
     file = folder / "ruleset.yaml"
-    line = edit(file, "model: weighted_levels", "model: weighted_levelz")
+    line = replace_once(file, "model: weighted_levels", "model: weighted_levelz")
     result = run("rules", "validate", folder, "--lang", "en")
     assert result.code == 2
     assert f"{file}:{line}: $.editions[0].scoring.model: " in result.err

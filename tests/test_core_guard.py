@@ -4,7 +4,6 @@ whose operators are checked when they load."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pluggy
@@ -16,8 +15,10 @@ from patuh import manager
 from patuh.errors import InputError
 from patuh.rulebook import load_ruleset_folder
 
+from rulecopies import copy_ruleset
+from rulecopies import replace_once
+
 ROOT = Path(__file__).resolve().parents[1]
-RULES = ROOT / "rules" / "pekppp"
 
 REGULATION_WORDS = re.compile(r"pekppp|ombudsman|skm", re.IGNORECASE)
 
@@ -74,20 +75,6 @@ def test_correctly_spelled_hook_passes_check_pending() -> None:
     pm.add_hookspecs(patuh.hookspecs)
     pm.register(Fine(), name="fine")
     pm.check_pending()
-
-
-def copy_ruleset(tmp_path: Path) -> Path:
-    target = tmp_path / "rules" / "pekppp"
-    shutil.copytree(RULES, target)
-    return target
-
-
-def replace_once(file: Path, old: str, new: str) -> int:
-    """Replace the first ``old`` in ``file``; return its 1-based line number."""
-    text = file.read_text("utf-8")
-    index = text.index(old)
-    file.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
-    return text.count("\n", 0, index) + 1
 
 
 def test_unknown_operator_is_a_load_error_with_file_line_and_path(tmp_path: Path) -> None:
