@@ -21,6 +21,7 @@ from patuh import Unmet
 from patuh import hookimpl
 from patuh.conditions import MISSING
 from patuh.conditions import Operator
+from patuh.plugins import workdays
 
 COMPARATORS = {
     "eq": ("=", lambda a, b: a == b),
@@ -231,15 +232,21 @@ def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
 
 _DURATION = {
     "type": "object", "additionalProperties": False, "minProperties": 1, "maxProperties": 1,
-    "properties": {u: {"type": "integer", "minimum": 0} for u in ("days", "months", "years")},
+    "properties": {u: {"type": "integer", "minimum": 0}
+                   for u in ("days", "working_days", "months", "years")},
 }
-_UNITS = {"days": ("hari", "days"), "months": ("bulan", "months"), "years": ("tahun", "years")}
+_UNITS = {"days": ("hari", "days"), "working_days": ("hari kerja", "working days"),
+          "months": ("bulan", "months"), "years": ("tahun", "years")}
 
 
 def shift(day: date, duration: Mapping[str, int], sign: int = 1) -> date:
     """``day`` moved by a duration; month ends are clamped (31 Jan + 1 month = 28/29 Feb)."""
     if "days" in duration:
         return date.fromordinal(day.toordinal() + sign * duration["days"])
+    if "working_days" in duration:
+        if sign < 0:
+            raise ValueError("working days are only counted forward")
+        return workdays.add_working_days(day, duration["working_days"])
     months = duration.get("months", 0) + 12 * duration.get("years", 0)
     total = day.year * 12 + (day.month - 1) + sign * months
     year, month = divmod(total, 12)
@@ -287,20 +294,88 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         f"{path} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
 
 
+def _counted(start: date, end: date, duration: Mapping[str, int]) -> Text:
+    """For working-day spans: the holidays and collective-leave days that were not counted."""
+    if "working_days" not in duration:
+        return Text("", "")
+    skipped = workdays.skipped_holidays(start, end)
+    if not skipped:
+        return Text("; tanpa hari libur di antaranya", "; no holidays in between")
+    listed = ", ".join(f"{d} {name}" for d, name in skipped)
+    return Text(f"; tidak dihitung (libur/cuti bersama): {listed}",
+                f"; not counted (holidays/collective leave): {listed}")
+
+
 def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    """``to`` − ``from`` compared with a duration. With ``open: true`` a ``to`` not given yet
+    counts up to the evaluation date: still within the limit holds, past it does not."""
     start_path, end_path = ctx.path(arg["from"]), ctx.path(arg["to"])
     start_raw, end_raw = ctx.get(arg["from"]), ctx.get(arg["to"])
-    if MISSING in (start_raw, end_raw):
+    still_open = end_raw is MISSING and arg.get("open", False) and start_raw is not MISSING
+    if MISSING in (start_raw, end_raw) and not still_open:
         return _missing_any((start_path, start_raw), (end_path, end_raw))
-    start, end = _as_date(start_raw), _as_date(end_raw)
+    start = _as_date(start_raw)
+    end = ctx.as_of if still_open else _as_date(end_raw)
     name, sign, duration = _comparator(arg)
-    if start and end and end >= start and _compare_span(start, end, name, duration):
-        return Outcome.true(start_path, end_path)
     d_id, d_en = _show_duration(duration)
+    if start is None or end is None:
+        return Outcome.false(Text(f"{start_path}/{end_path}: bukan tanggal",
+                                  f"{start_path}/{end_path}: not a date"), end_path, start_path)
+    if end < start:
+        return Outcome.false(Text(
+            f"{end_path} = {end} lebih awal dari {start_path} = {start}",
+            f"{end_path} = {end} is before {start_path} = {start}"), end_path, start_path)
+    holds = _compare_span(start, end, name, duration)
+    if holds:
+        return Outcome.true(start_path, end_path)
+    limit = shift(start, duration)
+    counted = _counted(start, min(end, limit) if still_open else end, duration)
+    if still_open:
+        return Outcome.false(Text(
+            f"{start_path} = {start}: {end_path} belum ada pada {ctx.as_of}, batas {sign} {d_id} "
+            f"(sampai {limit}) sudah lewat",
+            f"{start_path} = {start}: no {end_path} by {ctx.as_of}; the limit {sign} {d_en} "
+            f"(until {limit}) has passed") + counted, end_path, start_path)
     return Outcome.false(Text(
-        f"{start_path} = {start_raw} → {end_path} = {end_raw}: selang harus {sign} {d_id}",
-        f"{start_path} = {start_raw} → {end_path} = {end_raw}: the span must be {sign} {d_en}"),
-        end_path, start_path)
+        f"{start_path} = {start} → {end_path} = {end}: selang harus {sign} {d_id} "
+        f"(batas {limit})",
+        f"{start_path} = {start} → {end_path} = {end}: the span must be {sign} {d_en} "
+        f"(limit {limit})") + counted, end_path, start_path)
+
+
+def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
+    """Every item of a list satisfies ``where``; the items that do not are named."""
+    path = ctx.path(arg["path"])
+    items = ctx.get(arg["path"])
+    if items is MISSING:
+        return Outcome.missing(path)
+    items = items if isinstance(items, list) else [items]
+    used = [path]
+    broken: list[tuple[str, Outcome]] = []
+    unknown = False
+    for index, item in enumerate(items):
+        inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
+        used.extend(inner.used)
+        if inner.holds is None:
+            unknown = True
+        if not inner.holds:
+            label = item.get(arg["name"]) if "name" in arg and isinstance(item, Mapping) else None
+            broken.append((f"#{index + 1}" + (f" ({label})" if label else ""), inner))
+    if not broken:
+        return Outcome(True, (), tuple(used))
+    limit = arg.get("list_at_most", 20)
+    unmet = [Unmet(Text(f"{path}: {len(broken)} dari {len(items)} tidak memenuhi",
+                        f"{path}: {len(broken)} of {len(items)} do not comply"), path)]
+    for name, inner in broken[:limit]:
+        for reason in inner.unmet:
+            unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + reason.message, reason.path,
+                               reason.missing))
+    if len(broken) > limit:
+        rest = len(broken) - limit
+        unmet.append(Unmet(Text(f"… dan {rest} lainnya", f"… and {rest} more"), path))
+    holds = None if unknown and len(broken) == sum(1 for _, o in broken if o.holds is None) \
+        else False
+    return Outcome(holds, tuple(unmet), tuple(used))
 
 
 # --- evidence -------------------------------------------------------------------------------
@@ -383,9 +458,13 @@ OPERATORS = {
         Operator("age", _age, _obj({"path": _PATH}, ["path"], _DURATION),
                  doc=Text("umur tanggal terhadap tanggal evaluasi",
                           "age of a date at the evaluation date")),
-        Operator("span", _span, _obj({"from": _PATH, "to": _PATH}, ["from", "to"],
-                                     _DURATION),
+        Operator("span", _span, _obj({"from": _PATH, "to": _PATH, "open": {"type": "boolean"}},
+                                     ["from", "to"], _DURATION),
                  doc=Text("selang antara dua tanggal", "span between two dates")),
+        Operator("every", _every, _obj(
+            {"path": _PATH, "where": _CONDITION, "name": {"type": "string"},
+             "list_at_most": {"type": "integer", "minimum": 1}}, ["path", "where"]),
+            _where_child, Text("setiap isi daftar memenuhi kondisi", "every list item complies")),
         Operator("has_evidence", _has_evidence, _PATH,
                  doc=Text("ada bukti dukung yang dapat dipakai", "usable evidence is attached")),
     ]
