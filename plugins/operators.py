@@ -100,6 +100,14 @@ def _exists(arg: str, ctx: Context) -> Outcome:
     return Outcome.true(ctx.path(arg))
 
 
+def _absent(arg: str, ctx: Context) -> Outcome:
+    """The fact is not given (e.g. a complaint file that is not complete yet)."""
+    path = ctx.path(arg)
+    if ctx.get(arg) is MISSING:
+        return Outcome.true(path)
+    return Outcome.false(Text(f"{path} diisi", f"{path} is given"), path)
+
+
 def _is_true(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     value = ctx.get(arg)
@@ -434,6 +442,7 @@ OPERATORS = {
         Operator("not", _not, _CONDITION, lambda arg: [((), arg)],
                  Text("kondisi tidak terpenuhi", "the condition does not hold")),
         Operator("exists", _exists, _PATH, doc=Text("fakta diisi", "the fact is given")),
+        Operator("absent", _absent, _PATH, doc=Text("fakta tidak diisi", "the fact is not given")),
         Operator("is_true", _is_true, _PATH, doc=Text("fakta bernilai ya", "the fact is true")),
         Operator("compare", _compare,
                  _obj({"path": _PATH}, ["path"], _SCALAR),
