@@ -6,13 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from patuh import manager
+from patuh.conditions import MISSING
 from patuh.conditions import Context
 from patuh.conditions import Evidence
+from patuh.conditions import Outcome
 from patuh.conditions import Unmet
 from patuh.evidence import related
+from patuh.i18n import Text
 from patuh.rulebook import Level
 from patuh.rulebook import Rule
 from patuh.rulebook import RuleVersion
@@ -22,11 +27,14 @@ from patuh.rulebook import RuleVersion
 class Result:
     rule: Rule
     version: RuleVersion
-    level: int
+    level: int  # 0 for a measured rule
     status: str  # pass | partial | fail | missing
     evidence: tuple[Evidence, ...]
     next_level: Level | None
-    unmet: tuple[Unmet, ...]  # why the next level is not reached
+    unmet: tuple[Unmet, ...]  # why the next level (or a full score) is not reached
+    value: Fraction | None  # share of the maximum, 0..1 (None: no data for a measured rule)
+    aspect: str  # the aspect it counts in, in the edition being scored
+    weight: Decimal  # its weight there
 
     @property
     def max_level(self) -> int:
@@ -38,11 +46,66 @@ def make_context(facts: Mapping[str, Any], as_of: date,
     return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence)
 
 
-def evaluate(rule: Rule, version: RuleVersion, context: Context) -> Result:
-    """The highest level whose condition holds together with those of every lower level."""
+def _status(value: Fraction | None, unknown: bool) -> str:
+    if value is None or (value == 0 and unknown):
+        return "missing"
+    if value == 1:
+        return "pass"
+    return "partial" if value > 0 else "fail"
+
+
+def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Outcome]:
+    """A measured score as a share of 0..1, with the reason it is not full."""
+    if "ratio" in spec:
+        num_path, den_path = spec["ratio"]["numerator"], spec["ratio"]["denominator"]
+        num, den = ctx.get(num_path), ctx.get(den_path)
+        used = (ctx.path(num_path), ctx.path(den_path))
+        if MISSING in (num, den):
+            missing = [p for p, v in zip(used, (num, den), strict=True) if v is MISSING]
+            return None, Outcome(None, tuple(Outcome.missing(p).unmet[0] for p in missing), used)
+        if den == 0:
+            return None, Outcome(None, (Unmet(Text(f"{used[1]} = 0", f"{used[1]} = 0"),
+                                              used[1], True),), used)
+        value = min(max(Fraction(num) / Fraction(den), Fraction(0)), Fraction(1))
+        text = Text(f"{used[0]}/{used[1]} = {num}/{den}", f"{used[0]}/{used[1]} = {num}/{den}")
+    else:
+        path = ctx.path(spec["fact"])
+        raw = ctx.get(spec["fact"])
+        used = (path,)
+        if raw is MISSING:
+            return None, Outcome.missing(path)
+        low, high = (Fraction(str(x)) for x in spec["range"])
+        value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
+        text = Text(f"{path} = {raw} (rentang {spec['range'][0]}–{spec['range'][1]})",
+                    f"{path} = {raw} (range {spec['range'][0]}–{spec['range'][1]})")
+    if value == 1:
+        return value, Outcome(True, (), used)
+    return value, Outcome(False, (Unmet(text, used[0]),), used)
+
+
+def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str | None = None,
+             weight: Decimal | None = None) -> Result:
+    """A ladder: the highest level whose condition holds together with those of every lower
+    level. A measured rule: its 0–100 score, zero unless its ``requires`` holds."""
     ctx = replace(context, elements=version.elements)
-    level = 0
+    aspect = aspect or rule.aspect
+    weight = version.weight if weight is None else weight
     used: list[str] = []
+    if version.measure is not None:
+        gate = version.measure.get("requires")
+        gate_outcome = ctx.evaluate(gate) if gate else Outcome(True)
+        used.extend(gate_outcome.used)
+        if not gate_outcome.holds:
+            value = None if gate_outcome.holds is None else Fraction(0)
+            return Result(rule, version, 0, _status(value, True),
+                          tuple(related(ctx.evidence, used)), None, gate_outcome.unmet,
+                          value, aspect, weight)
+        value, outcome = _measure(version.measure, ctx)
+        used.extend(outcome.used)
+        return Result(rule, version, 0, _status(value, outcome.holds is None),
+                      tuple(related(ctx.evidence, used)), None, outcome.unmet, value,
+                      aspect, weight)
+    level = 0
     first_holds: bool | None = True
     next_level: Level | None = None
     unmet: tuple[Unmet, ...] = ()
@@ -55,11 +118,6 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context) -> Result:
             next_level, unmet = step, outcome.unmet
             break
         level = step.level
-    if level == version.max_level:
-        status = "pass"
-    elif level > 0:
-        status = "partial"
-    else:
-        status = "missing" if first_holds is None else "fail"
-    return Result(rule, version, level, status, tuple(related(ctx.evidence, used)),
-                  next_level, unmet)
+    value = Fraction(level, version.max_level)
+    return Result(rule, version, level, _status(value, first_holds is None),
+                  tuple(related(ctx.evidence, used)), next_level, unmet, value, aspect, weight)

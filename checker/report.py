@@ -24,6 +24,8 @@ from patuh.i18n import Text
 from patuh.manifest import Manifest
 from patuh.rulebook import Edition
 from patuh.rulebook import Ruleset
+from patuh.rulebook import find_rule
+from patuh.rulebook import load_ruleset
 from patuh.scoring import Score
 from patuh.scoring import band_for
 from patuh.scoring import round_score
@@ -48,19 +50,40 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None) -> Edition:
                              hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
         return edition
     edition = ruleset.edition_for(as_of)
-    if edition is None:
-        periods = "; ".join(f"{e.edition}: {e.period.start}–{e.period.until or '…'}"
-                            for e in ruleset.editions)
-        raise InputError(Text(f"tidak ada edisi {ruleset.id} yang berlaku pada {as_of}",
-                              f"no edition of {ruleset.id} is in force on {as_of}"),
-                         hint=Text(f"edisi: {periods}; pakai --edition untuk memilih",
-                                   f"editions: {periods}; use --edition to choose one"))
-    return edition
+    if edition is not None:
+        return edition
+    known = ", ".join(e.edition for e in ruleset.editions)
+    gap = ruleset.gap_for(as_of)
+    if gap is not None:
+        raise InputError(Text.of(gap["message"]).format(as_of=as_of),
+                         hint=Text(f"untuk perkiraan, sebutkan edisi: --edition ({known})",
+                                   f"for an estimate, name an edition: --edition ({known})"))
+    periods = "; ".join(f"{e.edition}: {e.period.start}–{e.period.until or '…'}"
+                        for e in ruleset.editions)
+    raise InputError(Text(f"tidak ada edisi {ruleset.id} yang berlaku pada {as_of}",
+                          f"no edition of {ruleset.id} is in force on {as_of}"),
+                     hint=Text(f"edisi: {periods}; pakai --edition untuk memilih",
+                               f"editions: {periods}; use --edition to choose one"))
+
+
+def estimate_note(ruleset: Ruleset, edition: Edition, as_of: date) -> Text | None:
+    """Why a result is only an estimate: the edition was named for a date outside its period."""
+    if edition.period.contains(as_of):
+        return None
+    gap = ruleset.gap_for(as_of)
+    why = Text.of(gap["message"]).format(as_of=as_of) if gap else Text(
+        f"edisi {edition.edition} tidak berlaku pada {as_of}",
+        f"edition {edition.edition} is not in force on {as_of}")
+    return Text(f"PERKIRAAN: {why.id} Hasil ini memakai edisi {edition.edition} yang dipilih "
+                "dengan --edition.",
+                f"ESTIMATE: {why.en} This result uses edition {edition.edition}, chosen with "
+                "--edition.")
 
 
 def evaluate_rules(ruleset: Ruleset, edition: Edition, facts: Mapping[str, Any], as_of: date,
                    evidence: Mapping[str, tuple[Evidence, ...]]) -> list[Result]:
-    """Every rule version in force on ``as_of`` (kept within the edition's period)."""
+    """Every rule version in force on ``as_of`` (kept within the edition's period), its own
+    and those the edition borrows from other rulesets."""
     day = max(as_of, edition.period.start)
     if edition.period.until is not None:
         day = min(day, edition.period.until)
@@ -70,7 +93,25 @@ def evaluate_rules(ruleset: Ruleset, edition: Edition, facts: Mapping[str, Any],
         version = rule.version_at(day)
         if version is not None and edition.aspect(rule.aspect) is not None:
             results.append(evaluate(rule, version, context))
+    for aspect in edition.aspects:
+        for rule_id, weight in aspect.include:
+            rule = find_rule(rule_id)
+            version = rule.version_at(day)
+            if version is not None:
+                results.append(evaluate(rule, version, context, aspect=aspect.id, weight=weight))
     return results
+
+
+def rules_digest(ruleset: Ruleset, edition: Edition) -> str:
+    """The ruleset's digest, combined with those of the rulesets the edition borrows from."""
+    borrowed = sorted({rule_id.split(".", 1)[0] for a in edition.aspects
+                       for rule_id, _ in a.include})
+    if not borrowed:
+        return ruleset.digest
+    combined = hashlib.sha256(ruleset.digest.encode())
+    for other in borrowed:
+        combined.update(f"{other}:{load_ruleset(other).digest}".encode())
+    return combined.hexdigest()
 
 
 def _text(value: Text) -> dict[str, str]:
@@ -84,17 +125,21 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
     nxt = result.next_level
+    measured = result.version.measure is not None
+    score = None if result.value is None else Decimal(result.value.numerator) * 100 / \
+        Decimal(result.value.denominator)
     return {
         "rule_id": result.rule.id,
         "version": result.version.version,
-        "aspect": result.rule.aspect,
+        "aspect": result.aspect,
         "title": _text(result.rule.title),
-        "level": result.level,
-        "max_level": result.max_level,
+        "level": None if measured else result.level,
+        "max_level": None if measured else result.max_level,
+        "score": number(score, 2),
         "level_title": _text(result.version.levels[result.level - 1].title)
         if result.level else None,
         "status": result.status,
-        "weight": number(result.version.weight),
+        "weight": number(result.weight),
         "evidence": [_evidence(e) for e in result.evidence],
         "next_level": {"level": nxt.level, "title": _text(nxt.title)} if nxt else None,
         "unmet": [{"message": _text(u.message), "path": u.path, "missing": u.missing}
@@ -129,6 +174,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
                  edition_name: str | None = None) -> dict[str, Any]:
     day, day_source = manifest.as_of(as_of)
     edition = pick_edition(ruleset, day, edition_name)
+    estimate = estimate_note(ruleset, edition, day)
     evidence = collect(manifest.data, manifest.base_dir)
     facts = derive(manifest.data, manifest.base_dir, day)
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
@@ -196,12 +242,13 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,
         "findings": _findings(evidence),
+        "estimate": None if estimate is None else _text(estimate),
         "notes": [_text(n) for n in (*edition.notes, *score.notes)],
         "confidence": {
             "low": [{"rule_id": rid, "confidence": conf, "reference_tag": tag}
                     for rid, conf, tag in low_confidence],
             "scoring": [dict(s) for s in score.sources],
         },
-        "digests": {"rules": ruleset.digest, "manifest": manifest_digest,
+        "digests": {"rules": rules_digest(ruleset, edition), "manifest": manifest_digest,
                     "evidence": dict(sorted(evidence_digests.items()))},
     }

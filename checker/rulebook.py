@@ -74,10 +74,12 @@ class RuleVersion:
     notes: tuple[Text, ...]
     examples: tuple[Mapping[str, Any], ...]
     raw: Mapping[str, Any] = field(repr=False)
+    measure: Mapping[str, Any] | None = None  # a 0–100 score measured from facts, not a ladder
 
     @property
     def max_level(self) -> int:
-        return self.levels[-1].level
+        """The top of the ladder; 0 for a measured rule."""
+        return self.levels[-1].level if self.levels else 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Aspect:
     title: Text
     weight: Decimal
     source: Mapping[str, Any]
+    include: tuple[tuple[str, Decimal | None], ...] = ()  # (rule id of another ruleset, weight)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,11 @@ class Ruleset:
 
     def edition_for(self, day: date) -> Edition | None:
         return next((e for e in self.editions if e.period.contains(day)), None)
+
+    def gap_for(self, day: date) -> Mapping[str, Any] | None:
+        """A declared period with no encoded instrument (``gaps`` in ruleset.yaml)."""
+        return next((g for g in self.raw.get("gaps", ())
+                     if Period.of(g["effective"]).contains(day)), None)
 
     def edition_named(self, name: str) -> Edition | None:
         return next((e for e in self.editions if e.edition == name), None)
@@ -213,7 +221,7 @@ def _build_levels(doc: Document, vpath: JsonPath, data: Mapping[str, Any]) -> tu
     """Levels 1..n as cumulative conditions; ``count`` + ``min`` is sugar for a count test."""
     count = data.get("count")
     levels: list[Level] = []
-    for index, item in enumerate(data["levels"]):
+    for index, item in enumerate(data.get("levels", ())):
         lpath = (*vpath, "levels", index)
         if item["level"] != index + 1:
             raise doc.error((*lpath, "level"), Text(
@@ -254,7 +262,7 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
     # Check the conditions as written, at their own paths (levels built from `count` + `min`
     # combine pieces that live elsewhere in the file).
     errors: list[InputError] = []
-    for lindex, item in enumerate(data["levels"]):
+    for lindex, item in enumerate(data.get("levels", ())):
         if "when" in item:
             errors.extend(check_condition(doc, (*vpath, "levels", lindex, "when"), item["when"],
                                           ops))
@@ -263,6 +271,10 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
                                           _count_condition(count, item["min"]), ops))
     if count and "requires" in count:
         errors.extend(check_condition(doc, (*vpath, "count", "requires"), count["requires"], ops))
+    measure = data.get("measure")
+    if measure and "requires" in measure:
+        errors.extend(check_condition(doc, (*vpath, "measure", "requires"), measure["requires"],
+                                      ops))
     if errors:
         raise InputErrors(errors)
     return RuleVersion(
@@ -276,6 +288,7 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
         notes=_texts(data.get("notes")),
         examples=tuple(data.get("examples") or ()),
         raw=data,
+        measure=measure,
     )
 
 
@@ -346,7 +359,10 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
         title=Text.of(data["title"]),
         legal_basis=tuple(data["legal_basis"]),
         aspects=tuple(Aspect(a["id"], Text.of(a["title"]), Decimal(str(a["weight"])),
-                             a.get("source", {})) for a in data["aspects"]),
+                             a.get("source", {}),
+                             tuple((i["rule"], Decimal(str(i["weight"])) if "weight" in i
+                                    else None) for i in a.get("include", ())))
+                      for a in data["aspects"]),
         scoring=data["scoring"],
         rounding=data["rounding"],
         bands=bands,
@@ -357,13 +373,14 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
 
 
 def _check_weights(ruleset: Ruleset) -> None:
-    """Within each edition, the weights of the rules of an aspect add up to 100."""
+    """Every weighted aspect has rules; where the edition says so (``scoring.weights_per_aspect:
+    100``), the weights of the rules of an aspect add up to 100."""
     for edition in ruleset.editions:
         day = edition.period.start
         for aspect in edition.aspects:
             in_force = [(r, r.version_at(day)) for r in ruleset.rules if r.aspect == aspect.id]
             versions = [(r, v) for r, v in in_force if v is not None]
-            if not versions:
+            if not versions and not aspect.include:
                 if aspect.weight:
                     raise InputError(Text(
                         f"aspek {aspect.id!r} edisi {edition.edition} berbobot {aspect.weight} "
@@ -372,13 +389,14 @@ def _check_weights(ruleset: Ruleset) -> None:
                         f"{aspect.weight} but has no rule in force"), file=ruleset.folder)
                 continue
             total = sum((v.weight for _, v in versions), Decimal(0))
-            if total != 100:
+            expected = edition.scoring.get("weights_per_aspect")
+            if expected is not None and versions and total != expected:
                 listing = ", ".join(f"{r.id}={v.weight}" for r, v in versions)
                 raise InputError(Text(
                     f"bobot indikator aspek {aspect.id!r} edisi {edition.edition} berjumlah "
-                    f"{total}, bukan 100 ({listing})",
+                    f"{total}, bukan {expected} ({listing})",
                     f"indicator weights of aspect {aspect.id!r} in edition {edition.edition} "
-                    f"add up to {total}, not 100 ({listing})"), file=ruleset.folder)
+                    f"add up to {total}, not {expected} ({listing})"), file=ruleset.folder)
         for rule in ruleset.rules:
             if rule.version_at(day) and edition.aspect(rule.aspect) is None:
                 raise InputError(Text(
@@ -414,7 +432,31 @@ def load_ruleset_folder(folder: Path) -> Ruleset:
     ruleset = Ruleset(data["id"], Text.of(data["title"]), editions, rules, folder,
                       digest.hexdigest(), data)
     _check_weights(ruleset)
+    _check_includes(doc, ruleset)
     return ruleset
+
+
+def _check_includes(doc: Document, ruleset: Ruleset) -> None:
+    """Rules an edition borrows from another ruleset exist and are in force in the edition."""
+    for e_index, edition in enumerate(ruleset.editions):
+        for a_index, aspect in enumerate(edition.aspects):
+            for i_index, (rule_id, _) in enumerate(aspect.include):
+                path = ("editions", e_index, "aspects", a_index, "include", i_index, "rule")
+                if rule_id.split(".", 1)[0] == ruleset.id:
+                    raise doc.error(path, Text(
+                        "aturan ruleset ini tidak perlu di-include; pakai `aspect` di berkasnya",
+                        "a rule of this ruleset needs no include; use `aspect` in its file"))
+                try:
+                    rule = find_rule(rule_id)
+                except InputError:
+                    raise doc.error(path, Text(f"aturan tidak dikenal {rule_id!r}",
+                                               f"unknown rule {rule_id!r}")) from None
+                if not any(v.period.start <= (edition.period.until or date.max)
+                           and (v.period.until or date.max) >= edition.period.start
+                           for v in rule.versions):
+                    raise doc.error(path, Text(
+                        f"{rule_id} tidak berlaku dalam masa edisi {edition.edition}",
+                        f"{rule_id} is not in force during edition {edition.edition}"))
 
 
 def rule_folders() -> list[Path]:

@@ -19,14 +19,25 @@ class ExampleRun:
     rule: Rule
     version: RuleVersion
     name: str
-    expected_level: int
+    expected_level: int | None
     expected_status: str | None
     result: Result
 
+    expected_score: float | None = None
+
+    @property
+    def actual_score(self) -> float | None:
+        value = self.result.value
+        return None if value is None else round(float(value) * 100, 2)
+
     @property
     def ok(self) -> bool:
-        return self.result.level == self.expected_level and (
-            self.expected_status is None or self.result.status == self.expected_status)
+        if self.expected_score is not None:
+            matched = self.actual_score == round(self.expected_score, 2)
+        else:
+            matched = self.result.level == self.expected_level
+        return matched and (self.expected_status is None
+                            or self.result.status == self.expected_status)
 
 
 def run_examples(rule: Rule) -> list[ExampleRun]:
@@ -37,6 +48,6 @@ def run_examples(rule: Rule) -> list[ExampleRun]:
             facts = derive(example["facts"], None, as_of)
             context = make_context(facts, as_of, collect(example["facts"], None))
             result = evaluate(rule, version, context)
-            runs.append(ExampleRun(rule, version, example["name"], example["level"],
-                                   example.get("status"), result))
+            runs.append(ExampleRun(rule, version, example["name"], example.get("level"),
+                                   example.get("status"), result, example.get("score")))
     return runs

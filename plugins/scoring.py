@@ -67,8 +67,8 @@ def weighted_levels(edition: Any, results: Sequence[Any], facts: Mapping[str, An
     aspects: list[AspectScore] = []
     rules_part = Decimal(0)
     for aspect in edition.aspects:
-        members = [r for r in results if r.rule.aspect == aspect.id]
-        score = sum((r.version.weight / HUNDRED * r.level for r in members), Decimal(0))
+        members = [r for r in results if r.aspect == aspect.id]
+        score = sum((r.weight / HUNDRED * r.level for r in members), Decimal(0))
         aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, score,
                                    aspect_sources.get(aspect.id, {})))
         rules_part += aspect.weight / HUNDRED * score
@@ -96,12 +96,57 @@ def weighted_levels(edition: Any, results: Sequence[Any], facts: Mapping[str, An
         parts = [Part(part_cfg["id"], Text.of(part_cfg["title"]), rules_part, share), survey]
     gains = {}
     for r in results:
-        aspect = edition.aspect(r.rule.aspect)
+        aspect = edition.aspect(r.aspect)
         if r.level < r.version.max_level and aspect is not None:
-            gains[r.rule.id] = share * aspect.weight / HUNDRED * r.version.weight / HUNDRED
+            gains[r.rule.id] = share * aspect.weight / HUNDRED * r.weight / HUNDRED
     return Score(final, tuple(parts), tuple(aspects), gains, tuple(notes), tuple(sources))
+
+
+def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any]) -> Score:
+    """Each rule scores 0–100 (its share of the maximum: level/max, pass = 100, or a measured
+    score); an aspect is the weighted mean of its rules; the final score is the weighted mean
+    of the aspects (``pool: aspects``, the default) or of all rules at once (``pool: rules``).
+    A rule with no data scores 0."""
+    pool = edition.scoring.get("pool", "aspects")
+    aspect_sources = edition.scoring.get("aspect_sources", {})
+
+    def points(r: Any) -> Decimal:
+        return _decimal(r.value or Fraction(0)) * HUNDRED
+
+    aspects: list[AspectScore] = []
+    totals: dict[str, Decimal] = {}
+    for aspect in edition.aspects:
+        members = [r for r in results if r.aspect == aspect.id]
+        total = sum((r.weight for r in members), Decimal(0))
+        totals[aspect.id] = total
+        score = (sum((r.weight * points(r) for r in members), Decimal(0)) / total
+                 if total else Decimal(0))
+        aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, score,
+                                   aspect_sources.get(aspect.id, {})))
+    gains: dict[str, Decimal] = {}
+    if pool == "rules":
+        grand = sum((r.weight for r in results), Decimal(0))
+        final = sum((r.weight * points(r) for r in results), Decimal(0)) / grand if grand \
+            else Decimal(0)
+        for r in results:
+            if r.next_level is not None and grand:
+                gains[r.rule.id] = r.weight / grand * HUNDRED / r.version.max_level
+    else:
+        weight_sum = sum((a.weight for a in edition.aspects), Decimal(0))
+        final = sum((a.weight * a_score.score for a, a_score in zip(edition.aspects, aspects,
+                                                                   strict=True)),
+                    Decimal(0)) / weight_sum
+        for r in results:
+            aspect = edition.aspect(r.aspect)
+            total = totals.get(r.aspect)
+            if r.next_level is not None and aspect is not None and total:
+                gains[r.rule.id] = (aspect.weight / weight_sum * r.weight / total * HUNDRED
+                                    / r.version.max_level)
+    part = edition.scoring.get("part", {"id": "total", "title": {"id": "Nilai", "en": "Score"}})
+    parts = (Part(part["id"], Text.of(part["title"]), final, Decimal(1)),)
+    return Score(final, parts, tuple(aspects), gains)
 
 
 @hookimpl
 def patuh_scoring_models() -> Mapping[str, Any]:
-    return {"weighted_levels": weighted_levels}
+    return {"weighted_levels": weighted_levels, "weighted_share": weighted_share}

@@ -146,7 +146,8 @@ def toy_edition(blend: dict | None = None) -> Edition:
 def toy_result(rule_id: str, aspect: str, weight: int, level: int) -> SimpleNamespace:
     return SimpleNamespace(rule=SimpleNamespace(id=rule_id, aspect=aspect),
                            version=SimpleNamespace(weight=Decimal(weight), max_level=5),
-                           level=level)
+                           level=level, aspect=aspect, weight=Decimal(weight),
+                           value=Fraction(level, 5), next_level=None if level == 5 else level + 1)
 
 
 TOY_RESULTS = [toy_result("x1", "x", 70, 5), toy_result("x2", "x", 30, 2),
