@@ -25,7 +25,9 @@ from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.report import band_text
 from patuh.report import build_report
+from patuh.report import estimate_note
 from patuh.report import number
 from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
@@ -105,8 +107,8 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("manifest", type=click.Path(path_type=Path))
 @click.option("--ruleset", "ruleset_ids", multiple=True,
-              help="Ruleset yang diperiksa (boleh berulang; bawaan: semua) / ruleset to check "
-              "(repeatable; default: every ruleset installed).")
+              help="Ruleset yang diperiksa (boleh berulang; `all` atau bawaan: semua) / ruleset "
+              "to check (repeatable; `all` or default: every ruleset installed).")
 @click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
 @FORMAT
@@ -121,15 +123,18 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     as_of_date = parse_date(as_of, "--as-of")
     loaded = load_manifest(manifest)
     reports = []
-    for ruleset_id in dict.fromkeys(ruleset_ids or sorted(available())):
+    wanted = [r for r in ruleset_ids if r != "all"]
+    if not wanted or "all" in ruleset_ids:
+        wanted = sorted(available())
+    for ruleset_id in dict.fromkeys(wanted):
         ruleset = load_ruleset(ruleset_id)
         reports.append((ruleset, build_report(loaded, ruleset, as_of=as_of_date,
                                               edition_name=edition)))
     if len(reports) == 1:
         text = render_report(reports[0][1], lang)
     elif fmt == "json":
-        text = json.dumps({"reports": [r for _, r in reports]}, ensure_ascii=False,
-                          sort_keys=True, indent=2) + "\n"
+        text = json.dumps({"schema_version": 1, "reports": [r for _, r in reports]},
+                          ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
     write_output(text, output, protect=(manifest,))
@@ -182,17 +187,18 @@ def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | Non
                               f"score {value} is outside the range {low}–{high}"))
     rounded = round_score(score, chosen.rounding)
     band = band_for(chosen, rounded)
+    estimate = estimate_note(ruleset, chosen, day) if as_of else None
     if fmt == "json":
         click.echo(json.dumps({
             "ruleset": ruleset.id, "edition": chosen.edition, "value": number(score, 6),
             "rounded": number(rounded, int(chosen.rounding["places"])), "code": band.code,
             "label": band.label.id, "label_en": band.label.en, "min": number(band.min),
-            **dict(band.extra)}, ensure_ascii=False, sort_keys=True))
+            "estimate": None if estimate is None else estimate.as_dict(),
+            **{k: v for k, v in band.extra.items()}}, ensure_ascii=False, sort_keys=True))
     else:
-        label = f"{band.code} {band.label.id}"
-        if lang == "en":
-            label += f" ({band.label.en})"
-        click.echo(label)
+        click.echo(band_text(band, lang))
+        if estimate is not None:
+            click.echo(estimate.get(lang), err=True)
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from patuh.evidence import collect
 from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.manifest import Manifest
+from patuh.rulebook import Band
 from patuh.rulebook import Edition
 from patuh.rulebook import Ruleset
 from patuh.rulebook import find_rule
@@ -114,6 +115,28 @@ def rules_digest(ruleset: Ruleset, edition: Edition) -> str:
     return combined.hexdigest()
 
 
+def derived_files(facts: Any) -> list[tuple[str, str]]:
+    """Data files that fact derivers read (they record ``berkas`` with its ``sha256``)."""
+    found = []
+    if isinstance(facts, Mapping):
+        if isinstance(facts.get("berkas"), str) and isinstance(facts.get("sha256"), str):
+            found.append((facts["berkas"], facts["sha256"]))
+        for value in facts.values():
+            found.extend(derived_files(value))
+    elif isinstance(facts, list):
+        for value in facts:
+            found.extend(derived_files(value))
+    return found
+
+
+def band_text(band: Band, lang: str) -> str:
+    """How people read a predicate: the band's ``display`` text, or "code label"."""
+    if "display" in band.extra:
+        return Text.of(band.extra["display"]).get(lang)
+    text = f"{band.code} {band.label.id}"
+    return text + f" ({band.label.en})" if lang == "en" else text
+
+
 def _text(value: Text) -> dict[str, str]:
     return value.as_dict()
 
@@ -194,9 +217,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
 
     evidence_digests = {e.ref: e.sha256 for items in evidence.values() for e in items
                         if e.kind == "file" and e.sha256}
-    for part in score.parts:
-        if part.detail.get("source_file"):
-            evidence_digests[part.detail["source_file"]] = part.detail.get("source_sha256")
+    for ref, digest in derived_files(facts):
+        evidence_digests[ref] = digest
     manifest_digest = hashlib.sha256(manifest.file.read_bytes()).hexdigest()
 
     low_confidence = [

@@ -70,6 +70,8 @@ def _num(value: float | None, places: int = 4) -> str:
 
 def _predicate(report: Mapping[str, Any], lang: str) -> str:
     p = report["predicate"]
+    if p.get("display"):
+        return _t(p["display"], lang)
     text = f"{p['code']} {p['label']}"
     if lang == "en" and p.get("label_en"):
         text += f" ({p['label_en']})"
@@ -89,6 +91,9 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     add("")
     score = report["score"]
     places = score["rounding"]["places"]
+    if report.get("estimate"):
+        add(f"!! {_t(report['estimate'], lang)}")
+        add("")
     add(f"{w['predicate']}: {_predicate(report, lang)}")
     parts = score["parts"]
     formula = " + ".join(

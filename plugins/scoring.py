@@ -57,7 +57,7 @@ def _survey_part(config: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[P
     value = sum((Fraction(means[c]) for c in present), Fraction(0)) / len(present)
     detail = {"respondents": summary["responden"],
               "items": {c: _decimal(Fraction(means[c])) for c in present},
-              "source_file": summary.get("berkas"), "source_sha256": summary.get("sha256")}
+              "source_file": summary.get("berkas")}
     return Part(config["id"], title, _decimal(value), weight, detail), notes
 
 

@@ -1,0 +1,73 @@
+"""Reading the spreadsheets units keep (CSV saved from Excel/LibreOffice/Google Sheets):
+UTF-8 with or without a byte-order mark, `,` `;` or tab as delimiter. A helper for the
+built-in fact derivers; not a plugin itself."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from patuh import InputError
+from patuh import Text
+from patuh import resolve_inside
+
+META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
+
+
+def locate(base_dir: Path, ref: str, json_path: str) -> Path:
+    """A data file named in the manifest, which must lie inside the manifest's folder."""
+    target, status = resolve_inside(base_dir, ref)
+    if target is None:
+        why = {"outside": Text("jalur keluar dari folder manifest",
+                               "the path leaves the manifest's folder"),
+               "not_found": Text("berkas tidak ditemukan", "file not found"),
+               "not_a_file": Text("bukan berkas", "not a file")}[status]
+        raise InputError(why, file=base_dir / ref, path=json_path,
+                         hint=Text("letakkan berkas di dalam folder manifest",
+                                   "put the file inside the manifest's folder"))
+    return target
+
+
+def sha256(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+def read_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the non-empty rows as (line number, {column: stripped cell})."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
+                         file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
+                                              "save it again as CSV UTF-8")) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError(Text("berkas kosong atau tanpa baris judul",
+                              "the file is empty or has no header row"), file=file, line=1)
+    delimiter = max(",;\t", key=lines[0].count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip() for h in next(reader)]
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in enumerate(reader, start=2):
+            if any(cell.strip() for cell in row):
+                yield number, {h: (row[i].strip() if i < len(row) else "")
+                               for i, h in enumerate(header) if h}
+
+    return header, rows()
+
+
+def parse_date(file: Path, line: int, column: str, cell: str) -> date:
+    try:
+        return date.fromisoformat(cell)
+    except ValueError:
+        raise InputError(Text(f"kolom {column!r}: {cell!r} bukan tanggal ISO",
+                              f"column {column!r}: {cell!r} is not an ISO date"),
+                         file=file, line=line, path=f"kolom {column}",
+                         hint=Text("tulis tanggal sebagai 2024-03-31 (format sel: teks)",
+                                   "write dates as 2024-03-31 (cell format: text)")) from None
