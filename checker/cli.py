@@ -32,6 +32,7 @@ from patuh.report import number
 from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
 from patuh.rulebook import available
+from patuh.rulebook import default_rulesets
 from patuh.rulebook import find_rule
 from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
@@ -107,8 +108,9 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("manifest", type=click.Path(path_type=Path))
 @click.option("--ruleset", "ruleset_ids", multiple=True,
-              help="Ruleset yang diperiksa (boleh berulang; `all` atau bawaan: semua) / ruleset "
-              "to check (repeatable; `all` or default: every ruleset installed).")
+              help="Ruleset yang diperiksa (boleh berulang; `all`: semua; bawaan: yang ditandai "
+              "default) / ruleset to check (repeatable; `all`: every one; default: those "
+              "marked default).")
 @click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
 @FORMAT
@@ -123,9 +125,11 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     as_of_date = parse_date(as_of, "--as-of")
     loaded = load_manifest(manifest)
     reports = []
-    wanted = [r for r in ruleset_ids if r != "all"]
-    if not wanted or "all" in ruleset_ids:
+    wanted = list(ruleset_ids)
+    if "all" in wanted:
         wanted = sorted(available())
+    elif not wanted:
+        wanted = default_rulesets()
     for ruleset_id in dict.fromkeys(wanted):
         ruleset = load_ruleset(ruleset_id)
         reports.append((ruleset, build_report(loaded, ruleset, as_of=as_of_date,

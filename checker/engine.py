@@ -88,7 +88,7 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
     """A ladder: the highest level whose condition holds together with those of every lower
     level. A measured rule: its 0–100 score, zero unless its ``requires`` holds."""
     ctx = replace(context, elements=version.elements)
-    aspect = aspect or rule.aspect
+    aspect = aspect or version.aspect or rule.aspect
     weight = version.weight if weight is None else weight
     used: list[str] = []
     if version.measure is not None:

@@ -92,7 +92,7 @@ def evaluate_rules(ruleset: Ruleset, edition: Edition, facts: Mapping[str, Any],
     results = []
     for rule in ruleset.rules:
         version = rule.version_at(day)
-        if version is not None and edition.aspect(rule.aspect) is not None:
+        if version is not None and edition.aspect(version.aspect or rule.aspect) is not None:
             results.append(evaluate(rule, version, context))
     for aspect in edition.aspects:
         for rule_id, weight in aspect.include:
@@ -252,6 +252,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
             "final": number(rounded, int(edition.rounding["places"])),
             "unrounded": number(score.final, 6),
             "rounding": {k: v for k, v in edition.rounding.items() if k != "source"},
+            "weights": "percent" if edition.scoring.get("weights_per_aspect") == 100
+            else "relative",
             "rounding_source": dict(edition.rounding.get("source", {})),
             "range": [number(edition.score_range[0]), number(edition.score_range[1])],
         },
@@ -260,7 +262,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "next_band": None if next_band is None else {
             "code": next_band.code, "label": next_band.label.id,
             "label_en": next_band.label.en, "min": number(next_band.min),
-            "gap": number(next_band.min - rounded)},
+            "gap": number(next_band.min - rounded),
+            **{k: v for k, v in next_band.extra.items() if k == "display"}},
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,
         "findings": _findings(evidence),

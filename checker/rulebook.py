@@ -75,6 +75,7 @@ class RuleVersion:
     examples: tuple[Mapping[str, Any], ...]
     raw: Mapping[str, Any] = field(repr=False)
     measure: Mapping[str, Any] | None = None  # a 0–100 score measured from facts, not a ladder
+    aspect: str | None = None  # set when this version counts in another aspect than the rule
 
     @property
     def max_level(self) -> int:
@@ -98,6 +99,10 @@ class Rule:
             if version.period.contains(day):
                 return version
         return None
+
+    def aspect_at(self, day: date) -> str:
+        version = self.version_at(day)
+        return (version.aspect if version else None) or self.aspect
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,7 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
         examples=tuple(data.get("examples") or ()),
         raw=data,
         measure=measure,
+        aspect=data.get("aspect"),
     )
 
 
@@ -358,7 +364,7 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
         period=Period.of(data["effective"]),
         title=Text.of(data["title"]),
         legal_basis=tuple(data["legal_basis"]),
-        aspects=tuple(Aspect(a["id"], Text.of(a["title"]), Decimal(str(a["weight"])),
+        aspects=tuple(Aspect(a["id"], Text.of(a["title"]), Decimal(str(a.get("weight", 0))),
                              a.get("source", {}),
                              tuple((i["rule"], Decimal(str(i["weight"])) if "weight" in i
                                     else None) for i in a.get("include", ())))
@@ -378,7 +384,8 @@ def _check_weights(ruleset: Ruleset) -> None:
     for edition in ruleset.editions:
         day = edition.period.start
         for aspect in edition.aspects:
-            in_force = [(r, r.version_at(day)) for r in ruleset.rules if r.aspect == aspect.id]
+            in_force = [(r, r.version_at(day)) for r in ruleset.rules
+                        if r.aspect_at(day) == aspect.id]
             versions = [(r, v) for r, v in in_force if v is not None]
             if not versions and not aspect.include:
                 if aspect.weight:
@@ -398,10 +405,10 @@ def _check_weights(ruleset: Ruleset) -> None:
                     f"indicator weights of aspect {aspect.id!r} in edition {edition.edition} "
                     f"add up to {total}, not {expected} ({listing})"), file=ruleset.folder)
         for rule in ruleset.rules:
-            if rule.version_at(day) and edition.aspect(rule.aspect) is None:
+            if rule.version_at(day) and edition.aspect(rule.aspect_at(day)) is None:
                 raise InputError(Text(
-                    f"aspek {rule.aspect!r} tidak ada di edisi {edition.edition}",
-                    f"aspect {rule.aspect!r} is not in edition {edition.edition}"),
+                    f"aspek {rule.aspect_at(day)!r} tidak ada di edisi {edition.edition}",
+                    f"aspect {rule.aspect_at(day)!r} is not in edition {edition.edition}"),
                     file=rule.file, path="$.aspect")
 
 
@@ -473,6 +480,13 @@ def available() -> dict[str, Path]:
         for ruleset_file in sorted(root.glob(f"*/{RULESET_FILE}")):
             found.setdefault(ruleset_file.parent.name, ruleset_file.parent)
     return found
+
+
+def default_rulesets() -> list[str]:
+    """The rulesets marked ``default: true`` (all of them when none is)."""
+    ids = sorted(available())
+    marked = [r for r in ids if load_yaml(available()[r] / RULESET_FILE).data.get("default")]
+    return marked or ids
 
 
 @cache

@@ -110,28 +110,39 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
                 f"{w['respondents']})")
     nb = report.get("next_band")
     if nb:
-        label = nb["label_en"] if lang == "en" else nb["label"]
-        add(f"{w['next_band']} {nb['code']} {label}: ≥ {nb['min']:.{places}f} "
+        label = _t(nb["display"], lang) if nb.get("display") else (
+            f"{nb['code']} {nb['label_en'] if lang == 'en' else nb['label']}")
+        add(f"{w['next_band']} {label}: ≥ {nb['min']:.{places}f} "
             f"({w['gap']} {nb['gap']:.{places}f})")
     add("")
     add(f"{w['aspects']}:")
+    width = max(len(a["id"]) for a in report["aspects"])
     for a in report["aspects"]:
-        add(f"  {a['id']}  {_t(a['title'], lang):<45} {w['weight']} {a['weight']:>5g}%  "
-            f"{_num(a['score'])}")
+        add(f"  {a['id']:<{width}}  {_t(a['title'], lang):<45} {w['weight']} "
+            f"{a['weight']:>6.2f}%  {_num(a['score'])}")
     add("")
+    unit = "%" if score.get("weights") == "percent" else ""
     add(f"{w['indicators']} ({w['legend']}):")
     by_aspect: dict[str, list[Mapping[str, Any]]] = {}
     for r in report["results"]:
         by_aspect.setdefault(r["aspect"], []).append(r)
+    own = report["ruleset"]["id"]
+
+    def short(rule_id: str) -> str:
+        prefix, rest = rule_id.split(".", 1)
+        return rest if prefix == own else rule_id
+
+    code_width = max((len(short(r["rule_id"])) for r in report["results"]), default=10)
     for a in report["aspects"]:
         rows = by_aspect.get(a["id"], [])
         if not rows:
             continue
         add(f"  {a['id']}. {_t(a['title'], lang)}")
         for r in rows:
-            code = r["rule_id"].split(".", 1)[1]
-            add(f"   [{MARKS[r['status']]}] {code:<10} {r['level']}/{r['max_level']}  "
-                f"{_t(r['title'], lang)}  ({w['weight']} {r['weight']:g}%)")
+            reached = (f"{r['level']}/{r['max_level']}" if r["level"] is not None
+                       else f"{_num(r['score'], 2)}/100")
+            add(f"   [{MARKS[r['status']]}] {short(r['rule_id']):<{code_width}} {reached}  "
+                f"{_t(r['title'], lang)}  ({w['weight']} {r['weight']:g}{unit})")
             if r["level_title"]:
                 add(f"         = {_t(r['level_title'], lang)}")
             used = [e["ref"] + ("" if e["status"] in ("ok", "declared") else f" [{e['status']}]")
@@ -142,15 +153,15 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
                 gain = f" (+{r['gain']:.4f})" if r.get("gain") else ""
                 add(f"         {w['next']} {r['next_level']['level']}{gain}: "
                     f"{_t(r['next_level']['title'], lang)}")
-                for u in r["unmet"]:
-                    add(f"           - {_t(u['message'], lang)}")
+            for u in r["unmet"]:
+                add(f"           - {_t(u['message'], lang)}")
     add("")
     add(f"{w['plan']}:")
     if not report["improvement_plan"]:
         add(f"  {w['no_plan']}")
     for index, item in enumerate(report["improvement_plan"][:15], start=1):
-        code = item["rule_id"].split(".", 1)[1]
-        add(f"  {index:>2}. +{item['gain']:.4f}  {code:<10} {item['from_level']} → "
+        add(f"  {index:>2}. +{item['gain']:.4f}  {short(item['rule_id']):<{code_width}} "
+            f"{item['from_level']} → "
             f"{item['to_level']}: {_t(item['next_title'], lang)}")
     if len(report["improvement_plan"]) > 15:
         rest = len(report["improvement_plan"]) - 15

@@ -126,13 +126,16 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
     gains: dict[str, Decimal] = {}
     if pool == "rules":
         grand = sum((r.weight for r in results), Decimal(0))
+        if grand:  # an aspect weighs what its rules weigh
+            aspects = [AspectScore(a.id, a.title, totals[a.id] / grand * HUNDRED, a.score,
+                                   a.source) for a in aspects]
         final = sum((r.weight * points(r) for r in results), Decimal(0)) / grand if grand \
             else Decimal(0)
         for r in results:
             if r.next_level is not None and grand:
                 gains[r.rule.id] = r.weight / grand * HUNDRED / r.version.max_level
     else:
-        weight_sum = sum((a.weight for a in edition.aspects), Decimal(0))
+        weight_sum = sum((a.weight for a in edition.aspects), Decimal(0)) or Decimal(1)
         final = sum((a.weight * a_score.score for a, a_score in zip(edition.aspects, aspects,
                                                                    strict=True)),
                     Decimal(0)) / weight_sum
@@ -144,7 +147,8 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
                                     / r.version.max_level)
     part = edition.scoring.get("part", {"id": "total", "title": {"id": "Nilai", "en": "Score"}})
     parts = (Part(part["id"], Text.of(part["title"]), final, Decimal(1)),)
-    return Score(final, parts, tuple(aspects), gains)
+    sources = tuple(s for s in [edition.scoring.get("weights_source")] if s)
+    return Score(final, parts, tuple(aspects), gains, (), sources)
 
 
 @hookimpl

@@ -8,16 +8,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from golden_cases import CASES
 from golden_cases import EXAMPLES
 from golden_cases import GOLDEN
 from golden_cases import ROOT
-from golden_cases import VARIANTS
+from golden_cases import golden_name
 from golden_cases import produce
 
 if __name__ == "__main__":
     os.chdir(ROOT)
     GOLDEN.mkdir(exist_ok=True)
+    for stale in GOLDEN.iterdir():
+        stale.unlink()
     for unit in EXAMPLES:
-        for variant in VARIANTS:
-            code = produce(unit, variant, GOLDEN / f"{unit}.{variant}")
-            print(f"{unit}.{variant}: exit {code}")
+        for ruleset, variant in CASES:
+            name = golden_name(unit, ruleset, variant)
+            print(f"{name}: exit {produce(unit, ruleset, variant, GOLDEN / name)}")

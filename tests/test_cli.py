@@ -309,7 +309,7 @@ def test_rules_validate_bundled(run) -> None:
 def test_rules_validate_paths(target: str, run) -> None:
     result = run("rules", "validate", (RULES / target).resolve())
     assert result.code == 0, result.err
-    assert result.out.startswith("OK pekppp: 31 ")
+    assert "OK pekppp: 31 " in result.out
 
 
 BROKEN = {
