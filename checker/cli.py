@@ -143,8 +143,17 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
         text = "\n".join(render_report(r, lang) for _, r in reports)
     write_output(text, output, protect=(manifest,))
     if fail_under is not None:
-        for ruleset, report in reports:
-            threshold = gate_threshold(ruleset, report, fail_under)
+        gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
+                 for ruleset, report in reports]
+        gates = [g for g in gates if g[2] is not None]
+        if not gates:
+            codes = "; ".join(f"{r.id}: " + ", ".join(b.code for b in r.edition_named(
+                rep["ruleset"]["edition"]).bands) for r, rep in reports)
+            raise InputError(Text(f"--fail-under: {fail_under!r} bukan kode pita atau nilai",
+                                  f"--fail-under: {fail_under!r} is neither a band code nor a "
+                                  "score"),
+                             hint=Text(f"kode pita: {codes}", f"band codes: {codes}"))
+        for ruleset, report, threshold in gates:
             if Decimal(str(report["score"]["final"])) < threshold:
                 click.echo(render(Text(
                     f"gagal: {ruleset.id} {report['predicate']['code']} di bawah {fail_under}",
@@ -153,7 +162,9 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                 sys.exit(1)
 
 
-def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal:
+def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal | None:
+    """The lowest passing score for ``value`` (a band code or a score) in this report's
+    edition; None when it names no band of this ruleset (a gate for another ruleset)."""
     edition = ruleset.edition_named(report["ruleset"]["edition"])
     for band in edition.bands:
         if band.code.lower() == value.strip().lower():
@@ -161,10 +172,7 @@ def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal:
     try:
         return parse_score(value)
     except InvalidOperation:
-        codes = ", ".join(b.code for b in edition.bands)
-        raise InputError(Text(f"--fail-under: {value!r} bukan kode pita atau nilai",
-                              f"--fail-under: {value!r} is neither a band code nor a score"),
-                         hint=Text(f"kode pita: {codes}", f"band codes: {codes}")) from None
+        return None
 
 
 @cli.command()

@@ -76,8 +76,9 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
             return None, Outcome.missing(path)
         low, high = (Fraction(str(x)) for x in spec["range"])
         value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
-        text = Text(f"{path} = {raw} (rentang {spec['range'][0]}–{spec['range'][1]})",
-                    f"{path} = {raw} (range {spec['range'][0]}–{spec['range'][1]})")
+        shown = f"{float(Fraction(str(raw))):.2f}"
+        text = Text(f"{path} = {shown} (rentang {spec['range'][0]}–{spec['range'][1]})",
+                    f"{path} = {shown} (range {spec['range'][0]}–{spec['range'][1]})")
     if value == 1:
         return value, Outcome(True, (), used)
     return value, Outcome(False, (Unmet(text, used[0]),), used)

@@ -11,6 +11,7 @@ from typing import Any
 from patuh.conditions import Evidence
 
 EVIDENCE_KEY = "bukti"
+DATA_KEY = "berkas"  # a data file a fact deriver reads
 
 
 def _sha256(file: Path) -> str:
@@ -69,7 +70,12 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tup
         if isinstance(node, Mapping):
             for key, value in node.items():
                 if key == EVIDENCE_KEY and isinstance(value, list):
-                    found[path] = tuple(_check(path, v, base_dir, cache) for v in value)
+                    found[path] = (*found.get(path, ()),
+                                   *(_check(path, v, base_dir, cache) for v in value))
+                elif key == DATA_KEY and isinstance(value, str):
+                    # a data file (responses, a log) is evidence of the facts derived from it
+                    found[path] = (*found.get(path, ()),
+                                   _check(path, {"berkas": value}, base_dir, cache))
                 else:
                     walk(value, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):

@@ -73,8 +73,8 @@ def estimate_note(ruleset: Ruleset, edition: Edition, as_of: date) -> Text | Non
         return None
     gap = ruleset.gap_for(as_of)
     why = Text.of(gap["message"]).format(as_of=as_of) if gap else Text(
-        f"edisi {edition.edition} tidak berlaku pada {as_of}",
-        f"edition {edition.edition} is not in force on {as_of}")
+        f"edisi {edition.edition} tidak berlaku pada {as_of}.",
+        f"edition {edition.edition} is not in force on {as_of}.")
     return Text(f"PERKIRAAN: {why.id} Hasil ini memakai edisi {edition.edition} yang dipilih "
                 "dengan --edition.",
                 f"ESTIMATE: {why.en} This result uses edition {edition.edition}, chosen with "
@@ -175,6 +175,21 @@ def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
     }
 
 
+FULL_SCORE = Text("nilai penuh (100)", "full score (100)")
+
+
+def _plan_item(result: Result, gain: Decimal) -> dict[str, Any]:
+    """The next step for one rule: its next level, or a full score for a measured rule."""
+    nxt = result.next_level
+    return {"rule_id": result.rule.id, "title": _text(result.rule.title),
+            "from_level": None if nxt is None else result.level,
+            "to_level": None if nxt is None else nxt.level,
+            "from_score": None if result.value is None else number(
+                Decimal(result.value.numerator) * 100 / Decimal(result.value.denominator), 2),
+            "next_title": _text(FULL_SCORE if nxt is None else nxt.title),
+            "gain": number(gain), "status": result.status}
+
+
 def _confidence(source: Mapping[str, Any]) -> str:
     return str(source.get("confidence", "official"))
 
@@ -208,12 +223,9 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     higher = [b for b in edition.bands if b.min > rounded]
     next_band = higher[-1] if higher else None
 
-    plan = sorted(
-        ({"rule_id": r.rule.id, "title": _text(r.rule.title), "from_level": r.level,
-          "to_level": r.next_level.level, "next_title": _text(r.next_level.title),
-          "gain": number(score.gains[r.rule.id]), "status": r.status}
-         for r in results if r.next_level is not None and score.gains.get(r.rule.id)),
-        key=lambda item: (-item["gain"], item["rule_id"]))
+    plan = sorted((_plan_item(r, score.gains[r.rule.id]) for r in results
+                   if score.gains.get(r.rule.id)),
+                  key=lambda item: (-item["gain"], item["rule_id"]))
 
     evidence_digests = {e.ref: e.sha256 for items in evidence.values() for e in items
                         if e.kind == "file" and e.sha256}

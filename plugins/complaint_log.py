@@ -43,7 +43,7 @@ def read_log(file: Path) -> list[dict[str, Any]]:
                 case[column] = cell
         if REQUIRED not in case:
             raise InputError(Text(f"kolom {REQUIRED!r} kosong", f"column {REQUIRED!r} is empty"),
-                             file=file, line=number, path=f"kolom {REQUIRED}")
+                             file=file, line=number, path=f"[{REQUIRED}]")
         cases.append(case)
     return cases
 

@@ -316,9 +316,12 @@ def _counted(start: date, end: date, duration: Mapping[str, int]) -> Text:
 
 def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     """``to`` − ``from`` compared with a duration. With ``open: true`` a ``to`` not given yet
-    counts up to the evaluation date: still within the limit holds, past it does not."""
+    counts up to the evaluation date: still within the limit holds, past it does not. With
+    ``if_started: true`` a ``from`` not given means the clock has not started, which holds."""
     start_path, end_path = ctx.path(arg["from"]), ctx.path(arg["to"])
     start_raw, end_raw = ctx.get(arg["from"]), ctx.get(arg["to"])
+    if start_raw is MISSING and arg.get("if_started", False):
+        return Outcome.true(start_path)  # the clock has not started: nothing is due yet
     still_open = end_raw is MISSING and arg.get("open", False) and start_raw is not MISSING
     if MISSING in (start_raw, end_raw) and not still_open:
         return _missing_any((start_path, start_raw), (end_path, end_raw))
@@ -337,7 +340,7 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if holds:
         return Outcome.true(start_path, end_path)
     limit = shift(start, duration)
-    counted = _counted(start, min(end, limit) if still_open else end, duration)
+    counted = _counted(start, min(end, limit), duration)
     if still_open:
         return Outcome.false(Text(
             f"{start_path} = {start}: {end_path} belum ada pada {ctx.as_of}, batas {sign} {d_id} "
@@ -368,7 +371,7 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
             unknown = True
         if not inner.holds:
             label = item.get(arg["name"]) if "name" in arg and isinstance(item, Mapping) else None
-            broken.append((f"#{index + 1}" + (f" ({label})" if label else ""), inner))
+            broken.append((str(label) if label else f"{path}.{index}", inner))
     if not broken:
         return Outcome(True, (), tuple(used))
     limit = arg.get("list_at_most", 20)
@@ -467,7 +470,8 @@ OPERATORS = {
         Operator("age", _age, _obj({"path": _PATH}, ["path"], _DURATION),
                  doc=Text("umur tanggal terhadap tanggal evaluasi",
                           "age of a date at the evaluation date")),
-        Operator("span", _span, _obj({"from": _PATH, "to": _PATH, "open": {"type": "boolean"}},
+        Operator("span", _span, _obj({"from": _PATH, "to": _PATH, "open": {"type": "boolean"},
+                                      "if_started": {"type": "boolean"}},
                                      ["from", "to"], _DURATION),
                  doc=Text("selang antara dua tanggal", "span between two dates")),
         Operator("every", _every, _obj(

@@ -160,9 +160,10 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     if not report["improvement_plan"]:
         add(f"  {w['no_plan']}")
     for index, item in enumerate(report["improvement_plan"][:15], start=1):
+        step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
+                else f"{_num(item['from_score'], 2)} → 100")
         add(f"  {index:>2}. +{item['gain']:.4f}  {short(item['rule_id']):<{code_width}} "
-            f"{item['from_level']} → "
-            f"{item['to_level']}: {_t(item['next_title'], lang)}")
+            f"{step}: {_t(item['next_title'], lang)}")
     if len(report["improvement_plan"]) > 15:
         rest = len(report["improvement_plan"]) - 15
         add(f"      … (+{rest})")
@@ -184,11 +185,13 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"  - {c.get('regulation', '')}: {c.get('confidence')} [{c.get('reference_tag', '')}]")
         for cav in c.get("caveats", []):
             add(f"      {_t(cav, lang)}")
-    if rounding_src:
-        add(f"  - {rounding_src.get('regulation', '')}: {rounding_src.get('confidence')} "
-            f"[{rounding_src.get('reference_tag', '')}]")
-        for cav in rounding_src.get("caveats", []):
-            add(f"      {_t(cav, lang)}")
+    for src in (rounding_src, report.get("bands_source") or {}):
+        if src and (src.get("confidence") not in ("official", "secondary")
+                    or src.get("caveats")):
+            add(f"  - {src.get('regulation', '')}: {src.get('confidence')} "
+                f"[{src.get('reference_tag', '')}]")
+            for cav in src.get("caveats", []):
+                add(f"      {_t(cav, lang)}")
     weak_aspects: dict[str, list[str]] = {}
     for a in report["aspects"]:
         conf = a.get("source", {}).get("confidence")
@@ -200,7 +203,7 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     groups: dict[str, list[str]] = {}
     for item in report["confidence"]["low"]:
         key = f"{item['confidence']} [{item['reference_tag']}]"
-        groups.setdefault(key, []).append(item["rule_id"].split(".", 1)[1])
+        groups.setdefault(key, []).append(short(item["rule_id"]))
     for key, ids in sorted(groups.items()):
         add(f"  - {key}: {', '.join(ids)}")
     if groups:

@@ -123,6 +123,14 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
                  if total else Decimal(0))
         aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, score,
                                    aspect_sources.get(aspect.id, {})))
+    def room(r: Any) -> Decimal:
+        """Points (0–100) the rule can still add: its next level, or up to 100 if measured."""
+        if r.next_level is not None:
+            return HUNDRED / r.version.max_level
+        if r.version.measure is not None:
+            return HUNDRED - points(r)
+        return Decimal(0)
+
     gains: dict[str, Decimal] = {}
     if pool == "rules":
         grand = sum((r.weight for r in results), Decimal(0))
@@ -132,8 +140,8 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
         final = sum((r.weight * points(r) for r in results), Decimal(0)) / grand if grand \
             else Decimal(0)
         for r in results:
-            if r.next_level is not None and grand:
-                gains[r.rule.id] = r.weight / grand * HUNDRED / r.version.max_level
+            if room(r) and grand:
+                gains[r.rule.id] = r.weight / grand * room(r)
     else:
         weight_sum = sum((a.weight for a in edition.aspects), Decimal(0)) or Decimal(1)
         final = sum((a.weight * a_score.score for a, a_score in zip(edition.aspects, aspects,
@@ -142,9 +150,8 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
         for r in results:
             aspect = edition.aspect(r.aspect)
             total = totals.get(r.aspect)
-            if r.next_level is not None and aspect is not None and total:
-                gains[r.rule.id] = (aspect.weight / weight_sum * r.weight / total * HUNDRED
-                                    / r.version.max_level)
+            if room(r) and aspect is not None and total:
+                gains[r.rule.id] = aspect.weight / weight_sum * r.weight / total * room(r)
     part = edition.scoring.get("part", {"id": "total", "title": {"id": "Nilai", "en": "Score"}})
     parts = (Part(part["id"], Text.of(part["title"]), final, Decimal(1)),)
     sources = tuple(s for s in [edition.scoring.get("weights_source")] if s)

@@ -46,7 +46,7 @@ def read_responses(file: Path) -> dict[str, Any]:
                 raise InputError(
                     Text(f"kolom {code!r}: {cell!r} bukan nilai bulat 0–5",
                          f"column {code!r}: {cell!r} is not a whole number 0–5"),
-                    file=file, line=number, path=f"kolom {code}",
+                    file=file, line=number, path=f"[{code}]",
                     hint=Text("perbaiki atau kosongkan sel tersebut",
                               "fix the cell or leave it empty"))
             sums[code] += value

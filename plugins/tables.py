@@ -68,6 +68,6 @@ def parse_date(file: Path, line: int, column: str, cell: str) -> date:
     except ValueError:
         raise InputError(Text(f"kolom {column!r}: {cell!r} bukan tanggal ISO",
                               f"column {column!r}: {cell!r} is not an ISO date"),
-                         file=file, line=line, path=f"kolom {column}",
+                         file=file, line=line, path=f"[{column}]",
                          hint=Text("tulis tanggal sebagai 2024-03-31 (format sel: teks)",
                                    "write dates as 2024-03-31 (cell format: text)")) from None

@@ -41,7 +41,7 @@ def read_interviews(file: Path) -> dict[str, Any]:
             if cell not in YES | NO:
                 raise InputError(Text(f"kolom {question!r}: {cell!r} bukan ya/tidak",
                                       f"column {question!r}: {cell!r} is not ya/tidak"),
-                                 file=file, line=number, path=f"kolom {question}",
+                                 file=file, line=number, path=f"[{question}]",
                                  hint=Text("isi ya, tidak, atau kosongkan",
                                            "write ya, tidak, or leave it empty"))
             answered[question] += 1

@@ -8,8 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from golden_cases import CASES
-from golden_cases import EXAMPLES
+from golden_cases import ALL_CASES
 from golden_cases import GOLDEN
 from golden_cases import ROOT
 from golden_cases import golden_name
@@ -20,7 +19,6 @@ if __name__ == "__main__":
     GOLDEN.mkdir(exist_ok=True)
     for stale in GOLDEN.iterdir():
         stale.unlink()
-    for unit in EXAMPLES:
-        for ruleset, variant in CASES:
-            name = golden_name(unit, ruleset, variant)
-            print(f"{name}: exit {produce(unit, ruleset, variant, GOLDEN / name)}")
+    for unit, ruleset, variant in ALL_CASES:
+        name = golden_name(unit, ruleset, variant)
+        print(f"{name}: exit {produce(unit, ruleset, variant, GOLDEN / name)}")

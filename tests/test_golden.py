@@ -9,27 +9,40 @@ import pytest
 
 from patuh.validation import validator
 
-from golden_cases import CASES
+from golden_cases import ALL_CASES
 from golden_cases import EXAMPLES
 from golden_cases import GOLDEN
+from golden_cases import NOT_IN_FORCE
 from golden_cases import ROOT
+from golden_cases import cases
 from golden_cases import golden_name
 from golden_cases import produce
 
 # The predicate each example must land in, per ruleset (stated in the example's README).
 EXPECTED_BANDS = {
-    "dpmptsp-kota-harapan": {"pekppp": {"A", "A-"}},
-    "puskesmas-sukamaju": {"pekppp": {"B", "B-"}},
-    "kecamatan-lembah-hijau": {"pekppp": {"C", "C-", "D", "E", "F"}},
+    "dpmptsp-kota-harapan": {"pekppp": {"A", "A-"}, "ombudsman": {"A"}, "uu25": {"Patuh"}},
+    "puskesmas-sukamaju": {"pekppp": {"B", "B-"}, "ombudsman": {"C"}, "uu25": {"Belum"}},
+    "kecamatan-lembah-hijau": {"pekppp": {"C", "C-", "D", "E", "F"}, "ombudsman": {"D", "E"},
+                               "uu25": {"Belum"}},
+    "disdukcapil-kota-harapan-2021": {"ombudsman": {"Kuning"}, "uu25": {"Belum"}},
+}
+# The edition each example is scored with, per ruleset.
+EXPECTED_EDITIONS = {
+    "disdukcapil-kota-harapan-2021": {"ombudsman": "2021"},
 }
 
 
-def test_three_examples_exist() -> None:
+def test_the_examples_exist() -> None:
     assert set(EXPECTED_BANDS) <= set(EXAMPLES)
+    assert set(NOT_IN_FORCE) <= set(EXAMPLES)
 
 
-@pytest.mark.parametrize(("ruleset", "variant"), CASES)
-@pytest.mark.parametrize("unit", EXAMPLES)
+def test_every_golden_ruleset_has_an_expected_band() -> None:
+    for unit in EXAMPLES:
+        assert {r for r, _ in cases(unit)} == set(EXPECTED_BANDS.get(unit, {})), unit
+
+
+@pytest.mark.parametrize(("unit", "ruleset", "variant"), ALL_CASES)
 def test_example_matches_golden(unit: str, ruleset: str, variant: str, tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
@@ -43,11 +56,30 @@ def test_example_matches_golden(unit: str, ruleset: str, variant: str, tmp_path:
 
 @pytest.mark.parametrize("unit", EXAMPLES)
 def test_example_reports_are_valid_and_in_their_bands(unit: str) -> None:
-    for ruleset in sorted({r for r, v in CASES if v == "json"}):
+    for ruleset in sorted({r for r, v in cases(unit) if v == "json"}):
         report = json.loads((GOLDEN / golden_name(unit, ruleset, "json")).read_text("utf-8"))
         errors = list(validator("report").iter_errors(report))
         assert not errors, errors[0].message
         assert report["findings"] == []
+        assert report["estimate"] is None
         expected = EXPECTED_BANDS.get(unit, {}).get(ruleset)
         if expected is not None:
             assert report["predicate"]["code"] in expected, (ruleset, report["predicate"])
+        edition = EXPECTED_EDITIONS.get(unit, {}).get(ruleset)
+        if edition is not None:
+            assert report["ruleset"]["edition"] == edition
+
+
+@pytest.mark.parametrize(("unit", "ruleset"),
+                         [(u, r) for u, skipped in NOT_IN_FORCE.items() for r in sorted(skipped)])
+def test_rulesets_not_in_force_stop_with_exit_2(unit: str, ruleset: str, run,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit evaluated before a ruleset's first edition: no report, exit 2, and the message
+    says no edition is in force on that date (the default ruleset too)."""
+    monkeypatch.chdir(ROOT)
+    manifest = Path("examples") / unit / "manifest.yaml"
+    for argv in (["--ruleset", ruleset], []):
+        result = run("check", manifest, *argv, "--lang", "en")
+        assert result.code == 2, (argv, result.err)
+        assert f"no edition of {ruleset} is in force" in result.err
+        assert result.out == ""
