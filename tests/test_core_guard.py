@@ -140,3 +140,12 @@ def test_a_broken_plugin_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, 
     first = result.err.splitlines()[0]
     assert "'rusak'" in first and "paket_rusak.plugin" in first
     assert "ImportError: No module named 'paket_rusak'" in first
+
+
+@pytest.mark.parametrize("name", ["rule", "ruleset", "manifest", "report"])
+def test_bundled_schemas_are_valid_draft_2020_12(name: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from patuh.validation import load_schema
+
+    Draft202012Validator.check_schema(load_schema(name))
