@@ -154,11 +154,12 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                                   "score"),
                              hint=Text(f"kode pita: {codes}", f"band codes: {codes}"))
         for ruleset, report, threshold in gates:
-            if Decimal(str(report["score"]["final"])) < threshold:
-                click.echo(render(Text(
-                    f"gagal: {ruleset.id} {report['predicate']['code']} di bawah {fail_under}",
-                    f"failed: {ruleset.id} {report['predicate']['code']} is below {fail_under}"),
-                    lang), err=True)
+            final = report["score"]["final"]
+            if final is None or Decimal(str(final)) < threshold:
+                code = (report["predicate"] or {}).get("code", "—")
+                click.echo(render(Text(f"gagal: {ruleset.id} {code} di bawah {fail_under}",
+                                       f"failed: {ruleset.id} {code} is below {fail_under}"),
+                                  lang), err=True)
                 sys.exit(1)
 
 

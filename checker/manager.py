@@ -45,7 +45,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     if not pm.get_plugin("operators"):
         # Running from a source tree that was never installed: register the built-ins directly.
         for name in ("operators", "loaders", "survey", "complaint_log", "user_interviews",
-                     "scoring", "reporters", "bundled_rules"):
+                     "skm", "scoring", "reporters", "bundled_rules"):
             pm.register(importlib.import_module(f"patuh.plugins.{name}"), name=name)
     try:
         pm.check_pending()

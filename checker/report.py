@@ -218,9 +218,9 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
     score: Score = model(edition, results, facts)
-    rounded = round_score(score.final, edition.rounding)
-    band = band_for(edition, rounded)
-    higher = [b for b in edition.bands if b.min > rounded]
+    rounded = None if score.final is None else round_score(score.final, edition.rounding)
+    band = None if rounded is None else band_for(edition, rounded)
+    higher = [] if rounded is None else [b for b in edition.bands if b.min > rounded]
     next_band = higher[-1] if higher else None
 
     plan = sorted((_plan_item(r, score.gains[r.rule.id]) for r in results
@@ -269,12 +269,13 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
             "rounding_source": dict(edition.rounding.get("source", {})),
             "range": [number(edition.score_range[0]), number(edition.score_range[1])],
         },
-        "predicate": {"code": band.code, "label": band.label.id, "label_en": band.label.en,
-                      "min": number(band.min), **dict(band.extra)},
+        "predicate": None if band is None else {
+            "code": band.code, "label": band.label.id, "label_en": band.label.en,
+            "min": number(band.min), **dict(band.extra)},
         "next_band": None if next_band is None else {
             "code": next_band.code, "label": next_band.label.id,
             "label_en": next_band.label.en, "min": number(next_band.min),
-            "gap": number(next_band.min - rounded),
+            "gap": number(next_band.min - rounded) if rounded is not None else None,
             **{k: v for k, v in next_band.extra.items() if k == "display"}},
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,

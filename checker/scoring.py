@@ -47,7 +47,7 @@ class AspectScore:
 
 @dataclass(frozen=True)
 class Score:
-    final: Decimal  # before rounding
+    final: Decimal | None  # before rounding; None when the data to compute it is missing
     parts: tuple[Part, ...]
     aspects: tuple[AspectScore, ...]
     gains: Mapping[str, Decimal]  # rule id -> points the next level adds to `final`

@@ -31,6 +31,7 @@ WORDS = {
         "legend": "✓ terpenuhi  ~ sebagian  ✗ tidak terpenuhi  ? tidak ada data",
         "respondents": "responden", "part_missing": "tidak ada data",
         "aspect_weights": "bobot aspek",
+        "no_score": "nilai tidak dapat dihitung: datanya tidak ada; lihat catatan",
         "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau results[].source "
         "pada --format json)",
     },
@@ -52,6 +53,7 @@ WORDS = {
         "legend": "✓ met  ~ partly met  ✗ not met  ? no data",
         "respondents": "respondents", "part_missing": "no data",
         "aspect_weights": "aspect weights",
+        "no_score": "no score: its data is missing; see the notes",
         "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or results[].source in "
         "--format json)",
     },
@@ -94,14 +96,17 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     if report.get("estimate"):
         add(f"!! {_t(report['estimate'], lang)}")
         add("")
-    add(f"{w['predicate']}: {_predicate(report, lang)}")
     parts = score["parts"]
-    formula = " + ".join(
-        f"{_t(p['title'], lang)} {_num(p['value'])} × {p['weight']:g}"
-        for p in parts if p["value"] is not None)
-    add(f"{w['score']}: {score['final']:.{places}f}   "
-        f"({formula} = {score['unrounded']:.6f}; {w['rounded']} {places} "
-        f"{'desimal' if lang != 'en' else 'decimals'} {score['rounding']['mode']})")
+    if report["predicate"] is None:
+        add(f"{w['predicate']}: — ({w['no_score']})")
+    else:
+        add(f"{w['predicate']}: {_predicate(report, lang)}")
+        formula = " + ".join(
+            f"{_t(p['title'], lang)} {_num(p['value'])} × {p['weight']:g}"
+            for p in parts if p["value"] is not None)
+        add(f"{w['score']}: {score['final']:.{places}f}   "
+            f"({formula} = {score['unrounded']:.6f}; {w['rounded']} {places} "
+            f"{'desimal' if lang != 'en' else 'decimals'} {score['rounding']['mode']})")
     for p in parts:
         if p["value"] is None:
             add(f"  {_t(p['title'], lang)}: {w['part_missing']}")

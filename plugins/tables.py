@@ -36,15 +36,28 @@ def sha256(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
-def read_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and the non-empty rows as (line number, {column: stripped cell})."""
+def decode(file: Path, fallback: str | None = None) -> tuple[str, str]:
+    """The file's text and the encoding used: UTF-8 (with or without BOM), else ``fallback``
+    (e.g. ``cp1252``, what Excel's "CSV (Comma delimited)" writes on Windows)."""
     raw = file.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
-                         file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
-                                              "save it again as CSV UTF-8")) from None
+        if fallback is None:
+            raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
+                             file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
+                                                  "save it again as CSV UTF-8")) from None
+        return raw.decode(fallback, errors="replace"), fallback
+
+
+def read_rows(file: Path, fallback: str | None = None
+              ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the non-empty rows as (line number, {column: stripped cell})."""
+    text, _ = decode(file, fallback)
+    return parse_rows(text, file)
+
+
+def parse_rows(text: str, file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InputError(Text("berkas kosong atau tanpa baris judul",

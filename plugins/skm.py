@@ -1,0 +1,502 @@
+"""SKM, Survei Kepuasan Masyarakat (PermenPANRB 14/2017): the IKM from raw survey answers.
+
+    NRR_u = mean of the answers (1–4) given for unsur u      (a blank is left out, and counted)
+    IKM   = (Σ NRR_u / 9) × 25, rounded to 2 decimals half up  (exact mean, not 0.11 or 0.111)
+    mutu  = the ruleset `skm` band table on the rounded IKM   (A ≥ 88.31, B ≥ 76.61, C ≥ 65.00)
+    sample (Krejcie–Morgan 1970): S = χ²·N·P(1−P) / (d²·(N−1) + χ²·P(1−P)), χ² = 3.841, P = 0.5,
+    d = 0.05, rounded to the nearest integer.
+
+This plugin reads response files (CSV or XLSX), derives `skm.hasil` for manifests (so PEKPPP
+indicator 6.a.B can judge whether the survey follows the regulation), offers the `fact_score`
+scoring model of the `skm` ruleset, and adds the `patuh skm` command.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterator
+from collections.abc import Mapping
+from datetime import date
+from datetime import datetime
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import click
+
+from patuh import InputError
+from patuh import Text
+from patuh import hookimpl
+from patuh.plugins import tables
+
+UNSUR = (
+    ("U1", Text("Persyaratan", "Requirements")),
+    ("U2", Text("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure")),
+    ("U3", Text("Waktu penyelesaian", "Completion time")),
+    ("U4", Text("Biaya/tarif", "Fee/tariff")),
+    ("U5", Text("Produk spesifikasi jenis pelayanan", "Service product specification")),
+    ("U6", Text("Kompetensi pelaksana", "Staff competence")),
+    ("U7", Text("Perilaku pelaksana", "Staff behaviour")),
+    ("U8", Text("Penanganan pengaduan, saran dan masukan",
+                "Handling of complaints, suggestions and input")),
+    ("U9", Text("Sarana dan prasarana", "Facilities")),
+)
+CODES = tuple(code for code, _ in UNSUR)
+PROFILE = ("jenis_kelamin", "umur", "pendidikan", "pekerjaan")
+SCALE = range(1, 5)
+CHI2, P, D = Fraction("3.841"), Fraction(1, 2), Fraction(5, 100)
+REGULATION = "PermenPANRB 14/2017"
+
+
+# --- arithmetic ----------------------------------------------------------------------------
+
+def half_up(value: Fraction, places: int = 2) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def minimum_sample(population: int) -> int:
+    """Krejcie–Morgan minimum sample for a population of N users (N ≥ 1)."""
+    n = Fraction(population)
+    s = CHI2 * n * P * (1 - P) / (D * D * (n - 1) + CHI2 * P * (1 - P))
+    return int(half_up(s, 0))
+
+
+def ikm_of(nrr: Mapping[str, Fraction]) -> Fraction:
+    """The unrounded IKM (25–100): the exact mean of the nine NRRs, times 25."""
+    return sum(nrr.values(), Fraction(0)) / len(CODES) * 25
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    import openpyxl  # only for spreadsheets
+
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(Text(f"berkas XLSX tidak dapat dibaca: {exc}",
+                              f"the XLSX file cannot be read: {exc}"), file=file) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(v) for v in next(rows)]
+    except StopIteration:
+        raise InputError(Text("lembar kerja pertama kosong", "the first worksheet is empty"),
+                         file=file) from None
+
+    def body() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in enumerate(rows, start=2):
+            cells = [_cell(v) for v in row]
+            if any(cells):
+                yield number, {h: (cells[i] if i < len(cells) else "")
+                               for i, h in enumerate(header) if h}
+        book.close()
+
+    return header, body()
+
+
+def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], list[Text]]:
+    """Header and rows of a CSV or XLSX response file, with notes on how it was read."""
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows = _xlsx_rows(file)
+        return header, rows, []
+    text, encoding = tables.decode(file, fallback="cp1252")
+    header, rows = tables.parse_rows(text, file)
+    notes = [] if encoding == "utf-8" else [Text(
+        f"Berkas bukan UTF-8; dibaca sebagai {encoding} (Windows).",
+        f"The file is not UTF-8; it was read as {encoding} (Windows).")]
+    return header, rows, notes
+
+
+# --- computing -----------------------------------------------------------------------------
+
+def _mutu(value: Decimal) -> dict[str, str]:
+    from patuh.rulebook import load_ruleset
+    from patuh.scoring import band_for
+
+    edition = load_ruleset("skm").editions[-1]
+    band = band_for(edition, value)
+    return {"code": band.code, "label": band.label.id, "label_en": band.label.en}
+
+
+def _number(value: Fraction | None, places: int) -> float | None:
+    return None if value is None else float(half_up(value, places))
+
+
+def _summary(answers: Mapping[str, list[int]]) -> dict[str, Any]:
+    """NRR, IKM and mutu of a set of answers by unsur (None where an unsur has no answer)."""
+    nrr = {code: Fraction(sum(values), len(values)) for code, values in answers.items()
+           if values}
+    complete = len(nrr) == len(CODES)
+    ikm = half_up(ikm_of(nrr)) if complete else None
+    return {"nrr": nrr, "ikm": ikm, "complete": complete}
+
+
+def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    for column in PROFILE:
+        if column not in header:
+            continue
+        values = [row.get(column, "") for row in rows if row.get(column, "")]
+        if column == "umur" and values and all(v.isdigit() for v in values):
+            ages = [int(v) for v in values]
+            profile[column] = {"n": len(ages), "min": min(ages), "max": max(ages),
+                               "median": statistics.median(ages)}
+        else:
+            counts: dict[str, int] = {}
+            for value in values:
+                counts[value] = counts.get(value, 0) + 1
+            profile[column] = dict(sorted(counts.items()))
+    return profile
+
+
+def compute(file: Path, *, population: int | None = None, period: tuple[date, date] | None
+            = None, display_name: str | None = None) -> dict[str, Any]:
+    """Everything `patuh skm` reports about one response file."""
+    header, rows, notes = read_table(file)
+    by_lower = {h.lower(): h for h in header if h}
+    missing = [code for code in CODES if code.lower() not in by_lower]
+    if missing:
+        raise InputError(
+            Text(f"kolom unsur tidak ada: {', '.join(missing)}",
+                 f"unsur columns missing: {', '.join(missing)}"), file=file, line=1,
+            hint=Text("baris judul harus memuat U1 … U9 (urutan unsur PermenPANRB 14/2017); "
+                      "lihat templat di README",
+                      "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
+                      "14/2017); see the template in the README"))
+    columns = {code: by_lower[code.lower()] for code in CODES}
+    extra = {name: by_lower.get(name) for name in ("layanan", "tanggal", *PROFILE)}
+
+    kept: list[dict[str, str]] = []
+    answers: dict[str, list[int]] = {code: [] for code in CODES}
+    blanks = dict.fromkeys(CODES, 0)
+    excluded: list[dict[str, Any]] = []
+    out_of_range = 0
+    dates: list[date] = []
+    for line, row in rows:
+        values: dict[str, int] = {}
+        problems = []
+        for code in CODES:
+            cell = row.get(columns[code], "")
+            if cell == "":
+                continue
+            try:
+                number = Fraction(cell.replace(",", "."))
+            except ValueError:
+                problems.append((code, cell, Text("bukan angka", "not a number")))
+                continue
+            if number.denominator != 1 or int(number) not in SCALE:
+                out_of_range += 1
+                problems.append((code, cell, Text("di luar skala 1–4", "outside the 1–4 scale")))
+                continue
+            values[code] = int(number)
+        day_cell = row.get(extra["tanggal"] or "", "") if extra["tanggal"] else ""
+        day = None
+        if day_cell:
+            try:
+                day = date.fromisoformat(day_cell[:10])
+            except ValueError:
+                problems.append(("tanggal", day_cell, Text("bukan tanggal ISO (2024-03-31)",
+                                                           "not an ISO date (2024-03-31)")))
+        if not problems and not values:
+            problems.append(("U1–U9", "", Text("tidak ada jawaban", "no answers")))
+        if problems:
+            excluded.append({"line": line, "problems": [
+                {"column": col, "value": val, "reason": why.as_dict()}
+                for col, val, why in problems]})
+            continue
+        kept.append({**{k: row.get(v, "") for k, v in extra.items() if v}, "_answers": values})
+        if day is not None:
+            dates.append(day)
+        for code in CODES:
+            if code in values:
+                answers[code].append(values[code])
+            else:
+                blanks[code] += 1
+    if not kept:
+        raise InputError(Text("tidak ada baris jawaban yang dapat dipakai",
+                              "no usable answer rows"), file=file,
+                         hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
+                                   "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
+
+    total = _summary(answers)
+    respondents = len(kept)
+    unsur = []
+    for code, title in UNSUR:
+        nrr = total["nrr"].get(code)
+        unsur_ikm = None if nrr is None else half_up(nrr * 25)
+        unsur.append({"id": code, "title": title.as_dict(), "nrr": _number(nrr, 4),
+                      "ikm": None if unsur_ikm is None else float(unsur_ikm),
+                      "mutu": None if unsur_ikm is None else _mutu(unsur_ikm),
+                      "answers": len(answers[code]), "blank": blanks[code]})
+    ranked = sorted((u for u in unsur if u["nrr"] is not None), key=lambda u: (u["nrr"], u["id"]))
+    weakest = [u["id"] for u in ranked if u["nrr"] == ranked[0]["nrr"]] if ranked else []
+    lowest_three = [u["id"] for u in ranked[:3]]
+
+    layanan: list[dict[str, Any]] = []
+    if extra["layanan"]:
+        groups: dict[str, dict[str, list[int]]] = {}
+        sizes: dict[str, int] = {}
+        for row in kept:
+            name = row.get("layanan") or "-"
+            group = groups.setdefault(name, {code: [] for code in CODES})
+            sizes[name] = sizes.get(name, 0) + 1
+            for code, value in row["_answers"].items():
+                group[code].append(value)
+        for name, group in sorted(groups.items()):
+            summary = _summary(group)
+            layanan.append({
+                "layanan": name, "respondents": sizes[name],
+                "ikm": None if summary["ikm"] is None else float(summary["ikm"]),
+                "mutu": None if summary["ikm"] is None else _mutu(summary["ikm"])})
+
+    required = minimum_sample(population) if population else None
+    survey_from, survey_to = (min(dates), max(dates)) if dates else (None, None)
+    within = None
+    if period is not None and dates:
+        within = period[0] <= survey_from and survey_to <= period[1]
+    ikm = total["ikm"]
+    if not total["complete"]:
+        absent = [code for code in CODES if not answers[code]]
+        notes.append(Text(f"Unsur tanpa jawaban: {', '.join(absent)}; IKM tidak dihitung.",
+                          f"Unsur without answers: {', '.join(absent)}; no IKM computed."))
+    return {
+        "schema_version": 1,
+        "regulation": REGULATION,
+        "file": display_name or file.name,
+        "sha256": tables.sha256(file),
+        "ikm": None if ikm is None else float(ikm),
+        "ikm_unrounded": _number(ikm_of(total["nrr"]), 6) if total["complete"] else None,
+        "mutu": None if ikm is None else _mutu(ikm),
+        "respondents": respondents,
+        "unsur": unsur,
+        "weakest": weakest,
+        "lowest_three": lowest_three,
+        "layanan": layanan,
+        "profile": _profile(kept, [k for k, v in extra.items() if v]),
+        "sample": {"population": population, "required": required, "actual": respondents,
+                   "sufficient": None if required is None else respondents >= required,
+                   "method": "Krejcie–Morgan (1970): χ²=3.841, P=0.5, d=0.05"},
+        "period": {"from": period[0].isoformat() if period else None,
+                   "to": period[1].isoformat() if period else None,
+                   "survey_from": survey_from.isoformat() if survey_from else None,
+                   "survey_to": survey_to.isoformat() if survey_to else None,
+                   "within": within},
+        "checks": {"nine_unsur": total["complete"], "scale_1_4": out_of_range == 0,
+                   "sample_sufficient": None if required is None else respondents >= required,
+                   "within_period": within},
+        "excluded": excluded,
+        "notes": [n.as_dict() for n in notes],
+    }
+
+
+# --- manifests -----------------------------------------------------------------------------
+
+def _facts_from_declared(skm: Mapping[str, Any]) -> dict[str, Any]:
+    populasi, responden = skm.get("populasi"), skm.get("responden")
+    required = minimum_sample(populasi) if populasi else None
+    facts: dict[str, Any] = {
+        "sumber": "manifest",
+        "jumlah_unsur": skm.get("jumlah_unsur"),
+        "skala_1_4": None if "skala" not in skm else skm["skala"] == "1-4",
+        "responden": responden,
+        "sampel_minimum": required,
+        "sampel_cukup": None if required is None or responden is None else responden >= required,
+        "tanggal": skm.get("tanggal_laporan"),
+        "ikm": skm.get("ikm"),
+    }
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+@hookimpl
+def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
+                       as_of: date) -> Mapping[str, Any] | None:
+    skm = manifest.get("skm")
+    if not skm or "hasil" in skm:  # nothing to derive, or stated already (a rule's example)
+        return None
+    if "berkas" in skm and base_dir is not None:
+        target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
+        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"])
+        facts = {
+            "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
+            "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),
+            "skala_1_4": result["checks"]["scale_1_4"],
+            "responden": result["respondents"],
+            "sampel_minimum": result["sample"]["required"],
+            "sampel_cukup": result["sample"]["sufficient"],
+            "tanggal": result["period"]["survey_to"] or skm.get("tanggal_laporan"),
+            "ikm": result["ikm"],
+            "mutu": (result["mutu"] or {}).get("code"),
+        }
+        return {"skm.hasil": {k: v for k, v in facts.items() if v is not None}}
+    return {"skm.hasil": _facts_from_declared(skm)}
+
+
+# --- scoring model for the `skm` ruleset ---------------------------------------------------
+
+def fact_score(edition: Any, results: Any, facts: Mapping[str, Any]) -> Any:
+    """The score is a fact computed before the rules ran (here: the IKM); rules are checks."""
+    from patuh.conditions import MISSING
+    from patuh.conditions import lookup
+    from patuh.scoring import AspectScore
+    from patuh.scoring import Part
+    from patuh.scoring import Score
+
+    options = edition.scoring
+    raw = lookup(facts, options["fact"])
+    final = None if raw is MISSING else Decimal(str(raw))
+    notes = () if final is not None else (Text.of(options["missing"]),)
+    part = Part(options["part"]["id"], Text.of(options["part"]["title"]), final, Decimal(1))
+    aspects = []
+    for aspect in edition.aspects:
+        members = [r for r in results if r.aspect == aspect.id]
+        met = sum(1 for r in members if r.status == "pass")
+        share = Decimal(met * 100) / len(members) if members else Decimal(0)
+        aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, share))
+    return Score(final, (part,), tuple(aspects), {}, notes)
+
+
+@hookimpl
+def patuh_scoring_models() -> Mapping[str, Any]:
+    return {"fact_score": fact_score}
+
+
+# --- command -------------------------------------------------------------------------------
+
+def render_text(result: Mapping[str, Any], lang: str) -> str:
+    en = lang == "en"
+
+    def t(value: Mapping[str, str] | None) -> str:
+        return "" if not value else (value.get("en") if en else value.get("id")) or ""
+
+    lines = [f"patuh skm — {result['regulation']} — {result['file']}"]
+    if result["ikm"] is None:
+        lines.append("IKM: not computed" if en else "IKM: tidak dihitung")
+    else:
+        m = result["mutu"]
+        label = f"{m['label']} ({m['label_en']})" if en else m["label"]
+        lines.append(f"IKM: {result['ikm']:.2f}  ({'quality' if en else 'mutu'} {m['code']} "
+                     f"{label}; {'unrounded' if en else 'sebelum dibulatkan'} "
+                     f"{result['ikm_unrounded']:.6f})")
+    lines.append(f"{'Respondents' if en else 'Responden'}: {result['respondents']}")
+    sample = result["sample"]
+    if sample["required"] is not None:
+        verdict = ("sufficient" if sample["sufficient"] else "NOT sufficient") if en else \
+            ("cukup" if sample["sufficient"] else "BELUM cukup")
+        lines.append(f"{'Sample' if en else 'Sampel'}: {sample['actual']} / "
+                     f"{'minimum' if en else 'minimal'} {sample['required']} "
+                     f"(N = {sample['population']}, {sample['method']}) → {verdict}")
+    period = result["period"]
+    if period["survey_from"]:
+        span = f"{period['survey_from']} – {period['survey_to']}"
+        if period["within"] is not None:
+            inside = ("within" if period["within"] else "OUTSIDE") if en else \
+                ("di dalam" if period["within"] else "DI LUAR")
+            span += f" ({inside} {period['from']} – {period['to']})"
+        lines.append(f"{'Survey dates' if en else 'Tanggal survei'}: {span}")
+    lines.append("")
+    lines.append("Unsur                                              NRR     IKM    mutu  "
+                 + ("answers blank" if en else "jawaban kosong"))
+    for u in result["unsur"]:
+        nrr = "—" if u["nrr"] is None else f"{u['nrr']:.4f}"
+        ikm = "—" if u["ikm"] is None else f"{u['ikm']:.2f}"
+        mutu = "—" if u["mutu"] is None else u["mutu"]["code"]
+        lines.append(f"  {u['id']}  {t(u['title']):<44} {nrr:>6}  {ikm:>6}   {mutu:<4} "
+                     f"{u['answers']:>6} {u['blank']:>6}")
+    if result["weakest"]:
+        lines.append(("Weakest: " if en else "Terlemah: ") + ", ".join(result["weakest"])
+                     + ("  (lowest three: " if en else "  (tiga terendah: ")
+                     + ", ".join(result["lowest_three"]) + ")")
+    if result["layanan"]:
+        lines.append("")
+        lines.append("Per service:" if en else "Per layanan:")
+        for row in result["layanan"]:
+            ikm = "—" if row["ikm"] is None else f"{row['ikm']:.2f} {row['mutu']['code']}"
+            lines.append(f"  {row['layanan']:<40} {row['respondents']:>4}  {ikm}")
+    if result["profile"]:
+        lines.append("")
+        lines.append("Respondent profile:" if en else "Profil responden:")
+        for column, counts in result["profile"].items():
+            shown = ", ".join(f"{k} {v}" for k, v in counts.items())
+            lines.append(f"  {column}: {shown}")
+    if result["excluded"]:
+        lines.append("")
+        lines.append(("Rows left out" if en else "Baris yang tidak dihitung")
+                     + f" ({len(result['excluded'])}):")
+        for row in result["excluded"]:
+            for p in row["problems"]:
+                lines.append(f"  {'line' if en else 'baris'} {row['line']}, {p['column']} = "
+                             f"{p['value']!r}: {t(p['reason'])}")
+    checks = result["checks"]
+    names = {"nine_unsur": ("9 unsur present", "9 unsur ada", ""),
+             "scale_1_4": ("answers on the 1–4 scale", "jawaban pada skala 1–4", ""),
+             "sample_sufficient": ("sample sufficient", "sampel cukup", "--population"),
+             "within_period": ("within the period", "dalam periode",
+                               "--period / --from --to")}
+    lines.append("")
+    lines.append("Checks:" if en else "Pemeriksaan:")
+    for key, value in checks.items():
+        name_en, name_id, needs = names[key]
+        mark = "?" if value is None else ("✓" if value else "✗")
+        hint = f" ({'needs' if en else 'perlu'} {needs})" if value is None and needs else ""
+        lines.append(f"  [{mark}] {name_en if en else name_id}{hint}")
+    for note in result["notes"]:
+        lines.append(f"  ! {t(note)}")
+    return "\n".join(lines) + "\n"
+
+
+@hookimpl
+def patuh_add_commands(cli: click.Group) -> None:
+    if "skm" in cli.commands:
+        return
+
+    @cli.command("skm")
+    @click.argument("responses", type=click.Path(path_type=Path))
+    @click.option("--population", type=click.IntRange(min=1),
+                  help="Pengguna layanan pada periode survei / users served in the period.")
+    @click.option("--period", "year", type=click.IntRange(2000, 2100),
+                  help="Tahun periode evaluasi / evaluation year.")
+    @click.option("--from", "start", help="Awal periode / period start (YYYY-MM-DD).")
+    @click.option("--to", "end", help="Akhir periode / period end (YYYY-MM-DD).")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                  show_default=True)
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+    def skm_command(responses: Path, population: int | None, year: int | None,
+                    start: str | None, end: str | None, fmt: str, output: Path | None,
+                    lang: str) -> None:
+        """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
+        from patuh.cli import parse_date
+        from patuh.cli import write_output
+
+        if not responses.is_file():
+            raise InputError(Text("berkas tidak ditemukan", "file not found"), file=responses)
+        period = None
+        if year is not None:
+            period = (date(year, 1, 1), date(year, 12, 31))
+        elif start or end:
+            first, last = parse_date(start, "--from"), parse_date(end, "--to")
+            if first is None or last is None:
+                raise InputError(Text("--from dan --to harus diisi bersama",
+                                      "--from and --to go together"))
+            period = (first, last)
+        result = compute(responses, population=population, period=period)
+        text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+                if fmt == "json" else render_text(result, lang))
+        write_output(text, output, protect=(responses,))
