@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Mapping
 from functools import cache
@@ -42,11 +41,6 @@ def get_plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     _load_entry_points(pm)
-    if not pm.get_plugin("operators"):
-        # Running from a source tree that was never installed: register the built-ins directly.
-        for name in ("operators", "loaders", "survey", "complaint_log", "user_interviews",
-                     "skm", "scoring", "reporters", "bundled_rules"):
-            pm.register(importlib.import_module(f"patuh.plugins.{name}"), name=name)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

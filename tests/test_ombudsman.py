@@ -146,12 +146,12 @@ def test_ruleset_all(run) -> None:
     result = run("check", SHOWCASE, "--ruleset", "all", "--format", "json")
     assert result.code == 0, result.err
     reports = json.loads(result.out)["reports"]
-    assert [r["ruleset"]["id"] for r in reports] == ["ombudsman", "pekppp", "uu25"]
+    assert [r["ruleset"]["id"] for r in reports] == ["ombudsman", "pekppp", "skm", "uu25"]
     for report in reports:
         _valid(report)
     text = run("check", SHOWCASE, "--ruleset", "all")
     assert text.code == 0
-    assert text.out.count("Predikat: ") == 3
+    assert text.out.count("Predikat: ") == 4
 
 
 def test_the_same_ruleset_twice_is_checked_once(run) -> None:
