@@ -124,15 +124,22 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if value is MISSING:
         return Outcome.missing(path)
     name, sign, expected = _comparator(arg)
+    used = [path]
+    if isinstance(expected, Mapping):  # {fact: other.path}: compare two facts
+        other = ctx.path(expected["fact"])
+        expected = ctx.get(expected["fact"])
+        used.append(other)
+        if expected is MISSING:
+            return Outcome.missing(other)
     try:
         holds = COMPARATORS[name][1](value, expected)
     except TypeError:
         holds = False
     if holds:
-        return Outcome.true(path)
+        return Outcome.true(*used)
     return Outcome.false(
         Text(f"{path} = {_show(value)} (perlu {sign} {_show(expected)})",
-             f"{path} = {_show_en(value)} (needs {sign} {_show_en(expected)})"), path)
+             f"{path} = {_show_en(value)} (needs {sign} {_show_en(expected)})"), path, *used[1:])
 
 
 def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
@@ -434,6 +441,8 @@ def _obj(props: Mapping[str, Any], required: list[str],
 
 
 _SCALAR = {"type": ["string", "number", "integer", "boolean"]}
+_FACT = {"type": "object", "additionalProperties": False, "required": ["fact"],
+         "properties": {"fact": _PATH}}
 _NUMBER = {"type": "number"}
 
 OPERATORS = {
@@ -448,7 +457,7 @@ OPERATORS = {
         Operator("absent", _absent, _PATH, doc=Text("fakta tidak diisi", "the fact is not given")),
         Operator("is_true", _is_true, _PATH, doc=Text("fakta bernilai ya", "the fact is true")),
         Operator("compare", _compare,
-                 _obj({"path": _PATH}, ["path"], _SCALAR),
+                 _obj({"path": _PATH}, ["path"], {"anyOf": [_SCALAR, _FACT]}),
                  doc=Text("membandingkan fakta dengan nilai", "compares a fact with a value")),
         Operator("one_of", _one_of,
                  _obj({"path": _PATH, "values": {"type": "array", "minItems": 1,

@@ -31,6 +31,7 @@ WORDS = {
         "legend": "✓ terpenuhi  ~ sebagian  ✗ tidak terpenuhi  ? tidak ada data",
         "respondents": "responden", "part_missing": "tidak ada data",
         "aspect_weights": "bobot aspek",
+        "no_gain": "Indikator yang belum terpenuhi (lihat di atas) tidak mengubah nilai ini.",
         "no_score": "nilai tidak dapat dihitung: datanya tidak ada; lihat catatan",
         "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau results[].source "
         "pada --format json)",
@@ -53,6 +54,7 @@ WORDS = {
         "legend": "✓ met  ~ partly met  ✗ not met  ? no data",
         "respondents": "respondents", "part_missing": "no data",
         "aspect_weights": "aspect weights",
+        "no_gain": "The indicators not met (see above) do not change this score.",
         "no_score": "no score: its data is missing; see the notes",
         "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or results[].source in "
         "--format json)",
@@ -163,7 +165,8 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     add("")
     add(f"{w['plan']}:")
     if not report["improvement_plan"]:
-        add(f"  {w['no_plan']}")
+        all_pass = all(r["status"] == "pass" for r in report["results"])
+        add(f"  {w['no_plan'] if all_pass else w['no_gain']}")
     for index, item in enumerate(report["improvement_plan"][:15], start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
                 else f"{_num(item['from_score'], 2)} → 100")

@@ -361,14 +361,18 @@ def fact_score(edition: Any, results: Any, facts: Mapping[str, Any]) -> Any:
     options = edition.scoring
     raw = lookup(facts, options["fact"])
     final = None if raw is MISSING else Decimal(str(raw))
-    notes = () if final is not None else (Text.of(options["missing"]),)
+    notes: tuple[Text, ...] = () if final is not None else (Text.of(options["missing"]),)
+    origin = lookup(facts, options["origin"]) if "origin" in options else MISSING
+    if final is not None and origin == "manifest":
+        notes = (Text.of(options["declared"]),)
     part = Part(options["part"]["id"], Text.of(options["part"]["title"]), final, Decimal(1))
     aspects = []
     for aspect in edition.aspects:
         members = [r for r in results if r.aspect == aspect.id]
         met = sum(1 for r in members if r.status == "pass")
         share = Decimal(met * 100) / len(members) if members else Decimal(0)
-        aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, share))
+        aspects.append(AspectScore(aspect.id, aspect.title,
+                                   Decimal(100) / len(edition.aspects), share))
     return Score(final, (part,), tuple(aspects), {}, notes)
 
 
