@@ -189,7 +189,7 @@ def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | Non
     """Predikat untuk sebuah nilai / the band for a score of a ruleset."""
     ruleset = load_ruleset(ruleset_id)
     day = parse_date(as_of, "--as-of") or date.today()
-    chosen = pick_edition(ruleset, day, edition)
+    chosen = pick_edition(ruleset, day, edition, complete=False)
     try:
         score = parse_score(value)
     except InvalidOperation:
@@ -200,6 +200,9 @@ def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | Non
                               f"score {value} is outside the range {low}–{high}"))
     rounded = round_score(score, chosen.rounding)
     band = band_for(chosen, rounded)
+    if band is None:
+        raise InputError(Text(f"edisi {ruleset.id} {chosen.edition} tidak memuat tabel predikat",
+                              f"edition {ruleset.id} {chosen.edition} has no band table"))
     estimate = estimate_note(ruleset, chosen, day) if as_of else None
     if fmt == "json":
         click.echo(json.dumps({

@@ -41,7 +41,11 @@ def number(value: Decimal | None, places: int = 4) -> float | None:
     return float(round_score(value, {"places": places, "mode": "half_up"}))
 
 
-def pick_edition(ruleset: Ruleset, as_of: date, name: str | None) -> Edition:
+def pick_edition(ruleset: Ruleset, as_of: date, name: str | None, *,
+                 complete: bool = True) -> Edition:
+    """The edition named, or the one in force on ``as_of``. ``complete``: refuse an edition
+    known only in part (a check needs its rules; a predicate needs only its band table)."""
+    check_usable = usable if complete else (lambda _ruleset, edition: edition)
     if name is not None:
         edition = ruleset.edition_named(name)
         if edition is None:
@@ -49,10 +53,10 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None) -> Edition:
             raise InputError(Text(f"edisi {name!r} tidak ada di ruleset {ruleset.id}",
                                   f"edition {name!r} is not in ruleset {ruleset.id}"),
                              hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
-        return edition
+        return check_usable(ruleset, edition)
     edition = ruleset.edition_for(as_of)
     if edition is not None:
-        return edition
+        return check_usable(ruleset, edition)
     known = ", ".join(e.edition for e in ruleset.editions)
     gap = ruleset.gap_for(as_of)
     if gap is not None:
@@ -65,6 +69,21 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None) -> Edition:
                           f"no edition of {ruleset.id} is in force on {as_of}"),
                      hint=Text(f"edisi: {periods}; pakai --edition untuk memilih",
                                f"editions: {periods}; use --edition to choose one"))
+
+
+def usable(ruleset: Ruleset, edition: Edition) -> Edition:
+    """The edition, unless it is known only in part and so cannot check a unit."""
+    if edition.incomplete is None:
+        return edition
+    others = ", ".join(e.edition for e in ruleset.editions if e.incomplete is None)
+    raise InputError(
+        Text(f"edisi {ruleset.id} {edition.edition} hanya diketahui sebagian: ",
+             f"edition {ruleset.id} {edition.edition} is known only in part: ")
+        + edition.incomplete,
+        hint=Text(f"edisi ini dapat dibandingkan (`patuh rules diff`), tetapi tidak dipakai "
+                  f"memeriksa; edisi lain: {others or '-'}",
+                  f"this edition can be compared (`patuh rules diff`) but not used for a "
+                  f"check; other editions: {others or '-'}"))
 
 
 def estimate_note(ruleset: Ruleset, edition: Edition, as_of: date) -> Text | None:
@@ -220,6 +239,13 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     score: Score = model(edition, results, facts)
     rounded = None if score.final is None else round_score(score.final, edition.rounding)
     band = None if rounded is None else band_for(edition, rounded)
+    if rounded is not None and band is None:
+        score = Score(score.final, score.parts, score.aspects, score.gains,
+                      (*score.notes, Text(
+                          "Edisi ini tidak memuat tabel predikat (tidak ditemukan di sumber); "
+                          "nilai dilaporkan tanpa predikat.",
+                          "This edition has no band table (not found in the sources); the "
+                          "score is reported without a predicate.")), score.sources)
     higher = [] if rounded is None else [b for b in edition.bands if b.min > rounded]
     next_band = higher[-1] if higher else None
 

@@ -135,6 +135,7 @@ class Edition:
     score_range: tuple[Decimal, Decimal]
     notes: tuple[Text, ...]
     raw: Mapping[str, Any] = field(repr=False)
+    incomplete: Text | None = None  # known only in part: documented, compared, not checked
 
     def aspect(self, aspect_id: str) -> Aspect | None:
         return next((a for a in self.aspects if a.id == aspect_id), None)
@@ -349,7 +350,7 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
     bands = tuple(sorted(
         (Band(b["code"], Text.of(b["label"]), Decimal(str(b["min"])),
               {k: v for k, v in b.items() if k not in ("code", "label", "min")})
-         for b in data["bands"]),
+         for b in data.get("bands", ())),
         key=lambda b: b.min, reverse=True))
     model = data["scoring"]["model"]
     if model not in manager.scoring_models():
@@ -375,6 +376,7 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
         score_range=(Decimal(str(low)), Decimal(str(high))),
         notes=_texts(data.get("notes")),
         raw=data,
+        incomplete=Text.of(data["incomplete"]) if "incomplete" in data else None,
     )
 
 
@@ -382,6 +384,8 @@ def _check_weights(ruleset: Ruleset) -> None:
     """Every weighted aspect has rules; where the edition says so (``scoring.weights_per_aspect:
     100``), the weights of the rules of an aspect add up to 100."""
     for edition in ruleset.editions:
+        if edition.incomplete is not None:
+            continue
         day = edition.period.start
         for aspect in edition.aspects:
             in_force = [(r, r.version_at(day)) for r in ruleset.rules

@@ -65,12 +65,13 @@ def round_score(value: Decimal, rounding: Mapping[str, Any]) -> Decimal:
     return value.quantize(exponent, rounding=_MODES[rounding["mode"]])
 
 
-def band_for(edition: Edition, rounded: Decimal) -> Band:
-    """The first band (highest first) whose lower bound the rounded score reaches."""
+def band_for(edition: Edition, rounded: Decimal) -> Band | None:
+    """The first band (highest first) whose lower bound the rounded score reaches; None when
+    the edition has no band table."""
     for band in edition.bands:
         if rounded >= band.min:
             return band
-    return edition.bands[-1]
+    return edition.bands[-1] if edition.bands else None
 
 
 def parse_score(text: str) -> Decimal:

@@ -32,19 +32,7 @@ from patuh import Text
 from patuh import hookimpl
 from patuh.plugins import tables
 
-UNSUR = (
-    ("U1", Text("Persyaratan", "Requirements")),
-    ("U2", Text("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure")),
-    ("U3", Text("Waktu penyelesaian", "Completion time")),
-    ("U4", Text("Biaya/tarif", "Fee/tariff")),
-    ("U5", Text("Produk spesifikasi jenis pelayanan", "Service product specification")),
-    ("U6", Text("Kompetensi pelaksana", "Staff competence")),
-    ("U7", Text("Perilaku pelaksana", "Staff behaviour")),
-    ("U8", Text("Penanganan pengaduan, saran dan masukan",
-                "Handling of complaints, suggestions and input")),
-    ("U9", Text("Sarana dan prasarana", "Facilities")),
-)
-CODES = tuple(code for code, _ in UNSUR)
+CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
 PROFILE = ("jenis_kelamin", "umur", "pendidikan", "pekerjaan")
 SCALE = range(1, 5)
 CHI2, P, D = Fraction("3.841"), Fraction(1, 2), Fraction(5, 100)
@@ -126,12 +114,22 @@ def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
 
 # --- computing -----------------------------------------------------------------------------
 
-def _mutu(value: Decimal) -> dict[str, str]:
+def _edition() -> Any:
+    """The SKM edition whose unsur titles and mutu table apply: the newest complete one."""
     from patuh.rulebook import load_ruleset
+
+    return [e for e in load_ruleset("skm").editions if e.incomplete is None][-1]
+
+
+def unsur_titles() -> list[tuple[str, Text]]:
+    """The unsur of the edition, in column order U1 … U9 (titles come from the rule data)."""
+    return [(u["code"], Text(u["id"], u["en"])) for u in _edition().scoring["unsur"]]
+
+
+def _mutu(value: Decimal) -> dict[str, str]:
     from patuh.scoring import band_for
 
-    edition = load_ruleset("skm").editions[-1]
-    band = band_for(edition, value)
+    band = band_for(_edition(), value)
     return {"code": band.code, "label": band.label.id, "label_en": band.label.en}
 
 
@@ -238,7 +236,7 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
     total = _summary(answers)
     respondents = len(kept)
     unsur = []
-    for code, title in UNSUR:
+    for code, title in unsur_titles():
         nrr = total["nrr"].get(code)
         unsur_ikm = None if nrr is None else half_up(nrr * 25)
         unsur.append({"id": code, "title": title.as_dict(), "nrr": _number(nrr, 4),
