@@ -21,6 +21,12 @@ import click
 
 from patuh import __version__
 from patuh import manager
+from patuh.editions import diff
+from patuh.editions import impact
+from patuh.editions import render_diff
+from patuh.editions import render_impact
+from patuh.editions import resolve
+from patuh.editions import snapshot
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.i18n import render
@@ -36,6 +42,8 @@ from patuh.rulebook import default_rulesets
 from patuh.rulebook import find_rule
 from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
+from patuh.ruletests import coverage_gaps
+from patuh.ruletests import run_cases
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
@@ -296,36 +304,128 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
             click.echo(f"  catatan/note: {note.get(t)}")
 
 
+def ruleset_folders(path: Path | None) -> list[Path]:
+    """The ruleset folders a PATH names: all installed ones, one ruleset folder (or a file in
+    it), or a folder of ruleset folders."""
+    if path is None:
+        return list(available().values())
+    if (path / RULESET_FILE).exists():
+        return [path]
+    if path.is_file():
+        folder = path.parent
+        while not (folder / RULESET_FILE).exists() and folder != folder.parent:
+            folder = folder.parent
+        if not (folder / RULESET_FILE).exists():
+            raise InputError(Text("tidak ada ruleset.yaml di atas berkas ini",
+                                  "no ruleset.yaml above this file"), file=path)
+        return [folder]
+    folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
+    if not folders:
+        raise InputError(Text("tidak ada ruleset di folder ini", "no ruleset in this folder"),
+                         file=path)
+    return folders
+
+
 @rules.command("validate")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @LANG
 def rules_validate(path: Path | None, lang: str) -> None:
     """Validasi berkas aturan / validate rule files (a ruleset folder or a folder of them)."""
-    if path is None:
-        folders = list(available().values())
-    elif (path / RULESET_FILE).exists():
-        folders = [path]
-    elif path.is_file() and path.name == RULESET_FILE:
-        folders = [path.parent]
-    elif path.is_file():
-        folders = [path.parent]
-        while not (folders[0] / RULESET_FILE).exists() and folders[0] != folders[0].parent:
-            folders = [folders[0].parent]
-        if not (folders[0] / RULESET_FILE).exists():
-            raise InputError(Text("tidak ada ruleset.yaml di atas berkas ini",
-                                  "no ruleset.yaml above this file"), file=path)
-    else:
-        folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
-        if not folders:
-            raise InputError(Text("tidak ada ruleset di folder ini", "no ruleset in this folder"),
-                             file=path)
-    total = 0
-    for folder in folders:
+    for folder in ruleset_folders(path):
         ruleset = load_ruleset_folder(folder)
-        total += len(ruleset.rules)
         click.echo(f"OK {ruleset.id}: {len(ruleset.rules)} "
                    f"{'rules' if lang == 'en' else 'aturan'}, "
                    f"{len(ruleset.editions)} {'editions' if lang == 'en' else 'edisi'}")
+
+
+@rules.command("test")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@LANG
+def rules_test(path: Path | None, lang: str) -> None:
+    """Jalankan contoh dan kasus uji tiap aturan / run every rule's examples and test cases.
+
+    Exit 1 when a case fails or a rule lacks a passing or a failing case."""
+    failed = uncovered = total = 0
+    for folder in ruleset_folders(path):
+        ruleset = load_ruleset_folder(folder)
+        for rule in ruleset.rules:
+            runs = run_cases(rule)
+            total += len(runs)
+            for run in runs:
+                if run.ok:
+                    continue
+                failed += 1
+                want = (f"score {run.expected_score}" if run.expected_score is not None
+                        else f"level {run.expected_level}")
+                got = (f"score {run.actual_score}" if run.expected_score is not None
+                       else f"level {run.result.level}")
+                status = f" / {run.expected_status}" if run.expected_status else ""
+                click.echo(f"FAIL {rule.id} v{run.version.version} [{run.name}]: "
+                           f"{'expected' if lang == 'en' else 'diharapkan'} {want}{status}, "
+                           f"{'got' if lang == 'en' else 'didapat'} {got} / "
+                           f"{run.result.status}  ({rule.file})")
+                deciding = run.result.next_level
+                if deciding is not None:
+                    click.echo(f"     {'decided by level' if lang == 'en' else 'ditentukan level'}"
+                               f" {deciding.level} ({deciding.title.get(lang)}):")
+                for unmet in run.result.unmet:
+                    click.echo(f"       - {unmet.message.get(lang)}")
+            for gap in coverage_gaps(rule, runs):
+                uncovered += 1
+                click.echo(f"GAP  {rule.id}: {gap.get(lang)}  ({rule.file})")
+    summary = (f"{total - failed} passed, {failed} failed" if lang == "en"
+               else f"{total - failed} lulus, {failed} gagal")
+    click.echo(summary + (f"; {uncovered} gaps" if lang == "en" else f"; {uncovered} celah"))
+    if failed or uncovered:
+        sys.exit(1)
+
+
+@rules.command("diff")
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@OUTPUT
+@LANG
+def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str) -> None:
+    """Beda dua edisi / what changed between two editions (RULESET@EDITION, or a folder)."""
+    a, b = resolve(first), resolve(second)
+    result = diff(snapshot(a), snapshot(b))
+    text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
+            if fmt == "json" else render_diff(result, lang))
+    write_output(text, output)
+
+
+@rules.command("impact")
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@OUTPUT
+@LANG
+def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
+                 output: Path | None, lang: str) -> None:
+    """Nilai unit di dua edisi / re-score units under two editions (or a draft)."""
+    a, b = resolve(first), resolve(second)
+    units = impact(a, b, list(manifests))
+    text = (json.dumps({"from": a.label, "to": b.label, "units": units}, ensure_ascii=False,
+                       sort_keys=True, indent=2) + "\n"
+            if fmt == "json" else render_impact(a, b, units, lang))
+    write_output(text, output, protect=manifests)
+
+
+@rules.command("docs")
+@click.argument("ruleset_id", metavar="RULESET", required=False)
+@click.option("--edition", help="Hanya edisi ini / only this edition.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("docs/rules"), show_default=True)
+def rules_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> None:
+    """Rujukan aturan dari berkas aturan / a reference generated from the rule files."""
+    from patuh.ruledocs import write_docs
+
+    for path in write_docs(ruleset_id, edition, out_dir):
+        click.echo(str(path))
 
 
 def _language(argv: list[str]) -> str:

@@ -32,6 +32,7 @@ from patuh.yamlio import JsonPath
 from patuh.yamlio import load_yaml
 
 RULESET_FILE = "ruleset.yaml"
+CASES_SUFFIX = ".cases.yaml"  # extra test cases beside the rules (`patuh rules test`)
 
 
 def parse_date(value: str | None) -> date | None:
@@ -427,7 +428,7 @@ def load_ruleset_folder(folder: Path) -> Ruleset:
             f"id {data['id']!r} must equal the folder name {folder.name!r}"))
     _check_periods(doc, "editions", data["editions"])
     editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(data["editions"]))
-    rule_files = sorted(p for p in folder.rglob("*.yaml") if p.name != RULESET_FILE)
+    rule_files = _rule_files(folder)
     rules = tuple(load_rule(p, data["id"]) for p in rule_files)
     seen: dict[str, Path] = {}
     for rule in rules:
@@ -442,6 +443,52 @@ def load_ruleset_folder(folder: Path) -> Ruleset:
         digest.update(path.read_bytes() + b"\0")
     ruleset = Ruleset(data["id"], Text.of(data["title"]), editions, rules, folder,
                       digest.hexdigest(), data)
+    _check_weights(ruleset)
+    _check_includes(doc, ruleset)
+    return ruleset
+
+
+def _rule_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.yaml")
+                  if p.name != RULESET_FILE and not p.name.endswith(CASES_SUFFIX))
+
+
+def load_overlay(draft: Path) -> Ruleset:
+    """A draft: the rule files in ``draft`` (and its ``ruleset.yaml``, if any) laid over the
+    installed ruleset they belong to. A draft rule replaces the installed rule with its id."""
+    files = _rule_files(draft)
+    ruleset_file = draft / RULESET_FILE
+    ids = set()
+    if ruleset_file.exists():
+        ids.add(load_yaml(ruleset_file).data.get("id"))
+    for file in files:
+        data = load_yaml(file).data
+        ids.add(data.get("ruleset") if isinstance(data, dict) else None)
+    ids.discard(None)
+    if len(ids) != 1:
+        raise InputError(Text(
+            "folder rancangan harus berisi berkas aturan dari satu ruleset "
+            f"(ditemukan: {sorted(map(str, ids)) or 'tidak ada'})",
+            "a draft folder must hold rule files of one ruleset "
+            f"(found: {sorted(map(str, ids)) or 'none'})"), file=draft)
+    base = load_ruleset(ids.pop())
+    if ruleset_file.exists():
+        doc = load_yaml(ruleset_file)
+        check(doc, "ruleset")
+        _check_periods(doc, "editions", doc.data["editions"])
+        editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(doc.data["editions"]))
+        raw = doc.data
+    else:
+        doc = load_yaml(base.folder / RULESET_FILE)
+        editions, raw = base.editions, base.raw
+    drafted = [load_rule(p, base.id) for p in files]
+    replaced = {r.id for r in drafted}
+    rules = tuple(sorted((*(r for r in base.rules if r.id not in replaced), *drafted),
+                         key=lambda r: r.id))
+    digest = hashlib.sha256(base.digest.encode())
+    for path in ([ruleset_file] if ruleset_file.exists() else []) + files:
+        digest.update(path.read_bytes() + b"\0")
+    ruleset = Ruleset(base.id, base.title, editions, rules, draft, digest.hexdigest(), raw)
     _check_weights(ruleset)
     _check_includes(doc, ruleset)
     return ruleset

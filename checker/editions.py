@@ -1,0 +1,435 @@
+"""Editions side by side: what changed between two editions (or a draft), and how the change
+moves real units' scores. Generic: works on any ruleset.
+
+An edition is named ``RULESET@EDITION`` (``ombudsman@2021``), ``RULESET`` (the edition in
+force today), or a folder: a ruleset folder of its own (``PATH`` or ``PATH@EDITION``), or a
+*draft* — a folder of changed or new rule files (and optionally a ``ruleset.yaml``) laid over
+the installed ruleset those files belong to. A draft uses the newest version of every rule, so
+a proposal dated in the future can be compared before it is in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from patuh import manager
+from patuh.engine import Result
+from patuh.engine import evaluate
+from patuh.engine import make_context
+from patuh.errors import InputError
+from patuh.evidence import collect
+from patuh.facts import derive
+from patuh.i18n import Text
+from patuh.manifest import load_manifest
+from patuh.rulebook import RULESET_FILE
+from patuh.rulebook import Edition
+from patuh.rulebook import Rule
+from patuh.rulebook import Ruleset
+from patuh.rulebook import RuleVersion
+from patuh.rulebook import available
+from patuh.rulebook import find_rule
+from patuh.rulebook import load_overlay
+from patuh.rulebook import load_ruleset
+from patuh.rulebook import load_ruleset_folder
+from patuh.scoring import band_for
+from patuh.scoring import round_score
+from patuh.yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class EditionRef:
+    label: str
+    ruleset: Ruleset
+    edition: Edition
+    day: date | None  # rule versions in force on this day; None: each rule's newest version
+
+
+def _edition_of(ruleset: Ruleset, name: str | None, spec: str) -> Edition:
+    if name is not None:
+        edition = ruleset.edition_named(name)
+        if edition is None:
+            known = ", ".join(e.edition for e in ruleset.editions)
+            raise InputError(Text(f"{spec}: edisi {name!r} tidak ada",
+                                  f"{spec}: there is no edition {name!r}"),
+                             hint=Text(f"edisi: {known}", f"editions: {known}"))
+        return edition
+    return ruleset.edition_for(date.today()) or ruleset.editions[-1]
+
+
+def _last_day(edition: Edition) -> date:
+    """An edition's latest state: its last day, or today while it is in force."""
+    today = date.today()
+    if edition.period.until is not None and edition.period.until < today:
+        return edition.period.until
+    return max(today, edition.period.start)
+
+
+def resolve(spec: str) -> EditionRef:
+    """``RULESET[@EDITION]`` or ``PATH[@EDITION]`` (a ruleset folder, or a draft overlay)."""
+    name, _, edition_name = spec.partition("@")
+    edition_name = edition_name or None
+    path = Path(name)
+    if path.is_dir():
+        if ((path / RULESET_FILE).exists() and load_yaml(path / RULESET_FILE).data.get(
+                "id") not in available()) or path.resolve() in {
+                p.resolve() for p in available().values()}:
+            ruleset = load_ruleset_folder(path)
+            edition = _edition_of(ruleset, edition_name, spec)
+            return EditionRef(spec, ruleset, edition, _last_day(edition))
+        ruleset = load_overlay(path)
+        edition = _edition_of(ruleset, edition_name, spec)
+        return EditionRef(f"{spec} (draft/rancangan: {ruleset.id})", ruleset, edition, None)
+    if name not in available():
+        known = ", ".join(sorted(available()))
+        raise InputError(Text(f"{spec}: bukan ruleset atau folder", f"{spec}: not a ruleset "
+                              "or a folder"), hint=Text(f"ruleset: {known}", f"rulesets: {known}"))
+    ruleset = load_ruleset(name)
+    edition = _edition_of(ruleset, edition_name, spec)
+    return EditionRef(f"{ruleset.id}@{edition.edition}", ruleset, edition, _last_day(edition))
+
+
+def members(ref: EditionRef) -> list[tuple[Rule, RuleVersion, str, Decimal]]:
+    """(rule, version, aspect, weight) of every rule the edition scores."""
+    edition = ref.edition
+    if edition.incomplete is not None:
+        return []
+
+    def version_of(rule: Rule) -> RuleVersion | None:
+        if ref.day is None:
+            return rule.versions[-1]
+        day = max(ref.day, edition.period.start)
+        return rule.version_at(day)
+
+    out = []
+    for rule in ref.ruleset.rules:
+        version = version_of(rule)
+        if version is not None and edition.aspect(version.aspect or rule.aspect) is not None:
+            out.append((rule, version, version.aspect or rule.aspect, version.weight))
+    for aspect in edition.aspects:
+        for rule_id, weight in aspect.include:
+            rule = find_rule(rule_id)
+            version = version_of(rule)
+            if version is not None:
+                out.append((rule, version, aspect.id, version.weight if weight is None
+                            else weight))
+    return out
+
+
+# --- snapshot and diff ---------------------------------------------------------------------
+
+def _num(value: Decimal) -> float:
+    return float(value)
+
+
+def snapshot(ref: EditionRef) -> dict[str, Any]:
+    """The edition as plain data: what a diff compares and what docs render."""
+    e = ref.edition
+    rules = {}
+    for rule, version, aspect, weight in members(ref):
+        rules[rule.id] = {
+            "version": version.version,
+            "aspect": aspect,
+            "weight": _num(weight),
+            "title": rule.title.as_dict(),
+            "levels": [{"level": lv.level, "title": lv.title.as_dict(),
+                        "when": version.raw["levels"][lv.level - 1].get("when"),
+                        "min": version.raw["levels"][lv.level - 1].get("min")}
+                       for lv in version.levels],
+            "count": version.raw.get("count"),
+            "measure": version.measure,
+            "elements": {k: [el.code for el in v] for k, v in version.elements.items()},
+            "citation": {k: version.source.get(k) for k in ("regulation", "article", "url")},
+            "confidence": {"confidence": version.source.get("confidence"),
+                           "reference_tag": version.source.get("reference_tag")},
+        }
+    return {
+        "label": ref.label,
+        "ruleset": ref.ruleset.id,
+        "edition": e.edition,
+        "title": e.title.as_dict(),
+        "effective": e.period.as_dict(),
+        "incomplete": None if e.incomplete is None else e.incomplete.as_dict(),
+        "legal_basis": sorted(item["regulation"] for item in e.legal_basis),
+        "scoring": dict(e.scoring),
+        "rounding": {k: v for k, v in e.rounding.items() if k != "source"},
+        "score_range": [_num(x) for x in e.score_range],
+        "aspects": {a.id: {"title": a.title.as_dict(), "weight": _num(a.weight)}
+                    for a in e.aspects},
+        "bands": {b.code: {"min": _num(b.min), "label": b.label.as_dict(),
+                           **{k: v for k, v in b.extra.items()}} for b in e.bands},
+        "rules": rules,
+    }
+
+
+def _changes(old: Mapping[str, Any], new: Mapping[str, Any], keys: list[str]
+             ) -> dict[str, dict[str, Any]]:
+    return {k: {"from": old.get(k), "to": new.get(k)} for k in keys if old.get(k) != new.get(k)}
+
+
+def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    """What changed from edition ``a`` to edition ``b``."""
+    rule_keys = ["version", "aspect", "weight", "title", "levels", "count", "measure",
+                 "elements", "citation", "confidence"]
+    changed_rules = {}
+    for rule_id in sorted(set(a["rules"]) & set(b["rules"])):
+        changes = _changes(a["rules"][rule_id], b["rules"][rule_id], rule_keys)
+        if changes:
+            changed_rules[rule_id] = changes
+    aspects = {
+        "added": sorted(set(b["aspects"]) - set(a["aspects"])),
+        "removed": sorted(set(a["aspects"]) - set(b["aspects"])),
+        "changed": {k: _changes(a["aspects"][k], b["aspects"][k], ["weight", "title"])
+                    for k in sorted(set(a["aspects"]) & set(b["aspects"]))
+                    if a["aspects"][k] != b["aspects"][k]},
+    }
+    bands = {
+        "added": sorted(set(b["bands"]) - set(a["bands"])),
+        "removed": sorted(set(a["bands"]) - set(b["bands"])),
+        "changed": {k: _changes(a["bands"][k], b["bands"][k], sorted(
+            set(a["bands"][k]) | set(b["bands"][k])))
+            for k in sorted(set(a["bands"]) & set(b["bands"])) if a["bands"][k] != b["bands"][k]},
+    }
+    return {
+        "from": {"label": a["label"], "ruleset": a["ruleset"], "edition": a["edition"]},
+        "to": {"label": b["label"], "ruleset": b["ruleset"], "edition": b["edition"]},
+        "edition": _changes(a, b, ["title", "effective", "incomplete", "legal_basis",
+                                   "score_range"]),
+        "scoring": _changes(a["scoring"], b["scoring"],
+                            sorted(set(a["scoring"]) | set(b["scoring"]))),
+        "rounding": _changes(a["rounding"], b["rounding"],
+                             sorted(set(a["rounding"]) | set(b["rounding"]))),
+        "aspects": aspects,
+        "bands": bands,
+        "rules": {
+            "added": sorted(set(b["rules"]) - set(a["rules"])),
+            "removed": sorted(set(a["rules"]) - set(b["rules"])),
+            "changed": changed_rules,
+        },
+        "not_encoded": [x["label"] for x in (a, b) if x["incomplete"]],
+    }
+
+
+# --- impact --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scored:
+    results: list[Result]
+    final: Decimal | None
+    rounded: Decimal | None
+    band: str | None
+
+
+def _score(ref: EditionRef, results: list[Result], facts: Mapping[str, Any]) -> Scored:
+    model = manager.scoring_models()[ref.edition.scoring["model"]]
+    score = model(ref.edition, results, facts)
+    if score.final is None:
+        return Scored(results, None, None, None)
+    rounded = round_score(score.final, ref.edition.rounding)
+    band = band_for(ref.edition, rounded)
+    return Scored(results, score.final, rounded, None if band is None else band.code)
+
+
+def score_unit(ref: EditionRef, manifest_path: Path) -> tuple[Any, Scored, Mapping[str, Any]]:
+    if ref.edition.incomplete is not None:
+        raise InputError(Text(f"{ref.label}: edisi hanya diketahui sebagian: ",
+                              f"{ref.label}: the edition is known only in part: ")
+                         + ref.edition.incomplete)
+    manifest = load_manifest(manifest_path)
+    as_of, _ = manifest.as_of(None)
+    evidence = collect(manifest.data, manifest.base_dir)
+    facts = derive(manifest.data, manifest.base_dir, as_of)
+    context = make_context(facts, as_of, evidence)
+    results = [evaluate(rule, version, context, aspect=aspect, weight=weight)
+               for rule, version, aspect, weight in members(ref)]
+    return manifest, _score(ref, results, facts), facts
+
+
+def impact(a: EditionRef, b: EditionRef, manifests: list[Path], top: int = 5
+           ) -> list[dict[str, Any]]:
+    """Each unit scored under both editions, with the rules that move it most.
+
+    A rule's effect is measured by putting its result under ``a`` back into ``b`` and scoring
+    again, so it is exact for any scoring model.
+    """
+    units = []
+    for path in manifests:
+        manifest, scored_a, _ = score_unit(a, path)
+        _, scored_b, facts_b = score_unit(b, path)
+        by_id_a = {r.rule.id: r for r in scored_a.results}
+        movers = []
+        for index, result in enumerate(scored_b.results):
+            before = by_id_a.get(result.rule.id)
+            if before is None or (before.value, before.weight, before.aspect) == (
+                    result.value, result.weight, result.aspect):
+                continue
+            swapped = list(scored_b.results)
+            swapped[index] = before  # its result, weight and aspect under A
+            without = _score(b, swapped, facts_b)
+            effect = None if scored_b.final is None or without.final is None else \
+                scored_b.final - without.final
+            movers.append({"rule_id": result.rule.id,
+                           "from": f"{_value(before)} ({before.aspect}, {before.weight:g})",
+                           "to": f"{_value(result)} ({result.aspect}, {result.weight:g})",
+                           "effect": None if effect is None else float(round(effect, 4))})
+        movers.sort(key=lambda m: (-abs(m["effect"] or 0), m["rule_id"]))
+        ids_a, ids_b = set(by_id_a), {r.rule.id for r in scored_b.results}
+        units.append({
+            "unit": manifest.data["unit"]["nama"],
+            "manifest": str(path),
+            "a": _scored(scored_a), "b": _scored(scored_b),
+            "delta": None if scored_a.rounded is None or scored_b.rounded is None
+            else float(scored_b.rounded - scored_a.rounded),
+            "movers": movers[:top],
+            "rules_added": sorted(ids_b - ids_a),
+            "rules_removed": sorted(ids_a - ids_b),
+        })
+    return units
+
+
+def _value(result: Result) -> str:
+    if result.version.measure is not None:
+        return "—" if result.value is None else f"{float(result.value) * 100:.2f}/100"
+    return f"{result.level}/{result.max_level}"
+
+
+def _scored(scored: Scored) -> dict[str, Any]:
+    return {"score": None if scored.rounded is None else float(scored.rounded),
+            "predicate": scored.band}
+
+
+# --- text ----------------------------------------------------------------------------------
+
+def _t(value: Any, lang: str) -> str:
+    if isinstance(value, Mapping) and "id" in value:
+        return str(value.get(lang) or value["id"])
+    return str(value)
+
+
+def _brief(value: Any, lang: str, key: str = "") -> str:
+    """A short readable rendering of a changed value."""
+    if value is None:
+        return "—"
+    if isinstance(value, Mapping) and set(value) <= {"id", "en"}:
+        return _t(value, lang)
+    if key == "effective":
+        return f"{value['from']} – {value['until'] or '…'}"
+    if key == "confidence":
+        return f"{value['confidence']} [{value.get('reference_tag') or ''}]"
+    if key == "citation":
+        return "; ".join(str(value[k]) for k in ("regulation", "article") if value.get(k))
+    if key == "legal_basis":
+        return ", ".join(value)
+    if isinstance(value, list) and value and isinstance(value[0], Mapping) and "level" in value[0]:
+        return "; ".join(f"{lv['level']}: {_t(lv['title'], lang)}" for lv in value)
+    text = str(value)
+    if len(text) > 100 and isinstance(value, (Mapping, list)):
+        return "(berubah)" if lang != "en" else "(changed)"
+    return text
+
+
+def _by_code(value: Any) -> dict[str, Any] | None:
+    """A list of ``{code, id, en}`` entries as {code: text}, else None."""
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) and "code" in v
+                                                 for v in value):
+        return {v["code"]: {k: v[k] for k in ("id", "en") if k in v} for v in value}
+    return None
+
+
+def render_diff(d: Mapping[str, Any], lang: str) -> str:
+    en = lang == "en"
+    out = [f"{'Differences' if en else 'Perbedaan'}: {d['from']['label']} → {d['to']['label']}"]
+
+    def section(title_id: str, title_en: str) -> None:
+        out.append("")
+        out.append(f"{title_en if en else title_id}:")
+
+    for label in d["not_encoded"]:
+        out.append(("  ! indicators not encoded in " if en else
+                    "  ! indikator tidak dikodekan di ") + label)
+    for key, change in {**d["edition"], **{f"scoring.{k}": v for k, v in d["scoring"].items()},
+                        **{f"rounding.{k}": v for k, v in d["rounding"].items()}}.items():
+        coded = _by_code(change["from"]), _by_code(change["to"])
+        if coded[0] is not None and coded[1] is not None:  # e.g. a list of unsur
+            out.append(f"  {key}:")
+            for code in sorted(set(coded[0]) | set(coded[1])):
+                before, after = coded[0].get(code), coded[1].get(code)
+                if before != after:
+                    out.append(f"      {code}: {_brief(before, lang)} → {_brief(after, lang)}")
+            continue
+        out.append(f"  {key}: {_brief(change['from'], lang, key)} → "
+                   f"{_brief(change['to'], lang, key)}")
+    a = d["aspects"]
+    if a["added"] or a["removed"] or a["changed"]:
+        section("Aspek/dimensi", "Aspects/dimensions")
+        for x in a["added"]:
+            out.append(f"  + {x}")
+        for x in a["removed"]:
+            out.append(f"  - {x}")
+        for x, changes in a["changed"].items():
+            for key, change in changes.items():
+                out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
+                           f"{_brief(change['to'], lang)}")
+    b = d["bands"]
+    if b["added"] or b["removed"] or b["changed"]:
+        section("Tabel predikat", "Band table")
+        for x in b["added"]:
+            out.append(f"  + {x}")
+        for x in b["removed"]:
+            out.append(f"  - {x}")
+        for x, changes in b["changed"].items():
+            for key, change in changes.items():
+                out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
+                           f"{_brief(change['to'], lang)}")
+    r = d["rules"]
+    section(f"Aturan (+{len(r['added'])} −{len(r['removed'])} ~{len(r['changed'])})",
+            f"Rules (+{len(r['added'])} −{len(r['removed'])} ~{len(r['changed'])})")
+    for x in r["added"]:
+        out.append(f"  + {x}")
+    for x in r["removed"]:
+        out.append(f"  - {x}")
+    for x, changes in r["changed"].items():
+        out.append(f"  ~ {x}")
+        for key, change in changes.items():
+            if key in ("count", "measure", "elements"):
+                out.append(f"      {key}: {'changed' if en else 'berubah'}")
+            elif key == "levels" and [lv["title"] for lv in change["from"] or []] == \
+                    [lv["title"] for lv in change["to"] or []]:
+                out.append(f"      {'conditions changed' if en else 'kondisi berubah'}")
+            else:
+                out.append(f"      {key}: {_brief(change['from'], lang, key)} → "
+                           f"{_brief(change['to'], lang, key)}")
+    if not any((d["edition"], d["scoring"], d["rounding"], a["added"], a["removed"],
+                a["changed"], b["added"], b["removed"], b["changed"], r["added"], r["removed"],
+                r["changed"])):
+        out.append("  " + ("no differences" if en else "tidak ada perbedaan"))
+    return "\n".join(out) + "\n"
+
+
+def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
+                  lang: str) -> str:
+    en = lang == "en"
+    out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
+    for unit in units:
+        sa, sb = unit["a"], unit["b"]
+        delta = "—" if unit["delta"] is None else f"{unit['delta']:+.2f}"
+        out.append(f"{unit['unit']}  ({unit['manifest']})")
+        out.append(f"  {a.label}: {sa['score']} {sa['predicate'] or '—'}   →   "
+                   f"{b.label}: {sb['score']} {sb['predicate'] or '—'}   ({delta})")
+        if unit["movers"]:
+            out.append("  " + ("moved most by:" if en else "paling digerakkan oleh:"))
+            for m in unit["movers"]:
+                effect = "" if m["effect"] is None else f"{m['effect']:+.4f}  "
+                out.append(f"    {effect}{m['rule_id']}: {m['from']} → {m['to']}")
+        if unit["rules_added"]:
+            out.append(("  rules only in " if en else "  aturan hanya di ") + f"{b.label}: "
+                       + ", ".join(unit["rules_added"]))
+        if unit["rules_removed"]:
+            out.append(("  rules only in " if en else "  aturan hanya di ") + f"{a.label}: "
+                       + ", ".join(unit["rules_removed"]))
+        out.append("")
+    return "\n".join(out)
