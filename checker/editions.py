@@ -1,7 +1,7 @@
 """Editions side by side: what changed between two editions (or a draft), and how the change
 moves real units' scores. Generic: works on any ruleset.
 
-An edition is named ``RULESET@EDITION`` (``ombudsman@2021``), ``RULESET`` (the edition in
+An edition is named ``RULESET@EDITION`` (e.g. ``uu25@2009``), ``RULESET`` (the edition in
 force today), or a folder: a ruleset folder of its own (``PATH`` or ``PATH@EDITION``), or a
 *draft* — a folder of changed or new rule files (and optionally a ``ruleset.yaml``) laid over
 the installed ruleset those files belong to. A draft uses the newest version of every rule, so

@@ -174,8 +174,13 @@ def test_unknown_edition(good_manifest: Path, run) -> None:
 
 
 def test_date_before_every_edition(good_manifest: Path, run) -> None:
+    result = run("check", good_manifest, "--as-of", "2016-06-30", "--lang", "en")
+    assert_input_error(result, "no edition of pekppp is in force on 2016-06-30")
+
+
+def test_date_in_an_edition_known_only_in_part(good_manifest: Path, run) -> None:
     result = run("check", good_manifest, "--as-of", "2019-06-30", "--lang", "en")
-    assert_input_error(result, "no edition of pekppp is in force on 2019-06-30")
+    assert_input_error(result, "edition pekppp 2017 is known only in part")
 
 
 def test_fail_under_that_is_neither_band_nor_score(good_manifest: Path, run) -> None:

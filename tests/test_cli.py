@@ -300,9 +300,9 @@ def test_rules_show_json(invoke) -> None:
 def test_rules_validate_bundled(run) -> None:
     result = run("rules", "validate")
     assert result.code == 0, result.err
-    assert "OK pekppp: 31 aturan, 1 edisi" in result.out
+    assert "OK pekppp: 31 aturan, 2 edisi" in result.out
     english = run("rules", "validate", "--lang", "en")
-    assert "OK pekppp: 31 rules, 1 editions" in english.out
+    assert "OK pekppp: 31 rules, 2 editions" in english.out
 
 
 @pytest.mark.parametrize("target", [".", "ruleset.yaml", "b_sdm/14.b.K.yaml", ".."])
