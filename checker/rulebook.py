@@ -387,34 +387,44 @@ def _check_weights(ruleset: Ruleset) -> None:
     for edition in ruleset.editions:
         if edition.incomplete is not None:
             continue
-        day = edition.period.start
-        for aspect in edition.aspects:
-            in_force = [(r, r.version_at(day)) for r in ruleset.rules
-                        if r.aspect_at(day) == aspect.id]
-            versions = [(r, v) for r, v in in_force if v is not None]
-            if not versions and not aspect.include:
-                if aspect.weight:
-                    raise InputError(Text(
-                        f"aspek {aspect.id!r} edisi {edition.edition} berbobot {aspect.weight} "
-                        "tetapi tidak punya aturan yang berlaku",
-                        f"aspect {aspect.id!r} of edition {edition.edition} weighs "
-                        f"{aspect.weight} but has no rule in force"), file=ruleset.folder)
-                continue
-            total = sum((v.weight for _, v in versions), Decimal(0))
-            expected = edition.scoring.get("weights_per_aspect")
-            if expected is not None and versions and total != expected:
-                listing = ", ".join(f"{r.id}={v.weight}" for r, v in versions)
+        # every day on which what is in force can change: the edition's start and each
+        # version that starts inside it
+        days = sorted({edition.period.start} | {
+            v.period.start for r in ruleset.rules for v in r.versions
+            if edition.period.contains(v.period.start)})
+        for day in days:
+            _check_weights_on(ruleset, edition, day)
+
+
+def _check_weights_on(ruleset: Ruleset, edition: Edition, day: date) -> None:
+    """The weight checks for the rules in force on one day of an edition."""
+    for aspect in edition.aspects:
+        in_force = [(r, r.version_at(day)) for r in ruleset.rules
+                    if r.aspect_at(day) == aspect.id]
+        versions = [(r, v) for r, v in in_force if v is not None]
+        if not versions and not aspect.include:
+            if aspect.weight:
                 raise InputError(Text(
-                    f"bobot indikator aspek {aspect.id!r} edisi {edition.edition} berjumlah "
-                    f"{total}, bukan {expected} ({listing})",
-                    f"indicator weights of aspect {aspect.id!r} in edition {edition.edition} "
-                    f"add up to {total}, not {expected} ({listing})"), file=ruleset.folder)
-        for rule in ruleset.rules:
-            if rule.version_at(day) and edition.aspect(rule.aspect_at(day)) is None:
-                raise InputError(Text(
-                    f"aspek {rule.aspect_at(day)!r} tidak ada di edisi {edition.edition}",
-                    f"aspect {rule.aspect_at(day)!r} is not in edition {edition.edition}"),
-                    file=rule.file, path="$.aspect")
+                    f"aspek {aspect.id!r} edisi {edition.edition} berbobot {aspect.weight} "
+                    "tetapi tidak punya aturan yang berlaku",
+                    f"aspect {aspect.id!r} of edition {edition.edition} weighs "
+                    f"{aspect.weight} but has no rule in force"), file=ruleset.folder)
+            continue
+        total = sum((v.weight for _, v in versions), Decimal(0))
+        expected = edition.scoring.get("weights_per_aspect")
+        if expected is not None and versions and total != expected:
+            listing = ", ".join(f"{r.id}={v.weight}" for r, v in versions)
+            raise InputError(Text(
+                f"bobot indikator aspek {aspect.id!r} edisi {edition.edition} berjumlah "
+                f"{total}, bukan {expected} ({listing})",
+                f"indicator weights of aspect {aspect.id!r} in edition {edition.edition} "
+                f"add up to {total}, not {expected} ({listing})"), file=ruleset.folder)
+    for rule in ruleset.rules:
+        if rule.version_at(day) and edition.aspect(rule.aspect_at(day)) is None:
+            raise InputError(Text(
+                f"aspek {rule.aspect_at(day)!r} tidak ada di edisi {edition.edition}",
+                f"aspect {rule.aspect_at(day)!r} is not in edition {edition.edition}"),
+                file=rule.file, path="$.aspect")
 
 
 def load_ruleset_folder(folder: Path) -> Ruleset:

@@ -70,7 +70,7 @@ def weighted_levels(edition: Any, results: Sequence[Any], facts: Mapping[str, An
         members = [r for r in results if r.aspect == aspect.id]
         score = sum((r.weight / HUNDRED * r.level for r in members), Decimal(0))
         aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, score,
-                                   aspect_sources.get(aspect.id, {})))
+                                   aspect.source or aspect_sources.get(aspect.id, {})))
         rules_part += aspect.weight / HUNDRED * score
     part_cfg = options.get("part", {"id": "rules", "title": {"id": "Aturan", "en": "Rules"}})
     blend = options.get("blend")
@@ -122,7 +122,7 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
         score = (sum((r.weight * points(r) for r in members), Decimal(0)) / total
                  if total else Decimal(0))
         aspects.append(AspectScore(aspect.id, aspect.title, aspect.weight, score,
-                                   aspect_sources.get(aspect.id, {})))
+                                   aspect.source or aspect_sources.get(aspect.id, {})))
     def room(r: Any) -> Decimal:
         """Points (0–100) the rule can still add: its next level, or up to 100 if measured."""
         if r.next_level is not None:
