@@ -1,0 +1,177 @@
+"""Policy-team tools: editions through time, `rules diff`, drafts, `rules impact`, `rules test`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rulecopies import RULES
+from rulecopies import replace_once
+
+ROOT = Path(__file__).resolve().parents[1]
+DPMPTSP = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
+
+
+def diff_json(run, a: str, b: str) -> dict:
+    result = run("rules", "diff", a, b, "--format", "json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_ombudsman_2021_to_2022(run) -> None:
+    d = diff_json(run, "ombudsman@2021", "ombudsman@2022")
+    assert set(d["aspects"]["added"]) == {"input", "proses", "output"}
+    assert "sdm" in d["aspects"]["removed"]
+    assert d["aspects"]["changed"]["pengaduan"]["weight"] == {"from": 0.0, "to": 21.54}
+    assert set(d["bands"]["added"]) == {"A", "B", "C", "D", "E"}
+    assert set(d["bands"]["removed"]) == {"Hijau", "Kuning", "Merah"}
+    assert d["scoring"]["pool"] == {"from": "rules", "to": "aspects"}
+    assert "ombudsman.persepsi-maladministrasi" in d["rules"]["added"]
+    assert "ombudsman.atribut-petugas" in d["rules"]["removed"]
+    moved = d["rules"]["changed"]["ombudsman.ruang-tunggu"]
+    assert moved["aspect"] == {"from": "sarana", "to": "input"}
+    assert moved["version"] == {"from": 1, "to": 2}
+    assert "confidence" in moved
+
+
+def test_skm_2014_to_2017_names_the_unsur_change(run) -> None:
+    d = diff_json(run, "skm@2014", "skm@2017")
+    before = {u["code"]: u["id"] for u in d["scoring"]["unsur"]["from"]}
+    after = {u["code"]: u["id"] for u in d["scoring"]["unsur"]["to"]}
+    assert "Maklumat" in before["U8"] and "Sarana" in after["U9"]
+    assert "Maklumat pelayanan" not in after.values()
+    assert d["not_encoded"] == ["skm@2014"]
+    text = run("rules", "diff", "skm@2014", "skm@2017", "--lang", "en").out
+    assert "U8: Service pledge → Handling of complaints, suggestions and input" in text
+    assert "U9: Handling of complaints, suggestions and input → Facilities" in text
+
+
+def test_pekppp_17_2017_weights_only(run) -> None:
+    d = diff_json(run, "pekppp@2017", "pekppp@2022")
+    weights = {k: (v["weight"]["from"], v["weight"]["to"])
+               for k, v in d["aspects"]["changed"].items()}
+    assert weights == {"a": (30.0, 24.0), "b": (18.0, 25.0), "c": (15.0, 18.0),
+                       "d": (15.0, 11.0), "e": (15.0, 10.0), "f": (7.0, 12.0)}
+    assert d["aspects"]["added"] == ["g"]  # the queue item left Kebijakan, unweighted
+    assert d["not_encoded"] == ["pekppp@2017"]
+    assert len(d["rules"]["added"]) == 31
+    assert d["bands"]["changed"] == {}
+
+
+def test_the_same_edition_twice_has_no_differences(run) -> None:
+    text = run("rules", "diff", "uu25@2009", "uu25").out
+    assert "tidak ada perbedaan" in text
+
+
+def make_draft(tmp_path: Path) -> Path:
+    """A proposal: 6.a.B weighs 21 instead of 17, and 7.a.T 3 instead of 7."""
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    for name, old, new in [("6.a.B.yaml", "weight: 17", "weight: 21"),
+                           ("7.a.T.yaml", "weight: 7", "weight: 3")]:
+        target = draft / name
+        shutil.copy(RULES / "a_kebijakan" / name, target)
+        replace_once(target, old, new)
+    return draft
+
+
+def test_draft_diff_and_impact(tmp_path: Path, run) -> None:
+    draft = make_draft(tmp_path)
+    d = diff_json(run, "pekppp@2022", str(draft))
+    assert d["rules"]["changed"]["pekppp.6.a.B"] == {"weight": {"from": 17.0, "to": 21.0}}
+    assert d["rules"]["changed"]["pekppp.7.a.T"] == {"weight": {"from": 7.0, "to": 3.0}}
+    assert not d["rules"]["added"] and not d["rules"]["removed"]
+
+    result = run("rules", "impact", "pekppp@2022", draft, DPMPTSP, "--format", "json")
+    assert result.code == 0, result.err
+    (unit,) = json.loads(result.out)["units"]
+    # DPMPTSP: 6.a.B at 5/5, 7.a.T at 4/5; F-03 present, so the F-02 share is 0.75:
+    #   6.a.B: 0.75 × 0.24 × (21 − 17)/100 × 5 = +0.0360
+    #   7.a.T: 0.75 × 0.24 × (3 − 7)/100 × 4   = −0.0288
+    effects = {m["rule_id"]: m["effect"] for m in unit["movers"]}
+    assert effects == {"pekppp.6.a.B": 0.036, "pekppp.7.a.T": -0.0288}
+    assert unit["a"]["predicate"] == unit["b"]["predicate"] == "A"
+    assert unit["delta"] == pytest.approx(unit["b"]["score"] - unit["a"]["score"])
+
+
+def test_a_draft_that_breaks_the_weights_is_refused(tmp_path: Path, run) -> None:
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    shutil.copy(RULES / "a_kebijakan" / "6.a.B.yaml", draft / "6.a.B.yaml")
+    replace_once(draft / "6.a.B.yaml", "weight: 17", "weight: 18")
+    result = run("rules", "diff", "pekppp@2022", draft, "--lang", "en")
+    assert result.code == 2
+    assert "add up to 101" in result.err
+
+
+def test_impact_refuses_an_edition_known_only_in_part(run) -> None:
+    result = run("rules", "impact", "pekppp@2017", "pekppp@2022", DPMPTSP, "--lang", "en")
+    assert result.code == 2
+    assert "known only in part" in result.err
+
+
+def test_unknown_edition_names(run) -> None:
+    assert run("rules", "diff", "nope@1", "uu25").code == 2
+    assert run("rules", "diff", "uu25@1999", "uu25").code == 2
+
+
+def test_rules_test_on_the_bundled_rules(run) -> None:
+    result = run("rules", "test")
+    assert result.code == 0, result.out
+    assert " 0 gagal; 0 celah" in result.out
+
+
+def test_rules_test_shows_expected_actual_and_the_deciding_condition(tmp_path: Path,
+                                                                      run) -> None:
+    folder = tmp_path / "uu25"
+    shutil.copytree(ROOT / "rules" / "uu25", folder)
+    rule = folder / "sarana" / "29.yaml"
+    text = rule.read_text("utf-8")
+    # make the failing example claim a pass
+    index = text.index("status: fail")
+    rule.write_text(text[:index].rsplit("level: 0", 1)[0] + "level: 1\n        "
+                    + "status: pass" + text[index + len("status: fail"):], encoding="utf-8")
+    result = run("rules", "test", folder, "--lang", "en")
+    assert result.code == 1
+    assert "FAIL uu25.29" in result.out
+    assert "expected level 1 / pass, got level 0 / fail" in result.out
+    assert "decided by level 1" in result.out
+
+
+def test_rules_test_names_a_rule_without_a_failing_case(tmp_path: Path, run) -> None:
+    folder = tmp_path / "uu25"
+    shutil.copytree(ROOT / "rules" / "uu25", folder)
+    rule = folder / "sarana" / "29.yaml"
+    data = yaml.safe_load(rule.read_text("utf-8"))
+    for version in data["versions"]:
+        version["examples"] = [e for e in version["examples"] if e["level"] == 1]
+        version["examples"] *= 2  # the schema wants two examples
+    rule.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run("rules", "test", folder, "--lang", "en")
+    assert result.code == 1
+    assert "GAP  uu25.29: version 1: no failing case (level 0)" in result.out
+    assert "FAIL" not in result.out
+
+
+def test_cases_beside_a_rule_are_run(tmp_path: Path, run) -> None:
+    folder = tmp_path / "uu25"
+    shutil.copytree(ROOT / "rules" / "uu25", folder)
+    (folder / "sarana" / "29.cases.yaml").write_text(
+        "cases:\n"
+        "  - name: satu fasilitas cukup\n"
+        "    level: 1\n"
+        "    facts: {sarana_prasarana: {kelompok_rentan: {fasilitas: [ramp_pegangan],"
+        " bukti: [ramp.jpg]}}}\n"
+        "  - name: salah harapan\n"
+        "    level: 1\n"
+        "    facts: {sarana_prasarana: {kelompok_rentan: {fasilitas: []}}}\n",
+        encoding="utf-8")
+    result = run("rules", "test", folder, "--lang", "en")
+    assert result.code == 1
+    assert "29.cases.yaml: salah harapan" in result.out
+    assert "29.cases.yaml: satu fasilitas cukup" not in result.out  # it passed
+    assert run("rules", "validate", folder).code == 0  # a cases file is not a rule
