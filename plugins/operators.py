@@ -125,12 +125,15 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.missing(path)
     name, sign, expected = _comparator(arg)
     used = [path]
+    shown_id = shown_en = None
     if isinstance(expected, Mapping):  # {fact: other.path}: compare two facts
         other = ctx.path(expected["fact"])
         expected = ctx.get(expected["fact"])
         used.append(other)
         if expected is MISSING:
             return Outcome.missing(other)
+        shown_id = f"{other} = {_show(expected)}"
+        shown_en = f"{other} = {_show_en(expected)}"
     try:
         holds = COMPARATORS[name][1](value, expected)
     except TypeError:
@@ -138,8 +141,9 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if holds:
         return Outcome.true(*used)
     return Outcome.false(
-        Text(f"{path} = {_show(value)} (perlu {sign} {_show(expected)})",
-             f"{path} = {_show_en(value)} (needs {sign} {_show_en(expected)})"), path, *used[1:])
+        Text(f"{path} = {_show(value)} (perlu {sign} {shown_id or _show(expected)})",
+             f"{path} = {_show_en(value)} (needs {sign} {shown_en or _show_en(expected)})"),
+        path, *used[1:])
 
 
 def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:

@@ -194,21 +194,20 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             cell = row.get(columns[code], "")
             if cell == "":
                 continue
-            try:
-                number = Fraction(cell.replace(",", "."))
-            except ValueError:
-                problems.append((code, cell, Text("bukan angka", "not a number")))
-                continue
-            if number.denominator != 1 or int(number) not in SCALE:
+            number = tables.whole_number(cell)
+            if number is None or number not in SCALE:
                 out_of_range += 1
-                problems.append((code, cell, Text("di luar skala 1–4", "outside the 1–4 scale")))
+                why = (Text("bukan angka bulat", "not a whole number") if number is None
+                       else Text("di luar skala 1–4", "outside the 1–4 scale"))
+                problems.append((code, cell, why))
                 continue
-            values[code] = int(number)
+            values[code] = number
         day_cell = row.get(extra["tanggal"] or "", "") if extra["tanggal"] else ""
         day = None
         if day_cell:
             try:
-                day = date.fromisoformat(day_cell[:10])
+                day = date.fromisoformat(day_cell[:10] if day_cell[10:11] in ("", " ", "T")
+                                         else day_cell)
             except ValueError:
                 problems.append(("tanggal", day_cell, Text("bukan tanggal ISO (2024-03-31)",
                                                            "not an ISO date (2024-03-31)")))
@@ -339,7 +338,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
             "sampel_minimum": result["sample"]["required"],
             "sampel_cukup": result["sample"]["sufficient"],
             "tanggal": result["period"]["survey_to"] or skm.get("tanggal_laporan"),
-            "ikm": result["ikm"],
+            "ikm": result["ikm_unrounded"],
             "mutu": (result["mutu"] or {}).get("code"),
         }
         return {"skm.hasil": {k: v for k, v in facts.items() if v is not None}}
@@ -405,6 +404,9 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
                      f"{'minimum' if en else 'minimal'} {sample['required']} "
                      f"(N = {sample['population']}, {sample['method']}) → {verdict}")
     period = result["period"]
+    if period["from"] and not period["survey_from"]:
+        lines.append("Survey dates: none in the file (no tanggal column or values)" if en else
+                     "Tanggal survei: tidak ada di berkas (kolom tanggal kosong atau tidak ada)")
     if period["survey_from"]:
         span = f"{period['survey_from']} – {period['survey_to']}"
         if period["within"] is not None:
@@ -428,9 +430,10 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
     if result["layanan"]:
         lines.append("")
         lines.append("Per service:" if en else "Per layanan:")
+        width = max(len(row["layanan"]) for row in result["layanan"])
         for row in result["layanan"]:
             ikm = "—" if row["ikm"] is None else f"{row['ikm']:.2f} {row['mutu']['code']}"
-            lines.append(f"  {row['layanan']:<40} {row['respondents']:>4}  {ikm}")
+            lines.append(f"  {row['layanan']:<{width}} {row['respondents']:>4}  {ikm}")
     if result["profile"]:
         lines.append("")
         lines.append("Respondent profile:" if en else "Profil responden:")
@@ -457,6 +460,8 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
         name_en, name_id, needs = names[key]
         mark = "?" if value is None else ("✓" if value else "✗")
         hint = f" ({'needs' if en else 'perlu'} {needs})" if value is None and needs else ""
+        if key == "within_period" and value is None and period["from"]:
+            hint = " (no dates in the file)" if en else " (berkas tanpa tanggal)"
         lines.append(f"  [{mark}] {name_en if en else name_id}{hint}")
     for note in result["notes"]:
         lines.append(f"  ! {t(note)}")

@@ -38,11 +38,8 @@ def read_responses(file: Path) -> dict[str, Any]:
             cell = row.get(code, "")
             if cell == "":
                 continue
-            try:
-                value = Fraction(cell.replace(",", "."))
-            except ValueError:
-                value = None
-            if value is None or value.denominator != 1 or int(value) not in SCALE:
+            value = tables.whole_number(cell)
+            if value is None or value not in SCALE:
                 raise InputError(
                     Text(f"kolom {code!r}: {cell!r} bukan nilai bulat 0–5",
                          f"column {code!r}: {cell!r} is not a whole number 0–5"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,13 @@ def read_rows(file: Path, fallback: str | None = None
 
 
 def parse_rows(text: str, file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    if "\0" in text or text.startswith("PK\x03\x04"):
+        raise InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
+                              ".csv)", "this is not a CSV file (perhaps an Excel workbook "
+                              "named .csv)"), file=file,
+                         hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
+                                   "save it as CSV, or name it .xlsx"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InputError(Text("berkas kosong atau tanpa baris judul",
@@ -67,12 +75,29 @@ def parse_rows(text: str, file: Path) -> tuple[list[str], Iterator[tuple[int, di
     header = [h.strip() for h in next(reader)]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(reader, start=2):
-            if any(cell.strip() for cell in row):
-                yield number, {h: (row[i].strip() if i < len(row) else "")
-                               for i, h in enumerate(header) if h}
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    yield reader.line_num, {h: (row[i].strip() if i < len(row) else "")
+                                            for i, h in enumerate(header) if h}
+        except csv.Error as exc:
+            raise InputError(Text(f"CSV tidak sah: {exc}", f"invalid CSV: {exc}"), file=file,
+                             line=reader.line_num,
+                             hint=Text("periksa tanda kutip pada baris ini",
+                                       "check the quotes on this line")) from None
 
     return header, rows()
+
+
+WHOLE = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*$")
+
+
+def whole_number(cell: str) -> int | None:
+    """A small whole number as a spreadsheet writes it ("3", "3.0", "3,0"), else None.
+
+    Cells are never handed to ``Fraction``/``float`` as typed: "1e999999999" would hang."""
+    match = WHOLE.match(cell)
+    return int(match.group(1)) if match else None
 
 
 def parse_date(file: Path, line: int, column: str, cell: str) -> date:

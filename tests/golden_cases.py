@@ -13,7 +13,8 @@ VARIANTS = {"json": ["--format", "json"], "txt": ["--format", "text"],
             "en.txt": ["--format", "text", "--lang", "en"]}
 # (ruleset, variant) pairs kept as golden files for every example unit
 CASES = [("pekppp", "json"), ("pekppp", "txt"), ("pekppp", "en.txt"),
-         ("ombudsman", "json"), ("ombudsman", "txt"), ("uu25", "json"), ("uu25", "txt")]
+         ("ombudsman", "json"), ("ombudsman", "txt"), ("uu25", "json"), ("uu25", "txt"),
+         ("skm", "json"), ("skm", "txt")]
 # Rulesets with no edition in force on a unit's evaluation date: `patuh check` stops with exit 2
 # for them (PEKPPP edition 2022 starts 2022-01-01), so they have no golden files.
 NOT_IN_FORCE = {"disdukcapil-kota-harapan-2021": {"pekppp"}}
@@ -37,3 +38,14 @@ def produce(unit: str, ruleset: str, variant: str, out: Path) -> int:
     manifest = Path("examples") / unit / "manifest.yaml"
     return main(["check", str(manifest), "--ruleset", ruleset, *VARIANTS[variant],
                  "-o", str(out)])
+
+
+# `patuh skm` on the bundled answer template: golden file name -> arguments after `patuh skm`
+SKM_FILES = {
+    "skm-template.skm.json": ["examples/skm-template/jawaban-skm.csv", "--format", "json"],
+}
+
+
+def produce_skm(name: str, out: Path) -> int:
+    """Run `patuh skm` on a bundled answer file as a user would, writing the report to ``out``."""
+    return main(["skm", *SKM_FILES[name], "-o", str(out)])
