@@ -297,7 +297,8 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
         click.echo(f"  bukti/evidence: {v.evidence.get(t)}")
         src = v.source
         click.echo(f"  sumber/source: {src.get('regulation')} — {src.get('confidence')} "
-                   f"[{src.get('reference_tag', '')}] ({src.get('reference')})")
+                   + (f"[{src['reference_tag']}] " if src.get("reference_tag") else "")
+                   + f"({src.get('reference')})")
         for caveat in src.get("caveats", []):
             click.echo(f"    ! {caveat[t]}")
         for note in v.notes:

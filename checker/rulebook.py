@@ -539,7 +539,16 @@ def available() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for root in rule_folders():
         for ruleset_file in sorted(root.glob(f"*/{RULESET_FILE}")):
-            found.setdefault(ruleset_file.parent.name, ruleset_file.parent)
+            name = ruleset_file.parent.name
+            if name in found and found[name].resolve() != ruleset_file.parent.resolve():
+                raise InputError(Text(
+                    f"ruleset {name!r} ada di dua folder: {found[name]} dan "
+                    f"{ruleset_file.parent}",
+                    f"ruleset {name!r} is in two folders: {found[name]} and "
+                    f"{ruleset_file.parent}"),
+                    hint=Text("beri ruleset plugin id lain, atau copot salah satu plugin",
+                              "give the plugin's ruleset another id, or uninstall a plugin"))
+            found[name] = ruleset_file.parent
     return found
 
 

@@ -68,6 +68,11 @@ def _t(value: Mapping[str, str] | None, lang: str) -> str:
     return value.get(lang) or value.get("id", "")
 
 
+def _tag(source: Mapping[str, Any]) -> str:
+    tag = source.get("reference_tag")
+    return f" [{tag}]" if tag else ""
+
+
 def _num(value: float | None, places: int = 4) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
@@ -190,27 +195,26 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     add(f"{w['confidence']}:")
     rounding_src = score.get("rounding_source") or {}
     for c in report["confidence"]["scoring"]:
-        add(f"  - {c.get('regulation', '')}: {c.get('confidence')} [{c.get('reference_tag', '')}]")
+        add(f"  - {c.get('regulation', '')}: {c.get('confidence')}{_tag(c)}")
         for cav in c.get("caveats", []):
             add(f"      {_t(cav, lang)}")
     for src in (rounding_src, report.get("bands_source") or {}):
         if src and (src.get("confidence") not in ("official", "secondary")
                     or src.get("caveats")):
-            add(f"  - {src.get('regulation', '')}: {src.get('confidence')} "
-                f"[{src.get('reference_tag', '')}]")
+            add(f"  - {src.get('regulation', '')}: {src.get('confidence')}{_tag(src)}")
             for cav in src.get("caveats", []):
                 add(f"      {_t(cav, lang)}")
     weak_aspects: dict[str, list[str]] = {}
     for a in report["aspects"]:
         conf = a.get("source", {}).get("confidence")
         if conf and conf not in ("official", "secondary"):
-            key = f"{conf} [{a['source'].get('reference_tag', '')}]"
+            key = f"{conf}{_tag(a['source'])}"
             weak_aspects.setdefault(key, []).append(a["id"])
     for key, ids in sorted(weak_aspects.items()):
         add(f"  - {w['aspect_weights']} {', '.join(ids)}: {key}")
     groups: dict[str, list[str]] = {}
     for item in report["confidence"]["low"]:
-        key = f"{item['confidence']} [{item['reference_tag']}]"
+        key = f"{item['confidence']}{_tag(item)}"
         groups.setdefault(key, []).append(short(item["rule_id"]))
     for key, ids in sorted(groups.items()):
         add(f"  - {key}: {', '.join(ids)}")
