@@ -49,15 +49,9 @@ class EditionRef:
     day: date | None  # rule versions in force on this day; None: each rule's newest version
 
 
-def _edition_of(ruleset: Ruleset, name: str | None, spec: str) -> Edition:
+def _edition_of(ruleset: Ruleset, name: str | None) -> Edition:
     if name is not None:
-        edition = ruleset.edition_named(name)
-        if edition is None:
-            known = ", ".join(e.edition for e in ruleset.editions)
-            raise InputError(Text(f"{spec}: edisi {name!r} tidak ada",
-                                  f"{spec}: there is no edition {name!r}"),
-                             hint=Text(f"edisi: {known}", f"editions: {known}"))
-        return edition
+        return ruleset.require_edition(name)
     return ruleset.edition_for(date.today()) or ruleset.editions[-1]
 
 
@@ -79,17 +73,17 @@ def resolve(spec: str) -> EditionRef:
                 "id") not in available()) or path.resolve() in {
                 p.resolve() for p in available().values()}:
             ruleset = load_ruleset_folder(path)
-            edition = _edition_of(ruleset, edition_name, spec)
+            edition = _edition_of(ruleset, edition_name)
             return EditionRef(spec, ruleset, edition, _last_day(edition))
         ruleset = load_overlay(path)
-        edition = _edition_of(ruleset, edition_name, spec)
+        edition = _edition_of(ruleset, edition_name)
         return EditionRef(f"{spec} (draft/rancangan: {ruleset.id})", ruleset, edition, None)
     if name not in available():
         known = ", ".join(sorted(available()))
         raise InputError(Text(f"{spec}: bukan ruleset atau folder", f"{spec}: not a ruleset "
                               "or a folder"), hint=Text(f"ruleset: {known}", f"rulesets: {known}"))
     ruleset = load_ruleset(name)
-    edition = _edition_of(ruleset, edition_name, spec)
+    edition = _edition_of(ruleset, edition_name)
     return EditionRef(f"{ruleset.id}@{edition.edition}", ruleset, edition, _last_day(edition))
 
 

@@ -47,13 +47,7 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None, *,
     known only in part (a check needs its rules; a predicate needs only its band table)."""
     check_usable = usable if complete else (lambda _ruleset, edition: edition)
     if name is not None:
-        edition = ruleset.edition_named(name)
-        if edition is None:
-            known = ", ".join(e.edition for e in ruleset.editions)
-            raise InputError(Text(f"edisi {name!r} tidak ada di ruleset {ruleset.id}",
-                                  f"edition {name!r} is not in ruleset {ruleset.id}"),
-                             hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
-        return check_usable(ruleset, edition)
+        return check_usable(ruleset, ruleset.require_edition(name))
     edition = ruleset.edition_for(as_of)
     if edition is not None:
         return check_usable(ruleset, edition)

@@ -163,6 +163,16 @@ class Ruleset:
     def edition_named(self, name: str) -> Edition | None:
         return next((e for e in self.editions if e.edition == name), None)
 
+    def require_edition(self, name: str) -> Edition:
+        """The edition called ``name``, or an error listing the editions there are."""
+        edition = self.edition_named(name)
+        if edition is None:
+            known = ", ".join(e.edition for e in self.editions)
+            raise InputError(Text(f"edisi {name!r} tidak ada di ruleset {self.id}",
+                                  f"edition {name!r} is not in ruleset {self.id}"),
+                             hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
+        return edition
+
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 

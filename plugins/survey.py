@@ -60,19 +60,7 @@ def read_responses(file: Path) -> dict[str, Any]:
 @hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
-    section = manifest.get(SECTION)
-    if not section:
-        return None
-    if "berkas" in section and base_dir is not None:
-        target = tables.locate(base_dir, section["berkas"], f"$.{SECTION}.berkas")
-        hasil = read_responses(target)
-        hasil["berkas"] = section["berkas"]
-        hasil["sha256"] = tables.sha256(target)
-        return {f"{SECTION}.hasil": hasil}
-    if "rekap" in section:
-        rekap = section["rekap"]
-        return {f"{SECTION}.hasil": {
-            "responden": rekap["responden"],
-            "butir": {code: Fraction(str(v)) for code, v in rekap["butir"].items()},
-        }}
-    return None
+    return tables.derive_section(manifest, base_dir, SECTION, read_responses, lambda rekap: {
+        "responden": rekap["responden"],
+        "butir": {code: Fraction(str(v)) for code, v in rekap["butir"].items()},
+    })

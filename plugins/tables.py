@@ -8,9 +8,12 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from patuh import InputError
 from patuh import Text
@@ -31,6 +34,26 @@ def locate(base_dir: Path, ref: str, json_path: str) -> Path:
                          hint=Text("letakkan berkas di dalam folder manifest",
                                    "put the file inside the manifest's folder"))
     return target
+
+
+def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: str,
+                   read_file: Callable[[Path], dict[str, Any]],
+                   from_rekap: Callable[[Mapping[str, Any]], dict[str, Any]]
+                   ) -> dict[str, Any] | None:
+    """``{section}.hasil`` from the data file a section names (``berkas``, read with
+    ``read_file``; its name and digest recorded) or from its aggregates (``rekap``)."""
+    data = manifest.get(section)
+    if not data:
+        return None
+    if "berkas" in data and base_dir is not None:
+        target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
+        hasil = read_file(target)
+        hasil["berkas"] = data["berkas"]
+        hasil["sha256"] = sha256(target)
+        return {f"{section}.hasil": hasil}
+    if "rekap" in data:
+        return {f"{section}.hasil": from_rekap(data["rekap"])}
+    return None
 
 
 def sha256(file: Path) -> str:
