@@ -20,6 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from patuh import manager
+from patuh import rulecache
 from patuh.conditions import Element
 from patuh.conditions import Operator
 from patuh.errors import InputError
@@ -577,7 +578,12 @@ def load_ruleset(ruleset_id: str) -> Ruleset:
         raise InputError(Text(f"ruleset tidak dikenal {ruleset_id!r}",
                               f"unknown ruleset {ruleset_id!r}"),
                          hint=Text(f"yang tersedia: {known}", f"available: {known}"))
-    return load_ruleset_folder(folders[ruleset_id])
+    cached, key = rulecache.load(folders[ruleset_id])
+    if cached is not None:
+        return cached
+    ruleset = load_ruleset_folder(folders[ruleset_id])
+    rulecache.store(key, ruleset)
+    return ruleset
 
 
 def find_rule(rule_id: str) -> Rule:

@@ -18,6 +18,18 @@ from patuh.cli import cli
 from patuh.cli import main
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the ruleset cache of test runs out of the user's home."""
+    old = os.environ.get("PATUH_CACHE_DIR")
+    os.environ["PATUH_CACHE_DIR"] = str(tmp_path_factory.mktemp("rule-cache"))
+    yield
+    if old is None:
+        os.environ.pop("PATUH_CACHE_DIR", None)
+    else:
+        os.environ["PATUH_CACHE_DIR"] = old
+
+
 @dataclass(frozen=True)
 class Run:
     code: int
