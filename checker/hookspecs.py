@@ -33,7 +33,8 @@ hookimpl = pluggy.HookimplMarker("patuh")
 def patuh_operators() -> Mapping[str, Operator]:
     """Condition operators this plugin adds, by name (the key rule files write).
 
-    A name offered by two plugins is an error at start-up.
+    A name offered by two plugins is an error (naming both) the first time patuh gathers the
+    operators.
     """
 
 
