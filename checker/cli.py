@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from patuh import __version__
+from patuh import history
 from patuh import manager
 from patuh.editions import diff
 from patuh.editions import impact
@@ -48,11 +49,14 @@ from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
 from patuh.template import manifest_template
+from patuh.verification import load_verification
+from patuh.waivers import load_waivers
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa keluaran / output language.")
 FORMAT = click.option("--format", "fmt", default="text", show_default=True,
-                      help="Format keluaran / output format: text, json (plugins may add more).")
+                      help="Format keluaran / output format: text, json, html (plugins may add "
+                      "more).")
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                       help="Tulis ke berkas (atomik) / write to a file (atomically).")
 
@@ -126,12 +130,22 @@ def cli(debug: bool) -> None:
 @LANG
 @click.option("--fail-under", help="Keluar dengan kode 1 bila predikat di bawah pita ini "
               "(kode pita, mis. B, atau nilai) / exit 1 below this band (code or score).")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path),
+              help="Berkas pengecualian / waivers file (rule, unit, reason, owner, expiry…).")
+@click.option("--verification", "verification_file", type=click.Path(path_type=Path),
+              help="Berkas verifikasi evaluator / evaluator's verification file.")
+@click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
+              help="Simpan hasil ke riwayat SQLite / keep the result in a SQLite history.")
 def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, edition: str | None,
-          fmt: str, output: Path | None, lang: str, fail_under: str | None) -> None:
+          fmt: str, output: Path | None, lang: str, fail_under: str | None,
+          waivers_file: Path | None, verification_file: Path | None,
+          store: Path | None) -> None:
     """Periksa satu unit / check one unit's manifest."""
     render_report = reporter(fmt)
     as_of_date = parse_date(as_of, "--as-of")
     loaded = load_manifest(manifest)
+    waivers = load_waivers(waivers_file) if waivers_file else None
+    verification = load_verification(verification_file) if verification_file else None
     reports = []
     wanted = list(ruleset_ids)
     if "all" in wanted:
@@ -140,16 +154,29 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
         wanted = default_rulesets()
     for ruleset_id in dict.fromkeys(wanted):
         ruleset = load_ruleset(ruleset_id)
-        reports.append((ruleset, build_report(loaded, ruleset, as_of=as_of_date,
-                                              edition_name=edition)))
+        report = build_report(loaded, ruleset, as_of=as_of_date, edition_name=edition,
+                              waivers=waivers, verification=verification)
+        for key in ("waivers", "verification"):
+            for warning in (report.get(key) or {}).get("warnings", []):
+                click.echo(f"patuh: {Text.of(warning).get(lang)}", err=True)
+        if store is not None:
+            outcome = history.store(store, report)
+            click.echo(f"patuh: {ruleset.id} → {store}: {outcome}", err=True)
+        reports.append((ruleset, report))
     if len(reports) == 1:
         text = render_report(reports[0][1], lang)
+    elif fmt not in ("json", "text"):
+        raise InputError(Text(f"format {fmt!r} memuat satu ruleset per berkas",
+                              f"format {fmt!r} holds one ruleset per file"),
+                         hint=Text("pilih satu --ruleset, atau pakai `patuh batch -o FOLDER`",
+                                   "pick one --ruleset, or use `patuh batch -o FOLDER`"))
     elif fmt == "json":
         text = json.dumps({"schema_version": 1, "reports": [r for _, r in reports]},
                           ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
-    write_output(text, output, protect=(manifest,))
+    write_output(text, output, protect=tuple(p for p in (manifest, waivers_file,
+                                                         verification_file, store) if p))
     if fail_under is not None:
         gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
                  for ruleset, report in reports]
@@ -427,6 +454,9 @@ def rules_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> No
 
     for path in write_docs(ruleset_id, edition, out_dir):
         click.echo(str(path))
+
+
+cli.add_command(history.history_command)
 
 
 def _language(argv: list[str]) -> str:

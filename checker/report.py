@@ -30,6 +30,9 @@ from patuh.rulebook import load_ruleset
 from patuh.scoring import Score
 from patuh.scoring import band_for
 from patuh.scoring import round_score
+from patuh.verification import Verification
+from patuh.verification import adjust
+from patuh.waivers import Waivers
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -222,7 +225,8 @@ def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, An
 
 
 def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = None,
-                 edition_name: str | None = None) -> dict[str, Any]:
+                 edition_name: str | None = None, waivers: Waivers | None = None,
+                 verification: Verification | None = None) -> dict[str, Any]:
     day, day_source = manifest.as_of(as_of)
     edition = pick_edition(ruleset, day, edition_name)
     estimate = estimate_note(ruleset, edition, day)
@@ -230,7 +234,9 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     facts = derive(manifest.data, manifest.base_dir, day)
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
-    score: Score = model(edition, results, facts)
+    adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"], as_of=day,
+                      waivers=waivers, verification=verification)
+    results, score = list(adjusted.results), adjusted.score
     rounded = None if score.final is None else round_score(score.final, edition.rounding)
     band = None if rounded is None else band_for(edition, rounded)
     if rounded is not None and band is None:
@@ -300,6 +306,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,
         "findings": _findings(evidence),
+        **({"waivers": adjusted.waivers} if adjusted.waivers else {}),
+        **({"verification": adjusted.verification} if adjusted.verification else {}),
         "estimate": None if estimate is None else _text(estimate),
         "notes": [_text(n) for n in (*edition.notes, *score.notes)],
         "confidence": {

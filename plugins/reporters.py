@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from patuh import hookimpl
+from patuh.verification import render_verification
+from patuh.waivers import render_waivers
 
 MARKS = {"pass": "✓", "partial": "~", "fail": "✗", "missing": "?", "not_applicable": "-",
          "waived": "w", "error": "!"}
@@ -185,6 +187,11 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"{w['findings']}:")
         for f in report["findings"]:
             add(f"  ! {f['ref']} ({f['owner']}): {_t(f['message'], lang)}")
+    for section in (render_verification(report.get("verification"), lang),
+                    render_waivers(report.get("waivers"), lang)):
+        if section:
+            add("")
+            out.extend(section.rstrip("\n").split("\n"))
     notes = report["notes"]
     if notes:
         add("")

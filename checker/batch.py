@@ -1,0 +1,687 @@
+"""``patuh batch``: many units' manifests against one or more rulesets, in parallel, with a
+ranked summary (text, CSV, JSON Lines, XLSX) and, with ``-o``, one report per unit and ruleset.
+
+Memory stays flat in the number of units: workers are sent paths, never data, and keep their
+rulesets loaded (``load_ruleset`` caches per process); results come back in input order through
+a bounded window and each unit's reports are written as soon as they arrive; summary rows wait
+in a temporary file (only their small sort keys stay in memory) until the ranking is known.
+
+A unit that cannot be evaluated (bad YAML, schema error, missing file, no edition in force, an
+internal error, even a worker process that dies) is a summary row with its message; the others
+go on. Exit 0 when every unit was evaluated, 2 when any was not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import re
+import signal
+import sys
+import tempfile
+import unicodedata
+from collections import deque
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from pathlib import Path
+from typing import IO
+from typing import Any
+
+import click
+
+from patuh.errors import InputError
+from patuh.i18n import Text
+from patuh.i18n import render
+from patuh.manifest import load_manifest
+from patuh.report import build_report
+from patuh.report import pick_edition
+from patuh.rulebook import available
+from patuh.rulebook import default_rulesets
+from patuh.rulebook import load_ruleset
+
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
+MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
+SUMMARY_STEM = "summary"
+EXTENSIONS = {"json": "json", "text": "txt"}  # other (plugin) formats use their own name
+
+# The machine-readable summaries (CSV, JSON Lines, XLSX): stable English keys, in this order.
+COLUMNS = ("rank", "unit", "code", "manifest", "ruleset", "edition", "evaluated_on", "score",
+           "predicate_code", "predicate_label", "predicate_label_en", "status", "error",
+           "report")
+
+HEADERS = {
+    "id": {"rank": "Peringkat", "unit": "Unit", "code": "Kode", "ruleset": "Ruleset",
+           "edition": "Edisi", "evaluated_on": "Tanggal evaluasi", "score": "Nilai",
+           "predicate": "Predikat", "status": "Status", "manifest": "Manifest"},
+    "en": {"rank": "Rank", "unit": "Unit", "code": "Code", "ruleset": "Ruleset",
+           "edition": "Edition", "evaluated_on": "Evaluated on", "score": "Score",
+           "predicate": "Predicate", "status": "Status", "manifest": "Manifest"},
+}
+TEXT_COLUMNS = ("rank", "unit", "code", "ruleset", "edition", "evaluated_on", "score",
+                "predicate", "status", "manifest")
+RIGHT = {"rank", "score"}
+STATUS_WORDS = {"id": {"ok": "ok", "error": "galat"}, "en": {"ok": "ok", "error": "error"}}
+NONE = "—"
+
+
+# --- which manifests -----------------------------------------------------------------------
+
+def is_manifest_name(name: str) -> bool:
+    return name in MANIFEST_NAMES or name.endswith(MANIFEST_SUFFIXES)
+
+
+def discover(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """Every manifest below ``folder`` (``manifest.yaml`` or ``*.manifest.yaml``, also
+    ``.yml`` and ``.json``), in path order. Hidden folders, symlinked folders and ``exclude``
+    (the output folder) are not searched."""
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and os.path.realpath(os.path.join(root, d)) != skip]
+        found.extend(Path(root) / name for name in files if is_manifest_name(name))
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def read_list(list_file: Path) -> list[Path]:
+    """One manifest path per line, relative to the list file's folder; blank lines and lines
+    starting with ``#`` are ignored."""
+    try:
+        with list_file.open(encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(Text(f"bukan teks UTF-8 (bita ke-{exc.start})",
+                              f"not UTF-8 text (byte {exc.start})"), file=list_file) from None
+    except OSError as exc:
+        raise InputError(Text(f"tidak dapat dibaca: {exc.strerror}",
+                              f"cannot read: {exc.strerror}"), file=list_file) from None
+    base = list_file.parent
+    return [base / line for line in (raw.strip() for raw in lines)
+            if line and not line.startswith("#")]
+
+
+def manifests_of(target: Path, exclude: Path | None = None) -> list[Path]:
+    """The manifests a DIR, a LIST file (or a single manifest) names, each once."""
+    if target.is_dir():
+        paths = discover(target, exclude)
+        where = Text("di folder ini (dicari: manifest.yaml, *.manifest.yaml, .yml, .json)",
+                     "in this folder (looked for manifest.yaml, *.manifest.yaml, .yml, .json)")
+    elif target.is_file():
+        paths = [target] if target.suffix.lower() in (".yaml", ".yml", ".json") \
+            else read_list(target)
+        where = Text("di daftar ini", "in this list")
+    else:
+        raise InputError(Text("tidak ditemukan", "not found"), file=target,
+                         hint=Text("beri folder berisi manifest, atau berkas daftar (satu jalur "
+                                   "manifest per baris)", "give a folder of manifests, or a "
+                                   "list file (one manifest path per line)"))
+    unique = list(dict.fromkeys(paths))
+    if not unique:
+        raise InputError(Text("tidak ada manifest ", "no manifest ") + where, file=target)
+    return unique
+
+
+# --- one unit, in a worker ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Config:
+    ruleset_ids: tuple[str, ...]
+    as_of: date | None
+    edition: str | None
+    formats: tuple[str, ...]  # reports to render; empty without -o
+    lang: str
+
+
+@dataclass
+class Outcome:
+    index: int
+    manifest: str
+    nama: str | None = None
+    kode: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    texts: list[tuple[str, str, str]] = field(default_factory=list)  # ruleset, format, text
+
+
+def one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def message_of(exc: BaseException, lang: str) -> str:
+    if isinstance(exc, InputError):
+        return one_line(exc.render(lang))
+    return one_line(render(Text(f"galat internal: {type(exc).__name__}: {exc}",
+                                f"internal error: {type(exc).__name__}: {exc}"), lang))
+
+
+def _row(manifest: str, ruleset_id: str, nama: str | None, kode: str | None,
+         report: dict[str, Any] | None = None, error: str | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "unit": nama or "", "code": kode or "", "manifest": manifest, "ruleset": ruleset_id,
+        "edition": "", "evaluated_on": "", "score": None, "score_text": "",
+        "predicate_code": "", "predicate_label": "", "predicate_label_en": "",
+        "predicate_text": {"id": "", "en": ""}, "status": "error", "error": error or "",
+        "report": ""}
+    if report is None:
+        return row
+    score = report["score"]["final"]
+    places = int(report["score"]["rounding"]["places"])
+    predicate = report["predicate"] or {}
+    display = predicate.get("display") or {}
+    code, label, label_en = (predicate.get("code", ""), predicate.get("label", ""),
+                             predicate.get("label_en", ""))
+    row.update({
+        "edition": report["ruleset"]["edition"], "evaluated_on": report["evaluated_on"],
+        "score": score, "score_text": "" if score is None else f"{score:.{places}f}",
+        "predicate_code": code, "predicate_label": label, "predicate_label_en": label_en,
+        "predicate_text": {"id": display.get("id") or f"{code} {label}".strip(),
+                           "en": display.get("en") or f"{code} {label_en or label}".strip()},
+        "status": "ok"})
+    return row
+
+
+def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
+    """Every ruleset for one manifest; never raises (a failure is an error row)."""
+    from patuh.cli import reporter  # here, not at the top: patuh.cli imports this module
+
+    outcome = Outcome(index, manifest)
+    try:
+        loaded = load_manifest(Path(manifest))
+    except (Exception, SystemExit) as exc:
+        message = message_of(exc, config.lang)
+        outcome.rows = [_row(manifest, r, None, None, error=message) for r in config.ruleset_ids]
+        return outcome
+    unit = loaded.data.get("unit") or {}
+    outcome.nama, outcome.kode = unit.get("nama"), unit.get("kode")
+    for ruleset_id in config.ruleset_ids:
+        try:
+            report = build_report(loaded, load_ruleset(ruleset_id), as_of=config.as_of,
+                                  edition_name=config.edition)
+            texts = [(ruleset_id, fmt, reporter(fmt)(report, config.lang))
+                     for fmt in config.formats]
+        except (Exception, SystemExit) as exc:  # a plugin's sys.exit is that unit's error
+            outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
+                                     error=message_of(exc, config.lang)))
+            continue
+        outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode, report))
+        outcome.texts.extend(texts)
+    return outcome
+
+
+def crashed(config: Config, index: int, manifest: str) -> Outcome:
+    message = render(Text("galat internal: proses pekerja berhenti tiba-tiba saat mengevaluasi "
+                          "unit ini", "internal error: the worker process stopped unexpectedly "
+                          "while evaluating this unit"), config.lang)
+    return Outcome(index, manifest, rows=[_row(manifest, r, None, None, error=message)
+                                          for r in config.ruleset_ids])
+
+
+_CONFIG: Config | None = None
+
+
+def _prepare(config: Config) -> None:
+    """Load what every unit needs once per process (a failure shows up per unit later)."""
+    from patuh.cli import reporter
+
+    with contextlib.suppress(Exception):
+        for ruleset_id in config.ruleset_ids:
+            load_ruleset(ruleset_id)
+        for fmt in config.formats:
+            reporter(fmt)
+
+
+def _init_worker(config: Config) -> None:
+    global _CONFIG
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _CONFIG = config
+    _prepare(config)
+
+
+def _work(tasks: list[tuple[int, str]]) -> list[Outcome]:
+    assert _CONFIG is not None
+    return [evaluate_unit(_CONFIG, index, manifest) for index, manifest in tasks]
+
+
+# --- many units -----------------------------------------------------------------------------
+
+Task = tuple[int, str]
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _pool(workers: int, config: Config) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(config,))
+
+
+def _isolated(tasks: list[Task], config: Config) -> Iterator[Outcome]:
+    """Tasks that were in flight when a worker died: one at a time, so that the unit that
+    kills a worker is the only one reported as crashed."""
+    executor: ProcessPoolExecutor | None = None
+    try:
+        for index, manifest in tasks:
+            if executor is None:
+                executor = _pool(1, config)
+            try:
+                yield from executor.submit(_work, [(index, manifest)]).result()
+            except BrokenProcessPool:
+                executor.shutdown(wait=True)
+                executor = None
+                yield crashed(config, index, manifest)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def outcomes(paths: list[Path], config: Config, workers: int) -> Iterator[Outcome]:
+    """One outcome per manifest, in input order. ``workers`` 1: in this process; more: a
+    process pool with a bounded window of chunks in flight."""
+    tasks = ((index, str(path)) for index, path in enumerate(paths))
+    if workers <= 1:
+        for index, manifest in tasks:
+            yield evaluate_unit(config, index, manifest)
+        return
+    # Chunks amortise the cost of a hand-over; small ones when reports travel back with them.
+    size = max(1, min(2 if config.formats else 16, len(paths) // (workers * 8)))
+    chunks = _chunks(tasks, size)
+    window = workers * 3
+    pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
+    executor = _pool(workers, config)
+    try:
+        while True:
+            broken = False
+            while len(pending) < window and not broken:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                try:
+                    pending.append((chunk, executor.submit(_work, chunk)))
+                except BrokenProcessPool:
+                    pending.append((chunk, Future()))
+                    pending[-1][1].set_exception(BrokenProcessPool())
+                    broken = True
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, or crashed the interpreter): what finished is kept,
+                # what was in flight is retried one unit at a time, then a new pool goes on.
+                executor.shutdown(wait=True, cancel_futures=True)
+                retry = list(chunk)
+                for other, other_future in pending:
+                    if other_future.done() and other_future.exception() is None:
+                        if retry:
+                            yield from _isolated(retry, config)
+                            retry = []
+                        yield from other_future.result()
+                    else:
+                        retry.extend(other)
+                pending.clear()
+                yield from _isolated(retry, config)
+                executor = _pool(workers, config)
+                continue
+            yield from done
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def slugify(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].rstrip("-")
+
+
+class Slugs:
+    """File-name stems for units: the unit's kode (else its name) as a slug; a stem already
+    taken gets -2, -3, … in input order, so the same inputs give the same names."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def claim(self, nama: str | None, kode: str | None) -> str:
+        base = slugify(kode or "") or slugify(nama or "") or "unit"
+        slug, number = base, 1
+        while slug in self.taken:
+            number += 1
+            slug = f"{base}-{number}"
+        self.taken.add(slug)
+        return slug
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, *, binary: bool = False) -> Iterator[Any]:
+    """A file written under a temporary name and renamed into place when complete."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        if binary:
+            handle: IO[Any] = os.fdopen(fd, "wb")
+        else:
+            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
+            yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class RowStore:
+    """Summary rows in a temporary file; in memory only (sort key, offset) per row."""
+
+    def __init__(self, ruleset_ids: tuple[str, ...], lang: str) -> None:
+        self.order = {r: i for i, r in enumerate(ruleset_ids)}
+        self.lang = lang
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.keys: list[tuple[int, int, str, int, float, int, int]] = []
+        self.widths = {c: len(HEADERS[lang][c]) for c in TEXT_COLUMNS}
+        self.errors = 0
+        self.failed_units: set[int] = set()
+        self.units: set[int] = set()
+
+    def add(self, index: int, row: dict[str, Any]) -> None:
+        offset = self.file.tell()
+        self.file.write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        ok, score = row["status"] == "ok", row["score"]
+        group = 0 if ok and score is not None else 1 if ok else 2
+        self.keys.append((self.order[row["ruleset"]], int(not ok), row["edition"], group,
+                          -score if group == 0 else 0.0, index, offset))
+        self.units.add(index)
+        if not ok:
+            self.errors += 1
+            self.failed_units.add(index)
+        for column, cell in text_cells(row, None, self.lang).items():
+            self.widths[column] = max(self.widths[column], len(cell))
+
+    def ranked(self) -> Iterator[tuple[int | None, dict[str, Any]]]:
+        """(rank, row), best first within each ruleset and edition (scores of different
+        instruments are not compared); equal scores share a rank; rows with no score come
+        after, then the ruleset's errors, unranked."""
+        self.keys.sort()
+        block: tuple[int, str] | None = None
+        previous: float | None = None
+        rank = position = 0
+        for order, _error, edition, group, negative, _index, offset in self.keys:
+            if (order, edition) != block:
+                block, position, previous = (order, edition), 0, None
+            self.file.seek(offset)
+            row = json.loads(self.file.readline())
+            if group != 0:
+                yield None, row
+                continue
+            position += 1
+            if previous != negative:
+                rank, previous = position, negative
+            yield rank, row
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def text_cells(row: dict[str, Any], rank: int | None, lang: str) -> dict[str, str]:
+    return {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
+            "code": row["code"] or NONE, "ruleset": row["ruleset"],
+            "edition": row["edition"] or NONE, "evaluated_on": row["evaluated_on"] or NONE,
+            "score": row["score_text"] or NONE,
+            "predicate": row["predicate_text"]["en" if lang == "en" else "id"] or NONE,
+            "status": STATUS_WORDS[lang][row["status"]], "manifest": row["manifest"]}
+
+
+def machine_row(rank: int | None, row: dict[str, Any]) -> dict[str, Any]:
+    return {"rank": rank, **{c: row[c] for c in COLUMNS if c != "rank"}}
+
+
+class TextSummary:
+    def __init__(self, write: Callable[[str], None], store: RowStore, lang: str,
+                 units: int) -> None:
+        self.write, self.lang = write, lang
+        self.widths = dict(store.widths)
+        self.widths["rank"] = max(self.widths["rank"], len(str(max(len(store.keys), 1))))
+        evaluated = len(store.keys) - store.errors
+        rulesets = ", ".join(store.order)
+        if lang == "en":
+            head = (f"patuh batch — {units} units × ruleset {rulesets}: {evaluated} evaluated, "
+                    f"{store.errors} failed")
+        else:
+            head = (f"patuh batch — {units} unit × ruleset {rulesets}: {evaluated} dievaluasi, "
+                    f"{store.errors} gagal")
+        write(head + "\n\n")
+        write(self._line(HEADERS[lang]))
+        self.block: tuple[str, str] | None = None
+
+    def _line(self, cells: dict[str, str]) -> str:
+        parts = [cells[c].rjust(self.widths[c]) if c in RIGHT else cells[c].ljust(self.widths[c])
+                 for c in TEXT_COLUMNS]
+        return "  ".join(parts).rstrip() + "\n"
+
+    def add(self, rank: int | None, row: dict[str, Any]) -> None:
+        block = (row["ruleset"], row["edition"] if row["status"] == "ok" else "\0")
+        if self.block is not None and block != self.block:
+            self.write("\n")  # each ruleset and edition is ranked on its own
+        self.block = block
+        self.write(self._line(text_cells(row, rank, self.lang)))
+        if row["error"]:
+            self.write(f"{' ' * self.widths['rank']}  ! {row['error']}\n")
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula is kept as text (a leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return "" if value is None else value
+
+
+class XlsxSummary:
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
+
+        self.path = path
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet(SUMMARY_STEM)
+        self.sheet.append(list(COLUMNS))
+
+    def add(self, values: dict[str, Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cells = []
+        for column in COLUMNS:
+            value = values[column]
+            if value == "":
+                cells.append(None)
+            elif isinstance(value, str):
+                cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                cells.append(cell)
+            else:
+                cells.append(value)
+        self.sheet.append(cells)
+
+    def save(self) -> None:
+        with atomic_file(self.path, binary=True) as handle:
+            self.book.save(handle)
+
+
+def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int) -> None:
+    if out_dir is None:
+        text = TextSummary(lambda s: click.echo(s, nl=False), store, lang, units)
+        for rank, row in store.ranked():
+            text.add(rank, row)
+        return
+    with contextlib.ExitStack() as stack:
+        text_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.txt"))
+        csv_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.csv"))
+        jsonl_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.jsonl"))
+        text = TextSummary(text_file.write, store, lang, units)
+        table = csv.writer(csv_file)
+        table.writerow(COLUMNS)
+        book = XlsxSummary(out_dir / f"{SUMMARY_STEM}.xlsx")
+        for rank, row in store.ranked():
+            text.add(rank, row)
+            values = machine_row(rank, row)
+            table.writerow([_csv_safe(row["score_text"] if c == "score" else values[c])
+                            for c in COLUMNS])
+            jsonl_file.write(json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n")
+            book.add(values)
+        book.save()
+
+
+class Progress:
+    """A progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, lang: str) -> None:
+        self.bar: Any = None
+        stream = sys.stderr
+        try:
+            terminal = stream.isatty()
+        except (AttributeError, ValueError):
+            terminal = False
+        if terminal:
+            self.bar = click.progressbar(length=total, file=stream,
+                                         label="patuh batch", show_pos=True)
+            self.bar.__enter__()
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def report_name(slug: str, ruleset_id: str, fmt: str) -> str:
+    return f"{slug}.{ruleset_id}.{EXTENSIONS.get(fmt, fmt)}"
+
+
+def run_batch(paths: list[Path], config: Config, workers: int, out_dir: Path | None,
+              on_unit: Callable[[], None] = lambda: None) -> RowStore:
+    """Evaluate every manifest; write each unit's reports as they arrive; return the rows."""
+    from patuh.cli import write_output
+
+    store = RowStore(config.ruleset_ids, config.lang)
+    slugs = Slugs()
+    try:
+        for outcome in outcomes(paths, config, workers):
+            names: dict[str, str] = {}
+            if out_dir is not None and outcome.texts:
+                slug = slugs.claim(outcome.nama, outcome.kode)
+                for ruleset_id, fmt, text in outcome.texts:
+                    name = report_name(slug, ruleset_id, fmt)
+                    names.setdefault(ruleset_id, name)  # the first format's file
+                    write_output(text, out_dir / name, protect=(Path(outcome.manifest),))
+            for row in outcome.rows:
+                row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
+                store.add(outcome.index, row)
+            on_unit()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = list(ruleset_ids)
+    if "all" in wanted:
+        wanted = sorted(available())
+    elif not wanted:
+        wanted = default_rulesets()
+    return tuple(dict.fromkeys(wanted))
+
+
+@click.command("batch")
+@click.argument("target", metavar="DIR|LIST", type=click.Path(path_type=Path))
+@click.option("--ruleset", "ruleset_ids", multiple=True,
+              help="Ruleset yang diperiksa (boleh berulang; `all`: semua; bawaan: yang ditandai "
+              "default) / ruleset to check (repeatable; `all`: every one; default: those "
+              "marked default).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Jumlah proses pekerja (bawaan: jumlah CPU; 1: dalam proses ini) / worker "
+              "processes (default: the CPU count; 1: in this process).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder laporan per unit dan ringkasan (summary.txt/.csv/.jsonl/.xlsx); "
+              "tanpa -o ringkasan teks ke stdout / folder for per-unit reports and the "
+              "summaries; without -o the text summary goes to stdout.")
+@click.option("--format", "formats", multiple=True,
+              help="Format laporan per unit dengan -o (boleh berulang; bawaan json) / per-unit "
+              "report format with -o (repeatable; default json): text, json, or a plugin's.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Bahasa keluaran / output language.")
+@click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
+@click.option("--edition", help="Sematkan edisi / pin an edition.")
+def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
+                  out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,
+                  edition: str | None) -> None:
+    """Periksa banyak unit sekaligus / check many units (a folder or a list of manifests).
+
+    DIR: every manifest.yaml or *.manifest.yaml (also .yml, .json) below it. LIST: a text file
+    with one manifest path per line, relative to the list file (# comments). Exit 0 when every
+    unit was evaluated, 2 when any was not (each one is in the summary with its message).
+    """
+    from patuh.cli import parse_date
+    from patuh.cli import reporter
+
+    as_of_date = parse_date(as_of, "--as-of")
+    rulesets = chosen_rulesets(ruleset_ids)
+    for ruleset_id in rulesets:  # unknown ids and editions are usage errors, before any unit;
+        # loaded here once, forked workers inherit them (others load them once each)
+        ruleset = load_ruleset(ruleset_id)
+        if edition is not None:
+            pick_edition(ruleset, as_of_date or date.today(), edition)
+    wanted = tuple(dict.fromkeys(formats or ("json",))) if out_dir is not None else ()
+    for fmt in wanted:
+        reporter(fmt)
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(Text(f"folder keluaran tidak dapat dibuat: {exc.strerror}",
+                                  f"cannot create the output folder: {exc.strerror}"),
+                             file=out_dir) from None
+    paths = manifests_of(target, exclude=out_dir)
+    config = Config(rulesets, as_of_date, edition, wanted, lang)
+    count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
+    progress = Progress(len(paths), lang)
+    try:
+        store = run_batch(paths, config, count, out_dir, progress.step)
+    finally:
+        progress.close()
+    try:
+        write_summaries(store, out_dir, lang, len(paths))
+        failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
+    finally:
+        store.close()
+    if failed:
+        click.echo(render(Text(
+            f"patuh: {failed} dari {total} evaluasi gagal ({bad_units} dari {len(paths)} unit); "
+            "lihat ringkasan",
+            f"patuh: {failed} of {total} evaluations failed ({bad_units} of {len(paths)} "
+            "units); see the summary"), lang), err=True)
+        sys.exit(2)
