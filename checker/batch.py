@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +39,7 @@ from typing import Any
 
 import click
 
+from patuh import manager
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.i18n import render
@@ -79,20 +81,20 @@ def is_manifest_name(name: str) -> bool:
     return name in MANIFEST_NAMES or name.endswith(MANIFEST_SUFFIXES)
 
 
-def discover(folder: Path, exclude: Path | None = None) -> list[Path]:
+def discover(folder: Path, exclude: Path | None = None) -> list[str]:
     """Every manifest below ``folder`` (``manifest.yaml`` or ``*.manifest.yaml``, also
     ``.yml`` and ``.json``), in path order. Hidden folders, symlinked folders and ``exclude``
     (the output folder) are not searched."""
     skip = os.path.realpath(exclude) if exclude is not None else None
-    found: list[Path] = []
+    found: list[str] = []  # strings, not Paths: a fifth of the memory for a large batch
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and os.path.realpath(os.path.join(root, d)) != skip]
-        found.extend(Path(root) / name for name in files if is_manifest_name(name))
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+        found.extend(str(Path(root, name)) for name in files if is_manifest_name(name))
+    return sorted(found, key=lambda p: os.path.relpath(p, folder).split(os.sep))
 
 
-def read_list(list_file: Path) -> list[Path]:
+def read_list(list_file: Path) -> list[str]:
     """One manifest path per line, relative to the list file's folder; blank lines and lines
     starting with ``#`` are ignored."""
     try:
@@ -105,18 +107,18 @@ def read_list(list_file: Path) -> list[Path]:
         raise InputError(Text(f"tidak dapat dibaca: {exc.strerror}",
                               f"cannot read: {exc.strerror}"), file=list_file) from None
     base = list_file.parent
-    return [base / line for line in (raw.strip() for raw in lines)
+    return [str(base / line) for line in (raw.strip() for raw in lines)
             if line and not line.startswith("#")]
 
 
-def manifests_of(target: Path, exclude: Path | None = None) -> list[Path]:
+def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
     """The manifests a DIR, a LIST file (or a single manifest) names, each once."""
     if target.is_dir():
         paths = discover(target, exclude)
         where = Text("di folder ini (dicari: manifest.yaml, *.manifest.yaml, .yml, .json)",
                      "in this folder (looked for manifest.yaml, *.manifest.yaml, .yml, .json)")
     elif target.is_file():
-        paths = [target] if target.suffix.lower() in (".yaml", ".yml", ".json") \
+        paths = [str(target)] if target.suffix.lower() in (".yaml", ".yml", ".json") \
             else read_list(target)
         where = Text("di daftar ini", "in this list")
     else:
@@ -290,10 +292,10 @@ def _isolated(tasks: list[Task], config: Config) -> Iterator[Outcome]:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def outcomes(paths: list[Path], config: Config, workers: int) -> Iterator[Outcome]:
+def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Outcome]:
     """One outcome per manifest, in input order. ``workers`` 1: in this process; more: a
     process pool with a bounded window of chunks in flight."""
-    tasks = ((index, str(path)) for index, path in enumerate(paths))
+    tasks = enumerate(paths)
     if workers <= 1:
         for index, manifest in tasks:
             yield evaluate_unit(config, index, manifest)
@@ -399,7 +401,6 @@ class RowStore:
         self.widths = {c: len(HEADERS[lang][c]) for c in TEXT_COLUMNS}
         self.errors = 0
         self.failed_units: set[int] = set()
-        self.units: set[int] = set()
 
     def add(self, index: int, row: dict[str, Any]) -> None:
         offset = self.file.tell()
@@ -408,7 +409,6 @@ class RowStore:
         group = 0 if ok and score is not None else 1 if ok else 2
         self.keys.append((self.order[row["ruleset"]], int(not ok), row["edition"], group,
                           -score if group == 0 else 0.0, index, offset))
-        self.units.add(index)
         if not ok:
             self.errors += 1
             self.failed_units.add(index)
@@ -527,7 +527,8 @@ class XlsxSummary:
             self.book.save(handle)
 
 
-def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int) -> None:
+def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int,
+                    formats: Sequence[str] = ()) -> None:
     if out_dir is None:
         text = TextSummary(lambda s: click.echo(s, nl=False), store, lang, units)
         for rank, row in store.ranked():
@@ -549,6 +550,21 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
             jsonl_file.write(json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n")
             book.add(values)
         book.save()
+    write_page_summaries(store, out_dir, lang, formats)
+
+
+def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
+                         formats: Sequence[str]) -> None:
+    """A summary page in every report format whose renderer offers one (a reporter may
+    carry ``.summary(rows, lang)``, e.g. the HTML reporter)."""
+    from patuh.cli import write_output  # cli imports this module
+
+    for fmt in formats:
+        summary = getattr(manager.reporters().get(fmt), "summary", None)
+        if summary is None:
+            continue
+        rows = [{**machine_row(rank, row), "kode": row["code"]} for rank, row in store.ranked()]
+        write_output(summary(rows, lang), out_dir / f"{SUMMARY_STEM}.{fmt}")
 
 
 class Progress:
@@ -579,7 +595,7 @@ def report_name(slug: str, ruleset_id: str, fmt: str) -> str:
     return f"{slug}.{ruleset_id}.{EXTENSIONS.get(fmt, fmt)}"
 
 
-def run_batch(paths: list[Path], config: Config, workers: int, out_dir: Path | None,
+def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path | None,
               on_unit: Callable[[], None] = lambda: None) -> RowStore:
     """Evaluate every manifest; write each unit's reports as they arrive; return the rows."""
     from patuh.cli import write_output
@@ -674,7 +690,7 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     finally:
         progress.close()
     try:
-        write_summaries(store, out_dir, lang, len(paths))
+        write_summaries(store, out_dir, lang, len(paths), wanted)
         failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
     finally:
         store.close()

@@ -22,6 +22,7 @@ import click
 from patuh import __version__
 from patuh import history
 from patuh import manager
+from patuh.batch import batch_command
 from patuh.editions import diff
 from patuh.editions import impact
 from patuh.editions import render_diff
@@ -457,6 +458,7 @@ def rules_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> No
 
 
 cli.add_command(history.history_command)
+cli.add_command(batch_command)
 
 
 def _language(argv: list[str]) -> str:

@@ -918,3 +918,6 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
 @hookimpl
 def patuh_reporters() -> Mapping[str, Any]:
     return {"html": render_html}
+
+
+render_html.summary = render_batch_summary  # type: ignore[attr-defined]  # batch summary page
