@@ -141,6 +141,7 @@ class Config:
     edition: str | None
     formats: tuple[str, ...]  # reports to render; empty without -o
     lang: str
+    keep_reports: bool = False  # send each report back (for --store)
 
 
 @dataclass
@@ -151,6 +152,7 @@ class Outcome:
     kode: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     texts: list[tuple[str, str, str]] = field(default_factory=list)  # ruleset, format, text
+    reports: list[dict[str, Any]] = field(default_factory=list)  # only with keep_reports
 
 
 def one_line(text: str) -> str:
@@ -215,6 +217,8 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
             continue
         outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode, report))
         outcome.texts.extend(texts)
+        if config.keep_reports:
+            outcome.reports.append(report)
     return outcome
 
 
@@ -596,8 +600,11 @@ def report_name(slug: str, ruleset_id: str, fmt: str) -> str:
 
 
 def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path | None,
-              on_unit: Callable[[], None] = lambda: None) -> RowStore:
-    """Evaluate every manifest; write each unit's reports as they arrive; return the rows."""
+              on_unit: Callable[[], None] = lambda: None, history_db: Path | None = None
+              ) -> RowStore:
+    """Evaluate every manifest; write each unit's reports (and history) as they arrive; return
+    the rows. Only this process writes, so the SQLite history sees one writer."""
+    from patuh import history
     from patuh.cli import write_output
 
     store = RowStore(config.ruleset_ids, config.lang)
@@ -614,6 +621,9 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
             for row in outcome.rows:
                 row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
                 store.add(outcome.index, row)
+            if history_db is not None:
+                for report in outcome.reports:
+                    history.store(history_db, report)
             on_unit()
     except BaseException:
         store.close()
@@ -652,9 +662,12 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
               help="Bahasa keluaran / output language.")
 @click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
+@click.option("--store", "store_db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Simpan setiap hasil ke riwayat SQLite / keep every result in a SQLite "
+              "history.")
 def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
                   out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,
-                  edition: str | None) -> None:
+                  edition: str | None, store_db: Path | None) -> None:
     """Periksa banyak unit sekaligus / check many units (a folder or a list of manifests).
 
     DIR: every manifest.yaml or *.manifest.yaml (also .yml, .json) below it. LIST: a text file
@@ -682,11 +695,11 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                                   f"cannot create the output folder: {exc.strerror}"),
                              file=out_dir) from None
     paths = manifests_of(target, exclude=out_dir)
-    config = Config(rulesets, as_of_date, edition, wanted, lang)
+    config = Config(rulesets, as_of_date, edition, wanted, lang, keep_reports=store_db is not None)
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     progress = Progress(len(paths), lang)
     try:
-        store = run_batch(paths, config, count, out_dir, progress.step)
+        store = run_batch(paths, config, count, out_dir, progress.step, history_db=store_db)
     finally:
         progress.close()
     try:

@@ -331,3 +331,17 @@ def test_a_schema_error_is_that_units_error(units: Path, tmp_path: Path, run) ->
     assert rows["salah"]["status"] == "error"
     assert rows["salah"]["error"].startswith(f"{bad}:4: $.warna: unknown key: warna")
     assert [rows[n]["status"] for n in GOOD] == ["ok", "ok"]
+
+
+def test_batch_keeps_history_and_an_html_summary(tmp_path: Path, run) -> None:
+    units = tmp_path / "units"
+    for name in ("dpmptsp-kota-harapan", "puskesmas-sukamaju"):
+        shutil.copytree(ROOT / "examples" / name, units / name)
+    out, db = tmp_path / "out", tmp_path / "riwayat.sqlite"
+    result = run("batch", units, "--workers", "1", "-o", out, "--format", "html",
+                 "--store", db)
+    assert result.code == 0, result.err
+    assert (out / "summary.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    trend = run("history", "pkm-sukamaju", "--store", db, "--format", "json")
+    assert trend.code == 0, trend.err
+    assert "pkm-sukamaju" in trend.out
