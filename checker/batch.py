@@ -33,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -49,6 +50,8 @@ from patuh.report import pick_edition
 from patuh.rulebook import available
 from patuh.rulebook import default_rulesets
 from patuh.rulebook import load_ruleset
+from patuh.waivers import Waivers
+from patuh.waivers import load_waivers
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
@@ -142,6 +145,7 @@ class Config:
     formats: tuple[str, ...]  # reports to render; empty without -o
     lang: str
     keep_reports: bool = False  # send each report back (for --store)
+    waivers_file: Path | None = None  # one waivers file, scoped by unit inside
 
 
 @dataclass
@@ -208,7 +212,8 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
     for ruleset_id in config.ruleset_ids:
         try:
             report = build_report(loaded, load_ruleset(ruleset_id), as_of=config.as_of,
-                                  edition_name=config.edition)
+                                  edition_name=config.edition,
+                                  waivers=_waivers(config.waivers_file))
             texts = [(ruleset_id, fmt, reporter(fmt)(report, config.lang))
                      for fmt in config.formats]
         except (Exception, SystemExit) as exc:  # a plugin's sys.exit is that unit's error
@@ -220,6 +225,12 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
         if config.keep_reports:
             outcome.reports.append(report)
     return outcome
+
+
+@cache
+def _waivers(path: Path | None) -> Waivers | None:
+    """The waivers file, read once per process (checked before any unit runs)."""
+    return None if path is None else load_waivers(path)
 
 
 def crashed(config: Config, index: int, manifest: str) -> Outcome:
@@ -662,12 +673,15 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
               help="Bahasa keluaran / output language.")
 @click.option("--as-of", help="Tanggal evaluasi / evaluation date (YYYY-MM-DD).")
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path),
+              help="Berkas pengecualian untuk semua unit / a waivers file for every unit.")
 @click.option("--store", "store_db", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan setiap hasil ke riwayat SQLite / keep every result in a SQLite "
               "history.")
 def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
                   out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,
-                  edition: str | None, store_db: Path | None) -> None:
+                  edition: str | None, store_db: Path | None,
+                  waivers_file: Path | None) -> None:
     """Periksa banyak unit sekaligus / check many units (a folder or a list of manifests).
 
     DIR: every manifest.yaml or *.manifest.yaml (also .yml, .json) below it. LIST: a text file
@@ -695,7 +709,9 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                                   f"cannot create the output folder: {exc.strerror}"),
                              file=out_dir) from None
     paths = manifests_of(target, exclude=out_dir)
-    config = Config(rulesets, as_of_date, edition, wanted, lang, keep_reports=store_db is not None)
+    _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
+    config = Config(rulesets, as_of_date, edition, wanted, lang,
+                    keep_reports=store_db is not None, waivers_file=waivers_file)
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     progress = Progress(len(paths), lang)
     try:

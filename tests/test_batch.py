@@ -345,3 +345,26 @@ def test_batch_keeps_history_and_an_html_summary(tmp_path: Path, run) -> None:
     trend = run("history", "pkm-sukamaju", "--store", db, "--format", "json")
     assert trend.code == 0, trend.err
     assert "pkm-sukamaju" in trend.out
+
+
+def test_batch_applies_a_waivers_file_per_unit(tmp_path: Path, run) -> None:
+    units = tmp_path / "units"
+    shutil.copytree(ROOT / "examples" / "dpmptsp-kota-harapan", units / "dpmptsp")
+    plain = run("batch", units, "--workers", "1", "-o", tmp_path / "a")
+    waived = run("batch", units, "--workers", "1", "-o", tmp_path / "b",
+                 "--waivers", ROOT / "examples" / "audit" / "waivers.yaml")
+    assert plain.code == waived.code == 0, waived.err
+    before = json.loads((tmp_path / "a" / "summary.jsonl").read_text("utf-8"))
+    after = json.loads((tmp_path / "b" / "summary.jsonl").read_text("utf-8"))
+    # the active waiver excludes 24.d.T (4/5): its weight moves to the other SIPP rules
+    assert after["score"] != before["score"]
+    report = json.loads(next((tmp_path / "b").glob("*.pekppp.json")).read_text("utf-8"))
+    assert [w["rule"] for w in report["waivers"]["applied"]] == ["pekppp.24.d.T"]
+
+
+def test_batch_refuses_a_bad_waivers_file_before_running(tmp_path: Path, run) -> None:
+    bad = tmp_path / "w.yaml"
+    bad.write_text("waivers: [{rule: x}]\n", encoding="utf-8")
+    result = run("batch", ROOT / "examples", "--waivers", bad, "--lang", "en")
+    assert result.code == 2
+    assert str(bad) in result.err
