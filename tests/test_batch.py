@@ -359,7 +359,7 @@ def test_batch_applies_a_waivers_file_per_unit(tmp_path: Path, run) -> None:
     # the active waiver excludes 24.d.T (4/5): its weight moves to the other SIPP rules
     assert after["score"] != before["score"]
     report = json.loads(next((tmp_path / "b").glob("*.pekppp.json")).read_text("utf-8"))
-    assert [w["rule"] for w in report["waivers"]["applied"]] == ["pekppp.24.d.T"]
+    assert [w["rule_id"] for w in report["waivers"]["applied"]] == ["pekppp.24.d.T"]
 
 
 def test_batch_refuses_a_bad_waivers_file_before_running(tmp_path: Path, run) -> None:
