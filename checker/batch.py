@@ -42,6 +42,7 @@ import click
 
 from patuh import manager
 from patuh.errors import InputError
+from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
@@ -702,12 +703,7 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     for fmt in wanted:
         reporter(fmt)
     if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(Text(f"folder keluaran tidak dapat dibuat: {exc.strerror}",
-                                  f"cannot create the output folder: {exc.strerror}"),
-                             file=out_dir) from None
+        ensure_folder(out_dir)
     paths = manifests_of(target, exclude=out_dir)
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,

@@ -30,6 +30,7 @@ from patuh.editions import render_impact
 from patuh.editions import resolve
 from patuh.editions import snapshot
 from patuh.errors import InputError
+from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
@@ -264,11 +265,7 @@ def init(folder: Path, force: bool, lang: str) -> None:
         raise InputError(Text("sudah ada; tidak ditimpa", "already exists; not overwritten"),
                          file=target, hint=Text("pakai --force untuk menimpa",
                                                 "use --force to overwrite"))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(Text(f"folder tidak dapat dibuat: {exc.strerror}",
-                              f"cannot create the folder: {exc.strerror}"), file=folder) from None
+    ensure_folder(folder)
     write_output(manifest_template(), target)
     click.echo(f"{target}")
 

@@ -357,25 +357,15 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
             continue
         out.append(f"  {key}: {_brief(change['from'], lang, key)} → "
                    f"{_brief(change['to'], lang, key)}")
-    a = d["aspects"]
-    if a["added"] or a["removed"] or a["changed"]:
-        section("Aspek/dimensi", "Aspects/dimensions")
-        for x in a["added"]:
-            out.append(f"  + {x}")
-        for x in a["removed"]:
-            out.append(f"  - {x}")
-        for x, changes in a["changed"].items():
-            for key, change in changes.items():
-                out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
-                           f"{_brief(change['to'], lang)}")
-    b = d["bands"]
-    if b["added"] or b["removed"] or b["changed"]:
-        section("Tabel predikat", "Band table")
-        for x in b["added"]:
-            out.append(f"  + {x}")
-        for x in b["removed"]:
-            out.append(f"  - {x}")
-        for x, changes in b["changed"].items():
+    a, b = d["aspects"], d["bands"]
+    for part, title_id, title_en in ((a, "Aspek/dimensi", "Aspects/dimensions"),
+                                     (b, "Tabel predikat", "Band table")):
+        if not (part["added"] or part["removed"] or part["changed"]):
+            continue
+        section(title_id, title_en)
+        out.extend(f"  + {x}" for x in part["added"])
+        out.extend(f"  - {x}" for x in part["removed"])
+        for x, changes in part["changed"].items():
             for key, change in changes.items():
                 out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")

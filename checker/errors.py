@@ -64,3 +64,13 @@ class InputErrors(InputError):
 
     def render(self, lang: str = "id") -> str:
         return "\n".join(e.render(lang) for e in self.errors)
+
+
+def ensure_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents), or explain why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(Text(f"folder tidak dapat dibuat: {exc.strerror}",
+                              f"cannot create the folder: {exc.strerror}"),
+                         file=folder) from None

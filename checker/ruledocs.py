@@ -21,6 +21,7 @@ from typing import Any
 
 from patuh import manager
 from patuh.errors import InputError
+from patuh.errors import ensure_folder
 from patuh.i18n import LANGUAGES
 from patuh.i18n import Text
 from patuh.rulebook import Aspect
@@ -738,19 +739,8 @@ def write_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> li
         if edition is None:
             jobs.extend((ruleset, e) for e in ruleset.editions)
             continue
-        chosen = ruleset.edition_named(edition)
-        if chosen is None:
-            known = ", ".join(e.edition for e in ruleset.editions)
-            raise InputError(Text(f"edisi {edition!r} tidak ada di ruleset {ruleset.id}",
-                                  f"edition {edition!r} is not in ruleset {ruleset.id}"),
-                             hint=Text(f"edisi yang ada: {known}", f"editions: {known}"))
-        jobs.append((ruleset, chosen))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(Text(f"folder tidak dapat dibuat: {exc.strerror}",
-                              f"cannot create the folder: {exc.strerror}"),
-                         file=out_dir) from None
+        jobs.append((ruleset, ruleset.require_edition(edition)))
+    ensure_folder(out_dir)
     written = [_write(out_dir / doc_name(rs.id, ed.edition, lang), render_docs(rs, ed, lang))
                for rs, ed in jobs for lang in LANGUAGES]
     if ruleset_id is None:
