@@ -59,6 +59,8 @@ LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", sho
 FORMAT = click.option("--format", "fmt", default="text", show_default=True,
                       help="Format keluaran / output format: text, json, html (plugins may add "
                       "more).")
+TEXT_OR_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                            default="text", show_default=True)
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                       help="Tulis ke berkas (atomik) / write to a file (atomically).")
 
@@ -218,8 +220,7 @@ def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal 
 @click.argument("value")
 @click.option("--edition", help="Edisi / edition.")
 @click.option("--as-of", help="Tanggal yang menentukan edisi / date that picks the edition.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@TEXT_OR_JSON
 @LANG
 def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | None, fmt: str,
               lang: str) -> None:
@@ -295,8 +296,7 @@ def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
 
 @rules.command("show")
 @click.argument("rule_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@TEXT_OR_JSON
 @LANG
 def rules_show(rule_id: str, fmt: str, lang: str) -> None:
     """Tampilkan satu aturan / show one rule."""
@@ -409,8 +409,7 @@ def rules_test(path: Path | None, lang: str) -> None:
 @rules.command("diff")
 @click.argument("first", metavar="A")
 @click.argument("second", metavar="B")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@TEXT_OR_JSON
 @OUTPUT
 @LANG
 def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str) -> None:
@@ -426,8 +425,7 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
 @click.argument("first", metavar="A")
 @click.argument("second", metavar="B")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@TEXT_OR_JSON
 @OUTPUT
 @LANG
 def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,

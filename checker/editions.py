@@ -22,8 +22,6 @@ from patuh.engine import Result
 from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
-from patuh.evidence import collect
-from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.manifest import load_manifest
 from patuh.rulebook import RULESET_FILE
@@ -235,8 +233,8 @@ def score_unit(ref: EditionRef, manifest_path: Path) -> tuple[Any, Scored, Mappi
                          + ref.edition.incomplete)
     manifest = load_manifest(manifest_path)
     as_of, _ = manifest.as_of(None)
-    evidence = collect(manifest.data, manifest.base_dir)
-    facts = derive(manifest.data, manifest.base_dir, as_of)
+    evidence = manifest.evidence()
+    facts = manifest.facts(as_of)
     context = make_context(facts, as_of, evidence)
     results = [evaluate(rule, version, context, aspect=aspect, weight=weight)
                for rule, version, aspect, weight in members(ref)]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from patuh import manager
+from patuh.conditions import Evidence
 from patuh.errors import InputError
+from patuh.evidence import collect
+from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.validation import check
 from patuh.yamlio import Document
@@ -19,10 +23,23 @@ class Manifest:
     file: Path
     data: dict[str, Any]
     document: Document
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def base_dir(self) -> Path:
         return self.file.parent
+
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        """Its evidence, checked and hashed once however many rulesets read it."""
+        if "evidence" not in self._memo:
+            self._memo["evidence"] = collect(self.data, self.base_dir)
+        return self._memo["evidence"]
+
+    def facts(self, as_of: date) -> dict[str, Any]:
+        """Its facts with the derived ones, computed once per evaluation date."""
+        if ("facts", as_of) not in self._memo:
+            self._memo["facts", as_of] = derive(self.data, self.base_dir, as_of)
+        return self._memo["facts", as_of]
 
     def as_of(self, override: date | None) -> tuple[date, str]:
         """The evaluation date and where it came from."""

@@ -18,8 +18,6 @@ from patuh.engine import Result
 from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
-from patuh.evidence import collect
-from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.manifest import Manifest
 from patuh.rulebook import Band
@@ -230,8 +228,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     day, day_source = manifest.as_of(as_of)
     edition = pick_edition(ruleset, day, edition_name)
     estimate = estimate_note(ruleset, edition, day)
-    evidence = collect(manifest.data, manifest.base_dir)
-    facts = derive(manifest.data, manifest.base_dir, day)
+    evidence = manifest.evidence()
+    facts = manifest.facts(day)
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
     adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"], as_of=day,

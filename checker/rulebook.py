@@ -545,8 +545,9 @@ def rule_folders() -> list[Path]:
     return folders
 
 
+@cache
 def available() -> dict[str, Path]:
-    """Ruleset id -> folder, over every rule folder that plugins offer."""
+    """Ruleset id -> folder, over every rule folder that plugins offer (read once)."""
     found: dict[str, Path] = {}
     for root in rule_folders():
         for ruleset_file in sorted(root.glob(f"*/{RULESET_FILE}")):
@@ -565,8 +566,9 @@ def available() -> dict[str, Path]:
 
 def default_rulesets() -> list[str]:
     """The rulesets marked ``default: true`` (all of them when none is)."""
-    ids = sorted(available())
-    marked = [r for r in ids if load_yaml(available()[r] / RULESET_FILE).data.get("default")]
+    folders = available()
+    ids = sorted(folders)
+    marked = [r for r in ids if load_yaml(folders[r] / RULESET_FILE).data.get("default")]
     return marked or ids
 
 

@@ -38,6 +38,7 @@ from patuh.errors import InputErrors
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.scoring import Score
+from patuh.waivers import Located
 from patuh.waivers import Waivers
 from patuh.waivers import active_waivers
 from patuh.waivers import apply_waivers
@@ -54,7 +55,6 @@ from patuh.waivers import unit_label
 from patuh.waivers import unit_names
 from patuh.waivers import waiver_effect
 from patuh.waivers import waivers_section
-from patuh.waivers import where
 
 SCHEMA_HINT = Text("lihat schemas/verification.schema.json atau "
                    "examples/audit/verifikasi-dpmptsp.yaml",
@@ -63,7 +63,7 @@ SCHEMA_HINT = Text("lihat schemas/verification.schema.json atau "
 
 
 @dataclass(frozen=True)
-class Verified:
+class Verified(Located):
     """One indicator as the evaluator verified it."""
 
     rule: str
@@ -74,13 +74,6 @@ class Verified:
     date: date
     file: Path
     line: int | None
-
-    @property
-    def source(self) -> str:
-        return where(self.file, self.line)
-
-    def error(self, message: Text, hint: Text | None = None) -> InputError:
-        return InputError(message, file=self.file, line=self.line, hint=hint)
 
 
 @dataclass(frozen=True)

@@ -158,8 +158,22 @@ def where(file: Path, line: int | None) -> str:
 
 # --- loading ---------------------------------------------------------------------------------
 
+class Located:
+    """An entry read from a file: where it stands, and errors that point there."""
+
+    file: Path
+    line: int | None
+
+    @property
+    def source(self) -> str:
+        return where(self.file, self.line)
+
+    def error(self, message: Text, hint: Text | None = None) -> InputError:
+        return InputError(message, file=self.file, line=self.line, hint=hint)
+
+
 @dataclass(frozen=True)
-class Waiver:
+class Waiver(Located):
     rule: str
     unit: str
     reason: Text
@@ -172,10 +186,6 @@ class Waiver:
     file: Path
     line: int | None
 
-    @property
-    def source(self) -> str:
-        return where(self.file, self.line)
-
     def applies_to(self, unit: Mapping[str, Any] | str) -> bool:
         return self.unit == ALL_UNITS or self.unit in unit_names(unit)
 
@@ -186,9 +196,6 @@ class Waiver:
         if day > self.expiry:
             return "expired"
         return "active"
-
-    def error(self, message: Text, hint: Text | None = None) -> InputError:
-        return InputError(message, file=self.file, line=self.line, hint=hint)
 
 
 class Waivers(list):  # type: ignore[type-arg]

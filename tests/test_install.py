@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
+
+from freshenv import install_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
@@ -18,16 +19,8 @@ EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
 
 @pytest.mark.slow
 def test_wheel_installs_and_checks_an_example_outside_the_repo(tmp_path: Path) -> None:
-    # A copy of the source tree, so that building leaves the checkout untouched.
-    source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "__pycache__", "*.egg-info", "build", "dist", ".*_cache"))
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    env_dir = install_fresh(tmp_path)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source)],
-                   check=True, cwd=tmp_path)
-    shutil.rmtree(source)  # the installed package must not depend on the source tree
 
     unit = tmp_path / "unit"
     shutil.copytree(EXAMPLE, unit)

@@ -9,7 +9,6 @@ import importlib
 import json
 import shutil
 import subprocess
-import venv
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,7 @@ from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
 
+from freshenv import install_fresh
 from rulecopies import replace_once
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,20 +197,8 @@ def test_every_rule_example_and_case_of_the_source_rules_holds(source_ruleset: R
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with a copy of patuh and a copy of the plugin installed (not editable);
     both copies are deleted afterwards, so nothing runs from the source tree."""
-    tmp = tmp_path_factory.mktemp("plugin")
-    source = tmp / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "__pycache__", "*.egg-info", "build", "dist", ".*_cache"))
-    env_dir = tmp / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source)],
-                   check=True, cwd=tmp)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet",
-                    str(source / "examples" / "plugin-perkada-kota-harapan")],
-                   check=True, cwd=tmp)
-    shutil.rmtree(source)
-    return env_dir
+    return install_fresh(tmp_path_factory.mktemp("plugin"),
+                         "examples/plugin-perkada-kota-harapan")
 
 
 def patuh(env_dir: Path, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
