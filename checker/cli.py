@@ -354,7 +354,8 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
         for url in entry.urls:
             click.echo(f"        {url}")
         if not entry.urls:
-            click.echo(f"        ({entry.url_note or ('tanpa URL' if lang == 'id' else 'no URL')})")
+            note = entry.url_note.get(lang) if entry.url_note else None
+            click.echo(f"        ({note or ('tanpa URL' if lang == 'id' else 'no URL')})")
 
 
 def ruleset_folders(path: Path | None) -> list[Path]:

@@ -43,7 +43,7 @@ class Source:
     publisher: str
     kind: str
     urls: tuple[str, ...]
-    url_note: str | None
+    url_note: Text | None  # which URL was read, or why there is none
     seen: str | None  # ISO date; None: not recorded
     docs: str | None  # the page of the folder's source documentation that uses it
     supports: Text
@@ -59,7 +59,8 @@ class Source:
         """The entry as plain data (reports; JSON)."""
         return {
             "key": self.key, "title": self.title, "publisher": self.publisher,
-            "kind": self.kind, "url": list(self.urls), "url_note": self.url_note,
+            "kind": self.kind, "url": list(self.urls),
+            "url_note": None if self.url_note is None else self.url_note.as_dict(),
             "seen": self.seen, "docs": self.docs, "supports": self.supports.as_dict(),
             "confidence": None if self.confidence is None else self.confidence.as_dict(),
             "note": None if self.note is None else self.note.as_dict(),
@@ -105,7 +106,7 @@ def load_bibliography(file: Path) -> Bibliography:
                 Text("hapus atau gabungkan salah satu entri", "remove or merge one of them"))
         entries[key] = Source(
             key=key, title=item["title"], publisher=item["publisher"], kind=item["kind"],
-            urls=tuple(item["url"]), url_note=item.get("url_note"), seen=item["seen"],
+            urls=tuple(item["url"]), url_note=_text(item.get("url_note")), seen=item["seen"],
             docs=item.get("docs"), supports=Text.of(item["supports"]),
             confidence=_text(item.get("confidence")) or kinds.get(item["kind"]),
             note=_text(item.get("note")), file=file)

@@ -833,7 +833,8 @@ def _bibliography_section(report: Mapping[str, Any], lang: str) -> list[str]:
     for key, entry in sorted(bib.items()):
         urls = [u for u in entry.get("url") or [] if _web_url(u)]
         links = " ".join(f'<a class="mono" href="{esc(u)}" rel="noopener noreferrer">{esc(u)}</a>'
-                         for u in urls) or esc(entry.get("url_note") or w["no_url"])
+                         for u in urls)
+        links = links or esc(_t(entry.get("url_note"), lang) or w["no_url"])
         seen = entry.get("seen") or w["not_recorded"]
         text = (f'<li id="src-{esc(key)}"><strong>{esc(key)}</strong> — {esc(entry["title"])} '
                 f'<span class="muted small">({esc(w["publisher"])}: {esc(entry["publisher"])}; '

@@ -230,7 +230,7 @@ def test_two_folders_defining_a_key_differently_is_an_error(tmp_path: Path) -> N
     other.parent.mkdir()
     other.write_text(yaml.safe_dump({"sources": [{
         "key": "S55", "title": "something else", "publisher": "x", "kind": "news",
-        "url": [], "url_note": "none", "seen": None,
+        "url": [], "url_note": {"id": "tidak ada", "en": "none"}, "seen": None,
         "supports": {"id": "lain", "en": "other"}}]}), "utf-8")
     with pytest.raises(InputError) as caught:
         merge([bundled, load_bibliography(other)])
