@@ -289,3 +289,11 @@ def test_html_report_links_the_sources(run, tmp_path: Path) -> None:
     assert '<a class="src" href="#src-S-F02"' in html
     assert '<li id="src-S-F02">' in html
     assert 'href="https://id.scribd.com/document/715974418/FORMULIR-F-02-2"' in html
+
+
+def test_rule_docs_in_the_same_folder_keep_the_bibliography_pages(tmp_path: Path) -> None:
+    from patuh.ruledocs import write_docs
+
+    pages = write_bibliography(tmp_path)
+    write_docs(None, None, tmp_path)
+    assert all(p.is_file() for p in pages)
