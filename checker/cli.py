@@ -50,6 +50,9 @@ from patuh.ruletests import run_cases
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
+from patuh.sources import bibliography
+from patuh.sources import cited_keys
+from patuh.sources import reference_page
 from patuh.template import manifest_template
 from patuh.verification import load_verification
 from patuh.waivers import load_waivers
@@ -305,7 +308,9 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
         data = {"id": rule.id, "ruleset": rule.ruleset, "aspect": rule.aspect,
                 "title": rule.title.as_dict(), "guidance": rule.guidance.as_dict(),
                 "file": rule.file.name,
-                "versions": [dict(v.raw) for v in rule.versions]}
+                "versions": [dict(v.raw) for v in rule.versions],
+                "bibliography": {e.key: e.as_dict() for e in bibliography().resolve(
+                    cited_keys([v.raw for v in rule.versions]))}}
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))
         return
     t = lang
@@ -324,10 +329,33 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
         click.echo(f"  sumber/source: {src.get('regulation')} — {src.get('confidence')} "
                    + (f"[{src['reference_tag']}] " if src.get("reference_tag") else "")
                    + f"({src.get('reference')})")
+        _show_citation(src, available()[rule.ruleset].parent, t)
         for caveat in src.get("caveats", []):
             click.echo(f"    ! {caveat[t]}")
         for note in v.notes:
             click.echo(f"  catatan/note: {note.get(t)}")
+
+
+def _show_citation(source: Any, root: Path, lang: str) -> None:
+    """The documentation page a source's ``reference`` names, and each cited source's title
+    and URL(s), from the rule folders' bibliography."""
+    page = reference_page(root, str(source.get("reference", "")))
+    if page is not None:
+        click.echo(f"    {'dokumentasi' if lang == 'id' else 'documentation'}: "
+                   f"{source['reference']} — {page}")
+    bib = bibliography()
+    for key in source.get("sources", []):
+        entry = bib.get(key)
+        if entry is None:
+            click.echo(f"    [{key}] " + ("(tidak ada di bibliografi)" if lang == "id"
+                                          else "(not in the bibliography)"))
+            continue
+        click.echo(f"    [{key}] {entry.title} — {entry.publisher}")
+        for url in entry.urls:
+            click.echo(f"        {url}")
+        if not entry.urls:
+            note = entry.url_note.get(lang) if entry.url_note else None
+            click.echo(f"        ({note or ('tanpa URL' if lang == 'id' else 'no URL')})")
 
 
 def ruleset_folders(path: Path | None) -> list[Path]:
@@ -357,6 +385,8 @@ def ruleset_folders(path: Path | None) -> list[Path]:
 @LANG
 def rules_validate(path: Path | None, lang: str) -> None:
     """Validasi berkas aturan / validate rule files (a ruleset folder or a folder of them)."""
+    if path is None:
+        bibliography()  # the installed folders' bibliographies agree on every key
     for folder in ruleset_folders(path):
         ruleset = load_ruleset_folder(folder)
         click.echo(f"OK {ruleset.id}: {len(ruleset.rules)} "
@@ -442,13 +472,25 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
 @rules.command("docs")
 @click.argument("ruleset_id", metavar="RULESET", required=False)
 @click.option("--edition", help="Hanya edisi ini / only this edition.")
+@click.option("--bibliography", is_flag=True,
+              help="Tulis halaman bibliografi (sources.yaml) / write the bibliography pages "
+                   "(e.g. -o docs/sources).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("docs/rules"), show_default=True)
-def rules_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> None:
+def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
+               out_dir: Path) -> None:
     """Rujukan aturan dari berkas aturan / a reference generated from the rule files."""
+    from patuh.ruledocs import write_bibliography
     from patuh.ruledocs import write_docs
 
-    for path in write_docs(ruleset_id, edition, out_dir):
+    if bibliography and (ruleset_id is not None or edition is not None):
+        raise InputError(Text("--bibliography tidak memakai RULESET atau --edition",
+                              "--bibliography takes no RULESET or --edition"),
+                         hint=Text("contoh: patuh rules docs --bibliography -o docs/sources",
+                                   "e.g. patuh rules docs --bibliography -o docs/sources"))
+    paths = write_bibliography(out_dir) if bibliography else write_docs(ruleset_id, edition,
+                                                                           out_dir)
+    for path in paths:
         click.echo(str(path))
 
 

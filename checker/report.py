@@ -28,6 +28,8 @@ from patuh.rulebook import load_ruleset
 from patuh.scoring import Score
 from patuh.scoring import band_for
 from patuh.scoring import round_score
+from patuh.sources import bibliography
+from patuh.sources import cited_keys
 from patuh.verification import Verification
 from patuh.verification import adjust
 from patuh.waivers import Waivers
@@ -261,7 +263,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         (r.rule.id, _confidence(r.version.source), r.version.source.get("reference_tag", ""))
         for r in results if _confidence(r.version.source) not in ("official", "secondary")]
 
-    return {
+    report: dict[str, Any] = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "tool": {"name": "patuh", "version": __version__},
         "ruleset": {
@@ -316,3 +318,13 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "digests": {"rules": rules_digest(ruleset, edition), "manifest": manifest_digest,
                     "evidence": dict(sorted(evidence_digests.items()))},
     }
+    report["bibliography"] = resolved_sources(report)
+    return report
+
+
+def resolved_sources(report: Mapping[str, Any]) -> dict[str, Any]:
+    """Every source key the report cites (rule results, aspects, scoring steps, rounding, band
+    table, legal basis), resolved in the rule folders' bibliography; unknown keys are left out
+    (a rule folder without a bibliography)."""
+    return {entry.key: {k: v for k, v in entry.as_dict().items() if k != "key"}
+            for entry in bibliography().resolve(cited_keys(report))}

@@ -26,6 +26,9 @@ from patuh.conditions import Operator
 from patuh.errors import InputError
 from patuh.errors import InputErrors
 from patuh.i18n import Text
+from patuh.sources import Bibliography
+from patuh.sources import check_cited
+from patuh.sources import folder_bibliography
 from patuh.validation import check
 from patuh.validation import describe
 from patuh.yamlio import Document
@@ -328,7 +331,8 @@ def _check_periods(doc: Document, key: str, items: list[Mapping[str, Any]]) -> N
         previous = period
 
 
-def load_rule(file: Path, ruleset_id: str) -> Rule:
+def load_rule(file: Path, ruleset_id: str, bibliography: Bibliography | None = None) -> Rule:
+    """One rule file; with a ``bibliography``, every source key it cites must be in it."""
     doc = load_yaml(file)
     check(doc, "rule")
     data = doc.data
@@ -348,6 +352,9 @@ def load_rule(file: Path, ruleset_id: str) -> Rule:
         raise doc.error(("versions",), Text("nomor versi harus naik dan unik",
                                             "version numbers must increase and be unique"))
     _check_periods(doc, "versions", data["versions"])
+    unknown = check_cited(doc, bibliography)
+    if unknown:
+        raise InputErrors(unknown)
     ops = manager.operators()
     versions = tuple(_build_version(doc, i, v, ops) for i, v in enumerate(data["versions"]))
     return Rule(
@@ -448,9 +455,13 @@ def load_ruleset_folder(folder: Path) -> Ruleset:
             f"id {data['id']!r} harus sama dengan nama folder {folder.name!r}",
             f"id {data['id']!r} must equal the folder name {folder.name!r}"))
     _check_periods(doc, "editions", data["editions"])
+    bibliography = folder_bibliography(folder.parent)
+    unknown = check_cited(doc, bibliography)
+    if unknown:
+        raise InputErrors(unknown)
     editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(data["editions"]))
     rule_files = _rule_files(folder)
-    rules = tuple(load_rule(p, data["id"]) for p in rule_files)
+    rules = tuple(load_rule(p, data["id"], bibliography) for p in rule_files)
     seen: dict[str, Path] = {}
     for rule in rules:
         if rule.id in seen:
@@ -493,16 +504,20 @@ def load_overlay(draft: Path) -> Ruleset:
             "a draft folder must hold rule files of one ruleset "
             f"(found: {sorted(map(str, ids)) or 'none'})"), file=draft)
     base = load_ruleset(ids.pop())
+    bibliography = folder_bibliography(base.folder.parent)
     if ruleset_file.exists():
         doc = load_yaml(ruleset_file)
         check(doc, "ruleset")
+        unknown = check_cited(doc, bibliography)
+        if unknown:
+            raise InputErrors(unknown)
         _check_periods(doc, "editions", doc.data["editions"])
         editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(doc.data["editions"]))
         raw = doc.data
     else:
         doc = load_yaml(base.folder / RULESET_FILE)
         editions, raw = base.editions, base.raw
-    drafted = [load_rule(p, base.id) for p in files]
+    drafted = [load_rule(p, base.id, bibliography) for p in files]
     replaced = {r.id for r in drafted}
     rules = tuple(sorted((*(r for r in base.rules if r.id not in replaced), *drafted),
                          key=lambda r: r.id))

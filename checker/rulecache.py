@@ -2,7 +2,8 @@
 file again on each run (about half of a one-unit `patuh check`).
 
 The key covers everything the loaded ruleset depends on: every file of the ruleset folder and
-its path, the bundled schemas, the operators' argument schemas, and patuh's own code. Any change
+its path, the bibliography beside it (``sources.yaml``), the bundled schemas, the operators'
+argument schemas, and patuh's own code. Any change
 makes a new key; a stale entry is never read. The cache lives in ``$PATUH_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/patuh``, else ``~/.cache/patuh``; ``PATUH_NO_CACHE=1`` turns it off. A cache
 that cannot be written is simply not used. `patuh rules validate` never uses it.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from patuh import manager
+from patuh.sources import BIBLIOGRAPHY_FILE
 
 
 def cache_dir() -> Path | None:
@@ -54,6 +56,11 @@ def _key(folder: Path) -> str:
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
+    # the bibliography beside the ruleset folder: loading checks the keys the rules cite
+    bibliography = folder.parent / BIBLIOGRAPHY_FILE
+    digest.update(b"\0bibliography\0")
+    if bibliography.is_file():
+        digest.update(bibliography.read_bytes())
     return digest.hexdigest()
 
 

@@ -29,7 +29,7 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-SCHEMAS = ("rule", "ruleset", "manifest", "report", "waivers", "verification")
+SCHEMAS = ("rule", "ruleset", "manifest", "report", "waivers", "verification", "sources")
 
 
 @cache

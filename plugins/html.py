@@ -48,6 +48,9 @@ WORDS: dict[str, dict[str, Any]] = {
         "notes": "Catatan", "confidence": "Tingkat keyakinan sumber",
         "confidence_hint": "bukan teks resmi; keterangan tiap aturan ada di results[].source "
         "pada --format json",
+        "bibliography": "Bibliografi", "bibliography_hint": "sumber yang dikutip laporan ini",
+        "cites": "Sumber", "publisher": "penerbit", "seen": "dilihat",
+        "not_recorded": "tidak dicatat", "supports": "mendukung", "no_url": "tanpa URL",
         "scoring_sources": "Sumber penilaian", "rounding_source": "Aturan pembulatan",
         "bands_source": "Tabel predikat", "aspect_weights": "Bobot aspek",
         "rules_by_confidence": "Aturan menurut tingkat keyakinan", "rules": "aturan",
@@ -94,6 +97,9 @@ WORDS: dict[str, dict[str, Any]] = {
         "notes": "Notes", "confidence": "Source confidence",
         "confidence_hint": "not official text; each rule's caveats are in results[].source "
         "of --format json",
+        "bibliography": "Bibliography", "bibliography_hint": "the sources this report cites",
+        "cites": "Sources", "publisher": "publisher", "seen": "seen",
+        "not_recorded": "not recorded", "supports": "supports", "no_url": "no URL",
         "scoring_sources": "Scoring sources", "rounding_source": "Rounding rule",
         "bands_source": "Band table", "aspect_weights": "Aspect weights",
         "rules_by_confidence": "Rules by confidence", "rules": "rules",
@@ -429,13 +435,36 @@ def _page(title: str, lang: str, body: Iterable[str]) -> str:
     ]) + "\n"
 
 
-def _source_line(source: Mapping[str, Any], lang: str, label: str = "") -> str:
+def _web_url(url: Any) -> bool:
+    return isinstance(url, str) and url.startswith(("https://", "http://"))
+
+
+def _source_keys(source: Mapping[str, Any], report: Mapping[str, Any]) -> str:
+    """The source keys a source cites, each linked to its entry in the page's bibliography
+    (with the source's title on hover); a key the bibliography lacks stays plain text."""
+    bib = report.get("bibliography") or {}
+    links = []
+    for key in source.get("sources") or []:
+        entry = bib.get(key)
+        if entry is None:
+            links.append(f"<code>{esc(key)}</code>")
+        else:
+            links.append(f'<a class="src" href="#src-{esc(key)}" title="{esc(entry["title"])}">'
+                         f"{esc(key)}</a>")
+    return ", ".join(links)
+
+
+def _source_line(source: Mapping[str, Any], lang: str, label: str = "",
+                 report: Mapping[str, Any] | None = None) -> str:
     tag = f" [{source['reference_tag']}]" if source.get("reference_tag") else ""
     head = f"<strong>{esc(label)}</strong>: " if label else ""
     text = (f"<li>{head}{esc(source.get('regulation', ''))} — "
             f"<em>{esc(source.get('confidence', ''))}</em>{esc(tag)}")
     if source.get("reference"):
         text += f' <span class="muted small">({esc(source["reference"])})</span>'
+    keys = _source_keys(source, report or {})
+    if keys:
+        text += f' <span class="small">[{keys}]</span>'
     for caveat in source.get("caveats", []):
         text += f'<span class="caveat">{esc(_t(caveat, lang))}</span>'
     return text + "</li>"
@@ -648,6 +677,12 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
             flag = f' <em>({esc(w["missing_data"])})</em>' if u.get("missing") else ""
             cell.append(f"<li>{esc(_t(u['message'], lang))}{flag}</li>")
         cell.append("</ul>")
+    source = r.get("source") or {}
+    keys = _source_keys(source, report)
+    if keys or source.get("reference"):
+        ref = (f' <span class="muted">({esc(source["reference"])})</span>'
+               if source.get("reference") else "")
+        cell.append(f'<div class="small cites">{esc(w["cites"])}: {keys}{ref}</div>')
     gain = f"+{r['gain']:.4f}" if r.get("gain") else ""
     word = w["status_words"].get(status, status)
     return (f'<tr class="result s-row-{esc(status)}" id="rule-{esc(r["rule_id"])}" '
@@ -750,7 +785,7 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
     scoring = report["confidence"]["scoring"]
     if scoring:
         out.append(f"<h3>{esc(w['scoring_sources'])}</h3><ul class=\"sources\">")
-        out.extend(_source_line(c, lang) for c in scoring)
+        out.extend(_source_line(c, lang, report=report) for c in scoring)
         out.append("</ul>")
     edition_sources = [(w["rounding_source"], report["score"].get("rounding_source")),
                        (w["bands_source"], report.get("bands_source"))]
@@ -764,7 +799,7 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
             weak.setdefault(f"{conf}{tag}", []).append(a["id"])
     if edition_sources or weak:
         out.append('<ul class="sources">')
-        out.extend(_source_line(src, lang, label) for label, src in edition_sources)
+        out.extend(_source_line(src, lang, label, report) for label, src in edition_sources)
         for key, ids in sorted(weak.items()):
             out.append(f"<li><strong>{esc(w['aspect_weights'])}</strong> "
                        f"{esc(', '.join(ids))}: <em>{esc(key)}</em></li>")
@@ -783,6 +818,32 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
             out.append(f"<tr><td><em>{esc(key)}</em></td><td class=\"num\">{len(ids)}</td>"
                        f"<td class=\"small\">{esc(', '.join(ids))}</td></tr>")
         out.append("</tbody></table>")
+    return out
+
+
+def _bibliography_section(report: Mapping[str, Any], lang: str) -> list[str]:
+    """Every source the report cites: title, publisher, URL(s) as links, date seen, what it
+    supports (from the report's ``bibliography``)."""
+    bib = report.get("bibliography") or {}
+    if not bib:
+        return []
+    w = _w(lang)
+    out = [f'<h2 id="bibliography">{esc(w["bibliography"])} <span class="muted small">'
+           f'({esc(w["bibliography_hint"])})</span></h2>', '<ul class="sources">']
+    for key, entry in sorted(bib.items()):
+        urls = [u for u in entry.get("url") or [] if _web_url(u)]
+        links = " ".join(f'<a class="mono" href="{esc(u)}" rel="noopener noreferrer">{esc(u)}</a>'
+                         for u in urls)
+        links = links or esc(_t(entry.get("url_note"), lang) or w["no_url"])
+        seen = entry.get("seen") or w["not_recorded"]
+        text = (f'<li id="src-{esc(key)}"><strong>{esc(key)}</strong> — {esc(entry["title"])} '
+                f'<span class="muted small">({esc(w["publisher"])}: {esc(entry["publisher"])}; '
+                f'{esc(entry["kind"])}; {esc(w["seen"])}: {esc(seen)})</span>'
+                f'<span class="caveat">{links}</span>'
+                f'<span class="caveat">{esc(w["supports"])}: '
+                f'{esc(_t(entry.get("supports"), lang))}</span>')
+        out.append(text + "</li>")
+    out.append("</ul>")
     return out
 
 
@@ -819,6 +880,7 @@ def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     body += _findings_section(report, lang)
     body += _notes_section(report, lang)
     body += _confidence_section(report, lang)
+    body += _bibliography_section(report, lang)
     body += _digests_section(report, lang)
     body.append("</main>")
     body.append("<footer>" + esc(w["generated"].format(

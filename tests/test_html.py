@@ -89,6 +89,10 @@ def assert_self_contained(text: str) -> None:
     for tag, attrs in page.tags:
         assert tag not in ("script", "link", "iframe", "object", "embed", "base"), tag
         for name, value in attrs.items():
+            if (tag, name) == ("a", "href") and re.fullmatch(r"https?://[^\s\"'<>]+", value):
+                # a link the reader may follow (a source of the bibliography) loads nothing
+                assert attrs.get("rel") == "noopener noreferrer", attrs
+                continue
             if name in URL_ATTRS or name.startswith("on"):
                 assert not re.search(r"(?i)(https?:|//|url\()", value), (tag, name, value)
     assert not re.search(r"(?i)(https?:|url\(|@import)", page.style)
@@ -217,6 +221,9 @@ def test_everything_from_the_report_is_escaped() -> None:
     rep["findings"].append({"kind": "evidence", "owner": "foto", "ref": evil,
                             "status": "not_found", "message": {"id": evil, "en": evil}})
     rep["predicate"]["code"] = "<b>"
+    rep["bibliography"]["S-F02"] = {**rep["bibliography"]["S-F02"], "title": evil,
+                                    "url": ["javascript:alert(1)", evil], "publisher": evil}
+    rep["results"][0]["source"]["sources"].append(evil)
     text = render_html(rep, "id")
     assert_self_contained(text)
     assert "<img" not in text and "<b>" not in text

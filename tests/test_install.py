@@ -44,3 +44,26 @@ def test_wheel_installs_and_checks_an_example_outside_the_repo(tmp_path: Path) -
     predicate = subprocess.run([str(patuh), "predicate", "pekppp", "4.22"], cwd=tmp_path,
                                capture_output=True, text=True)
     assert predicate.stdout.strip() == "A- Sangat Baik"
+
+    # Every citation can be followed from the installed package: the source documentation,
+    # the bibliography (data and pages) and the rule reference ship inside it.
+    files = subprocess.run([str(python), "-c", (
+        "from importlib import resources; import json; "
+        "docs = resources.files('patuh.docs'); rules = resources.files('patuh.rules'); "
+        "print(json.dumps({"
+        "'sources': sorted(p.name for p in docs.joinpath('sources').iterdir()), "
+        "'rules': sorted(p.name for p in docs.joinpath('rules').iterdir()), "
+        "'bibliography': rules.joinpath('sources.yaml').is_file(), "
+        "'section': '<a id=\"sec-4b\"></a>' in docs.joinpath('sources', 'pekppp.md')"
+        ".read_text('utf-8')}))")], cwd=tmp_path, capture_output=True, text=True, check=True)
+    shipped = json.loads(files.stdout)
+    assert {"README.md", "pekppp.md", "ombudsman.md", "bibliography.id.md",
+            "bibliography.en.md"} <= set(shipped["sources"])
+    assert {"README.md", "pekppp-2022.id.md", "pekppp-2022.en.md"} <= set(shipped["rules"])
+    assert shipped["bibliography"] and shipped["section"]
+    shown = subprocess.run([str(patuh), "rules", "show", "uu25.21", "--lang", "en"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert "https://peraturan.bpk.go.id/Details/38748/uu-no-25-tahun-2009" in shown.stdout
+    docs_line = next(line for line in shown.stdout.splitlines() if "documentation:" in line)
+    assert str(env_dir) in docs_line and docs_line.endswith("ombudsman.md")

@@ -1,5 +1,5 @@
 """The bundled PEKPPP ruleset: every rule's own examples, and the numbers the reference gives
-(shared/reference/pekppp.md §3 and §4)."""
+(docs/sources/pekppp.md §3 and §4)."""
 
 from __future__ import annotations
 
