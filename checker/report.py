@@ -49,11 +49,13 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None, *,
     check_usable = usable if complete else (lambda _ruleset, edition: edition)
     if name is not None:
         return check_usable(ruleset, ruleset.require_edition(name))
+    # A declared gap wins over an edition whose period spans it (e.g. a year with no
+    # assessment inside a long edition).
+    gap = ruleset.gap_for(as_of)
     edition = ruleset.edition_for(as_of)
-    if edition is not None:
+    if edition is not None and gap is None:
         return check_usable(ruleset, edition)
     known = ", ".join(e.edition for e in ruleset.editions)
-    gap = ruleset.gap_for(as_of)
     if gap is not None:
         raise InputError(Text.of(gap["message"]).format(as_of=as_of),
                          hint=Text(f"untuk perkiraan, sebutkan edisi: --edition ({known})",
@@ -83,9 +85,9 @@ def usable(ruleset: Ruleset, edition: Edition) -> Edition:
 
 def estimate_note(ruleset: Ruleset, edition: Edition, as_of: date) -> Text | None:
     """Why a result is only an estimate: the edition was named for a date outside its period."""
-    if edition.period.contains(as_of):
-        return None
     gap = ruleset.gap_for(as_of)
+    if edition.period.contains(as_of) and gap is None:
+        return None
     why = Text.of(gap["message"]).format(as_of=as_of) if gap else Text(
         f"edisi {edition.edition} tidak berlaku pada {as_of}.",
         f"edition {edition.edition} is not in force on {as_of}.")

@@ -173,6 +173,51 @@ def test_2025_stops_and_asks_for_an_edition(run, write_manifest) -> None:
         assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(("as_of", "reason"), [
+    ("2012-06-30", "2013"), ("2009-07-18", "2013"), ("2012-12-31", "2013"),
+    ("2020-06-30", "2020"), ("2020-01-01", "2020"), ("2020-12-31", "2020")])
+def test_dates_with_no_assessment_are_refused_with_the_reason(run, as_of, reason) -> None:
+    """The 2021 edition spans 2009-07-18 … 2021-12-31, but there was no assessment before
+    2013 nor in 2020: a zone for such a date would be invented."""
+    for command in (("check", SHOWCASE, "--ruleset", "ombudsman"),
+                    ("predicate", "ombudsman", "77.73")):
+        result = run(*command, "--as-of", as_of, "--lang", "en")
+        assert result.code == 2, (command, result.out, result.err)
+        assert result.out == ""
+        assert "no Ombudsman compliance assessment" in result.err
+        assert reason in result.err and as_of in result.err
+        assert "--edition" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("as_of", ["2013-06-30", "2019-06-30", "2019-12-31", "2021-01-01",
+                                   "2021-06-30"])
+def test_dates_of_an_assessment_still_get_a_zone(run, as_of) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", as_of,
+                 "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["ruleset"]["edition"] == "2021" and report["estimate"] is None
+    assert report["predicate"]["code"] in {"Hijau", "Kuning", "Merah"}
+    assert run("predicate", "ombudsman", "77.73", "--as-of", as_of).code == 0
+
+
+def test_a_gap_inside_an_edition_with_a_named_edition_is_an_estimate(run) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2020-06-30",
+                 "--edition", "2021", "--format", "json")
+    assert result.code == 0, result.err
+    estimate = json.loads(result.out)["estimate"]
+    assert estimate["en"].startswith("ESTIMATE") and "2020" in estimate["en"]
+
+
+def test_the_2025_gap_says_what_is_known(run) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2025-03-01",
+                 "--lang", "en")
+    assert result.code == 2
+    assert "70 %" in result.err and "30 %" in result.err
+    assert "Opini Kualitas Tertinggi Tanpa Maladministrasi" in result.err
+    assert "Not found" in result.err
+
+
 def test_2025_with_a_named_edition_is_an_estimate(run) -> None:
     argv = ("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2025-03-01",
             "--edition", "2022")
