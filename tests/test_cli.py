@@ -416,7 +416,7 @@ def uncomment(template: str) -> str:
     (shown as a commented ``- …`` line) becomes an empty list."""
     out = []
     for line in template.splitlines():
-        match = re.match(r"^(\s*)# ([a-z_0-9]+:.*)$", line)
+        match = re.match(r"^(\s*)# ((?:[a-z_0-9]+|\d+\.[a-z]\.[A-Za-z0-9]+):.*)$", line)
         if match:
             out.append(match.group(1) + match.group(2))
         elif re.match(r"^\s*#\s+- ", line) and out and out[-1].rstrip().endswith(":"):
