@@ -210,6 +210,24 @@ def _confidence(source: Mapping[str, Any]) -> str:
     return str(source.get("confidence", "official"))
 
 
+def _placements(edition: Edition) -> list[dict[str, Any]]:
+    """Sources of where an edition counts rules it borrows (``include[].source``) that are
+    below ``secondary``: one entry per aspect and source, naming its rules."""
+    found: list[dict[str, Any]] = []
+    for aspect in edition.raw.get("aspects", ()):
+        for item in aspect.get("include", ()):
+            source = item.get("source")
+            if not source or _confidence(source) in ("official", "secondary"):
+                continue
+            entry = next((e for e in found if e["placement"]["aspect"] == aspect["id"]
+                          and {k: v for k, v in e.items() if k != "placement"} == source), None)
+            if entry is None:
+                entry = {**source, "placement": {"aspect": aspect["id"], "rules": []}}
+                found.append(entry)
+            entry["placement"]["rules"].append(item["rule"])
+    return found
+
+
 def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, Any]]:
     problems = {
         "not_found": Text("berkas bukti tidak ditemukan", "evidence file not found"),
@@ -313,7 +331,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "confidence": {
             "low": [{"rule_id": rid, "confidence": conf, "reference_tag": tag}
                     for rid, conf, tag in low_confidence],
-            "scoring": [dict(s) for s in score.sources],
+            "scoring": [*(dict(s) for s in score.sources), *_placements(edition)],
         },
         "digests": {"rules": rules_digest(ruleset, edition), "manifest": manifest_digest,
                     "evidence": dict(sorted(evidence_digests.items()))},

@@ -173,6 +173,54 @@ def test_2025_stops_and_asks_for_an_edition(run, write_manifest) -> None:
         assert "Traceback" not in result.err
 
 
+# --- where borrowed rules count: patuh's reading, listed with the source confidence -------------
+
+def test_placement_of_borrowed_rules_is_listed_as_inferred(run) -> None:
+    argv = ("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2023-06-30")
+    result = run(*argv, "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    _valid(report)
+    placements = {e["placement"]["aspect"]: e for e in report["confidence"]["scoring"]
+                  if "placement" in e}
+    assert set(placements) == {"input", "proses", "pengaduan"}
+    assert placements["proses"]["placement"]["rules"] == [
+        "uu25.15a", "uu25.20", "uu25.21", "uu25.22", "uu25.pp96-30", "uu25.pp96-32",
+        "uu25.pp96-33", "uu25.23-4"]
+    assert placements["pengaduan"]["placement"]["rules"] == [
+        "uu25.36", "uu25.37", "uu25.44", "uu25.50"]
+    assert placements["input"]["placement"]["rules"] == ["uu25.29"]
+    for entry in placements.values():
+        assert entry["confidence"] == "inferred" and entry["reference_tag"] == "NF"
+    assert "1/15" in placements["proses"]["caveats"][0]["en"]
+    # every rule counted in Proses, own or borrowed: 15, as the disclosure says
+    proses = [r for r in report["results"] if r["aspect"] == "proses"]
+    assert len(proses) == 15
+    text = run(*argv, "--lang", "en").out
+    confidence = text[text.index("Source confidence"):]
+    line = "patuh: kewajiban UU 25/2009 dan PP 96/2012 di dimensi Proses: inferred [NF]"
+    assert line in confidence
+    assert "instead of 1/11" in confidence
+
+
+def test_the_2021_edition_lists_no_placement() -> None:
+    ruleset = load_ruleset("ombudsman")
+    edition = ruleset.edition_named("2021")
+    assert all("source" not in i for a in edition.raw["aspects"] for i in a.get("include", ()))
+
+
+def test_2022_tags_are_not_carried_over_from_earlier_rounds(rulesets) -> None:
+    """The 2022–2024 indicator lists were not found: rules placed in Proses, Input facilities
+    or Pengaduan by patuh's reading carry NF, not the tag of a 2013/2019 item."""
+    day = date(2023, 6, 30)
+    for rule in rulesets["ombudsman"].rules:
+        name = rule.id.split(".", 1)[1]
+        if name.startswith(("tampil-", "ruang-")) or name in (
+                "sp-elektronik", "toilet", "laporan-pengaduan"):
+            source = rule.version_at(day).source
+            assert (source["confidence"], source["reference_tag"]) == ("inferred", "NF"), rule.id
+
+
 @pytest.mark.parametrize(("as_of", "reason"), [
     ("2012-06-30", "2013"), ("2009-07-18", "2013"), ("2012-12-31", "2013"),
     ("2020-06-30", "2020"), ("2020-01-01", "2020"), ("2020-12-31", "2020")])
