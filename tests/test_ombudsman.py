@@ -203,6 +203,14 @@ def test_placement_of_borrowed_rules_is_listed_as_inferred(run) -> None:
     assert "instead of 1/11" in confidence
 
 
+def test_every_ombudsman_rule_names_an_article_or_says_none_was_found(rulesets) -> None:
+    for rule in rulesets["ombudsman"].rules:
+        for version in rule.versions:
+            article = version.source.get("article", "")
+            assert "Pasal" in article or "Indikator" in article or \
+                article.startswith("not_found"), (rule.id, version.version)
+
+
 def test_the_2021_edition_lists_no_placement() -> None:
     ruleset = load_ruleset("ombudsman")
     edition = ruleset.edition_named("2021")
