@@ -241,3 +241,20 @@ def test_highest_ladder_still_needs_its_basis() -> None:
              "diselesaikan_sp4n_lapor": 10}
     _, result = _evaluate("pekppp.28.e.Ak", {"pengaduan": {"statistik": stats}}, "elsewhere")
     assert result.level == 0 and result.next_level.level == 1
+
+
+def test_has_evidence_own_ignores_evidence_of_a_part() -> None:
+    """`{path, own: true}`: the evidence must be attached at the path itself; a policy's decree
+    (jam_layanan.kebijakan.bukti) is not evidence of the other service-time elements."""
+    from patuh.conditions import Evidence
+    from patuh.engine import make_context
+
+    def ctx(owner: str):
+        item = Evidence(owner, "x.pdf", "file", "ok", "0" * 64, None)
+        return make_context({"jam_layanan": {}}, date(2024, 12, 31), {owner: (item,)})
+
+    nested = ctx("jam_layanan.kebijakan")
+    assert nested.evaluate({"has_evidence": "jam_layanan"}).holds is True
+    assert nested.evaluate({"has_evidence": {"path": "jam_layanan", "own": True}}).holds is None
+    own = ctx("jam_layanan")
+    assert own.evaluate({"has_evidence": {"path": "jam_layanan", "own": True}}).holds is True
