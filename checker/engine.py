@@ -106,6 +106,8 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
         return Result(rule, version, 0, _status(value, outcome.holds is None),
                       tuple(related(ctx.evidence, used)), None, outcome.unmet, value,
                       aspect, weight)
+    if version.raw.get("ladder") == "highest":
+        return _highest(rule, version, ctx, aspect, weight)
     level = 0
     first_holds: bool | None = True
     next_level: Level | None = None
@@ -121,4 +123,23 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
         level = step.level
     value = Fraction(level, version.max_level)
     return Result(rule, version, level, _status(value, first_holds is None),
+                  tuple(related(ctx.evidence, used)), next_level, unmet, value, aspect, weight)
+
+
+def _highest(rule: Rule, version: RuleVersion, ctx: Context, aspect: str,
+             weight: Decimal) -> Result:
+    """``ladder: highest``: level 1 is the basis; above it, the highest level whose own
+    condition holds. The next level is the one just above, with its own unmet conditions."""
+    levels = version.levels
+    outcomes = [ctx.evaluate(step.when) for step in levels]
+    used = [path for outcome in outcomes for path in outcome.used]
+    first = outcomes[0]
+    level = 0
+    if first.holds:
+        level = max((step.level for step, outcome in zip(levels, outcomes, strict=True)
+                     if outcome.holds), default=1)
+    next_level = levels[level] if level < len(levels) else None
+    unmet = outcomes[level].unmet if next_level is not None else ()
+    value = Fraction(level, version.max_level)
+    return Result(rule, version, level, _status(value, first.holds is None),
                   tuple(related(ctx.evidence, used)), next_level, unmet, value, aspect, weight)

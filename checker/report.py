@@ -51,11 +51,13 @@ def pick_edition(ruleset: Ruleset, as_of: date, name: str | None, *,
     check_usable = usable if complete else (lambda _ruleset, edition: edition)
     if name is not None:
         return check_usable(ruleset, ruleset.require_edition(name))
+    # A declared gap wins over an edition whose period spans it (e.g. a year with no
+    # assessment inside a long edition).
+    gap = ruleset.gap_for(as_of)
     edition = ruleset.edition_for(as_of)
-    if edition is not None:
+    if edition is not None and gap is None:
         return check_usable(ruleset, edition)
     known = ", ".join(e.edition for e in ruleset.editions)
-    gap = ruleset.gap_for(as_of)
     if gap is not None:
         raise InputError(Text.of(gap["message"]).format(as_of=as_of),
                          hint=Text(f"untuk perkiraan, sebutkan edisi: --edition ({known})",
@@ -85,9 +87,9 @@ def usable(ruleset: Ruleset, edition: Edition) -> Edition:
 
 def estimate_note(ruleset: Ruleset, edition: Edition, as_of: date) -> Text | None:
     """Why a result is only an estimate: the edition was named for a date outside its period."""
-    if edition.period.contains(as_of):
-        return None
     gap = ruleset.gap_for(as_of)
+    if edition.period.contains(as_of) and gap is None:
+        return None
     why = Text.of(gap["message"]).format(as_of=as_of) if gap else Text(
         f"edisi {edition.edition} tidak berlaku pada {as_of}.",
         f"edition {edition.edition} is not in force on {as_of}.")
@@ -210,6 +212,24 @@ def _confidence(source: Mapping[str, Any]) -> str:
     return str(source.get("confidence", "official"))
 
 
+def _placements(edition: Edition) -> list[dict[str, Any]]:
+    """Sources of where an edition counts rules it borrows (``include[].source``) that are
+    below ``secondary``: one entry per aspect and source, naming its rules."""
+    found: list[dict[str, Any]] = []
+    for aspect in edition.raw.get("aspects", ()):
+        for item in aspect.get("include", ()):
+            source = item.get("source")
+            if not source or _confidence(source) in ("official", "secondary"):
+                continue
+            entry = next((e for e in found if e["placement"]["aspect"] == aspect["id"]
+                          and {k: v for k, v in e.items() if k != "placement"} == source), None)
+            if entry is None:
+                entry = {**source, "placement": {"aspect": aspect["id"], "rules": []}}
+                found.append(entry)
+            entry["placement"]["rules"].append(item["rule"])
+    return found
+
+
 def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, Any]]:
     problems = {
         "not_found": Text("berkas bukti tidak ditemukan", "evidence file not found"),
@@ -313,7 +333,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "confidence": {
             "low": [{"rule_id": rid, "confidence": conf, "reference_tag": tag}
                     for rid, conf, tag in low_confidence],
-            "scoring": [dict(s) for s in score.sources],
+            "scoring": [*(dict(s) for s in score.sources), *_placements(edition)],
         },
         "digests": {"rules": rules_digest(ruleset, edition), "manifest": manifest_digest,
                     "evidence": dict(sorted(evidence_digests.items()))},

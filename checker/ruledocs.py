@@ -130,6 +130,11 @@ W = {
     "ladder": Text("Tangga level", "Ladder"),
     "ladder_intro": Text("level n tercapai bila syarat level 1 sampai n semuanya terpenuhi",
                          "a unit reaches level n when the conditions of levels 1 to n all hold"),
+    "ladder_intro_highest": Text(
+        "level 1 adalah dasar; di atasnya, level tertinggi yang syaratnya sendiri terpenuhi "
+        "(bersama syarat level 1)",
+        "level 1 is the basis; above it, the highest level whose own condition holds (with "
+        "level 1's)"),
     "measure": Text("Ukuran", "Measure"),
     "measure_intro": Text("nilai 0–100 diukur dari fakta, bukan tangga level",
                           "a 0–100 score measured from facts, not a ladder"),
@@ -585,7 +590,9 @@ def _aspects_table(edition: Edition, lang: str, counts: list[int]) -> list[str]:
 def _version_body(version: RuleVersion, lang: str) -> list[str]:
     lines: list[str] = []
     if version.levels:
-        lines += ["", f"**{_w('ladder', lang)}** ({_w('ladder_intro', lang)}):", ""]
+        intro = "ladder_intro_highest" if version.raw.get("ladder") == "highest" \
+            else "ladder_intro"
+        lines += ["", f"**{_w('ladder', lang)}** ({_w(intro, lang)}):", ""]
         for level in version.levels:
             lines.append(f"- **{level.level}** — {_text(level.title, lang)}")
             lines.extend(_indent(render_condition(level.when, lang), 1))

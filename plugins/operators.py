@@ -411,9 +411,12 @@ _STATUS = {
 }
 
 
-def _has_evidence(arg: str, ctx: Context) -> Outcome:
-    path = ctx.path(arg)
-    items = ctx.evidence_under(arg)
+def _has_evidence(arg: str | Mapping[str, Any], ctx: Context) -> Outcome:
+    """Usable evidence at ``path`` or inside it; ``{path, own: true}``: at ``path`` itself only
+    (so that evidence of a part, e.g. a policy, does not stand in for evidence of the rest)."""
+    relative, own = (arg, False) if isinstance(arg, str) else (arg["path"], bool(arg.get("own")))
+    path = ctx.path(relative)
+    items = tuple(ctx.evidence.get(path, ())) if own else ctx.evidence_under(relative)
     if any(e.usable for e in items):
         return Outcome.true(path)
     if not items:
@@ -491,7 +494,8 @@ OPERATORS = {
             {"path": _PATH, "where": _CONDITION, "name": {"type": "string"},
              "list_at_most": {"type": "integer", "minimum": 1}}, ["path", "where"]),
             _where_child, Text("setiap isi daftar memenuhi kondisi", "every list item complies")),
-        Operator("has_evidence", _has_evidence, _PATH,
+        Operator("has_evidence", _has_evidence,
+                 {"oneOf": [_PATH, _obj({"path": _PATH, "own": {"type": "boolean"}}, ["path"])]},
                  doc=Text("ada bukti dukung yang dapat dipakai", "usable evidence is attached")),
     ]
 }

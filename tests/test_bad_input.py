@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_HEAD = "schema_version: 1\nunit:\n  nama: Unit Uji\nperiode:\n  tahun: 2024\n"
 
 
@@ -419,6 +421,47 @@ def test_f03_file_not_utf8(write_manifest, run) -> None:
     (manifest.parent / "f03.csv").write_bytes(b"nama,1.a.K1\nJos\xe9,5\n")
     result = run("check", manifest, "--lang", "en")
     assert_input_error(result, "f03.csv", "UTF-8")
+
+
+@pytest.mark.parametrize(("header", "row", "positions"), [
+    ("no,1.a.K1,2.a.K1,1.a.K1", "1,5,4,1", "columns 2, 4"),
+    ("1.a.K1;2.a.K1;1.a.K1", "5;4;1", "columns 1, 3")])
+def test_f03_duplicated_column_is_refused_naming_both_positions(
+        header: str, row: str, positions: str, write_manifest, run) -> None:
+    """Reading rows into {column: cell} would keep one of the two columns and lose the
+    other's answers without a word."""
+    manifest = write_manifest({"penilaian_pengguna": {"berkas": "f03.csv"}})
+    csv = manifest.parent / "f03.csv"
+    csv.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    before = csv.read_bytes(), manifest.read_bytes()
+    result = run("check", manifest, "--ruleset", "pekppp", "--lang", "en")
+    assert_input_error(result, "f03.csv:1: ", "'1.a.K1'", "more than once", positions)
+    assert (csv.read_bytes(), manifest.read_bytes()) == before
+
+
+def test_f03_rekap_with_an_unknown_item_code_is_refused_listing_the_valid_codes(
+        write_manifest, run) -> None:
+    """Before: `rerata` was accepted and dropped, and the IPP fell back to F-02 alone, exit 0."""
+    manifest = write_manifest({"penilaian_pengguna": {"rekap": {
+        "responden": 12, "butir": {"1.a.K1": 4.2, "rerata": 4.6}}}})
+    result = run("check", manifest, "--ruleset", "pekppp", "--lang", "en")
+    assert_input_error(result, "manifest.yaml:", "$.penilaian_pengguna.rekap.butir.rerata",
+                       "unknown key: rerata", "1.a.K1", "15.e.K", "9.c.K")
+
+
+def test_f03_rekap_item_codes_in_the_schema_are_the_rulesets_items() -> None:
+    """The manifest schema lists the F-03 item codes so that a wrong one is an error with its
+    line; they must stay the codes the scoring reads."""
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text("utf-8"))
+    butir = schema["properties"]["penilaian_pengguna"]["properties"]["rekap"]["properties"][
+        "butir"]
+    ruleset = yaml.safe_load((ROOT / "rules" / "pekppp" / "ruleset.yaml").read_text("utf-8"))
+    surveys = [e["scoring"]["blend"]["survey"] for e in ruleset["editions"]
+               if "blend" in e.get("scoring", {})]
+    assert surveys
+    for survey in surveys:
+        assert {i["code"] for i in survey["items"]} == set(butir["properties"])
+    assert butir["additionalProperties"] is False
 
 
 # --- where reports and templates are written ------------------------------------------------

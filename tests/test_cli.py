@@ -416,11 +416,13 @@ def uncomment(template: str) -> str:
     (shown as a commented ``- …`` line) becomes an empty list."""
     out = []
     for line in template.splitlines():
-        match = re.match(r"^(\s*)# ([a-z_0-9]+:.*)$", line)
+        match = re.match(r"^(\s*)# ((?:[a-z_0-9]+|\d+\.[a-z]\.[A-Za-z0-9]+):.*)$", line)
         if match:
             out.append(match.group(1) + match.group(2))
-        elif re.match(r"^\s*#\s+- ", line) and out and out[-1].rstrip().endswith(":"):
-            out[-1] = out[-1].rstrip() + " []"
+        elif re.match(r"^\s*#\s+- ", line) and out and \
+                re.match(r"^[^#]*:(\s+#.*)?$", out[-1].rstrip()):
+            key, sep, comment = out[-1].partition("  # ")  # the key's own description
+            out[-1] = key.rstrip() + " []" + (sep + comment if sep else "")
         else:
             out.append(line)
     return "\n".join(out) + "\n"

@@ -173,6 +173,107 @@ def test_2025_stops_and_asks_for_an_edition(run, write_manifest) -> None:
         assert "Traceback" not in result.err
 
 
+# --- where borrowed rules count: patuh's reading, listed with the source confidence -------------
+
+def test_placement_of_borrowed_rules_is_listed_as_inferred(run) -> None:
+    argv = ("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2023-06-30")
+    result = run(*argv, "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    _valid(report)
+    placements = {e["placement"]["aspect"]: e for e in report["confidence"]["scoring"]
+                  if "placement" in e}
+    assert set(placements) == {"input", "proses", "pengaduan"}
+    assert placements["proses"]["placement"]["rules"] == [
+        "uu25.15a", "uu25.20", "uu25.21", "uu25.22", "uu25.pp96-30", "uu25.pp96-32",
+        "uu25.pp96-33", "uu25.23-4"]
+    assert placements["pengaduan"]["placement"]["rules"] == [
+        "uu25.36", "uu25.37", "uu25.44", "uu25.50"]
+    assert placements["input"]["placement"]["rules"] == ["uu25.29"]
+    for entry in placements.values():
+        assert entry["confidence"] == "inferred" and entry["reference_tag"] == "NF"
+    assert "1/15" in placements["proses"]["caveats"][0]["en"]
+    # every rule counted in Proses, own or borrowed: 15, as the disclosure says
+    proses = [r for r in report["results"] if r["aspect"] == "proses"]
+    assert len(proses) == 15
+    text = run(*argv, "--lang", "en").out
+    confidence = text[text.index("Source confidence"):]
+    line = "patuh: kewajiban UU 25/2009 dan PP 96/2012 di dimensi Proses: inferred [NF]"
+    assert line in confidence
+    assert "instead of 1/11" in confidence
+
+
+def test_every_ombudsman_rule_names_an_article_or_says_none_was_found(rulesets) -> None:
+    for rule in rulesets["ombudsman"].rules:
+        for version in rule.versions:
+            article = version.source.get("article", "")
+            assert "Pasal" in article or "Indikator" in article or \
+                article.startswith("not_found"), (rule.id, version.version)
+
+
+def test_the_2021_edition_lists_no_placement() -> None:
+    ruleset = load_ruleset("ombudsman")
+    edition = ruleset.edition_named("2021")
+    assert all("source" not in i for a in edition.raw["aspects"] for i in a.get("include", ()))
+
+
+def test_2022_tags_are_not_carried_over_from_earlier_rounds(rulesets) -> None:
+    """The 2022–2024 indicator lists were not found: rules placed in Proses, Input facilities
+    or Pengaduan by patuh's reading carry NF, not the tag of a 2013/2019 item."""
+    day = date(2023, 6, 30)
+    for rule in rulesets["ombudsman"].rules:
+        name = rule.id.split(".", 1)[1]
+        if name.startswith(("tampil-", "ruang-")) or name in (
+                "sp-elektronik", "toilet", "laporan-pengaduan"):
+            source = rule.version_at(day).source
+            assert (source["confidence"], source["reference_tag"]) == ("inferred", "NF"), rule.id
+
+
+@pytest.mark.parametrize(("as_of", "reason"), [
+    ("2012-06-30", "2013"), ("2009-07-18", "2013"), ("2012-12-31", "2013"),
+    ("2020-06-30", "2020"), ("2020-01-01", "2020"), ("2020-12-31", "2020")])
+def test_dates_with_no_assessment_are_refused_with_the_reason(run, as_of, reason) -> None:
+    """The 2021 edition spans 2009-07-18 … 2021-12-31, but there was no assessment before
+    2013 nor in 2020: a zone for such a date would be invented."""
+    for command in (("check", SHOWCASE, "--ruleset", "ombudsman"),
+                    ("predicate", "ombudsman", "77.73")):
+        result = run(*command, "--as-of", as_of, "--lang", "en")
+        assert result.code == 2, (command, result.out, result.err)
+        assert result.out == ""
+        assert "no Ombudsman compliance assessment" in result.err
+        assert reason in result.err and as_of in result.err
+        assert "--edition" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("as_of", ["2013-06-30", "2019-06-30", "2019-12-31", "2021-01-01",
+                                   "2021-06-30"])
+def test_dates_of_an_assessment_still_get_a_zone(run, as_of) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", as_of,
+                 "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["ruleset"]["edition"] == "2021" and report["estimate"] is None
+    assert report["predicate"]["code"] in {"Hijau", "Kuning", "Merah"}
+    assert run("predicate", "ombudsman", "77.73", "--as-of", as_of).code == 0
+
+
+def test_a_gap_inside_an_edition_with_a_named_edition_is_an_estimate(run) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2020-06-30",
+                 "--edition", "2021", "--format", "json")
+    assert result.code == 0, result.err
+    estimate = json.loads(result.out)["estimate"]
+    assert estimate["en"].startswith("ESTIMATE") and "2020" in estimate["en"]
+
+
+def test_the_2025_gap_says_what_is_known(run) -> None:
+    result = run("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2025-03-01",
+                 "--lang", "en")
+    assert result.code == 2
+    assert "70 %" in result.err and "30 %" in result.err
+    assert "Opini Kualitas Tertinggi Tanpa Maladministrasi" in result.err
+    assert "Not found" in result.err
+
+
 def test_2025_with_a_named_edition_is_an_estimate(run) -> None:
     argv = ("check", SHOWCASE, "--ruleset", "ombudsman", "--as-of", "2025-03-01",
             "--edition", "2022")

@@ -197,3 +197,64 @@ def test_every_text_is_bilingual(ruleset: Ruleset) -> None:
         for version in rule.versions:
             for level in version.levels:
                 assert level.title.id and level.title.en, (rule.id, level.level)
+
+
+# --- `ladder: highest`: each level states its own descriptor ------------------------------------
+
+def _evaluate(rule_id: str, facts: dict, evidence_owner: str, ref: str = "bukti.pdf"):
+    from patuh.conditions import Evidence
+    from patuh.engine import evaluate
+    from patuh.engine import make_context
+    from patuh.rulebook import find_rule
+
+    rule = find_rule(rule_id)
+    version = rule.version_at(date(2024, 12, 31))
+    evidence = {evidence_owner: (Evidence(evidence_owner, ref, "file", "ok", "0" * 64, None),)}
+    return version, evaluate(rule, version, make_context(facts, date(2024, 12, 31), evidence))
+
+
+@pytest.mark.parametrize("rule_id", ["pekppp.28.e.Ak", "pekppp.4.a.K", "pekppp.13.b.K"])
+def test_alternative_ladders_state_each_descriptor_without_any(rule_id: str) -> None:
+    """A level's condition reads as its descriptor: no `any` that lets a unit through on a
+    higher level's grounds."""
+    from patuh.rulebook import find_rule
+
+    version = find_rule(rule_id).version_at(date(2024, 12, 31))
+    assert version.raw["ladder"] == "highest"
+    for level in version.levels[1:]:
+        assert "any" not in str(level.when), (rule_id, level.level)
+
+
+def test_highest_ladder_reports_the_next_levels_own_condition() -> None:
+    stats = {"tahun": 2023, "diterima": 100, "diselesaikan": 2, "diterima_sp4n_lapor": 100,
+             "diselesaikan_sp4n_lapor": 2}
+    _, result = _evaluate("pekppp.28.e.Ak", {"pengaduan": {"statistik": stats}},
+                          "pengaduan.statistik")
+    assert (result.level, result.status) == (3, "partial")
+    assert result.next_level is not None and result.next_level.level == 4
+    assert any("diselesaikan_sp4n_lapor" in u.path for u in result.unmet)
+
+
+def test_highest_ladder_still_needs_its_basis() -> None:
+    """Level 5's own condition holds, but without evidence (level 1) the level is 0."""
+    stats = {"tahun": 2023, "diterima": 10, "diselesaikan": 10, "diterima_sp4n_lapor": 10,
+             "diselesaikan_sp4n_lapor": 10}
+    _, result = _evaluate("pekppp.28.e.Ak", {"pengaduan": {"statistik": stats}}, "elsewhere")
+    assert result.level == 0 and result.next_level.level == 1
+
+
+def test_has_evidence_own_ignores_evidence_of_a_part() -> None:
+    """`{path, own: true}`: the evidence must be attached at the path itself; a policy's decree
+    (jam_layanan.kebijakan.bukti) is not evidence of the other service-time elements."""
+    from patuh.conditions import Evidence
+    from patuh.engine import make_context
+
+    def ctx(owner: str):
+        item = Evidence(owner, "x.pdf", "file", "ok", "0" * 64, None)
+        return make_context({"jam_layanan": {}}, date(2024, 12, 31), {owner: (item,)})
+
+    nested = ctx("jam_layanan.kebijakan")
+    assert nested.evaluate({"has_evidence": "jam_layanan"}).holds is True
+    assert nested.evaluate({"has_evidence": {"path": "jam_layanan", "own": True}}).holds is None
+    own = ctx("jam_layanan")
+    assert own.evaluate({"has_evidence": {"path": "jam_layanan", "own": True}}).holds is True
