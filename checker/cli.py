@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import traceback
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from decimal import InvalidOperation
@@ -34,6 +34,10 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.outputs import Inputs
+from patuh.outputs import check_store
+from patuh.outputs import check_target
+from patuh.outputs import write_text
 from patuh.report import band_text
 from patuh.report import build_report
 from patuh.report import estimate_note
@@ -75,31 +79,19 @@ def parse_date(value: str | None, option: str) -> date | None:
                               f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
 
 
-def write_output(text: str, output: Path | None, protect: tuple[Path, ...] = ()) -> None:
-    """Print, or write atomically: a reader never sees half a report."""
+def write_output(text: str, output: Path | None, protect: Inputs = ()) -> None:
+    """Print, or write atomically (a reader never sees half a report), refusing any path
+    whose loss would destroy data: an input of the run, a link, a device, a read-only file."""
     if output is None:
         click.echo(text, nl=False)
         return
-    if any(output.resolve() == p.resolve() for p in protect):
-        raise InputError(Text("berkas keluaran sama dengan berkas masukan; tidak ditimpa",
-                              "the output file is an input file; not overwritten"), file=output,
-                         hint=Text("pilih nama lain untuk -o", "choose another name for -o"))
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    except OSError as exc:
-        raise InputError(Text(f"tidak dapat menulis: {exc.strerror}",
-                              f"cannot write: {exc.strerror}"), file=output) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(output, text, inputs=protect)
+
+
+def rule_files() -> Iterator[Path]:
+    """Every rule file of every installed ruleset: inputs no output may replace."""
+    for folder in available().values():
+        yield from folder.rglob("*.yaml")
 
 
 def reporter(fmt: str) -> Any:
@@ -150,6 +142,15 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     loaded = load_manifest(manifest)
     waivers = load_waivers(waivers_file) if waivers_file else None
     verification = load_verification(verification_file) if verification_file else None
+    def inputs() -> Iterator[Path]:
+        yield from loaded.input_files()
+        yield from (p for p in (waivers_file, verification_file) if p is not None)
+        yield from rule_files()
+
+    if output is not None:
+        check_target(output, inputs)  # before any work: refused paths cost nothing
+    if store is not None:
+        check_store(store, lambda: (*inputs(), *([output] if output else [])))
     reports = []
     wanted = list(ruleset_ids)
     if "all" in wanted:
@@ -179,8 +180,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                           ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
-    write_output(text, output, protect=tuple(p for p in (manifest, waivers_file,
-                                                         verification_file, store) if p))
+    write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])))
     if fail_under is not None:
         gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
                  for ruleset, report in reports]
@@ -418,7 +418,8 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
     result = diff(snapshot(a), snapshot(b))
     text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
             if fmt == "json" else render_diff(result, lang))
-    write_output(text, output)
+    write_output(text, output, protect=lambda: (
+        *a.ruleset.folder.rglob("*.yaml"), *b.ruleset.folder.rglob("*.yaml"), *rule_files()))
 
 
 @rules.command("impact")
@@ -436,7 +437,14 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
     text = (json.dumps({"from": a.label, "to": b.label, "units": units}, ensure_ascii=False,
                        sort_keys=True, indent=2) + "\n"
             if fmt == "json" else render_impact(a, b, units, lang))
-    write_output(text, output, protect=manifests)
+    def inputs() -> Iterator[Path]:
+        for path in manifests:
+            yield from load_manifest(path).input_files()
+        for ref in (a, b):
+            yield from ref.ruleset.folder.rglob("*.yaml")
+        yield from rule_files()
+
+    write_output(text, output, protect=inputs)
 
 
 @rules.command("docs")

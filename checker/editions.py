@@ -64,6 +64,13 @@ def _last_day(edition: Edition) -> date:
 def resolve(spec: str) -> EditionRef:
     """``RULESET[@EDITION]`` or ``PATH[@EDITION]`` (a ruleset folder, or a draft overlay)."""
     name, _, edition_name = spec.partition("@")
+    if not name.strip() or "@" in edition_name or (spec.endswith("@") and not edition_name):
+        raise InputError(Text(f"{spec!r}: bukan RULESET[@EDISI] atau FOLDER[@EDISI]",
+                              f"{spec!r}: not RULESET[@EDITION] or FOLDER[@EDITION]"),
+                         hint=Text(f"ruleset: {', '.join(sorted(available()))}; contoh: "
+                                   "RULESET@2022, atau folder/RULESET@2022",
+                                   f"rulesets: {', '.join(sorted(available()))}; e.g. "
+                                   "RULESET@2022, or folder/RULESET@2022"))
     edition_name = edition_name or None
     path = Path(name)
     if path.is_dir():
