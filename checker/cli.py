@@ -464,6 +464,57 @@ cli.add_command(history.history_command)
 cli.add_command(batch_command)
 
 
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found.update(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+_BUILT_IN_COMMANDS: dict[str, click.Command] | None = None
+
+
+def add_plugin_commands() -> None:
+    """Let each plugin add its commands; one that replaces a command already there (a
+    built-in such as ``check``, or another plugin's) is refused, naming both."""
+    global _BUILT_IN_COMMANDS
+    if _BUILT_IN_COMMANDS is None:
+        _BUILT_IN_COMMANDS = _commands(cli)
+    else:  # main() called again in the same process (tests): start from the built-ins
+        for name in set(cli.commands) - {n for n in _BUILT_IN_COMMANDS if " " not in n}:
+            del cli.commands[name]
+        for name, command in _BUILT_IN_COMMANDS.items():
+            parent, _, leaf = name.rpartition(" ")
+            group = cli if not parent else _BUILT_IN_COMMANDS[parent]
+            assert isinstance(group, click.Group)
+            group.commands[leaf] = command
+    owner = dict.fromkeys(_BUILT_IN_COMMANDS, "patuh")
+    hook = manager.get_plugin_manager().hook.patuh_add_commands
+    for impl in hook.get_hookimpls()[::-1]:
+        before = _commands(cli)
+        impl.function(cli=cli)
+        after = _commands(cli)
+        for name, command in after.items():
+            if (name in before and before[name] is not command) or name not in after:
+                raise manager.PluginError(Text(
+                    f"plugin {impl.plugin_name!r} mengganti perintah `patuh {name}` milik "
+                    f"{owner[name]!r}; ditolak",
+                    f"plugin {impl.plugin_name!r} replaces the command `patuh {name}` of "
+                    f"{owner[name]!r}; refused"),
+                    hint=Text("beri perintah plugin nama lain, atau copot plugin tersebut",
+                              "give the plugin's command another name, or uninstall it"))
+        removed = sorted(set(before) - set(after))
+        if removed:
+            raise manager.PluginError(Text(
+                f"plugin {impl.plugin_name!r} menghapus perintah `patuh {removed[0]}`; ditolak",
+                f"plugin {impl.plugin_name!r} removes the command `patuh {removed[0]}`; "
+                "refused"))
+        for name in set(after) - set(before):
+            owner[name] = impl.plugin_name
+
+
 def _language(argv: list[str]) -> str:
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
@@ -478,8 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = _language(args)
     debug = "--debug" in args
     try:
-        for result in manager.get_plugin_manager().hook.patuh_add_commands(cli=cli):
-            del result
+        add_plugin_commands()
         cli.main(args=args, prog_name="patuh", standalone_mode=False)
     except InputError as exc:
         if debug:
@@ -495,7 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:
-        return int(exc.code or 0)
+        if exc.code is None or isinstance(exc.code, int):
+            return int(exc.code or 0)
+        click.echo(f"patuh: {exc.code}", err=True)
+        return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:
             traceback.print_exc()

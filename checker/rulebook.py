@@ -539,10 +539,7 @@ def _check_includes(doc: Document, ruleset: Ruleset) -> None:
 
 
 def rule_folders() -> list[Path]:
-    folders: list[Path] = []
-    for result in manager.get_plugin_manager().hook.patuh_rule_folders():
-        folders.extend(Path(p) for p in result or ())
-    return folders
+    return manager.rule_folders()
 
 
 @cache
