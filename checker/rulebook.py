@@ -328,9 +328,33 @@ def _check_periods(doc: Document, key: str, items: list[Mapping[str, Any]]) -> N
         previous = period
 
 
-def load_rule(file: Path, ruleset_id: str) -> Rule:
-    doc = load_yaml(file)
-    check(doc, "rule")
+class Sources:
+    """Where a ruleset folder's parsed files come from: the files themselves (parsed and
+    checked against their schema, each one's data recorded for the cache), or the data the
+    ruleset cache kept of them after that same check (``cached``: relative path -> data)."""
+
+    def __init__(self, folder: Path, cached: Mapping[str, Any] | None = None) -> None:
+        self.folder = folder
+        self.cached = cached
+        self.seen: dict[str, Any] = {}
+
+    def document(self, file: Path, schema: str) -> Document:
+        name = file.relative_to(self.folder).as_posix()
+        if self.cached is not None:
+            doc = Document(file, self.cached[name], {})
+        else:
+            doc = load_yaml(file)
+            check(doc, schema)
+        self.seen[name] = doc.data
+        return doc
+
+
+def load_rule(file: Path, ruleset_id: str, sources: Sources | None = None) -> Rule:
+    if sources is None:
+        doc = load_yaml(file)
+        check(doc, "rule")
+    else:
+        doc = sources.document(file, "rule")
     data = doc.data
     if data["ruleset"] != ruleset_id:
         raise doc.error(("ruleset",), Text(
@@ -438,10 +462,10 @@ def _check_weights_on(ruleset: Ruleset, edition: Edition, day: date) -> None:
                 file=rule.file, path="$.aspect")
 
 
-def load_ruleset_folder(folder: Path) -> Ruleset:
+def load_ruleset_folder(folder: Path, sources: Sources | None = None) -> Ruleset:
+    sources = sources or Sources(folder)
     file = folder / RULESET_FILE
-    doc = load_yaml(file)
-    check(doc, "ruleset")
+    doc = sources.document(file, "ruleset")
     data = doc.data
     if data["id"] != folder.name:
         raise doc.error(("id",), Text(
@@ -450,7 +474,7 @@ def load_ruleset_folder(folder: Path) -> Ruleset:
     _check_periods(doc, "editions", data["editions"])
     editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(data["editions"]))
     rule_files = _rule_files(folder)
-    rules = tuple(load_rule(p, data["id"]) for p in rule_files)
+    rules = tuple(load_rule(p, data["id"], sources) for p in rule_files)
     seen: dict[str, Path] = {}
     for rule in rules:
         if rule.id in seen:
@@ -577,11 +601,16 @@ def load_ruleset(ruleset_id: str) -> Ruleset:
         raise InputError(Text(f"ruleset tidak dikenal {ruleset_id!r}",
                               f"unknown ruleset {ruleset_id!r}"),
                          hint=Text(f"yang tersedia: {known}", f"available: {known}"))
-    cached, key = rulecache.load(folders[ruleset_id])
+    folder = folders[ruleset_id]
+    cached, key = rulecache.load(folder)
     if cached is not None:
-        return cached
-    ruleset = load_ruleset_folder(folders[ruleset_id])
-    rulecache.store(key, ruleset)
+        try:  # the cache holds data this same code checked; anything odd: read the files
+            return load_ruleset_folder(folder, Sources(folder, cached))
+        except Exception:
+            pass
+    sources = Sources(folder)
+    ruleset = load_ruleset_folder(folder, sources)
+    rulecache.store(key, sources.seen)
     return ruleset
 
 
