@@ -396,6 +396,12 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
                              f"unknown scoring model {model!r}"),
                         Text(f"yang tersedia: {known}", f"available: {known}"))
     low, high = data["score_range"]
+    if not low < high:
+        raise doc.error(("editions", index, "score_range"), Text(
+            f"rentang nilai [{low}, {high}] terbalik atau kosong: batas bawah harus lebih kecil",
+            f"the score range [{low}, {high}] is reversed or empty: the lower bound must be "
+            "smaller"), Text("tulis [terendah, tertinggi], mis. [0, 100]",
+                             "write [lowest, highest], e.g. [0, 100]"))
     return Edition(
         edition=str(data["edition"]),
         period=Period.of(data["effective"]),
@@ -498,6 +504,19 @@ def _rule_files(folder: Path) -> list[Path]:
                   if p.name != RULESET_FILE and not p.name.endswith(CASES_SUFFIX))
 
 
+def text_field(doc: Document, key: str) -> str | None:
+    """``doc.data[key]`` of a file read before its schema is checked: a text, or an error
+    naming the file when the file is not a mapping or the value is not a text."""
+    if not isinstance(doc.data, dict):
+        raise doc.error((), Text("berkas harus berupa pemetaan (kunci: nilai)",
+                                 "the file must be a mapping (key: value)"))
+    value = doc.data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise doc.error((key,), Text(f"`{key}` harus teks, bukan {type(value).__name__}",
+                                     f"`{key}` must be text, not {type(value).__name__}"))
+    return value
+
+
 def load_overlay(draft: Path) -> Ruleset:
     """A draft: the rule files in ``draft`` (and its ``ruleset.yaml``, if any) laid over the
     installed ruleset they belong to. A draft rule replaces the installed rule with its id."""
@@ -505,10 +524,9 @@ def load_overlay(draft: Path) -> Ruleset:
     ruleset_file = draft / RULESET_FILE
     ids = set()
     if ruleset_file.exists():
-        ids.add(load_yaml(ruleset_file).data.get("id"))
+        ids.add(text_field(load_yaml(ruleset_file), "id"))
     for file in files:
-        data = load_yaml(file).data
-        ids.add(data.get("ruleset") if isinstance(data, dict) else None)
+        ids.add(text_field(load_yaml(file), "ruleset"))
     ids.discard(None)
     if len(ids) != 1:
         raise InputError(Text(
@@ -589,7 +607,8 @@ def default_rulesets() -> list[str]:
     """The rulesets marked ``default: true`` (all of them when none is)."""
     folders = available()
     ids = sorted(folders)
-    marked = [r for r in ids if load_yaml(folders[r] / RULESET_FILE).data.get("default")]
+    marked = [r for r in ids if isinstance(data := load_yaml(folders[r] / RULESET_FILE).data,
+                                           dict) and data.get("default")]
     return marked or ids
 
 
