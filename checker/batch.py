@@ -54,6 +54,8 @@ from patuh.report import pick_edition
 from patuh.rulebook import available
 from patuh.rulebook import default_rulesets
 from patuh.rulebook import load_ruleset
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 from patuh.waivers import Waivers
 from patuh.waivers import load_waivers
 
@@ -443,12 +445,13 @@ class RowStore:
 
 
 def text_cells(row: dict[str, Any], rank: int | None, lang: str) -> dict[str, str]:
-    return {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
+    cells = {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
             "code": row["code"] or NONE, "ruleset": row["ruleset"],
             "edition": row["edition"] or NONE, "evaluated_on": row["evaluated_on"] or NONE,
             "score": row["score_text"] or NONE,
             "predicate": row["predicate_text"]["en" if lang == "en" else "id"] or NONE,
             "status": STATUS_WORDS[lang][row["status"]], "manifest": row["manifest"]}
+    return {column: visible(cell) for column, cell in cells.items()}
 
 
 def machine_row(rank: int | None, row: dict[str, Any]) -> dict[str, Any]:
@@ -476,7 +479,7 @@ class TextSummary:
     def _line(self, cells: dict[str, str]) -> str:
         parts = [cells[c].rjust(self.widths[c]) if c in RIGHT else cells[c].ljust(self.widths[c])
                  for c in TEXT_COLUMNS]
-        return "  ".join(parts).rstrip() + "\n"
+        return visible("  ".join(parts).rstrip() + "\n")
 
     def add(self, rank: int | None, row: dict[str, Any]) -> None:
         block = (row["ruleset"], row["edition"] if row["status"] == "ok" else "\0")
@@ -485,7 +488,7 @@ class TextSummary:
         self.block = block
         self.write(self._line(text_cells(row, rank, self.lang)))
         if row["error"]:
-            self.write(f"{' ' * self.widths['rank']}  ! {row['error']}\n")
+            self.write(visible(f"{' ' * self.widths['rank']}  ! {row['error']}\n"))
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -586,7 +589,8 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
             values = machine_row(rank, row)
             table.writerow([_csv_safe(row["score_text"] if c == "score" else values[c])
                             for c in COLUMNS])
-            jsonl_file.write(json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n")
+            jsonl_file.write(json_safe(json.dumps(values, ensure_ascii=False, sort_keys=True))
+                             + "\n")
             book.add(values)
         book.save(inputs)
     write_page_summaries(store, out_dir, lang, formats, inputs)
@@ -655,7 +659,7 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
                 for ruleset_id, fmt, text in outcome.texts:
                     name = report_name(slug, ruleset_id, fmt)
                     names.setdefault(ruleset_id, name)  # the first format's file
-                    write_output(text, out_dir / name, protect=inputs)
+                    write_output(text, out_dir / name, protect=inputs, fmt=fmt)
             for row in outcome.rows:
                 row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
                 store.add(outcome.index, row)

@@ -6,6 +6,7 @@ Exit codes: 0 evaluated (and any --fail-under gate met); 1 evaluated, gate not m
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -51,6 +52,8 @@ from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
@@ -79,9 +82,15 @@ def parse_date(value: str | None, option: str) -> date | None:
                               f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
 
 
-def write_output(text: str, output: Path | None, protect: Inputs = ()) -> None:
+def write_output(text: str, output: Path | None, protect: Inputs = (),
+                 fmt: str | None = None) -> None:
     """Print, or write atomically (a reader never sees half a report), refusing any path
-    whose loss would destroy data: an input of the run, a link, a device, a read-only file."""
+    whose loss would destroy data: an input of the run, a link, a device, a read-only file.
+    ``fmt`` "text" or "json": control characters from the data are neutralised."""
+    if fmt == "text":
+        text = visible(text)
+    elif fmt == "json":
+        text = json_safe(text)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -163,7 +172,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                               waivers=waivers, verification=verification)
         for key in ("waivers", "verification"):
             for warning in (report.get(key) or {}).get("warnings", []):
-                click.echo(f"patuh: {Text.of(warning).get(lang)}", err=True)
+                click.echo(visible(f"patuh: {Text.of(warning).get(lang)}"), err=True)
         if store is not None:
             outcome = history.store(store, report)
             click.echo(f"patuh: {ruleset.id} → {store}: {outcome}", err=True)
@@ -180,7 +189,8 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                           ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
-    write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])))
+    write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])),
+                 fmt=fmt)
     if fail_under is not None:
         gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
                  for ruleset, report in reports]
@@ -419,7 +429,8 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
     text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
             if fmt == "json" else render_diff(result, lang))
     write_output(text, output, protect=lambda: (
-        *a.ruleset.folder.rglob("*.yaml"), *b.ruleset.folder.rglob("*.yaml"), *rule_files()))
+        *a.ruleset.folder.rglob("*.yaml"), *b.ruleset.folder.rglob("*.yaml"), *rule_files()),
+        fmt=fmt)
 
 
 @rules.command("impact")
@@ -444,7 +455,7 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
             yield from ref.ruleset.folder.rglob("*.yaml")
         yield from rule_files()
 
-    write_output(text, output, protect=inputs)
+    write_output(text, output, protect=inputs, fmt=fmt)
 
 
 @rules.command("docs")
@@ -534,29 +545,31 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"patuh: {exc.render(lang)}", err=True)
+        click.echo(visible(f"patuh: {exc.render(lang)}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("patuh: dibatalkan / aborted", err=True)
         return 2
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(visible(shown.getvalue()), err=True, nl=False)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             return int(exc.code or 0)
-        click.echo(f"patuh: {exc.code}", err=True)
+        click.echo(visible(f"patuh: {exc.code}"), err=True)
         return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:
             traceback.print_exc()
-        click.echo(render(Text(
+        click.echo(visible(render(Text(
             f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
             "dan laporkan)",
             f"patuh: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
-            "report it)"), lang), err=True)
+            "report it)"), lang)), err=True)
         return 3
     return 0
 

@@ -29,6 +29,8 @@ import click
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.i18n import render
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 
 SCHEMA_VERSION = 1
 
@@ -570,5 +572,7 @@ def history_command(unit: str, db: Path, ruleset: str | None, periods: tuple[int
         result = history(db, unit, ruleset)
         text = render_history(result, lang)
     if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        text = json_safe(json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    else:
+        text = visible(text)
     click.echo(text, nl=False)

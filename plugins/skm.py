@@ -506,4 +506,4 @@ def patuh_add_commands(cli: click.Group) -> None:
         result = compute(responses, population=population, period=period)
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
                 if fmt == "json" else render_text(result, lang))
-        write_output(text, output, protect=(responses,))
+        write_output(text, output, protect=(responses,), fmt=fmt)
