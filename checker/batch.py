@@ -58,6 +58,7 @@ from patuh.safetext import json_safe
 from patuh.safetext import visible
 from patuh.waivers import Waivers
 from patuh.waivers import load_waivers
+from patuh.yamlio import require_file
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
@@ -131,6 +132,8 @@ def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
             else read_list(target)
         where = Text("di daftar ini", "in this list")
     else:
+        if target.exists():
+            require_file(target)  # a FIFO or a device: says so
         raise InputError(Text("tidak ditemukan", "not found"), file=target,
                          hint=Text("beri folder berisi manifest, atau berkas daftar (satu jalur "
                                    "manifest per baris)", "give a folder of manifests, or a "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,19 +136,34 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
             _walk(item, (*path, index), lines, budget, file)
 
 
-def read_text(file: Path) -> str:
+def require_file(file: Path) -> int:
+    """The size of ``file``, a regular file (symlinks followed); otherwise an InputError that
+    says what is there: nothing, a folder, or a FIFO, device or socket (never read: reading a
+    FIFO would wait for a writer forever)."""
     try:
-        size = file.stat().st_size
+        st = file.stat()
     except FileNotFoundError:
         raise InputError(Text("berkas tidak ditemukan", "file not found"), file=file,
                          hint=Text("periksa jalurnya; jalur relatif terhadap folder saat ini",
                                    "check the path; it is relative to the current folder"),
                          ) from None
-    except OSError as exc:
-        raise InputError(Text(f"tidak dapat dibaca: {exc.strerror}",
-                              f"cannot read: {exc.strerror}"), file=file) from None
-    if not file.is_file():
-        raise InputError(Text("bukan berkas biasa", "not a regular file"), file=file)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(Text(f"tidak dapat dibaca: {reason}",
+                              f"cannot read: {reason}"), file=file) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(Text("ini folder, bukan berkas", "this is a folder, not a file"),
+                         file=file)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(Text("bukan berkas biasa (FIFO, perangkat atau soket); tidak dibaca",
+                              "not a regular file (a FIFO, device or socket); not read"),
+                         file=file, hint=Text("beri jalur ke berkas biasa",
+                                              "give the path of a regular file"))
+    return st.st_size
+
+
+def read_text(file: Path) -> str:
+    size = require_file(file)
     if size > MAX_BYTES:
         raise InputError(Text(f"berkas berukuran {size} bita; batasnya {MAX_BYTES}",
                               f"file is {size} bytes; the limit is {MAX_BYTES}"), file=file)
