@@ -151,6 +151,28 @@ def merged(hook: Any, what: str, check: Callable[[str, Any], str | None] | None 
     return out
 
 
+def culprit(hook: Any, wrong: Callable[[Any], bool], **kwargs: Any) -> str:
+    """The plugin whose implementation of ``hook`` returns what ``wrong`` rejects (called only
+    once a result of the wrong type was seen: pluggy's results do not say whose they are)."""
+    for impl in reversed(hook.get_hookimpls()):
+        if impl.wrapper or impl.hookwrapper:
+            continue
+        if wrong(impl.function(**{k: kwargs[k] for k in impl.argnames})):
+            return impl.plugin_name
+    return "?"
+
+
+def _returns_text(function: Callable[..., Any], plugin: str, name: str) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        if not isinstance(result, str):
+            raise wrong_type(plugin, f"reporter {name!r}", "a text (str)", result)
+        return result
+
+    return call
+
+
 def _guard_thing(thing: Any, plugin: str) -> Any:
     """An operator, scoring model or reporter of a third-party plugin, guarded like its
     hooks."""
@@ -204,7 +226,16 @@ def scoring_models() -> dict[str, Any]:
 
 @cache
 def reporters() -> dict[str, Any]:
-    return merged(get_plugin_manager().hook.patuh_reporters, "reporter", _callable_problem)
+    found = merged(get_plugin_manager().hook.patuh_reporters, "reporter", _callable_problem)
+    owners = {name: impl.plugin_name
+              for impl in get_plugin_manager().hook.patuh_reporters.get_hookimpls()
+              if not is_built_in(impl.plugin) for name in (impl.function() or {})}
+    for name, plugin in owners.items():
+        summary = getattr(found[name], "summary", None)
+        found[name] = _returns_text(found[name], plugin, name)
+        if summary is not None:
+            found[name].summary = _returns_text(summary, plugin, name)  # type: ignore[attr-defined]
+    return found
 
 
 def rule_folders() -> list[Any]:

@@ -72,6 +72,11 @@ def load_manifest(path: Path) -> Manifest:
                          hint=Text(f"maksud Anda {path / 'manifest.yaml'}?",
                                    f"did you mean {path / 'manifest.yaml'}?"))
     document = hook.patuh_load_manifest(path=path)
+    if document is not None and not isinstance(document, Document):
+        plugin = manager.culprit(hook.patuh_load_manifest,
+                                 lambda r: r is not None and not isinstance(r, Document),
+                                 path=path)
+        raise manager.wrong_type(plugin, "patuh_load_manifest", "a patuh.Document", document)
     if document is None:
         raise InputError(Text("format manifest tidak dikenal", "unknown manifest format"),
                          file=path, hint=Text("pakai berkas .yaml, .yml, atau .json",

@@ -189,3 +189,46 @@ def test_trace_goes_to_stderr_and_json_stays_valid(run: Callable[..., Run], unit
     assert result.code == 0, result.err
     json.loads(result.out)
     assert "patuh_derive_facts" in result.err
+
+
+@pytest.mark.parametrize("returned", [["a", "b"], "text", {1: "x"}, {"": 1}])
+def test_derive_facts_of_a_wrong_type_name_the_plugin(run: Callable[..., Run],
+                                                      plugin: Callable[[object, str], None],
+                                                      unit: Path, returned: Any) -> None:
+    class Facts:
+        @hookimpl
+        def patuh_derive_facts(self, manifest: Any, base_dir: Any, as_of: Any) -> Any:
+            return returned
+
+    plugin(Facts(), "facts")
+    result = run("check", unit, "--lang", "en")
+    plugin_error(result, "facts")
+    assert "patuh_derive_facts" in result.err
+
+
+def test_a_manifest_loader_returning_a_dict_names_the_plugin(
+        run: Callable[..., Run], plugin: Callable[[object, str], None], unit: Path) -> None:
+    class Loader:
+        @hookimpl(tryfirst=True)
+        def patuh_load_manifest(self, path: Path) -> Any:
+            return {"schema_version": 1}
+
+    plugin(Loader(), "loader")
+    result = run("check", unit, "--lang", "en")
+    plugin_error(result, "loader")
+    assert "patuh_load_manifest" in result.err
+
+
+def test_a_reporter_returning_bytes_names_the_plugin(
+        run: Callable[..., Run], plugin: Callable[[object, str], None], unit: Path,
+        tmp_path: Path) -> None:
+    class Reporters:
+        @hookimpl
+        def patuh_reporters(self) -> Any:
+            return {"biner": lambda report, lang: b"\x00\x01"}
+
+    plugin(Reporters(), "biner_plugin")
+    out = tmp_path / "r.bin"
+    result = run("check", unit, "--format", "biner", "-o", out, "--lang", "en")
+    plugin_error(result, "biner_plugin")
+    assert not out.exists()
