@@ -48,10 +48,12 @@ def format_path(path: JsonPath) -> str:
 class Document:
     """A parsed file: its data and the line where each JSON path starts."""
 
-    def __init__(self, file: Path, data: Any, lines: dict[JsonPath, int]) -> None:
+    def __init__(self, file: Path, data: Any, lines: dict[JsonPath, int],
+                 checked: bool = False) -> None:
         self.file = file
         self.data = data
         self.lines = lines
+        self.checked = checked  # already validated by this same code (the ruleset cache)
 
     def line_of(self, path: JsonPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
