@@ -85,10 +85,10 @@ def parse_score(text: str) -> Decimal:
     ``MAX_SCORE_CHARS`` characters or beyond 10^±``MAX_SCORE_EXPONENT``."""
     plain = text.strip().replace(",", ".")
     if len(plain) > MAX_SCORE_CHARS:
-        shown = f"{plain[:20]}… ({len(plain)} karakter/characters)"
-        raise InputError(Text(f"nilai {shown} terlalu panjang (paling banyak {MAX_SCORE_CHARS} "
-                              "karakter)", f"the score {shown} is too long (at most "
-                              f"{MAX_SCORE_CHARS} characters)"))
+        raise InputError(Text(f"nilai {plain[:20]}… ({len(plain)} karakter) terlalu panjang "
+                              f"(paling banyak {MAX_SCORE_CHARS} karakter)",
+                              f"the score {plain[:20]}… ({len(plain)} characters) is too long "
+                              f"(at most {MAX_SCORE_CHARS} characters)"))
     value = Decimal(plain)
     if not value.is_finite() or (value and abs(value.adjusted()) > MAX_SCORE_EXPONENT):
         raise InputError(Text(f"nilai {plain!r} bukan angka berhingga yang wajar",
