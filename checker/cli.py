@@ -488,40 +488,40 @@ _BUILT_IN_COMMANDS: dict[str, click.Command] | None = None
 
 
 def add_plugin_commands() -> None:
-    """Let each plugin add its commands; one that replaces a command already there (a
-    built-in such as ``check``, or another plugin's) is refused, naming both."""
+    """Let each plugin add its commands; one that replaces or removes a command already there
+    (a built-in such as ``check``, or another plugin's) is refused, naming both."""
     global _BUILT_IN_COMMANDS
     if _BUILT_IN_COMMANDS is None:
         _BUILT_IN_COMMANDS = _commands(cli)
     else:  # main() called again in the same process (tests): start from the built-ins
-        for name in set(cli.commands) - {n for n in _BUILT_IN_COMMANDS if " " not in n}:
-            del cli.commands[name]
-        for name, command in _BUILT_IN_COMMANDS.items():
-            parent, _, leaf = name.rpartition(" ")
-            group = cli if not parent else _BUILT_IN_COMMANDS[parent]
-            assert isinstance(group, click.Group)
-            group.commands[leaf] = command
+        groups: dict[str, click.Group] = {"": cli}
+        groups.update({n: c for n, c in _BUILT_IN_COMMANDS.items()
+                       if isinstance(c, click.Group)})
+        for prefix, group in groups.items():
+            group.commands = {
+                leaf: _BUILT_IN_COMMANDS[f"{prefix} {leaf}".strip()]
+                for leaf in group.commands if f"{prefix} {leaf}".strip() in _BUILT_IN_COMMANDS}
+            for name, command in _BUILT_IN_COMMANDS.items():
+                parent, _, leaf = name.rpartition(" ")
+                if parent == prefix:
+                    group.commands[leaf] = command
     owner = dict.fromkeys(_BUILT_IN_COMMANDS, "patuh")
     hook = manager.get_plugin_manager().hook.patuh_add_commands
     for impl in hook.get_hookimpls()[::-1]:
         before = _commands(cli)
         impl.function(cli=cli)
         after = _commands(cli)
-        for name, command in after.items():
-            if (name in before and before[name] is not command) or name not in after:
-                raise manager.PluginError(Text(
-                    f"plugin {impl.plugin_name!r} mengganti perintah `patuh {name}` milik "
-                    f"{owner[name]!r}; ditolak",
-                    f"plugin {impl.plugin_name!r} replaces the command `patuh {name}` of "
-                    f"{owner[name]!r}; refused"),
-                    hint=Text("beri perintah plugin nama lain, atau copot plugin tersebut",
-                              "give the plugin's command another name, or uninstall it"))
+        replaced = sorted(n for n, c in after.items() if n in before and before[n] is not c)
         removed = sorted(set(before) - set(after))
-        if removed:
+        for name in replaced + removed:
+            verb = ("mengganti", "replaces") if name in replaced else ("menghapus", "removes")
             raise manager.PluginError(Text(
-                f"plugin {impl.plugin_name!r} menghapus perintah `patuh {removed[0]}`; ditolak",
-                f"plugin {impl.plugin_name!r} removes the command `patuh {removed[0]}`; "
-                "refused"))
+                f"plugin {impl.plugin_name!r} {verb[0]} perintah `patuh {name}` milik "
+                f"{owner.get(name, '?')!r}; ditolak",
+                f"plugin {impl.plugin_name!r} {verb[1]} the command `patuh {name}` of "
+                f"{owner.get(name, '?')!r}; refused"),
+                hint=Text("beri perintah plugin nama lain, atau copot plugin tersebut",
+                          "give the plugin's command another name, or uninstall it"))
         for name in set(after) - set(before):
             owner[name] = impl.plugin_name
 

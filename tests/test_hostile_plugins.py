@@ -232,3 +232,48 @@ def test_a_reporter_returning_bytes_names_the_plugin(
     result = run("check", unit, "--format", "biner", "-o", out, "--lang", "en")
     plugin_error(result, "biner_plugin")
     assert not out.exists()
+
+
+def test_a_plugin_cannot_replace_a_sub_command_or_another_plugins(
+        run: Callable[..., Run], plugin: Callable[[object, str], None]) -> None:
+    class First:
+        @hookimpl
+        def patuh_add_commands(self, cli: click.Group) -> None:
+            @cli.command("laporan")
+            def laporan() -> None:
+                click.echo("first")
+
+            rules = cli.commands["rules"]
+            assert isinstance(rules, click.Group)
+
+            @rules.command("tambahan")
+            def tambahan() -> None:
+                click.echo("extra rule command")
+
+    class Second:
+        @hookimpl
+        def patuh_add_commands(self, cli: click.Group) -> None:
+            @cli.command("laporan")
+            def laporan() -> None:
+                click.echo("second")
+
+    plugin(First(), "first")
+    for _ in range(2):
+        result = run("rules", "tambahan")
+        assert result.code == 0 and result.out == "extra rule command\n", result.err
+    plugin(Second(), "second")
+    result = run("laporan", "--lang", "en")
+    plugin_error(result, "second")
+    assert "'first'" in result.err
+
+    class Remover:
+        @hookimpl
+        def patuh_add_commands(self, cli: click.Group) -> None:
+            rules = cli.commands["rules"]
+            assert isinstance(rules, click.Group)
+            del rules.commands["validate"]
+
+    plugin(Remover(), "remover")
+    result = run("rules", "list", "--lang", "en")
+    assert result.code == 2 and "'remover'" in result.err
+    assert "removes" in result.err or "replaces" in result.err
