@@ -213,6 +213,11 @@ def test_rules_docs_refuses_what_it_did_not_write(run: Callable[..., Run],
     again = run("rules", "docs", "-o", out)  # its own files are regenerated
     assert again.code == 0, again.err
 
+    (out / "pekppp-2022.id.md").unlink()
+    (out / "pekppp-2022.id.md").mkdir()  # a folder where a page goes
+    refused(run("rules", "docs", "-o", out), "pekppp-2022.id.md", "folder")
+    (out / "pekppp-2022.id.md").rmdir()
+
     a_file = tmp_path / "plain"
     a_file.write_text("x\n", encoding="utf-8")
     refused(run("rules", "docs", "-o", a_file))
@@ -226,3 +231,14 @@ def test_rules_diff_refuses_malformed_specs_at_once(run: Callable[..., Run], spe
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.yaml").write_text(": [\n", encoding="utf-8")  # would fail if scanned
     refused(run("rules", "diff", spec, "@@", "--lang", "en"), "not RULESET[@EDITION]")
+
+
+def test_rules_docs_refuses_two_pages_of_one_name(run: Callable[..., Run], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two editions whose names differ only in characters a file name cannot hold."""
+    from patuh import ruledocs
+
+    monkeypatch.setattr(ruledocs, "doc_name", lambda ruleset, edition, lang: "same.md")
+    out = tmp_path / "docs"
+    refused(run("rules", "docs", "pekppp", "-o", out), "same.md")
+    assert not out.exists() or not any(out.iterdir())
