@@ -74,16 +74,14 @@ def test_nan_in_waivers_and_verification(tmp_path: Path, run: Callable[..., Run]
             f"{extra}:2:", "$.x")
 
 
-@pytest.mark.parametrize("text", ["weight: .nan", "weight: .inf", "min: .nan"])
+@pytest.mark.parametrize("text", ["weight: .nan", "weight: .inf", "weight: 1.0e999"])
 def test_nan_in_a_rule_file(tmp_path: Path, run: Callable[..., Run], text: str) -> None:
     folder = tmp_path / "uu25"
     shutil.copytree(ROOT / "rules" / "uu25", folder)
     rule = folder / "sarana" / "29.yaml"
     key = text.split(":")[0]
     lines = rule.read_text("utf-8").splitlines()
-    index = next((i for i, t in enumerate(lines) if t.strip().startswith(f"{key}:")), None)
-    if index is None:
-        pytest.skip(f"no {key}: in this rule file")
+    index = next(i for i, t in enumerate(lines) if t.strip().startswith(f"{key}:"))
     indent = lines[index][:len(lines[index]) - len(lines[index].lstrip())]
     lines[index] = indent + text
     rule.write_text("\n".join(lines) + "\n", "utf-8")
