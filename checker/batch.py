@@ -35,7 +35,6 @@ from dataclasses import field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import IO
 from typing import Any
 
 import click
@@ -46,13 +45,20 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.outputs import InputSet
+from patuh.outputs import atomic_file
+from patuh.outputs import check_store
+from patuh.outputs import check_target
 from patuh.report import build_report
 from patuh.report import pick_edition
 from patuh.rulebook import available
 from patuh.rulebook import default_rulesets
 from patuh.rulebook import load_ruleset
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 from patuh.waivers import Waivers
 from patuh.waivers import load_waivers
+from patuh.yamlio import require_file
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
@@ -126,6 +132,8 @@ def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
             else read_list(target)
         where = Text("di daftar ini", "in this list")
     else:
+        if target.exists():
+            require_file(target)  # a FIFO or a device: says so
         raise InputError(Text("tidak ditemukan", "not found"), file=target,
                          hint=Text("beri folder berisi manifest, atau berkas daftar (satu jalur "
                                    "manifest per baris)", "give a folder of manifests, or a "
@@ -158,6 +166,7 @@ class Outcome:
     rows: list[dict[str, Any]] = field(default_factory=list)
     texts: list[tuple[str, str, str]] = field(default_factory=list)  # ruleset, format, text
     reports: list[dict[str, Any]] = field(default_factory=list)  # only with keep_reports
+    inputs: list[str] = field(default_factory=list)  # files the unit's check read
 
 
 def one_line(text: str) -> str:
@@ -210,6 +219,8 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
         return outcome
     unit = loaded.data.get("unit") or {}
     outcome.nama, outcome.kode = unit.get("nama"), unit.get("kode")
+    with contextlib.suppress(Exception):  # a bad reference is a finding in the report
+        outcome.inputs = [str(p) for p in loaded.input_files()]
     for ruleset_id in config.ruleset_ids:
         try:
             report = build_report(loaded, load_ruleset(ruleset_id), as_of=config.as_of,
@@ -386,26 +397,6 @@ class Slugs:
         return slug
 
 
-@contextlib.contextmanager
-def atomic_file(path: Path, *, binary: bool = False) -> Iterator[Any]:
-    """A file written under a temporary name and renamed into place when complete."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        if binary:
-            handle: IO[Any] = os.fdopen(fd, "wb")
-        else:
-            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class RowStore:
     """Summary rows in a temporary file; in memory only (sort key, offset) per row."""
 
@@ -457,12 +448,13 @@ class RowStore:
 
 
 def text_cells(row: dict[str, Any], rank: int | None, lang: str) -> dict[str, str]:
-    return {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
+    cells = {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
             "code": row["code"] or NONE, "ruleset": row["ruleset"],
             "edition": row["edition"] or NONE, "evaluated_on": row["evaluated_on"] or NONE,
             "score": row["score_text"] or NONE,
             "predicate": row["predicate_text"]["en" if lang == "en" else "id"] or NONE,
             "status": STATUS_WORDS[lang][row["status"]], "manifest": row["manifest"]}
+    return {column: visible(cell) for column, cell in cells.items()}
 
 
 def machine_row(rank: int | None, row: dict[str, Any]) -> dict[str, Any]:
@@ -490,7 +482,7 @@ class TextSummary:
     def _line(self, cells: dict[str, str]) -> str:
         parts = [cells[c].rjust(self.widths[c]) if c in RIGHT else cells[c].ljust(self.widths[c])
                  for c in TEXT_COLUMNS]
-        return "  ".join(parts).rstrip() + "\n"
+        return visible("  ".join(parts).rstrip() + "\n")
 
     def add(self, rank: int | None, row: dict[str, Any]) -> None:
         block = (row["ruleset"], row["edition"] if row["status"] == "ok" else "\0")
@@ -499,7 +491,7 @@ class TextSummary:
         self.block = block
         self.write(self._line(text_cells(row, rank, self.lang)))
         if row["error"]:
-            self.write(f"{' ' * self.widths['rank']}  ! {row['error']}\n")
+            self.write(visible(f"{' ' * self.widths['rank']}  ! {row['error']}\n"))
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -538,22 +530,59 @@ class XlsxSummary:
                 cells.append(value)
         self.sheet.append(cells)
 
-    def save(self) -> None:
-        with atomic_file(self.path, binary=True) as handle:
-            self.book.save(handle)
+    def save(self, inputs: InputSet) -> None:
+        with atomic_file(self.path, binary=True, inputs=inputs) as handle:
+            handle.write(deterministic_xlsx(self.book))
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIXED_TIME = "1980-01-01T00:00:00Z"
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_xlsx(book: Any) -> bytes:
+    """The workbook's bytes with no time in them (openpyxl stamps the document properties with
+    the time of saving, and each zip entry with the time it was written), so identical runs
+    give identical files."""
+    import io
+    import zipfile
+
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", data)
+            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def summary_names(formats: Sequence[str]) -> list[str]:
+    return [f"{SUMMARY_STEM}.{ext}" for ext in ("txt", "csv", "jsonl", "xlsx",
+                                                 *(f for f in formats if f not in EXTENSIONS))]
 
 
 def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int,
-                    formats: Sequence[str] = ()) -> None:
+                    formats: Sequence[str] = (), inputs: InputSet | None = None) -> None:
     if out_dir is None:
         text = TextSummary(lambda s: click.echo(s, nl=False), store, lang, units)
         for rank, row in store.ranked():
             text.add(rank, row)
         return
+    inputs = inputs or InputSet()
     with contextlib.ExitStack() as stack:
-        text_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.txt"))
-        csv_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.csv"))
-        jsonl_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.jsonl"))
+        text_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.txt",
+                                                    inputs=inputs))
+        csv_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.csv",
+                                                   inputs=inputs))
+        jsonl_file = stack.enter_context(atomic_file(out_dir / f"{SUMMARY_STEM}.jsonl",
+                                                     inputs=inputs))
         text = TextSummary(text_file.write, store, lang, units)
         table = csv.writer(csv_file)
         table.writerow(COLUMNS)
@@ -563,14 +592,15 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
             values = machine_row(rank, row)
             table.writerow([_csv_safe(row["score_text"] if c == "score" else values[c])
                             for c in COLUMNS])
-            jsonl_file.write(json.dumps(values, ensure_ascii=False, sort_keys=True) + "\n")
+            jsonl_file.write(json_safe(json.dumps(values, ensure_ascii=False, sort_keys=True))
+                             + "\n")
             book.add(values)
-        book.save()
-    write_page_summaries(store, out_dir, lang, formats)
+        book.save(inputs)
+    write_page_summaries(store, out_dir, lang, formats, inputs)
 
 
 def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
-                         formats: Sequence[str]) -> None:
+                         formats: Sequence[str], inputs: InputSet) -> None:
     """A summary page in every report format whose renderer offers one (a reporter may
     carry ``.summary(rows, lang)``, e.g. the HTML reporter)."""
     from patuh.cli import write_output  # cli imports this module
@@ -580,7 +610,7 @@ def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
         if summary is None:
             continue
         rows = [{**machine_row(rank, row), "kode": row["code"]} for rank, row in store.ranked()]
-        write_output(summary(rows, lang), out_dir / f"{SUMMARY_STEM}.{fmt}")
+        write_output(summary(rows, lang), out_dir / f"{SUMMARY_STEM}.{fmt}", protect=inputs)
 
 
 class Progress:
@@ -612,8 +642,8 @@ def report_name(slug: str, ruleset_id: str, fmt: str) -> str:
 
 
 def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path | None,
-              on_unit: Callable[[], None] = lambda: None, history_db: Path | None = None
-              ) -> RowStore:
+              on_unit: Callable[[], None] = lambda: None, history_db: Path | None = None,
+              inputs: InputSet | None = None) -> RowStore:
     """Evaluate every manifest; write each unit's reports (and history) as they arrive; return
     the rows. Only this process writes, so the SQLite history sees one writer."""
     from patuh import history
@@ -621,19 +651,23 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
 
     store = RowStore(config.ruleset_ids, config.lang)
     slugs = Slugs()
+    inputs = inputs if inputs is not None else InputSet(paths)
     try:
         for outcome in outcomes(paths, config, workers):
+            for path in outcome.inputs:  # no report may replace a file a unit read
+                inputs.add(path)
             names: dict[str, str] = {}
             if out_dir is not None and outcome.texts:
                 slug = slugs.claim(outcome.nama, outcome.kode)
                 for ruleset_id, fmt, text in outcome.texts:
                     name = report_name(slug, ruleset_id, fmt)
                     names.setdefault(ruleset_id, name)  # the first format's file
-                    write_output(text, out_dir / name, protect=(Path(outcome.manifest),))
+                    write_output(text, out_dir / name, protect=inputs, fmt=fmt)
             for row in outcome.rows:
                 row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
                 store.add(outcome.index, row)
             if history_db is not None:
+                check_store(history_db, inputs)  # not an evidence file of this unit
                 for report in outcome.reports:
                     history.store(history_db, report)
             on_unit()
@@ -691,6 +725,7 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     """
     from patuh.cli import parse_date
     from patuh.cli import reporter
+    from patuh.cli import rule_files
 
     as_of_date = parse_date(as_of, "--as-of")
     rulesets = chosen_rulesets(ruleset_ids)
@@ -705,17 +740,25 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     if out_dir is not None:
         ensure_folder(out_dir)
     paths = manifests_of(target, exclude=out_dir)
+    inputs = InputSet([*paths, waivers_file, *rule_files()])
+    if store_db is not None:
+        check_store(store_db, inputs)
+    inputs.add(store_db)
+    if out_dir is not None:  # a summary that cannot be written is known before any unit runs
+        for name in summary_names(wanted):
+            check_target(out_dir / name, inputs)
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,
                     keep_reports=store_db is not None, waivers_file=waivers_file)
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     progress = Progress(len(paths), lang)
     try:
-        store = run_batch(paths, config, count, out_dir, progress.step, history_db=store_db)
+        store = run_batch(paths, config, count, out_dir, progress.step, history_db=store_db,
+                          inputs=inputs)
     finally:
         progress.close()
     try:
-        write_summaries(store, out_dir, lang, len(paths), wanted)
+        write_summaries(store, out_dir, lang, len(paths), wanted, inputs)
         failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
     finally:
         store.close()

@@ -6,11 +6,12 @@ Exit codes: 0 evaluated (and any --fail-under gate met); 1 evaluated, gate not m
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
-import tempfile
 import traceback
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from decimal import InvalidOperation
@@ -34,6 +35,10 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.outputs import Inputs
+from patuh.outputs import check_store
+from patuh.outputs import check_target
+from patuh.outputs import write_text
 from patuh.report import band_text
 from patuh.report import build_report
 from patuh.report import estimate_note
@@ -47,6 +52,8 @@ from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
@@ -78,31 +85,25 @@ def parse_date(value: str | None, option: str) -> date | None:
                               f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
 
 
-def write_output(text: str, output: Path | None, protect: tuple[Path, ...] = ()) -> None:
-    """Print, or write atomically: a reader never sees half a report."""
+def write_output(text: str, output: Path | None, protect: Inputs = (),
+                 fmt: str | None = None) -> None:
+    """Print, or write atomically (a reader never sees half a report), refusing any path
+    whose loss would destroy data: an input of the run, a link, a device, a read-only file.
+    ``fmt`` "text" or "json": control characters from the data are neutralised."""
+    if fmt == "text":
+        text = visible(text)
+    elif fmt == "json":
+        text = json_safe(text)
     if output is None:
         click.echo(text, nl=False)
         return
-    if any(output.resolve() == p.resolve() for p in protect):
-        raise InputError(Text("berkas keluaran sama dengan berkas masukan; tidak ditimpa",
-                              "the output file is an input file; not overwritten"), file=output,
-                         hint=Text("pilih nama lain untuk -o", "choose another name for -o"))
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    except OSError as exc:
-        raise InputError(Text(f"tidak dapat menulis: {exc.strerror}",
-                              f"cannot write: {exc.strerror}"), file=output) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(output, text, inputs=protect)
+
+
+def rule_files() -> Iterator[Path]:
+    """Every rule file of every installed ruleset: inputs no output may replace."""
+    for folder in available().values():
+        yield from folder.rglob("*.yaml")
 
 
 def reporter(fmt: str) -> Any:
@@ -153,6 +154,15 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     loaded = load_manifest(manifest)
     waivers = load_waivers(waivers_file) if waivers_file else None
     verification = load_verification(verification_file) if verification_file else None
+    def inputs() -> Iterator[Path]:
+        yield from loaded.input_files()
+        yield from (p for p in (waivers_file, verification_file) if p is not None)
+        yield from rule_files()
+
+    if output is not None:
+        check_target(output, inputs)  # before any work: refused paths cost nothing
+    if store is not None:
+        check_store(store, lambda: (*inputs(), *([output] if output else [])))
     reports = []
     wanted = list(ruleset_ids)
     if "all" in wanted:
@@ -165,7 +175,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                               waivers=waivers, verification=verification)
         for key in ("waivers", "verification"):
             for warning in (report.get(key) or {}).get("warnings", []):
-                click.echo(f"patuh: {Text.of(warning).get(lang)}", err=True)
+                click.echo(visible(f"patuh: {Text.of(warning).get(lang)}"), err=True)
         if store is not None:
             outcome = history.store(store, report)
             click.echo(f"patuh: {ruleset.id} → {store}: {outcome}", err=True)
@@ -182,8 +192,8 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                           ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
-    write_output(text, output, protect=tuple(p for p in (manifest, waivers_file,
-                                                         verification_file, store) if p))
+    write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])),
+                 fmt=fmt)
     if fail_under is not None:
         gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
                  for ruleset, report in reports]
@@ -448,7 +458,9 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
     result = diff(snapshot(a), snapshot(b))
     text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
             if fmt == "json" else render_diff(result, lang))
-    write_output(text, output)
+    write_output(text, output, protect=lambda: (
+        *a.ruleset.folder.rglob("*.yaml"), *b.ruleset.folder.rglob("*.yaml"), *rule_files()),
+        fmt=fmt)
 
 
 @rules.command("impact")
@@ -466,7 +478,14 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
     text = (json.dumps({"from": a.label, "to": b.label, "units": units}, ensure_ascii=False,
                        sort_keys=True, indent=2) + "\n"
             if fmt == "json" else render_impact(a, b, units, lang))
-    write_output(text, output, protect=manifests)
+    def inputs() -> Iterator[Path]:
+        for path in manifests:
+            yield from load_manifest(path).input_files()
+        for ref in (a, b):
+            yield from ref.ruleset.folder.rglob("*.yaml")
+        yield from rule_files()
+
+    write_output(text, output, protect=inputs, fmt=fmt)
 
 
 @rules.command("docs")
@@ -498,6 +517,57 @@ cli.add_command(history.history_command)
 cli.add_command(batch_command)
 
 
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found.update(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+_BUILT_IN_COMMANDS: dict[str, click.Command] | None = None
+
+
+def add_plugin_commands() -> None:
+    """Let each plugin add its commands; one that replaces or removes a command already there
+    (a built-in such as ``check``, or another plugin's) is refused, naming both."""
+    global _BUILT_IN_COMMANDS
+    if _BUILT_IN_COMMANDS is None:
+        _BUILT_IN_COMMANDS = _commands(cli)
+    else:  # main() called again in the same process (tests): start from the built-ins
+        groups: dict[str, click.Group] = {"": cli}
+        groups.update({n: c for n, c in _BUILT_IN_COMMANDS.items()
+                       if isinstance(c, click.Group)})
+        for prefix, group in groups.items():
+            group.commands = {
+                leaf: _BUILT_IN_COMMANDS[f"{prefix} {leaf}".strip()]
+                for leaf in group.commands if f"{prefix} {leaf}".strip() in _BUILT_IN_COMMANDS}
+            for name, command in _BUILT_IN_COMMANDS.items():
+                parent, _, leaf = name.rpartition(" ")
+                if parent == prefix:
+                    group.commands[leaf] = command
+    owner = dict.fromkeys(_BUILT_IN_COMMANDS, "patuh")
+    hook = manager.get_plugin_manager().hook.patuh_add_commands
+    for impl in hook.get_hookimpls()[::-1]:
+        before = _commands(cli)
+        impl.function(cli=cli)
+        after = _commands(cli)
+        replaced = sorted(n for n, c in after.items() if n in before and before[n] is not c)
+        removed = sorted(set(before) - set(after))
+        for name in replaced + removed:
+            verb = ("mengganti", "replaces") if name in replaced else ("menghapus", "removes")
+            raise manager.PluginError(Text(
+                f"plugin {impl.plugin_name!r} {verb[0]} perintah `patuh {name}` milik "
+                f"{owner.get(name, '?')!r}; ditolak",
+                f"plugin {impl.plugin_name!r} {verb[1]} the command `patuh {name}` of "
+                f"{owner.get(name, '?')!r}; refused"),
+                hint=Text("beri perintah plugin nama lain, atau copot plugin tersebut",
+                          "give the plugin's command another name, or uninstall it"))
+        for name in set(after) - set(before):
+            owner[name] = impl.plugin_name
+
+
 def _language(argv: list[str]) -> str:
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
@@ -512,32 +582,36 @@ def main(argv: list[str] | None = None) -> int:
     lang = _language(args)
     debug = "--debug" in args
     try:
-        for result in manager.get_plugin_manager().hook.patuh_add_commands(cli=cli):
-            del result
+        add_plugin_commands()
         cli.main(args=args, prog_name="patuh", standalone_mode=False)
     except InputError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"patuh: {exc.render(lang)}", err=True)
+        click.echo(visible(f"patuh: {exc.render(lang)}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("patuh: dibatalkan / aborted", err=True)
         return 2
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(visible(shown.getvalue()), err=True, nl=False)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:
-        return int(exc.code or 0)
+        if exc.code is None or isinstance(exc.code, int):
+            return int(exc.code or 0)
+        click.echo(visible(f"patuh: {exc.code}"), err=True)
+        return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:
             traceback.print_exc()
-        click.echo(render(Text(
+        click.echo(visible(render(Text(
             f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
             "dan laporkan)",
             f"patuh: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
-            "report it)"), lang), err=True)
+            "report it)"), lang)), err=True)
         return 3
     return 0
 

@@ -34,6 +34,7 @@ from patuh.rulebook import find_rule
 from patuh.rulebook import load_overlay
 from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
+from patuh.rulebook import text_field
 from patuh.scoring import band_for
 from patuh.scoring import round_score
 from patuh.yamlio import load_yaml
@@ -64,11 +65,19 @@ def _last_day(edition: Edition) -> date:
 def resolve(spec: str) -> EditionRef:
     """``RULESET[@EDITION]`` or ``PATH[@EDITION]`` (a ruleset folder, or a draft overlay)."""
     name, _, edition_name = spec.partition("@")
+    if not name.strip() or "@" in edition_name or (spec.endswith("@") and not edition_name):
+        raise InputError(Text(f"{spec!r}: bukan RULESET[@EDISI] atau FOLDER[@EDISI]",
+                              f"{spec!r}: not RULESET[@EDITION] or FOLDER[@EDITION]"),
+                         hint=Text(f"ruleset: {', '.join(sorted(available()))}; contoh: "
+                                   "RULESET@2022, atau folder/RULESET@2022",
+                                   f"rulesets: {', '.join(sorted(available()))}; e.g. "
+                                   "RULESET@2022, or folder/RULESET@2022"))
     edition_name = edition_name or None
     path = Path(name)
     if path.is_dir():
-        if ((path / RULESET_FILE).exists() and load_yaml(path / RULESET_FILE).data.get(
-                "id") not in available()) or path.resolve() in {
+        has_own = (path / RULESET_FILE).exists()
+        own_id = text_field(load_yaml(path / RULESET_FILE), "id") if has_own else None
+        if (has_own and own_id not in available()) or path.resolve() in {
                 p.resolve() for p in available().values()}:
             ruleset = load_ruleset_folder(path)
             edition = _edition_of(ruleset, edition_name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -28,6 +29,8 @@ import click
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.i18n import render
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 
 SCHEMA_VERSION = 1
 
@@ -121,6 +124,10 @@ def _prepare(conn: sqlite3.Connection, db_path: Path) -> None:
     if "schema_version" in tables:
         row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         version = row[0] if row else None
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise InputError(Text(f"schema_version riwayat berisi {version!r}, bukan bilangan "
+                                  "bulat", f"the history's schema_version holds {version!r}, "
+                                  "not a whole number"), file=db_path, hint=_CHANGED_OUTSIDE)
         if version is not None and version > SCHEMA_VERSION:
             raise InputError(
                 Text(f"riwayat ditulis oleh patuh yang lebih baru (skema {version}; versi ini "
@@ -214,6 +221,38 @@ def store(db_path: Path, report: Mapping[str, Any]) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
+_CHANGED_OUTSIDE = Text("berkas riwayat diubah di luar patuh; pulihkan salinannya atau mulai "
+                        "berkas baru", "the history file was changed outside patuh; restore a "
+                        "copy or start a new file")
+_WHOLE = {"id", "evaluation_id", "period", "places", "waivers", "level", "max_level", "count"}
+_REAL = {"final", "unrounded", "claimed_final", "score"}
+MAX_PLACES = 10
+
+
+def _checked(row: sqlite3.Row, db_path: Path) -> sqlite3.Row:
+    """A row whose every value has its column's type (a file edited by hand can hold text in
+    a number column, or the reverse): anything else is a clear error, not a crash later."""
+    for key in row.keys():  # noqa: SIM118 - a Row iterates over its values
+        value = row[key]
+        if value is None:
+            continue
+        if key in _WHOLE:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            ok = ok and (key != "places" or 0 <= value <= MAX_PLACES)
+            expected = Text("bilangan bulat", "a whole number")
+        elif key in _REAL:
+            ok = isinstance(value, (int, float)) and math.isfinite(value)
+            expected = Text("angka", "a number")
+        else:
+            ok = isinstance(value, str)
+            expected = Text("teks", "text")
+        if not ok:
+            shown = repr(value)[:60]
+            raise InputError(Text(f"kolom {key} berisi {shown}, bukan {expected.id}",
+                                  f"column {key} holds {shown}, not {expected.en}"),
+                             file=db_path, hint=_CHANGED_OUTSIDE)
+    return row
+
 def _evaluation(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -243,7 +282,7 @@ def _unit_rows(conn: sqlite3.Connection, db_path: Path, unit: str,
     rows = conn.execute(sql + " ORDER BY period, evaluated_on, ruleset, basis, id",
                         args).fetchall()
     if rows:
-        return rows
+        return [_checked(row, db_path) for row in rows]
     known = [r[0] for r in conn.execute(
         "SELECT DISTINCT unit_key FROM evaluations ORDER BY unit_key LIMIT 11")]
     if ruleset is not None and conn.execute(
@@ -263,10 +302,10 @@ def _unit_rows(conn: sqlite3.Connection, db_path: Path, unit: str,
                                f"stored units (code or name): {listed}"))
 
 
-def _counts(conn: sqlite3.Connection, evaluation_id: int) -> dict[str, int]:
-    return {row[0]: row[1] for row in conn.execute(
-        "SELECT status, COUNT(*) FROM results WHERE evaluation_id = ? GROUP BY status "
-        "ORDER BY status", (evaluation_id,))}
+def _counts(conn: sqlite3.Connection, evaluation_id: int, db_path: Path) -> dict[str, int]:
+    return {row[0]: row[1] for row in (_checked(r, db_path) for r in conn.execute(
+        "SELECT status, COUNT(*) AS count FROM results WHERE evaluation_id = ? GROUP BY status "
+        "ORDER BY status", (evaluation_id,)))}
 
 
 def history(db_path: Path, unit: str, ruleset: str | None = None) -> list[dict[str, Any]]:
@@ -280,7 +319,7 @@ def history(db_path: Path, unit: str, ruleset: str | None = None) -> list[dict[s
         previous: dict[tuple[str, str], dict[str, Any]] = {}
         for row in rows:
             item = _evaluation(row)
-            item["counts"] = _counts(conn, row["id"])
+            item["counts"] = _counts(conn, row["id"], Path(db_path))
             before = previous.get((item["ruleset"], item["basis"]))
             item["edition_changed"] = before is not None and before["edition"] != item["edition"]
             item["rules_changed"] = before is not None and not item["edition_changed"] and \
@@ -318,12 +357,14 @@ def _pick(conn: sqlite3.Connection, db_path: Path, unit: str, ruleset: str,
     return chosen, notes
 
 
-def _results(conn: sqlite3.Connection, evaluation_id: int) -> dict[str, dict[str, Any]]:
+def _results(conn: sqlite3.Connection, evaluation_id: int,
+             db_path: Path) -> dict[str, dict[str, Any]]:
     return {row["rule_id"]: {"aspect": row["aspect"], "level": row["level"],
                              "max_level": row["max_level"], "score": row["score"],
                              "status": row["status"]}
-            for row in conn.execute(
-                "SELECT * FROM results WHERE evaluation_id = ? ORDER BY rowid", (evaluation_id,))}
+            for row in (_checked(r, db_path) for r in conn.execute(
+                "SELECT * FROM results WHERE evaluation_id = ? ORDER BY rowid",
+                (evaluation_id,)))}
 
 
 def compare(db_path: Path, unit: str, ruleset: str, period_a: int | str,
@@ -338,7 +379,7 @@ def compare(db_path: Path, unit: str, ruleset: str, period_a: int | str,
         row_a, notes_a = _pick(conn, db_path, unit, ruleset, int(period_a))
         row_b, notes_b = _pick(conn, db_path, unit, ruleset, int(period_b))
         a, b = _evaluation(row_a), _evaluation(row_b)
-        res_a, res_b = _results(conn, row_a["id"]), _results(conn, row_b["id"])
+        res_a, res_b = _results(conn, row_a["id"], db_path), _results(conn, row_b["id"], db_path)
     reasons: list[Text] = []
     if a["edition"] != b["edition"]:
         reasons.append(Text(
@@ -531,5 +572,7 @@ def history_command(unit: str, db: Path, ruleset: str | None, periods: tuple[int
         result = history(db, unit, ruleset)
         text = render_history(result, lang)
     if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        text = json_safe(json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    else:
+        text = visible(text)
     click.echo(text, nl=False)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
+import sys
+from collections.abc import Callable
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import entry_points
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -34,9 +40,59 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
                          "fix or uninstall that plugin package")) from exc
 
 
+BUILT_IN = "patuh.plugins."
+
+
+def is_built_in(plugin: Any) -> bool:
+    module = getattr(plugin, "__name__", None) if isinstance(plugin, ModuleType) else \
+        type(plugin).__module__
+    return str(module).startswith(BUILT_IN)
+
+
+def plugin_failed(name: str, exc: BaseException) -> PluginError:
+    what = "sys.exit" if isinstance(exc, SystemExit) else type(exc).__name__
+    return PluginError(Text(f"plugin {name!r} gagal: {what}: {exc}",
+                            f"plugin {name!r} failed: {what}: {exc}"),
+                       hint=Text("perbaiki atau copot paket plugin tersebut; hasil tidak dibuat",
+                                 "fix or uninstall that plugin package; no result was made"))
+
+
+def guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``function`` of a third-party plugin: anything it raises (even ``sys.exit``) becomes a
+    PluginError naming the plugin, never a silent exit 0 or an "internal error". Its own
+    InputError (a data file it cannot read) passes as it is."""
+    if getattr(function, "__patuh_guarded__", False):
+        return function
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except InputError:
+            raise
+        except (Exception, SystemExit) as exc:
+            raise plugin_failed(name, exc) from exc
+
+    call.__patuh_guarded__ = True  # type: ignore[attr-defined]
+    return call
+
+
+class _PluginManager(pluggy.PluginManager):
+    """Every hook of a third-party plugin runs guarded (see ``guarded``)."""
+
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        registered = super().register(plugin, name)
+        if registered is not None and not is_built_in(plugin):
+            for caller in self.get_hookcallers(plugin) or ():
+                for impl in caller.get_hookimpls():
+                    if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                        impl.function = guarded(impl.function, registered)  # type: ignore[misc]
+        return registered
+
+
 @cache
 def get_plugin_manager() -> pluggy.PluginManager:
-    pm = pluggy.PluginManager(GROUP)
+    pm = _PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     _load_entry_points(pm)
     try:
@@ -46,18 +102,46 @@ def get_plugin_manager() -> pluggy.PluginManager:
         raise PluginError(Text(f"plugin {name!r} tidak sah: {exc}",
                                f"plugin {name!r} is invalid: {exc}")) from exc
     if os.environ.get("PATUH_TRACE_PLUGINS"):
-        pm.trace.root.setwriter(print)
+        pm.trace.root.setwriter(_trace)  # stderr: stdout carries the report (--format json)
         pm.enable_tracing()
     return pm
 
 
-def merged(hook: Any, what: str) -> dict[str, Any]:
+def _trace(*parts: Any) -> None:
+    print(*parts, file=sys.stderr)
+
+
+def wrong_type(plugin: str, hook: str, expected: str, got: Any) -> PluginError:
+    return PluginError(Text(
+        f"plugin {plugin!r}: {hook} mengembalikan {type(got).__name__}, bukan {expected}",
+        f"plugin {plugin!r}: {hook} returned a {type(got).__name__}, not {expected}"),
+        hint=Text("perbaiki atau copot paket plugin tersebut",
+                  "fix or uninstall that plugin package"))
+
+
+def merged(hook: Any, what: str, check: Callable[[str, Any], str | None] | None = None
+           ) -> dict[str, Any]:
     """Merge the ``{name: thing}`` each plugin's implementation of ``hook`` returns; a name
-    offered by two plugins is an error that names both."""
+    offered by two plugins is an error that names both. ``check(name, thing)`` returns what
+    is wrong with a thing, or None."""
     out: dict[str, Any] = {}
     owner: dict[str, str] = {}
     for impl in hook.get_hookimpls():  # registration order: built-ins first
-        for name, thing in (impl.function() or {}).items():
+        result = impl.function() or {}
+        if not isinstance(result, Mapping):
+            raise wrong_type(impl.plugin_name, hook.name, "a mapping {name: …}", result)
+        for name, thing in result.items():
+            problem = "the name is not a text" if not isinstance(name, str) or not name \
+                else check(name, thing) if check and not is_built_in(impl.plugin) else None
+            # (built-ins are checked by the test suite: a schema check costs ~6 ms each)
+            if problem:
+                raise PluginError(Text(
+                    f"plugin {impl.plugin_name!r}: {what} {name!r} tidak sah: {problem}",
+                    f"plugin {impl.plugin_name!r}: {what} {name!r} is invalid: {problem}"),
+                    hint=Text("perbaiki atau copot paket plugin tersebut",
+                              "fix or uninstall that plugin package"))
+            if not is_built_in(impl.plugin):
+                thing = _guard_thing(thing, impl.plugin_name)
             if name in out:
                 raise PluginError(Text(
                     f"{what} {name!r} ditawarkan oleh plugin {owner[name]!r} dan "
@@ -68,16 +152,106 @@ def merged(hook: Any, what: str) -> dict[str, Any]:
     return out
 
 
+def culprit(hook: Any, wrong: Callable[[Any], bool], **kwargs: Any) -> str:
+    """The plugin whose implementation of ``hook`` returns what ``wrong`` rejects (called only
+    once a result of the wrong type was seen: pluggy's results do not say whose they are)."""
+    for impl in reversed(hook.get_hookimpls()):
+        if impl.wrapper or impl.hookwrapper:
+            continue
+        if wrong(impl.function(**{k: kwargs[k] for k in impl.argnames})):
+            return impl.plugin_name
+    return "?"
+
+
+def _returns_text(function: Callable[..., Any], plugin: str, name: str) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        if not isinstance(result, str):
+            raise wrong_type(plugin, f"reporter {name!r}", "a text (str)", result)
+        return result
+
+    return call
+
+
+def _guard_thing(thing: Any, plugin: str) -> Any:
+    """An operator, scoring model or reporter of a third-party plugin, guarded like its
+    hooks."""
+    from patuh.conditions import Operator
+
+    if isinstance(thing, Operator):
+        return dataclasses.replace(thing, evaluate=guarded(thing.evaluate, plugin),
+                                   children=guarded(thing.children, plugin))
+    if callable(thing):
+        summary = getattr(thing, "summary", None)
+        wrapped = guarded(thing, plugin)
+        if callable(summary):
+            wrapped.summary = guarded(summary, plugin)  # type: ignore[attr-defined]
+        return wrapped
+    return thing
+
+
+def _operator_problem(name: str, thing: Any) -> str | None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    from patuh.conditions import Operator
+
+    if not isinstance(thing, Operator):
+        return f"not an Operator but a {type(thing).__name__}"
+    if not callable(thing.evaluate) or not callable(thing.children):
+        return "evaluate and children must be callables"
+    if not isinstance(thing.schema, Mapping):
+        return "its schema is not a mapping"
+    try:
+        Draft202012Validator.check_schema(dict(thing.schema))
+    except SchemaError as exc:
+        return f"its schema is not a valid JSON Schema: {exc.message}"
+    return None
+
+
+def _callable_problem(name: str, thing: Any) -> str | None:
+    return None if callable(thing) else f"not callable but a {type(thing).__name__}"
+
+
 @cache
 def operators() -> dict[str, Any]:
-    return merged(get_plugin_manager().hook.patuh_operators, "operator")
+    return merged(get_plugin_manager().hook.patuh_operators, "operator", _operator_problem)
 
 
 @cache
 def scoring_models() -> dict[str, Any]:
-    return merged(get_plugin_manager().hook.patuh_scoring_models, "scoring model")
+    return merged(get_plugin_manager().hook.patuh_scoring_models, "scoring model",
+                  _callable_problem)
 
 
 @cache
 def reporters() -> dict[str, Any]:
-    return merged(get_plugin_manager().hook.patuh_reporters, "reporter")
+    found = merged(get_plugin_manager().hook.patuh_reporters, "reporter", _callable_problem)
+    owners = {name: impl.plugin_name
+              for impl in get_plugin_manager().hook.patuh_reporters.get_hookimpls()
+              if not is_built_in(impl.plugin) for name in (impl.function() or {})}
+    for name, plugin in owners.items():
+        summary = getattr(found[name], "summary", None)
+        found[name] = _returns_text(found[name], plugin, name)
+        if summary is not None:
+            found[name].summary = _returns_text(summary, plugin, name)  # type: ignore[attr-defined]
+    return found
+
+
+def rule_folders() -> list[Any]:
+    """The rule folders every plugin offers, each a path (a wrong type names its plugin)."""
+    from pathlib import Path
+
+    folders: list[Path] = []
+    for impl in get_plugin_manager().hook.patuh_rule_folders.get_hookimpls()[::-1]:
+        result = impl.function()
+        if result is None:
+            continue
+        if isinstance(result, (str, bytes, os.PathLike)) or not isinstance(
+                result, (list, tuple)) or not all(isinstance(p, (str, os.PathLike))
+                                                  for p in result):
+            raise wrong_type(impl.plugin_name, "patuh_rule_folders", "a list of folders",
+                             result)
+        folders.extend(Path(p) for p in result)
+    return folders

@@ -12,6 +12,7 @@ from patuh import manager
 from patuh.conditions import Evidence
 from patuh.errors import InputError
 from patuh.evidence import collect
+from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.validation import check
@@ -34,6 +35,18 @@ class Manifest:
         if "evidence" not in self._memo:
             self._memo["evidence"] = collect(self.data, self.base_dir)
         return self._memo["evidence"]
+
+    def input_files(self) -> list[Path]:
+        """The files a check of this manifest reads: itself and every evidence or data file
+        (``bukti``, ``berkas``) inside its folder. An output must never be one of them."""
+        files = [self.file]
+        for items in self.evidence().values():
+            for item in items:
+                if item.kind == "file" and item.status in ("ok", "digest_mismatch"):
+                    target, _status = resolve_inside(self.base_dir, item.ref)
+                    if target is not None:
+                        files.append(target)
+        return files
 
     def facts(self, as_of: date) -> dict[str, Any]:
         """Its facts with the derived ones, computed once per evaluation date."""
@@ -59,6 +72,11 @@ def load_manifest(path: Path) -> Manifest:
                          hint=Text(f"maksud Anda {path / 'manifest.yaml'}?",
                                    f"did you mean {path / 'manifest.yaml'}?"))
     document = hook.patuh_load_manifest(path=path)
+    if document is not None and not isinstance(document, Document):
+        plugin = manager.culprit(hook.patuh_load_manifest,
+                                 lambda r: r is not None and not isinstance(r, Document),
+                                 path=path)
+        raise manager.wrong_type(plugin, "patuh_load_manifest", "a patuh.Document", document)
     if document is None:
         raise InputError(Text("format manifest tidak dikenal", "unknown manifest format"),
                          file=path, hint=Text("pakai berkas .yaml, .yml, atau .json",

@@ -283,17 +283,17 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
     # Check the conditions as written, at their own paths (levels built from `count` + `min`
     # combine pieces that live elsewhere in the file).
     errors: list[InputError] = []
-    for lindex, item in enumerate(data.get("levels", ())):
+    for lindex, item in enumerate(() if doc.checked else data.get("levels", ())):
         if "when" in item:
             errors.extend(check_condition(doc, (*vpath, "levels", lindex, "when"), item["when"],
                                           ops))
         if "min" in item and count:
             errors.extend(check_condition(doc, (*vpath, "count"),
                                           _count_condition(count, item["min"]), ops))
-    if count and "requires" in count:
+    if count and "requires" in count and not doc.checked:
         errors.extend(check_condition(doc, (*vpath, "count", "requires"), count["requires"], ops))
     measure = data.get("measure")
-    if measure and "requires" in measure:
+    if measure and "requires" in measure and not doc.checked:
         errors.extend(check_condition(doc, (*vpath, "measure", "requires"), measure["requires"],
                                       ops))
     if errors:
@@ -331,10 +331,35 @@ def _check_periods(doc: Document, key: str, items: list[Mapping[str, Any]]) -> N
         previous = period
 
 
-def load_rule(file: Path, ruleset_id: str, bibliography: Bibliography | None = None) -> Rule:
+class ParsedFiles:
+    """Where a ruleset folder's parsed files come from: the files themselves (parsed and
+    checked against their schema, each one's data recorded for the cache), or the data the
+    ruleset cache kept of them after that same check (``cached``: relative path -> data)."""
+
+    def __init__(self, folder: Path, cached: Mapping[str, Any] | None = None) -> None:
+        self.folder = folder
+        self.cached = cached
+        self.seen: dict[str, Any] = {}
+
+    def document(self, file: Path, schema: str) -> Document:
+        name = file.relative_to(self.folder).as_posix()
+        if self.cached is not None:
+            doc = Document(file, self.cached[name], {}, checked=True)
+        else:
+            doc = load_yaml(file)
+            check(doc, schema)
+        self.seen[name] = doc.data
+        return doc
+
+
+def load_rule(file: Path, ruleset_id: str, parsed: ParsedFiles | None = None,
+              bibliography: Bibliography | None = None) -> Rule:
     """One rule file; with a ``bibliography``, every source key it cites must be in it."""
-    doc = load_yaml(file)
-    check(doc, "rule")
+    if parsed is None:
+        doc = load_yaml(file)
+        check(doc, "rule")
+    else:
+        doc = parsed.document(file, "rule")
     data = doc.data
     if data["ruleset"] != ruleset_id:
         raise doc.error(("ruleset",), Text(
@@ -379,6 +404,12 @@ def _build_edition(doc: Document, index: int, data: Mapping[str, Any]) -> Editio
                              f"unknown scoring model {model!r}"),
                         Text(f"yang tersedia: {known}", f"available: {known}"))
     low, high = data["score_range"]
+    if not low < high:
+        raise doc.error(("editions", index, "score_range"), Text(
+            f"rentang nilai [{low}, {high}] terbalik atau kosong: batas bawah harus lebih kecil",
+            f"the score range [{low}, {high}] is reversed or empty: the lower bound must be "
+            "smaller"), Text("tulis [terendah, tertinggi], mis. [0, 100]",
+                             "write [lowest, highest], e.g. [0, 100]"))
     return Edition(
         edition=str(data["edition"]),
         period=Period.of(data["effective"]),
@@ -445,23 +476,24 @@ def _check_weights_on(ruleset: Ruleset, edition: Edition, day: date) -> None:
                 file=rule.file, path="$.aspect")
 
 
-def load_ruleset_folder(folder: Path) -> Ruleset:
+def load_ruleset_folder(folder: Path, parsed: ParsedFiles | None = None) -> Ruleset:
+    parsed = parsed or ParsedFiles(folder)
     file = folder / RULESET_FILE
-    doc = load_yaml(file)
-    check(doc, "ruleset")
+    doc = parsed.document(file, "ruleset")
     data = doc.data
     if data["id"] != folder.name:
         raise doc.error(("id",), Text(
             f"id {data['id']!r} harus sama dengan nama folder {folder.name!r}",
             f"id {data['id']!r} must equal the folder name {folder.name!r}"))
     _check_periods(doc, "editions", data["editions"])
-    bibliography = folder_bibliography(folder.parent)
+    # cached data passed this check when it was stored (the cache key covers sources.yaml)
+    bibliography = folder_bibliography(folder.parent) if parsed.cached is None else None
     unknown = check_cited(doc, bibliography)
     if unknown:
         raise InputErrors(unknown)
     editions = tuple(_build_edition(doc, i, e) for i, e in enumerate(data["editions"]))
     rule_files = _rule_files(folder)
-    rules = tuple(load_rule(p, data["id"], bibliography) for p in rule_files)
+    rules = tuple(load_rule(p, data["id"], parsed, bibliography) for p in rule_files)
     seen: dict[str, Path] = {}
     for rule in rules:
         if rule.id in seen:
@@ -485,6 +517,19 @@ def _rule_files(folder: Path) -> list[Path]:
                   if p.name != RULESET_FILE and not p.name.endswith(CASES_SUFFIX))
 
 
+def text_field(doc: Document, key: str) -> str | None:
+    """``doc.data[key]`` of a file read before its schema is checked: a text, or an error
+    naming the file when the file is not a mapping or the value is not a text."""
+    if not isinstance(doc.data, dict):
+        raise doc.error((), Text("berkas harus berupa pemetaan (kunci: nilai)",
+                                 "the file must be a mapping (key: value)"))
+    value = doc.data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise doc.error((key,), Text(f"`{key}` harus teks, bukan {type(value).__name__}",
+                                     f"`{key}` must be text, not {type(value).__name__}"))
+    return value
+
+
 def load_overlay(draft: Path) -> Ruleset:
     """A draft: the rule files in ``draft`` (and its ``ruleset.yaml``, if any) laid over the
     installed ruleset they belong to. A draft rule replaces the installed rule with its id."""
@@ -492,10 +537,9 @@ def load_overlay(draft: Path) -> Ruleset:
     ruleset_file = draft / RULESET_FILE
     ids = set()
     if ruleset_file.exists():
-        ids.add(load_yaml(ruleset_file).data.get("id"))
+        ids.add(text_field(load_yaml(ruleset_file), "id"))
     for file in files:
-        data = load_yaml(file).data
-        ids.add(data.get("ruleset") if isinstance(data, dict) else None)
+        ids.add(text_field(load_yaml(file), "ruleset"))
     ids.discard(None)
     if len(ids) != 1:
         raise InputError(Text(
@@ -517,7 +561,7 @@ def load_overlay(draft: Path) -> Ruleset:
     else:
         doc = load_yaml(base.folder / RULESET_FILE)
         editions, raw = base.editions, base.raw
-    drafted = [load_rule(p, base.id, bibliography) for p in files]
+    drafted = [load_rule(p, base.id, bibliography=bibliography) for p in files]
     replaced = {r.id for r in drafted}
     rules = tuple(sorted((*(r for r in base.rules if r.id not in replaced), *drafted),
                          key=lambda r: r.id))
@@ -554,10 +598,7 @@ def _check_includes(doc: Document, ruleset: Ruleset) -> None:
 
 
 def rule_folders() -> list[Path]:
-    folders: list[Path] = []
-    for result in manager.get_plugin_manager().hook.patuh_rule_folders():
-        folders.extend(Path(p) for p in result or ())
-    return folders
+    return manager.rule_folders()
 
 
 @cache
@@ -583,7 +624,8 @@ def default_rulesets() -> list[str]:
     """The rulesets marked ``default: true`` (all of them when none is)."""
     folders = available()
     ids = sorted(folders)
-    marked = [r for r in ids if load_yaml(folders[r] / RULESET_FILE).data.get("default")]
+    marked = [r for r in ids if isinstance(data := load_yaml(folders[r] / RULESET_FILE).data,
+                                           dict) and data.get("default")]
     return marked or ids
 
 
@@ -595,11 +637,16 @@ def load_ruleset(ruleset_id: str) -> Ruleset:
         raise InputError(Text(f"ruleset tidak dikenal {ruleset_id!r}",
                               f"unknown ruleset {ruleset_id!r}"),
                          hint=Text(f"yang tersedia: {known}", f"available: {known}"))
-    cached, key = rulecache.load(folders[ruleset_id])
+    folder = folders[ruleset_id]
+    cached, key = rulecache.load(folder)
     if cached is not None:
-        return cached
-    ruleset = load_ruleset_folder(folders[ruleset_id])
-    rulecache.store(key, ruleset)
+        try:  # the cache holds data this same code checked; anything odd: read the files
+            return load_ruleset_folder(folder, ParsedFiles(folder, cached))
+        except Exception:
+            pass
+    parsed = ParsedFiles(folder)
+    ruleset = load_ruleset_folder(folder, parsed)
+    rulecache.store(key, parsed.seen)
     return ruleset
 
 

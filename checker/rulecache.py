@@ -1,5 +1,5 @@
-"""A cache of loaded and validated rulesets, so a check does not parse and validate every rule
-file again on each run (about half of a one-unit `patuh check`).
+"""A cache of parsed and validated rule files, so a check does not parse and validate every
+rule file again on each run (most of the cost of loading a ruleset).
 
 The key covers everything the loaded ruleset depends on: every file of the ruleset folder and
 its path, the bibliography beside it (``sources.yaml``), the bundled schemas, the operators'
@@ -7,6 +7,13 @@ argument schemas, and patuh's own code. Any change
 makes a new key; a stale entry is never read. The cache lives in ``$PATUH_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/patuh``, else ``~/.cache/patuh``; ``PATUH_NO_CACHE=1`` turns it off. A cache
 that cannot be written is simply not used. `patuh rules validate` never uses it.
+
+An entry is plain JSON (it cannot run code when read, unlike a pickle): the key it was written
+for and the data of each rule file, with a digest of that data. An entry that is not JSON, has
+the wrong shape, another key or a digest that does not match is ignored and rebuilt. The digest
+catches damage, not a deliberate forgery (whoever can write the cache can also write a forged
+digest): a forged entry can at most change rule data, which is then checked again as the
+ruleset is built; it can never execute code.
 """
 
 from __future__ import annotations
@@ -14,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import tempfile
 from functools import cache
 from importlib import resources
@@ -64,28 +70,52 @@ def _key(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def load(folder: Path) -> tuple[Any | None, str | None]:
-    """(the cached ruleset or None, the key to store it under)."""
+FORMAT = "patuh-rule-cache/2"
+
+
+def _digest(files: Any) -> str:
+    # not sorted: the order of keys is kept (reports and docs list things in file order)
+    return hashlib.sha256(json.dumps(files, ensure_ascii=False,
+                                     allow_nan=False).encode()).hexdigest()
+
+
+def load(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the cached data of the folder's files, or None; the key to store it under)."""
     where = cache_dir()
     if where is None:
         return None, None
     key = _key(folder)
     try:
-        with (where / f"{key}.pickle").open("rb") as handle:
-            return pickle.load(handle), key
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None, key
+        path = where / f"{key}.json"
+        if not path.is_file() or path.is_symlink():
+            return None, key
+        entry = json.loads(path.read_bytes())
+        if (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == key
+                and isinstance(entry.get("files"), dict)
+                and entry.get("digest") == _digest(entry["files"])):
+            return entry["files"], key
+    except (OSError, ValueError, RecursionError):
+        pass
+    return None, key
 
 
-def store(key: str | None, ruleset: Any) -> None:
+def store(key: str | None, files: dict[str, Any]) -> None:
     where = cache_dir()
     if where is None or key is None:
         return
     try:
+        text = json.dumps({"format": FORMAT, "key": key, "digest": _digest(files),
+                           "files": files}, ensure_ascii=False, allow_nan=False)
+        if json.loads(text)["files"] != files:  # e.g. a key that is not text: not cacheable
+            return
         where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, where / f"{key}.pickle")
-    except OSError:
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".patuh-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, where / f"{key}.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, TypeError, ValueError, RecursionError):
         pass

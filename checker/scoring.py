@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
 
+from patuh.errors import InputError
 from patuh.i18n import Text
 
 if TYPE_CHECKING:
@@ -74,6 +75,24 @@ def band_for(edition: Edition, rounded: Decimal) -> Band | None:
     return edition.bands[-1] if edition.bands else None
 
 
+MAX_SCORE_CHARS = 40
+MAX_SCORE_EXPONENT = 30
+
+
 def parse_score(text: str) -> Decimal:
-    """A score typed by a user: '4.22' or '4,22'."""
-    return Decimal(text.strip().replace(",", "."))
+    """A score typed by a user: '4.22' or '4,22'. Raises InvalidOperation for text that is not
+    a number, and InputError for a number no score can be: NaN, infinity, more than
+    ``MAX_SCORE_CHARS`` characters or beyond 10^±``MAX_SCORE_EXPONENT``."""
+    plain = text.strip().replace(",", ".")
+    if len(plain) > MAX_SCORE_CHARS:
+        raise InputError(Text(f"nilai {plain[:20]}… ({len(plain)} karakter) terlalu panjang "
+                              f"(paling banyak {MAX_SCORE_CHARS} karakter)",
+                              f"the score {plain[:20]}… ({len(plain)} characters) is too long "
+                              f"(at most {MAX_SCORE_CHARS} characters)"))
+    value = Decimal(plain)
+    if not value.is_finite() or (value and abs(value.adjusted()) > MAX_SCORE_EXPONENT):
+        raise InputError(Text(f"nilai {plain!r} bukan angka berhingga yang wajar",
+                              f"the score {plain!r} is not a reasonable finite number"),
+                         hint=Text("tulis nilai biasa, mis. 4.22", "write a plain score, "
+                                   "e.g. 4.22"))
+    return value

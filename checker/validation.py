@@ -20,6 +20,7 @@ from patuh.i18n import Text
 from patuh.yamlio import Document
 
 MAX_ERRORS = 10
+MAX_LISTED = 10  # unknown keys named in one message; the rest are counted
 
 
 @cache
@@ -71,8 +72,12 @@ def describe(error: ValidationError) -> Text:
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(k for k in inst if k not in allowed)
         known = ", ".join(sorted(allowed))
-        return Text(f"kunci tidak dikenal: {', '.join(extra)} (yang dikenal: {known})",
-                    f"unknown key: {', '.join(extra)} (known keys: {known})")
+        listed = ", ".join(_short(k).strip('"') for k in extra[:MAX_LISTED])
+        more = len(extra) - MAX_LISTED
+        return Text(f"kunci tidak dikenal: {listed}" + (f" … dan {more} lagi" if more > 0 else "")
+                    + f" (yang dikenal: {known})",
+                    f"unknown key: {listed}" + (f" … and {more} more" if more > 0 else "")
+                    + f" (known keys: {known})")
     if v == "enum":
         options = ", ".join(_short(a) for a in arg)
         return Text(f"{_short(inst)} bukan salah satu dari: {options}",
@@ -101,7 +106,8 @@ def describe(error: ValidationError) -> Text:
             return describe(best)
         return Text("bentuk nilai tidak sesuai dengan yang diizinkan",
                     "the value matches none of the allowed shapes")
-    return Text(error.message, error.message)
+    message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+    return Text(message, message)
 
 
 def _best_context(error: ValidationError) -> ValidationError | None:

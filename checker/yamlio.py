@@ -5,6 +5,8 @@ number of nodes (alias bombs), and a map from JSON path to line for error messag
 from __future__ import annotations
 
 import json
+import math
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from patuh.i18n import Text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 50  # nesting levels; patuh's own files use at most 12
+MAX_NUMBER_CHARS = 40  # the text of one number (digits, sign, point, exponent)
 
 JsonPath = tuple[str | int, ...]
 
@@ -44,10 +48,12 @@ def format_path(path: JsonPath) -> str:
 class Document:
     """A parsed file: its data and the line where each JSON path starts."""
 
-    def __init__(self, file: Path, data: Any, lines: dict[JsonPath, int]) -> None:
+    def __init__(self, file: Path, data: Any, lines: dict[JsonPath, int],
+                 checked: bool = False) -> None:
         self.file = file
         self.data = data
         self.lines = lines
+        self.checked = checked  # already validated by this same code (the ruleset cache)
 
     def line_of(self, path: JsonPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -64,8 +70,39 @@ class Document:
                           path=format_path(path), hint=hint)
 
 
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _too_deep(file: Path, line: int | None, path: JsonPath) -> InputError:
+    return InputError(Text(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat",
+                           f"the structure is nested more than {MAX_DEPTH} levels deep"),
+                      file=file, line=line, path=format_path(path[:MAX_DEPTH]) + "…",
+                      hint=Text("ratakan strukturnya (atau hapus alias YAML yang merujuk "
+                                "dirinya sendiri)", "flatten the structure (or remove a YAML "
+                                "alias that refers to itself)"))
+
+
+def bad_number(file: Path, line: int | None, path: JsonPath, text: str) -> InputError:
+    shown = text if len(text) <= MAX_NUMBER_CHARS else f"{text[:20]}…({len(text)} chars)"
+    return InputError(Text(f"angka {shown} tidak dapat dipakai: bukan angka berhingga atau lebih "
+                           f"dari {MAX_NUMBER_CHARS} karakter",
+                           f"the number {shown} cannot be used: not a finite number, or longer "
+                           f"than {MAX_NUMBER_CHARS} characters"), file=file, line=line,
+                      path=format_path(path),
+                      hint=Text("tulis angka biasa, mis. 4.5 (NaN dan tak hingga tidak "
+                                "diterima)", "write a plain number, e.g. 4.5 (NaN and infinity "
+                                "are not accepted)"))
+
+
 def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
           budget: list[int], file: Path) -> None:
+    if len(path) > MAX_DEPTH:
+        raise _too_deep(file, node.start_mark.line + 1, path)
+    if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and \
+            len(node.value) > MAX_NUMBER_CHARS:
+        raise bad_number(file, node.start_mark.line + 1, path, node.value)
     budget[0] -= 1
     if budget[0] < 0:
         raise InputError(
@@ -77,6 +114,14 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag in (_STR, _MERGE)):
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else \
+                    type(key_node).__name__.replace("Node", "").lower()
+                raise InputError(
+                    Text(f"kunci {shown!r} bukan teks", f"the key {shown!r} is not text"),
+                    file=file, line=key_node.start_mark.line + 1, path=format_path(path),
+                    hint=Text("kunci harus teks; beri tanda kutip, mis. \"1\": …",
+                              "keys must be text; quote it, e.g. \"1\": …"))
             key = key_node.value
             if key in seen:
                 raise InputError(
@@ -93,19 +138,34 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
             _walk(item, (*path, index), lines, budget, file)
 
 
-def read_text(file: Path) -> str:
+def require_file(file: Path) -> int:
+    """The size of ``file``, a regular file (symlinks followed); otherwise an InputError that
+    says what is there: nothing, a folder, or a FIFO, device or socket (never read: reading a
+    FIFO would wait for a writer forever)."""
     try:
-        size = file.stat().st_size
+        st = file.stat()
     except FileNotFoundError:
         raise InputError(Text("berkas tidak ditemukan", "file not found"), file=file,
                          hint=Text("periksa jalurnya; jalur relatif terhadap folder saat ini",
                                    "check the path; it is relative to the current folder"),
                          ) from None
-    except OSError as exc:
-        raise InputError(Text(f"tidak dapat dibaca: {exc.strerror}",
-                              f"cannot read: {exc.strerror}"), file=file) from None
-    if not file.is_file():
-        raise InputError(Text("bukan berkas biasa", "not a regular file"), file=file)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(Text(f"tidak dapat dibaca: {reason}",
+                              f"cannot read: {reason}"), file=file) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(Text("ini folder, bukan berkas", "this is a folder, not a file"),
+                         file=file)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(Text("bukan berkas biasa (FIFO, perangkat atau soket); tidak dibaca",
+                              "not a regular file (a FIFO, device or socket); not read"),
+                         file=file, hint=Text("beri jalur ke berkas biasa",
+                                              "give the path of a regular file"))
+    return st.st_size
+
+
+def read_text(file: Path) -> str:
+    size = require_file(file)
     if size > MAX_BYTES:
         raise InputError(Text(f"berkas berukuran {size} bita; batasnya {MAX_BYTES}",
                               f"file is {size} bytes; the limit is {MAX_BYTES}"), file=file)
@@ -133,6 +193,9 @@ def load_yaml(file: Path) -> Document:
         lines: dict[JsonPath, int] = {}
         _walk(node, (), lines, [MAX_NODES], file)
         data = loader.construct_document(node)
+        check_values(Document(file, data, lines))
+    except RecursionError:
+        raise _too_deep(file, None, ()) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -161,12 +224,42 @@ def load_json(file: Path) -> Document:
             out[key] = value
         return out
 
+    def number(text: str) -> int | float:
+        value = float(text) if any(c in text for c in ".eE") else None
+        if len(text) > MAX_NUMBER_CHARS or (value is not None and not math.isfinite(value)):
+            raise bad_number(file, None, (), text)
+        return int(text) if value is None else value
+
+    def constant(text: str) -> Any:
+        raise bad_number(file, None, (), text)
+
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicates)
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=number,
+                          parse_float=number, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise InputError(Text(f"JSON tidak sah: {exc.msg}", f"invalid JSON: {exc.msg}"),
                          file=file, line=exc.lineno) from None
-    return Document(file, data, {})
+    except RecursionError:
+        raise _too_deep(file, None, ()) from None
+    document = Document(file, data, {})
+    check_values(document)
+    return document
+
+
+def check_values(doc: Document) -> None:
+    """Bounded nesting and finite numbers everywhere (NaN or infinity would compare false
+    with everything and slip through every threshold), without recursion."""
+    stack: list[tuple[JsonPath, Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise _too_deep(doc.file, doc.line_of(path), path)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad_number(doc.file, doc.line_of(path), path, repr(value))
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
 
 
 def iter_paths(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from patuh import hookimpl
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 from patuh.verification import render_verification
 from patuh.waivers import render_waivers
 
@@ -232,11 +234,11 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     add(f"{w['digests']}: {w['rules']} sha256:{d['rules'][:16]}…  "
         f"{w['manifest']} sha256:{d['manifest'][:16]}…  "
         f"{w['evidence']}: {len(d['evidence'])}")
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out) + "\n")
 
 
 def render_json(report: Mapping[str, Any], lang: str = "id") -> str:
-    return json.dumps(report, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_safe(json.dumps(report, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
 
 
 @hookimpl

@@ -491,9 +491,9 @@ def patuh_add_commands(cli: click.Group) -> None:
         """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
         from patuh.cli import parse_date
         from patuh.cli import write_output
+        from patuh.yamlio import require_file
 
-        if not responses.is_file():
-            raise InputError(Text("berkas tidak ditemukan", "file not found"), file=responses)
+        require_file(responses)  # missing, a folder, a FIFO or a device: said as such
         period = None
         if year is not None:
             period = (date(year, 1, 1), date(year, 12, 31))
@@ -506,4 +506,4 @@ def patuh_add_commands(cli: click.Group) -> None:
         result = compute(responses, population=population, period=period)
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
                 if fmt == "json" else render_text(result, lang))
-        write_output(text, output, protect=(responses,))
+        write_output(text, output, protect=(responses,), fmt=fmt)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from patuh import rulecache
+from patuh.rulebook import ParsedFiles
 from patuh.rulebook import load_ruleset_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,11 +20,13 @@ def test_hit_and_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(ROOT / "rules" / "uu25", folder)
     cached, key = rulecache.load(folder)
     assert cached is None and key
-    ruleset = load_ruleset_folder(folder)
-    rulecache.store(key, ruleset)
+    parsed = ParsedFiles(folder)
+    ruleset = load_ruleset_folder(folder, parsed)
+    rulecache.store(key, parsed.seen)
     again, same_key = rulecache.load(folder)
     assert same_key == key
-    assert again == ruleset
+    assert again == parsed.seen
+    assert load_ruleset_folder(folder, ParsedFiles(folder, again)) == ruleset
     rule = folder / "sarana" / "29.yaml"
     rule.write_text(rule.read_text("utf-8").replace("weight: 1", "weight: 2", 1), "utf-8")
     changed, new_key = rulecache.load(folder)
