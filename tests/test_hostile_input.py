@@ -144,8 +144,11 @@ def test_recursive_aliases_are_refused(tmp_path: Path, text: str) -> None:
     assert "nested" in caught.value.render("en")
 
 
-@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 990, 1000, 5000, 100_000])
-@pytest.mark.parametrize("kind", ["yaml-flow", "yaml-block", "json"])
+# a block-style file 100,000 levels deep would exceed the size cap before its depth counts
+@pytest.mark.parametrize(("kind", "depth"), [
+    (kind, depth) for kind in ("yaml-flow", "yaml-block", "json")
+    for depth in (MAX_DEPTH + 1, 990, 1000, 5000, 100_000)
+    if not (kind == "yaml-block" and depth > 5000)])
 def test_deep_nesting_is_refused(tmp_path: Path, run: Callable[..., Run], depth: int,
                                  kind: str) -> None:
     if kind == "json":
@@ -156,8 +159,6 @@ def test_deep_nesting_is_refused(tmp_path: Path, run: Callable[..., Run], depth:
         file = tmp_path / "manifest.yaml"
         file.write_text(BASE + "x: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     else:
-        if depth > 5000:
-            pytest.skip("a block-style file this deep exceeds the size cap anyway")
         file = tmp_path / "manifest.yaml"
         file.write_text(BASE + "".join(f"{' ' * i}k{i}:\n" for i in range(depth))
                         + " " * depth + "x: 1\n", encoding="utf-8")
