@@ -214,6 +214,9 @@ def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, An
         "outside": Text("jalur bukti keluar dari folder manifest; tidak dibaca",
                         "evidence path leaves the manifest's folder; not read"),
         "not_a_file": Text("bukti bukan berkas", "evidence is not a file"),
+        "unreadable": Text("berkas bukti tidak dapat dibaca (izin, tautan berputar, atau nama "
+                           "tidak sah/terlalu panjang)", "evidence file cannot be read "
+                           "(permission, a symlink loop, or an invalid or too long name)"),
         "digest_mismatch": Text("sha256 berkas bukti tidak cocok dengan manifest",
                                 "evidence file sha256 does not match the manifest"),
     }
