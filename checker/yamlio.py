@@ -104,6 +104,9 @@ def read_text(file: Path) -> str:
     except OSError as exc:
         raise InputError(Text(f"tidak dapat dibaca: {exc.strerror}",
                               f"cannot read: {exc.strerror}"), file=file) from None
+    except ValueError:  # a NUL byte in the path (from a list file or a rule folder)
+        raise InputError(Text("jalur memuat bita NUL", "the path contains a NUL byte"),
+                         file=str(file).replace("\0", "\\0")) from None
     if not file.is_file():
         raise InputError(Text("bukan berkas biasa", "not a regular file"), file=file)
     if size > MAX_BYTES:
