@@ -231,8 +231,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     day, day_source = manifest.as_of(as_of)
     edition = pick_edition(ruleset, day, edition_name)
     estimate = estimate_note(ruleset, edition, day)
+    facts = manifest.facts(day)  # first: a data file over its limit stops before it is hashed
     evidence = manifest.evidence()
-    facts = manifest.facts(day)
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
     adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"], as_of=day,
