@@ -266,17 +266,47 @@ def deep_unit(root: Path, name: str, depth: int) -> None:
         os.close(fd)
 
 
-def test_a_manifest_1100_folders_deep(tmp_path: Path, run, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    deep_unit(Path("dalam"), "d", 1100)
-    result = run("batch", "dalam", "--workers", "1", "--lang", "en")
+def remove_tree(path: Path) -> None:
+    """Remove a tree of any depth (``shutil.rmtree`` recurses and fails at 1,100 levels, and
+    pytest's own clean-up of old temporary folders would trip over it)."""
+    stack: list[tuple[int, int | None, str | None]] = [
+        (os.open(path, os.O_RDONLY | os.O_DIRECTORY), None, None)]
+    while stack:
+        fd, parent, name = stack[-1]
+        for entry in os.listdir(fd):
+            try:
+                os.unlink(entry, dir_fd=fd)
+            except IsADirectoryError:
+                inner = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                stack.append((inner, fd, entry))
+                break
+        else:
+            stack.pop()
+            os.close(fd)
+            if parent is not None:
+                os.rmdir(name, dir_fd=parent)
+    os.rmdir(path)
+
+
+@pytest.fixture
+def deep(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "dalam"
+    yield folder
+    if folder.exists():
+        remove_tree(folder)
+
+
+def test_a_manifest_1100_folders_deep(deep: Path, run, monkeypatch) -> None:
+    monkeypatch.chdir(deep.parent)
+    deep_unit(Path(deep.name), "d", 1100)
+    result = run("batch", deep.name, "--workers", "1", "--lang", "en")
     assert result.code == 0, result.err
     assert "1 units × ruleset pekppp: 1 evaluated, 0 failed" in result.out
 
 
-def test_folders_deeper_than_the_system_allows(tmp_path: Path, run) -> None:
-    deep_unit(tmp_path / "dalam", "x" * 50, 1100)
-    result = run("batch", tmp_path / "dalam", "--workers", "1", "--lang", "en")
+def test_folders_deeper_than_the_system_allows(deep: Path, run) -> None:
+    deep_unit(deep, "x" * 50, 1100)
+    result = run("batch", deep, "--workers", "1", "--lang", "en")
     assert result.code == 2
     assert "cannot read the folder: File name too long" in result.err
     assert "Traceback" not in result.err
