@@ -310,7 +310,7 @@ def evaluate_timed(config: Config, index: int, manifest: str) -> Outcome:
     """``evaluate_unit`` within ``config.timeout`` seconds (a worker's main thread only); a
     unit stuck where Python cannot interrupt it is stopped by the parent (see ``outcomes``)."""
     global _ARMED
-    if config.timeout <= 0:
+    if config.timeout <= 0 or not hasattr(signal, "setitimer"):  # no alarm: the parent's kill
         return evaluate_unit(config, index, manifest)
     signal.signal(signal.SIGALRM, _alarm)
     try:
@@ -779,7 +779,8 @@ def stop_on_signals() -> Iterator[None]:
 def _atomic_step() -> Iterator[None]:
     """A unit's reports, rows and history are handled whole: a stop signal waits until then
     (it is delivered while the batch waits for the next unit)."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "pthread_sigmask"):
         yield
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
