@@ -82,8 +82,8 @@ def _n(number: int, lang: str) -> str:
 
 
 MAX_BYTES = Limit("PATUH_MAX_DATA_BYTES", 64 * 1024 * 1024, Text("bita", "bytes"))
-MAX_ROWS = Limit("PATUH_MAX_DATA_ROWS", 50_000, Text("baris", "rows"))
-MAX_COLUMNS = Limit("PATUH_MAX_DATA_COLUMNS", 500, Text("kolom", "columns"))
+MAX_ROWS = Limit("PATUH_MAX_DATA_ROWS", 20_000, Text("baris", "rows"))
+MAX_COLUMNS = Limit("PATUH_MAX_DATA_COLUMNS", 100, Text("kolom", "columns"))
 
 
 def os_error(file: Path | str, exc: OSError | ValueError, json_path: str | None = None

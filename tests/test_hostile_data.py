@@ -373,9 +373,11 @@ def test_a_row_too_long(text: str, message: str, tmp_path: Path, run) -> None:
     assert_input_error(run("skm", file, "--lang", "en"), "jawaban.csv:", message)
 
 
-def test_line_ends_inside_and_between_rows_read_alike(tmp_path: Path, run) -> None:
+def test_line_ends_inside_and_between_rows_read_alike(tmp_path: Path, run,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunked reading keeps CRLF, bare CR and LF rows (and a CR at a chunk's edge) apart; a
-    line end inside a quoted cell is read as one."""
+    line end inside a quoted cell is read as one. (More rows than the default limit: raised.)"""
+    monkeypatch.setenv("PATUH_MAX_DATA_ROWS", "40000")
     rows = [",".join(map(str, row)) + f',"Layanan{{NL}}{i % 2}"'
             for i, row in enumerate(ANSWERS * 4000)]
     results = []
