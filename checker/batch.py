@@ -154,7 +154,13 @@ def read_list(list_file: Path) -> list[str]:
 
 def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
     """The manifests a DIR, a LIST file (or a single manifest) names, each once."""
-    if target.is_dir():
+    try:
+        folder = target.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long for the file system
+        raise InputError(Text(f"tidak dapat dibaca: {getattr(exc, 'strerror', exc)}",
+                              f"cannot read: {getattr(exc, 'strerror', exc)}"),
+                         file=target) from None
+    if folder:
         paths = discover(target, exclude)
         where = Text("di folder ini (dicari: manifest.yaml, *.manifest.yaml, .yml, .json)",
                      "in this folder (looked for manifest.yaml, *.manifest.yaml, .yml, .json)")

@@ -84,7 +84,11 @@ _EVALUATION_COLUMNS = (
 @contextmanager
 def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
     db_path = Path(db_path)
-    if not create and not db_path.exists():
+    try:
+        exists = db_path.exists()
+    except (OSError, ValueError):  # a name too long: opening it says so below
+        exists = create
+    if not create and not exists:
         raise InputError(Text("berkas riwayat tidak ditemukan", "history file not found"),
                          file=db_path,
                          hint=Text("simpan evaluasi dulu: patuh check MANIFEST --store BERKAS",

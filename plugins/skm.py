@@ -557,7 +557,11 @@ def patuh_add_commands(cli: click.Group) -> None:
         from patuh.cli import parse_date
         from patuh.cli import write_output
 
-        if not responses.is_file():
+        try:
+            found = responses.is_file()
+        except (OSError, ValueError) as exc:  # a name too long for the file system
+            raise tables.os_error(responses, exc) from None
+        if not found:
             raise InputError(Text("berkas tidak ditemukan", "file not found"), file=responses)
         period = None
         if year is not None:

@@ -464,3 +464,15 @@ def test_workbook_row_and_column_limits(tmp_path: Path, run,
     monkeypatch.setenv("PATUH_MAX_DATA_COLUMNS", "8")
     assert_input_error(run("skm", file, "--lang", "en"), "jawaban.xlsx:1",
                        "exceeds the limit of 8 columns", "PATUH_MAX_DATA_COLUMNS=")
+
+
+@pytest.mark.parametrize("argv", [
+    ("skm", "{long}.csv"), ("batch", "{long}"), ("check", "{long}.yaml"),
+    ("check", "{deep}manifest.yaml"), ("history", "unit", "--store", "{long}.sqlite"),
+])
+def test_command_line_paths_too_long(argv: tuple[str, ...], tmp_path: Path, run) -> None:
+    values = {"long": str(tmp_path / ("a" * 5000)), "deep": str(tmp_path) + "/a" * 3000 + "/"}
+    result = run(*(arg.format(**values) for arg in argv), "--lang", "en")
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert result.err.startswith("patuh: ")
