@@ -935,12 +935,19 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                     timeout=timeout)
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     with stop_on_signals():
-        progress = Progress(len(paths), lang)
         try:
-            store = run_batch(paths, config, count, out_dir, progress.step,
-                              history_db=store_db)
-        finally:
-            progress.close()
+            progress = Progress(len(paths), lang)
+            try:
+                store = run_batch(paths, config, count, out_dir, progress.step,
+                                  history_db=store_db)
+            finally:
+                progress.close()
+        except Stopped as exc:  # between units and the summary: nothing to summarise safely
+            click.echo(render(Text(
+                f"patuh: dihentikan oleh {signal.Signals(exc.signum).name}; tanpa ringkasan",
+                f"patuh: stopped by {signal.Signals(exc.signum).name}; no summary"), lang),
+                err=True)
+            sys.exit(128 + exc.signum)
         try:
             write_summaries(store, out_dir, lang, len(paths), wanted)
         except Stopped as exc:  # before any unit's summary row was written: say so
