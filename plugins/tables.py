@@ -156,8 +156,8 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
 def open_data(file: Path) -> IO[bytes]:
     """A data file opened for reading, after checking that it is a regular file within
     :data:`MAX_BYTES`."""
-    try:
-        handle = open(file, "rb")  # noqa: SIM115 - the caller closes it
+    try:  # non-blocking: a FIFO named as a data file must not hang the open
+        handle = os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
     except (OSError, ValueError) as exc:
         raise os_error(file, exc) from None
     try:
@@ -319,7 +319,11 @@ def _lines(file: Path, encoding: str) -> Iterator[str]:
             handle.seek(offset)
             chunk = handle.read(CHUNK)
         offset += len(chunk)
-        text = pending + decoder.decode(chunk, final=not chunk)
+        try:
+            text = pending + decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:  # the file changed since its encoding was checked
+            raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
+                             file=file) from None
         if not chunk:
             if text:
                 yield text
