@@ -83,11 +83,12 @@ def _xlsx_error(file: Path, exc: BaseException) -> InputError:
 
 
 def _check_zip(file: Path) -> None:
-    """Refuse a workbook whose parts unpack to more than the data-file limit (a zip bomb),
-    from the sizes its zip directory declares: reading never goes past them."""
+    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
+    takes long to parse), from the sizes its zip directory declares: reading never goes past
+    them."""
     import zipfile
 
-    limit = tables.MAX_BYTES.value()
+    limit = tables.MAX_WORKBOOK_BYTES.value()
     with tables.open_data(file) as handle:
         try:
             with zipfile.ZipFile(handle) as archive:
@@ -96,7 +97,7 @@ def _check_zip(file: Path) -> None:
             raise _xlsx_error(file, exc) from None
     unpacked = sum(member.file_size for member in members)
     if unpacked > limit:
-        raise tables.MAX_BYTES.exceeded(file, unpacked, unpacked=True)
+        raise tables.MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
 
 
 def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:

@@ -84,6 +84,9 @@ def _n(number: int, lang: str) -> str:
 MAX_BYTES = Limit("PATUH_MAX_DATA_BYTES", 64 * 1024 * 1024, Text("bita", "bytes"))
 MAX_ROWS = Limit("PATUH_MAX_DATA_ROWS", 20_000, Text("baris", "rows"))
 MAX_COLUMNS = Limit("PATUH_MAX_DATA_COLUMNS", 100, Text("kolom", "columns"))
+# A workbook's XML costs far more to parse than CSV (measured: 60 MB of cells or shared strings
+# take about 20 s), so its unpacked size has a limit of its own: about 4 s at the default.
+MAX_WORKBOOK_BYTES = Limit("PATUH_MAX_WORKBOOK_BYTES", 12 * 1024 * 1024, Text("bita", "bytes"))
 
 
 def os_error(file: Path | str, exc: OSError | ValueError, json_path: str | None = None

@@ -448,10 +448,18 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, run,
     file = write_xlsx(tmp_path / "bom.xlsx", [xml], level=9)
     assert file.stat().st_size < 100_000
     assert skm_json(run, file)["ikm"] == 97.5  # within the default limit: read
-    monkeypatch.setenv("PATUH_MAX_DATA_BYTES", "1000000")
+    monkeypatch.setenv("PATUH_MAX_WORKBOOK_BYTES", "1000000")
     assert_input_error(run("skm", file, "--lang", "en"), "bom.xlsx",
                        "exceeds the limit of 1,000,000 bytes", "bytes unpacked",
-                       "PATUH_MAX_DATA_BYTES=")
+                       "PATUH_MAX_WORKBOOK_BYTES=")
+
+
+def test_a_big_workbook_is_refused_by_default(tmp_path: Path, run) -> None:
+    """60 MB of empty cells (or shared strings) would take about 20 s to parse."""
+    xml = sheet_xml([UNSUR, *ANSWERS], body=" " * 13_000_000)
+    file = write_xlsx(tmp_path / "besar.xlsx", [xml], level=9)
+    assert_input_error(run("skm", file, "--lang", "en"), "besar.xlsx",
+                       "exceeds the limit of 12,582,912 bytes", "PATUH_MAX_WORKBOOK_BYTES=")
 
 
 def test_workbook_row_and_column_limits(tmp_path: Path, run,
