@@ -7,8 +7,10 @@ a bounded window and each unit's reports are written as soon as they arrive; sum
 in a temporary file (only their small sort keys stay in memory) until the ranking is known.
 
 A unit that cannot be evaluated (bad YAML, schema error, missing file, no edition in force, an
-internal error, even a worker process that dies) is a summary row with its message; the others
-go on. Exit 0 when every unit was evaluated, 2 when any was not.
+internal error, even a worker process that dies, or a unit that runs past ``--timeout``) is a
+summary row with its message; the others go on. Exit 0 when every unit was evaluated, 2 when any
+was not or a report could not be stored (``--store``); stopped by SIGTERM or SIGHUP, the workers
+end, the summary lists what finished and, as errors, what did not; exit 128 + the signal.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import unicodedata
 from collections import deque
 from collections.abc import Callable
@@ -29,6 +32,7 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from dataclasses import field
@@ -49,6 +53,7 @@ from patuh.outputs import InputSet
 from patuh.outputs import atomic_file
 from patuh.outputs import check_store
 from patuh.outputs import check_target
+from patuh.outputs import write_output
 from patuh.report import build_report
 from patuh.report import pick_edition
 from patuh.rulebook import available
@@ -61,6 +66,7 @@ from patuh.waivers import load_waivers
 from patuh.yamlio import require_file
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
+DEFAULT_TIMEOUT = 120.0  # seconds per unit; a real unit takes well under one
 MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
 SUMMARY_STEM = "summary"
 EXTENSIONS = {"json": "json", "text": "txt"}  # other (plugin) formats use their own name
@@ -94,14 +100,46 @@ def is_manifest_name(name: str) -> bool:
 def discover(folder: Path, exclude: Path | None = None) -> list[str]:
     """Every manifest below ``folder`` (``manifest.yaml`` or ``*.manifest.yaml``, also
     ``.yml`` and ``.json``), in path order. Hidden folders, symlinked folders and ``exclude``
-    (the output folder) are not searched."""
-    skip = os.path.realpath(exclude) if exclude is not None else None
+    (the output folder) are not searched. A folder that cannot be read is an error that names
+    it (a unit is never left out silently); any depth works (no recursion)."""
+    skip = _identity(exclude) if exclude is not None else None
     found: list[str] = []  # strings, not Paths: a fifth of the memory for a large batch
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")
-                   and os.path.realpath(os.path.join(root, d)) != skip]
-        found.extend(str(Path(root, name)) for name in files if is_manifest_name(name))
+    stack = [os.fspath(folder)]
+    while stack:
+        root = stack.pop()
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    if _is_folder(entry):
+                        if not (entry.name.startswith(".") or entry.is_symlink()) and (
+                                skip is None or _identity(entry.path) != skip):
+                            stack.append(entry.path)
+                    elif is_manifest_name(entry.name):
+                        found.append(entry.path)
+        except OSError as exc:
+            raise InputError(Text(f"folder tidak dapat dibaca: {exc.strerror}",
+                                  f"cannot read the folder: {exc.strerror}"), file=root,
+                             hint=Text("perbaiki izinnya, atau daftarkan manifest dalam berkas "
+                                       "DAFTAR (satu jalur per baris)", "fix its permissions, "
+                                       "or name the manifests in a LIST file (one path per "
+                                       "line)")) from None
     return sorted(found, key=lambda p: os.path.relpath(p, folder).split(os.sep))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder (a symlink to one is not searched, and not taken for a file)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def read_list(list_file: Path) -> list[str]:
@@ -123,7 +161,13 @@ def read_list(list_file: Path) -> list[str]:
 
 def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
     """The manifests a DIR, a LIST file (or a single manifest) names, each once."""
-    if target.is_dir():
+    try:
+        folder = target.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long for the file system
+        raise InputError(Text(f"tidak dapat dibaca: {getattr(exc, 'strerror', exc)}",
+                              f"cannot read: {getattr(exc, 'strerror', exc)}"),
+                         file=target) from None
+    if folder:
         paths = discover(target, exclude)
         where = Text("di folder ini (dicari: manifest.yaml, *.manifest.yaml, .yml, .json)",
                      "in this folder (looked for manifest.yaml, *.manifest.yaml, .yml, .json)")
@@ -155,6 +199,7 @@ class Config:
     lang: str
     keep_reports: bool = False  # send each report back (for --store)
     waivers_file: Path | None = None  # one waivers file, scoped by unit inside
+    timeout: float = 0.0  # seconds per unit; 0: no limit
 
 
 @dataclass
@@ -246,11 +291,57 @@ def _waivers(path: Path | None) -> Waivers | None:
 
 
 def crashed(config: Config, index: int, manifest: str) -> Outcome:
-    message = render(Text("galat internal: proses pekerja berhenti tiba-tiba saat mengevaluasi "
-                          "unit ini", "internal error: the worker process stopped unexpectedly "
-                          "while evaluating this unit"), config.lang)
-    return Outcome(index, manifest, rows=[_row(manifest, r, None, None, error=message)
+    return failed(config, index, manifest, Text(
+        "galat internal: proses pekerja berhenti tiba-tiba saat mengevaluasi unit ini",
+        "internal error: the worker process stopped unexpectedly while evaluating this unit"))
+
+
+def failed(config: Config, index: int, manifest: str, message: Text) -> Outcome:
+    """An outcome with one error row per ruleset."""
+    text = render(message, config.lang)
+    return Outcome(index, manifest, rows=[_row(manifest, r, None, None, error=text)
                                           for r in config.ruleset_ids])
+
+
+def timed_out(config: Config, index: int, manifest: str) -> Outcome:
+    return failed(config, index, manifest, Text(
+        f"waktu habis: evaluasi unit ini melewati {config.timeout:g} detik (--timeout); "
+        "unit ini dihentikan",
+        f"timed out: evaluating this unit took more than {config.timeout:g} seconds "
+        "(--timeout); it was stopped"))
+
+
+class UnitTimeout(BaseException):
+    """Raised in a worker when a unit runs past --timeout (not an Exception, so that a
+    plugin's ``except Exception`` does not swallow it)."""
+
+
+_ARMED = False
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    if _ARMED:
+        raise UnitTimeout
+
+
+def evaluate_timed(config: Config, index: int, manifest: str) -> Outcome:
+    """``evaluate_unit`` within ``config.timeout`` seconds (a worker's main thread only); a
+    unit stuck where Python cannot interrupt it is stopped by the parent (see ``outcomes``)."""
+    global _ARMED
+    if config.timeout <= 0 or not hasattr(signal, "setitimer"):  # no alarm: the parent's kill
+        return evaluate_unit(config, index, manifest)
+    signal.signal(signal.SIGALRM, _alarm)
+    try:
+        try:
+            _ARMED = True
+            signal.setitimer(signal.ITIMER_REAL, config.timeout)
+            outcome = evaluate_unit(config, index, manifest)
+        finally:
+            _ARMED = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except UnitTimeout:
+        return timed_out(config, index, manifest)
+    return outcome
 
 
 _CONFIG: Config | None = None
@@ -270,13 +361,15 @@ def _prepare(config: Config) -> None:
 def _init_worker(config: Config) -> None:
     global _CONFIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for number in STOP_SIGNALS:  # not the parent's handler: a worker simply ends
+        signal.signal(number, signal.SIG_DFL)
     _CONFIG = config
     _prepare(config)
 
 
 def _work(tasks: list[tuple[int, str]]) -> list[Outcome]:
     assert _CONFIG is not None
-    return [evaluate_unit(_CONFIG, index, manifest) for index, manifest in tasks]
+    return [evaluate_timed(_CONFIG, index, manifest) for index, manifest in tasks]
 
 
 # --- many units -----------------------------------------------------------------------------
@@ -300,6 +393,23 @@ def _pool(workers: int, config: Config) -> ProcessPoolExecutor:
                                initargs=(config,))
 
 
+GRACE = 10.0  # seconds the parent waits past a unit's --timeout before it kills the worker
+
+
+def _deadline(config: Config, units: int) -> float | None:
+    """How long the parent waits for the oldest chunk in flight (it runs first: the pool takes
+    chunks in order): each unit's --timeout, then a grace for the worker's own alarm."""
+    return None if config.timeout <= 0 else config.timeout * units + GRACE
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    """End the pool's workers now (a stuck unit, or the batch is stopping)."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _isolated(tasks: list[Task], config: Config) -> Iterator[Outcome]:
     """Tasks that were in flight when a worker died: one at a time, so that the unit that
     kills a worker is the only one reported as crashed."""
@@ -308,22 +418,37 @@ def _isolated(tasks: list[Task], config: Config) -> Iterator[Outcome]:
         for index, manifest in tasks:
             if executor is None:
                 executor = _pool(1, config)
+            future = executor.submit(_work, [(index, manifest)])
             try:
-                yield from executor.submit(_work, [(index, manifest)]).result()
+                done = future.result(timeout=_deadline(config, 1))
             except BrokenProcessPool:
                 executor.shutdown(wait=True)
                 executor = None
                 yield crashed(config, index, manifest)
+                continue
+            except FuturesTimeout:
+                _kill(executor)
+                executor = None
+                yield timed_out(config, index, manifest)
+                continue
+            yield from done
+    except BaseException:
+        if executor is not None:
+            _kill(executor)
+            executor = None
+        raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
 def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Outcome]:
-    """One outcome per manifest, in input order. ``workers`` 1: in this process; more: a
-    process pool with a bounded window of chunks in flight."""
+    """One outcome per manifest, in input order. ``workers`` 1 without a timeout: in this
+    process; otherwise a process pool with a bounded window of chunks in flight (with a
+    timeout even for one worker: only a separate process can be stopped whatever it is
+    doing)."""
     tasks = enumerate(paths)
-    if workers <= 1:
+    if workers <= 1 and config.timeout <= 0:
         for index, manifest in tasks:
             yield evaluate_unit(config, index, manifest)
         return
@@ -350,12 +475,18 @@ def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Out
                 return
             chunk, future = pending.popleft()
             try:
-                done = future.result()
-            except BrokenProcessPool:
-                # A worker died (killed, or crashed the interpreter): what finished is kept,
-                # what was in flight is retried one unit at a time, then a new pool goes on.
-                executor.shutdown(wait=True, cancel_futures=True)
+                done = future.result(timeout=_deadline(config, len(chunk)))
+            except (BrokenProcessPool, FuturesTimeout) as exc:
+                # A worker died (killed, or crashed the interpreter), or a unit is stuck where
+                # its alarm cannot reach (the workers are killed): what finished is kept, what
+                # was in flight is retried one unit at a time, then a new pool goes on.
                 retry = list(chunk)
+                if isinstance(exc, FuturesTimeout):
+                    _kill(executor)
+                    if len(chunk) == 1:  # that unit is the one stuck
+                        yield timed_out(config, *chunk[0])
+                        retry = []
+                executor.shutdown(wait=True, cancel_futures=True)
                 for other, other_future in pending:
                     if other_future.done() and other_future.exception() is None:
                         if retry:
@@ -369,6 +500,9 @@ def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Out
                 executor = _pool(workers, config)
                 continue
             yield from done
+    except BaseException:  # stopped (a signal, Ctrl-C): the workers end now, not after a unit
+        _kill(executor)
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -408,6 +542,11 @@ class RowStore:
         self.widths = {c: len(HEADERS[lang][c]) for c in TEXT_COLUMNS}
         self.errors = 0
         self.failed_units: set[int] = set()
+        self.done: set[int] = set()  # units whose every row is here
+        self.stopped_by: int | None = None  # the signal that stopped the batch
+        self.not_evaluated = 0  # units left when it stopped
+        self.not_stored = 0  # reports that did not reach the --store history
+        self.store_error: str | None = None
 
     def add(self, index: int, row: dict[str, Any]) -> None:
         offset = self.file.tell()
@@ -603,8 +742,6 @@ def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
                          formats: Sequence[str], inputs: InputSet) -> None:
     """A summary page in every report format whose renderer offers one (a reporter may
     carry ``.summary(rows, lang)``, e.g. the HTML reporter)."""
-    from patuh.cli import write_output  # cli imports this module
-
     for fmt in formats:
         summary = getattr(manager.reporters().get(fmt), "summary", None)
         if summary is None:
@@ -641,40 +778,119 @@ def report_name(slug: str, ruleset_id: str, fmt: str) -> str:
     return f"{slug}.{ruleset_id}.{EXTENSIONS.get(fmt, fmt)}"
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP reached the batch: finish what is safe, then exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: Any) -> None:
+    for number in STOP_SIGNALS:  # once is enough: the summary is written undisturbed
+        signal.signal(number, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the batch runs, SIGTERM/SIGHUP raise :class:`Stopped` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def _atomic_step() -> Iterator[None]:
+    """A unit's reports, rows and history are handled whole: a stop signal waits until then
+    (it is delivered while the batch waits for the next unit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path | None,
               on_unit: Callable[[], None] = lambda: None, history_db: Path | None = None,
               inputs: InputSet | None = None) -> RowStore:
     """Evaluate every manifest; write each unit's reports (and history) as they arrive; return
-    the rows. Only this process writes, so the SQLite history sees one writer."""
-    from patuh import history
-    from patuh.cli import write_output
+    the rows. Only this process writes, so the SQLite history sees one writer.
 
+    Stopped by a signal (see :func:`stop_on_signals`), the units not evaluated yet become
+    error rows saying so and ``stopped_by`` tells the signal. A report the history cannot
+    take (locked past its wait, not a history file) stops storing; ``not_stored`` counts the
+    reports that were not stored."""
     store = RowStore(config.ruleset_ids, config.lang)
     slugs = Slugs()
     inputs = inputs if inputs is not None else InputSet(paths)
     try:
-        for outcome in outcomes(paths, config, workers):
-            for path in outcome.inputs:  # no report may replace a file a unit read
-                inputs.add(path)
-            names: dict[str, str] = {}
-            if out_dir is not None and outcome.texts:
-                slug = slugs.claim(outcome.nama, outcome.kode)
-                for ruleset_id, fmt, text in outcome.texts:
-                    name = report_name(slug, ruleset_id, fmt)
-                    names.setdefault(ruleset_id, name)  # the first format's file
-                    write_output(text, out_dir / name, protect=inputs, fmt=fmt)
-            for row in outcome.rows:
-                row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
-                store.add(outcome.index, row)
-            if history_db is not None:
-                check_store(history_db, inputs)  # not an evidence file of this unit
-                for report in outcome.reports:
-                    history.store(history_db, report)
-            on_unit()
+        try:
+            for outcome in outcomes(paths, config, workers):
+                with _atomic_step():
+                    _take(outcome, store, slugs, out_dir, history_db, config.lang, inputs)
+                on_unit()
+        except Stopped as exc:
+            store.stopped_by = exc.signum
+            name = signal.Signals(exc.signum).name
+            note = Text(f"tidak dievaluasi: batch dihentikan oleh {name}",
+                        f"not evaluated: the batch was stopped by {name}")
+            for index, manifest in enumerate(paths):
+                if index not in store.done:
+                    store.not_evaluated += 1
+                    for row in failed(config, index, manifest, note).rows:
+                        store.add(index, row)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
+          history_db: Path | None, lang: str, inputs: InputSet) -> None:
+    """One unit's result: its reports written, its rows kept, its reports stored. No report
+    and no store may replace a file any unit so far has read (``inputs``)."""
+    from patuh import history
+
+    for path in outcome.inputs:
+        inputs.add(path)
+    names: dict[str, str] = {}
+    if out_dir is not None and outcome.texts:
+        slug = slugs.claim(outcome.nama, outcome.kode)
+        for ruleset_id, fmt, text in outcome.texts:
+            name = report_name(slug, ruleset_id, fmt)
+            names.setdefault(ruleset_id, name)  # the first format's file
+            write_output(text, out_dir / name, protect=inputs, fmt=fmt)
+    for row in outcome.rows:
+        row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
+        store.add(outcome.index, row)
+    store.done.add(outcome.index)
+    if history_db is None:
+        return
+    check_store(history_db, outcome.inputs)  # not a file this unit read (the store is in inputs)
+    for position, report in enumerate(outcome.reports):
+        if store.store_error is not None:
+            store.not_stored += len(outcome.reports) - position
+            return
+        try:
+            history.store(history_db, report)
+        except InputError as exc:
+            store.store_error = one_line(exc.render(lang))
+            store.not_stored += 1
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -713,15 +929,22 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--store", "store_db", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan setiap hasil ke riwayat SQLite / keep every result in a SQLite "
               "history.")
+@click.option("--timeout", type=click.FloatRange(min=0, max=86400), default=DEFAULT_TIMEOUT,
+              show_default=True,
+              help="Batas waktu per unit dalam detik; unit yang melewatinya dihentikan dan "
+              "menjadi baris galat (0: tanpa batas) / seconds per unit; a unit past it is "
+              "stopped and becomes an error row (0: no limit).")
 def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
                   out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,
                   edition: str | None, store_db: Path | None,
-                  waivers_file: Path | None) -> None:
+                  waivers_file: Path | None, timeout: float) -> None:
     """Periksa banyak unit sekaligus / check many units (a folder or a list of manifests).
 
     DIR: every manifest.yaml or *.manifest.yaml (also .yml, .json) below it. LIST: a text file
     with one manifest path per line, relative to the list file (# comments). Exit 0 when every
-    unit was evaluated, 2 when any was not (each one is in the summary with its message).
+    unit was evaluated, 2 when any was not (each one is in the summary with its message) or a
+    report could not be stored; stopped by SIGTERM/SIGHUP: the summary of what finished (the
+    rest listed as not evaluated) and exit 128 + the signal number (143, 129).
     """
     from patuh.cli import parse_date
     from patuh.cli import reporter
@@ -749,19 +972,49 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
             check_target(out_dir / name, inputs)
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,
-                    keep_reports=store_db is not None, waivers_file=waivers_file)
+                    keep_reports=store_db is not None, waivers_file=waivers_file,
+                    timeout=timeout)
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
-    progress = Progress(len(paths), lang)
-    try:
-        store = run_batch(paths, config, count, out_dir, progress.step, history_db=store_db,
-                          inputs=inputs)
-    finally:
-        progress.close()
-    try:
-        write_summaries(store, out_dir, lang, len(paths), wanted, inputs)
-        failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
-    finally:
-        store.close()
+    with stop_on_signals():
+        try:
+            progress = Progress(len(paths), lang)
+            try:
+                store = run_batch(paths, config, count, out_dir, progress.step,
+                                  history_db=store_db, inputs=inputs)
+            finally:
+                progress.close()
+        except Stopped as exc:  # between units and the summary: nothing to summarise safely
+            click.echo(render(Text(
+                f"patuh: dihentikan oleh {signal.Signals(exc.signum).name}; tanpa ringkasan",
+                f"patuh: stopped by {signal.Signals(exc.signum).name}; no summary"), lang),
+                err=True)
+            sys.exit(128 + exc.signum)
+        try:
+            write_summaries(store, out_dir, lang, len(paths), wanted, inputs)
+        except Stopped as exc:  # before any unit's summary row was written: say so
+            store.stopped_by = store.stopped_by or exc.signum
+            click.echo(render(Text("patuh: dihentikan saat menulis ringkasan; ringkasan tidak "
+                                   "lengkap", "patuh: stopped while writing the summary; it "
+                                   "is incomplete"), lang), err=True)
+        finally:
+            store.close()
+    failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
+    if store.not_stored:
+        click.echo(render(Text(
+            f"patuh: {store.not_stored} laporan TIDAK disimpan ke {store_db}: "
+            f"{store.store_error}",
+            f"patuh: {store.not_stored} reports were NOT stored in {store_db}: "
+            f"{store.store_error}"), lang), err=True)
+    if store.stopped_by is not None:
+        name = signal.Signals(store.stopped_by).name
+        click.echo(render(Text(
+            f"patuh: dihentikan oleh {name}: {store.not_evaluated} dari {len(paths)} unit "
+            "tidak dievaluasi (tercantum di ringkasan)",
+            f"patuh: stopped by {name}: {store.not_evaluated} of {len(paths)} units were "
+            "not evaluated (listed in the summary)"), lang), err=True)
+        sys.exit(128 + store.stopped_by)
+    if store.not_stored and not failed:
+        sys.exit(2)
     if failed:
         click.echo(render(Text(
             f"patuh: {failed} dari {total} evaluasi gagal ({bad_units} dari {len(paths)} unit); "

@@ -35,10 +35,9 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
-from patuh.outputs import Inputs
 from patuh.outputs import check_store
 from patuh.outputs import check_target
-from patuh.outputs import write_text
+from patuh.outputs import write_output
 from patuh.report import band_text
 from patuh.report import build_report
 from patuh.report import estimate_note
@@ -52,7 +51,6 @@ from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
-from patuh.safetext import json_safe
 from patuh.safetext import visible
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
@@ -83,21 +81,6 @@ def parse_date(value: str | None, option: str) -> date | None:
     except ValueError:
         raise InputError(Text(f"{option}: {value!r} bukan tanggal ISO (YYYY-MM-DD)",
                               f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
-
-
-def write_output(text: str, output: Path | None, protect: Inputs = (),
-                 fmt: str | None = None) -> None:
-    """Print, or write atomically (a reader never sees half a report), refusing any path
-    whose loss would destroy data: an input of the run, a link, a device, a read-only file.
-    ``fmt`` "text" or "json": control characters from the data are neutralised."""
-    if fmt == "text":
-        text = visible(text)
-    elif fmt == "json":
-        text = json_safe(text)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_text(output, text, inputs=protect)
 
 
 def rule_files() -> Iterator[Path]:

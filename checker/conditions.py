@@ -74,7 +74,7 @@ class Evidence:
     owner: str  # the fact path whose ``bukti`` list holds it
     ref: str  # file path relative to the manifest, or URL
     kind: str  # "file" | "url"
-    status: str  # ok | declared | not_found | outside | not_a_file | digest_mismatch
+    status: str  # ok | declared | not_found | outside | not_a_file | unreadable | digest_mismatch
     sha256: str | None = None
     note: str | None = None
 

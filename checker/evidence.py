@@ -4,6 +4,8 @@ manifest's folder, hashed once. A bad reference becomes a finding, not a crash."
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,18 +25,31 @@ def _sha256(file: Path) -> str:
 
 
 def resolve_inside(base_dir: Path, ref: str) -> tuple[Path | None, str]:
-    """The file ``ref`` names below ``base_dir``, or None with the reason it is refused."""
+    """The file ``ref`` names below ``base_dir``, or None with the reason it is refused:
+    ``outside``, ``not_found``, ``not_a_file``, or ``unreadable`` (no read permission, a
+    symlink loop, a name too long for the file system, a NUL byte in it)."""
+    if "\0" in ref:
+        return None, "unreadable"
     candidate = Path(ref)
     if candidate.is_absolute() or ".." in candidate.parts or ref.startswith("~"):
         return None, "outside"
-    base = base_dir.resolve()
-    target = (base / candidate).resolve()  # follows symlinks
+    try:
+        base = base_dir.resolve()
+        target = (base / candidate).resolve()  # follows symlinks
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python 3.10)
+        return None, "unreadable"
     if target != base and base not in target.parents:
         return None, "outside"
-    if not target.exists():
+    try:
+        info = target.stat()
+    except (FileNotFoundError, NotADirectoryError):
         return None, "not_found"
-    if not target.is_file():
+    except (OSError, ValueError):
+        return None, "unreadable"
+    if not stat.S_ISREG(info.st_mode):
         return None, "not_a_file"
+    if not os.access(target, os.R_OK):
+        return None, "unreadable"
     return target, "ok"
 
 
@@ -50,7 +65,13 @@ def _check(owner: str, item: Any, base_dir: Path | None, cache: dict[str, tuple[
         return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
     if ref not in cache:
         target, status = resolve_inside(base_dir, ref)
-        cache[ref] = (status, _sha256(target) if target else None)
+        digest = None
+        if target is not None:
+            try:
+                digest = _sha256(target)
+            except OSError:  # it went away or became unreadable since it was checked
+                status = "unreadable"
+        cache[ref] = (status, digest)
     status, digest = cache[ref]
     expected = item.get("sha256")
     if status == "ok" and expected and expected != digest:
@@ -88,10 +109,17 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tup
 
 def related(evidence: Mapping[str, tuple[Evidence, ...]], paths: list[str]) -> list[Evidence]:
     """Evidence attached to any of ``paths`` or to an object that contains one of them."""
+    prefixes: set[str] = set()  # every path and every object above it: one look-up per owner
+    for path in paths:
+        prefixes.add(path)
+        parent = path.rpartition(".")[0]
+        while parent and parent not in prefixes:
+            prefixes.add(parent)
+            parent = parent.rpartition(".")[0]
     out: list[Evidence] = []
     seen: set[str] = set()
     for owner, items in sorted(evidence.items()):
-        if any(p == owner or p.startswith(owner + ".") for p in paths):
+        if owner in prefixes:
             for item in items:
                 if item.ref not in seen:
                     seen.add(item.ref)

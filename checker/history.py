@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import sqlite3
+import time
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -86,7 +87,11 @@ _EVALUATION_COLUMNS = (
 @contextmanager
 def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
     db_path = Path(db_path)
-    if not create and not db_path.exists():
+    try:
+        exists = db_path.exists()
+    except (OSError, ValueError):  # a name too long: opening it says so below
+        exists = create
+    if not create and not exists:
         raise InputError(Text("berkas riwayat tidak ditemukan", "history file not found"),
                          file=db_path,
                          hint=Text("simpan evaluasi dulu: patuh check MANIFEST --store BERKAS",
@@ -100,7 +105,7 @@ def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
                                   f"cannot create the folder: {exc.strerror}"),
                              file=db_path.parent) from None
     try:
-        conn = sqlite3.connect(db_path, timeout=10)
+        conn = sqlite3.connect(db_path, timeout=min(_BUSY_TIMEOUT, max(LOCK_WAIT, 0.01)))
     except sqlite3.Error as exc:
         raise InputError(Text(f"basis data riwayat tidak dapat dibuka: {exc}",
                               f"cannot open the history database: {exc}"),
@@ -109,6 +114,15 @@ def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
         conn.row_factory = sqlite3.Row
         _prepare(conn, db_path)
         yield conn
+    except sqlite3.OperationalError as exc:
+        if _is_locked(exc):
+            raise Locked(Text("riwayat sedang dikunci oleh program lain",
+                              "the history is locked by another program"), file=db_path,
+                         hint=Text("tunggu program itu selesai, lalu ulangi",
+                                   "wait for that program to finish, then retry")) from None
+        raise InputError(Text(f"bukan basis data riwayat patuh yang dapat dipakai: {exc}",
+                              f"not a usable patuh history database: {exc}"),
+                         file=db_path) from None
     except sqlite3.DatabaseError as exc:
         raise InputError(Text(f"bukan basis data riwayat patuh yang dapat dipakai: {exc}",
                               f"not a usable patuh history database: {exc}"),
@@ -189,10 +203,42 @@ def _row(report: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]
     return row, results
 
 
+class Locked(InputError):
+    """The history file stayed locked by another writer longer than :data:`LOCK_WAIT`."""
+
+
+LOCK_WAIT = 60.0  # seconds a store waits in all for another writer's lock, then gives up
+_BUSY_TIMEOUT = 10.0  # SQLite's own wait per attempt
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def store(db_path: Path, report: Mapping[str, Any]) -> str:
     """Save one report's evaluation. Returns ``added``, ``unchanged`` (the same evaluation was
     already stored) or ``replaced`` (same key, other content: newer rules, waivers or
-    verification). A ``{"reports": [...]}`` bundle is not accepted: store each report."""
+    verification). A ``{"reports": [...]}`` bundle is not accepted: store each report.
+
+    Behind another writer's lock it waits and retries, :data:`LOCK_WAIT` seconds in all, then
+    raises :class:`Locked` (nothing of this report is stored)."""
+    deadline = time.monotonic() + LOCK_WAIT
+    pause = 0.05
+    while True:
+        try:
+            return _store_once(db_path, report)
+        except Locked as exc:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                exc.message = exc.message + Text(f" (lebih dari {LOCK_WAIT:g} detik)",
+                                                  f" (for more than {LOCK_WAIT:g} seconds)")
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 1.0)
+
+
+def _store_once(db_path: Path, report: Mapping[str, Any]) -> str:
     row, results = _row(report)
     content = hashlib.sha256(json.dumps([row, results], sort_keys=True).encode()).hexdigest()
     with _connect(db_path, create=True) as conn, conn:

@@ -66,7 +66,11 @@ class Manifest:
 
 def load_manifest(path: Path) -> Manifest:
     hook = manager.get_plugin_manager().hook
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte: reading it says which
+        folder = False
+    if folder:
         raise InputError(Text("ini folder, bukan berkas manifest", "this is a folder, not a "
                               "manifest file"), file=path,
                          hint=Text(f"maksud Anda {path / 'manifest.yaml'}?",

@@ -31,8 +31,12 @@ from pathlib import Path
 from typing import IO
 from typing import Any
 
+import click
+
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.safetext import json_safe
+from patuh.safetext import visible
 
 
 class InputSet:
@@ -167,3 +171,18 @@ def write_bytes(path: Path, data: bytes, inputs: Inputs = (), option: str = "-o"
 def check_store(path: Path, inputs: Inputs = (), option: str = "--store") -> None:
     """A SQLite history file is written in place (not renamed): the same refusals apply."""
     check_target(Path(path), inputs, option)
+
+
+def write_output(text: str, output: Path | None, protect: Inputs = (),
+                 fmt: str | None = None) -> None:
+    """Print, or write atomically (a reader never sees half a report), refusing any path
+    whose loss would destroy data: an input of the run, a link, a device, a read-only file.
+    ``fmt`` "text" or "json": control characters from the data are neutralised."""
+    if fmt == "text":
+        text = visible(text)
+    elif fmt == "json":
+        text = json_safe(text)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_text(output, text, inputs=protect)

@@ -236,6 +236,9 @@ def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, An
         "outside": Text("jalur bukti keluar dari folder manifest; tidak dibaca",
                         "evidence path leaves the manifest's folder; not read"),
         "not_a_file": Text("bukti bukan berkas", "evidence is not a file"),
+        "unreadable": Text("berkas bukti tidak dapat dibaca (izin, tautan berputar, atau nama "
+                           "tidak sah/terlalu panjang)", "evidence file cannot be read "
+                           "(permission, a symlink loop, or an invalid or too long name)"),
         "digest_mismatch": Text("sha256 berkas bukti tidak cocok dengan manifest",
                                 "evidence file sha256 does not match the manifest"),
     }
@@ -250,8 +253,8 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     day, day_source = manifest.as_of(as_of)
     edition = pick_edition(ruleset, day, edition_name)
     estimate = estimate_note(ruleset, edition, day)
+    facts = manifest.facts(day)  # first: a data file over its limit stops before it is hashed
     evidence = manifest.evidence()
-    facts = manifest.facts(day)
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
     adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"], as_of=day,

@@ -149,8 +149,11 @@ def require_file(file: Path) -> int:
                          hint=Text("periksa jalurnya; jalur relatif terhadap folder saat ini",
                                    "check the path; it is relative to the current folder"),
                          ) from None
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
+    except ValueError:  # a NUL byte in the path (from a list file or a rule folder)
+        raise InputError(Text("jalur memuat bita NUL", "the path contains a NUL byte"),
+                         file=str(file).replace("\0", "\\0")) from None
+    except OSError as exc:  # too long a name, a symlink loop, no permission
+        reason = exc.strerror or str(exc)
         raise InputError(Text(f"tidak dapat dibaca: {reason}",
                               f"cannot read: {reason}"), file=file) from None
     if stat.S_ISDIR(st.st_mode):

@@ -259,9 +259,12 @@ _UNITS = {"days": ("hari", "days"), "working_days": ("hari kerja", "working days
 
 
 def shift(day: date, duration: Mapping[str, int], sign: int = 1) -> date:
-    """``day`` moved by a duration; month ends are clamped (31 Jan + 1 month = 28/29 Feb)."""
+    """``day`` moved by a duration; month ends are clamped (31 Jan + 1 month = 28/29 Feb).
+    A result beyond the calendar saturates at 0001-01-01 or 9999-12-31: a deadline after
+    9999-12-31 has not passed on any date a unit can give."""
     if "days" in duration:
-        return date.fromordinal(day.toordinal() + sign * duration["days"])
+        ordinal = day.toordinal() + sign * duration["days"]
+        return date.fromordinal(min(max(ordinal, 1), date.max.toordinal()))
     if "working_days" in duration:
         if sign < 0:
             raise ValueError("working days are only counted forward")
@@ -269,6 +272,10 @@ def shift(day: date, duration: Mapping[str, int], sign: int = 1) -> date:
     months = duration.get("months", 0) + 12 * duration.get("years", 0)
     total = day.year * 12 + (day.month - 1) + sign * months
     year, month = divmod(total, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 
@@ -407,6 +414,7 @@ _STATUS = {
     "outside": ("jalur keluar dari folder manifest (tidak dibaca)",
                 "path leaves the manifest's folder (not read)"),
     "not_a_file": ("bukan berkas", "not a file"),
+    "unreadable": ("tidak dapat dibaca", "cannot be read"),
     "digest_mismatch": ("sha256 tidak cocok", "sha256 does not match"),
 }
 

@@ -14,6 +14,7 @@ scoring model of the `skm` ruleset, and adds the `patuh skm` command.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from patuh.plugins import tables
 CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
 PROFILE = ("jenis_kelamin", "umur", "pendidikan", "pekerjaan")
 SCALE = range(1, 5)
+AGE = re.compile(r"[0-9]{1,3}", re.ASCII)  # not `str.isdigit`: it takes "²", which int() refuses
 CHI2, P, D = Fraction("3.841"), Fraction(1, 2), Fraction(5, 100)
 REGULATION = "PermenPANRB 14/2017"
 
@@ -72,29 +74,94 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _xlsx_error(file: Path, exc: BaseException) -> InputError:
+    return InputError(Text(f"berkas XLSX tidak dapat dibaca: {type(exc).__name__}: {exc}",
+                           f"the XLSX file cannot be read: {type(exc).__name__}: {exc}"),
+                      file=file, hint=Text("buka dan simpan ulang di Excel/LibreOffice, atau "
+                                           "simpan sebagai CSV", "open and save it again in "
+                                           "Excel/LibreOffice, or save it as CSV"))
+
+
+def _check_zip(file: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
+    takes long to parse), from the sizes its zip directory declares: reading never goes past
+    them."""
+    import zipfile
+
+    limit = tables.MAX_WORKBOOK_BYTES.value()
+    with tables.open_data(file) as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _xlsx_error(file, exc) from None
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limit:
+        raise tables.MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
+
+
 def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The first worksheet's header and rows, as they are in the sheet: its stored dimension
+    is not trusted (a stale one hides rows; a huge one would pad millions of empty cells)."""
     import openpyxl  # only for spreadsheets
 
+    _check_zip(file)
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(Text(f"berkas XLSX tidak dapat dibaca: {exc}",
-                              f"the XLSX file cannot be read: {exc}"), file=file) from None
+        raise _xlsx_error(file, exc) from None
+    if not book.worksheets:
+        book.close()
+        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
+                         file=file)
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    if not hasattr(sheet, "reset_dimensions"):  # a chartsheet first: not a table of answers
+        book.close()
+        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
+                              "the first sheet is not a worksheet (perhaps a chart)"),
+                         file=file, hint=Text("pindahkan tabel jawaban ke lembar pertama",
+                                              "move the table of answers to the first sheet"))
+    sheet.reset_dimensions()
+    max_columns, max_rows = tables.MAX_COLUMNS.value(), tables.MAX_ROWS.value()
     try:
-        header = [_cell(v) for v in next(rows)]
-    except StopIteration:
-        raise InputError(Text("lembar kerja pertama kosong", "the first worksheet is empty"),
-                         file=file) from None
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        header = [_cell(v) for v in first[:max_columns + 1]]
+    except Exception as exc:
+        book.close()
+        raise _xlsx_error(file, exc) from None
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        book.close()
+        raise InputError(Text("baris pertama lembar kerja pertama kosong",
+                              "the first row of the first worksheet is empty"), file=file,
+                         line=1)
+    if len(header) > max_columns:
+        book.close()
+        raise tables.MAX_COLUMNS.exceeded(file, len(header), line=1, at_least=True)
+    width = len(header)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(rows, start=2):
-            cells = [_cell(v) for v in row]
-            if any(cells):
-                yield number, {h: (cells[i] if i < len(cells) else "")
-                               for i, h in enumerate(header) if h}
-        book.close()
+        count = 0
+        try:
+            for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width,
+                                                         values_only=True), start=2):
+                if row.count(None) == len(row):  # quick: the rows between rows
+                    continue
+                cells = {header[i]: text for i, value in enumerate(row)
+                         if header[i] and (text := _cell(value))}
+                if not cells:
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise tables.MAX_ROWS.exceeded(file, count, line=number, at_least=True)
+                yield number, cells
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged or hostile sheet (entities, bad XML)
+            raise _xlsx_error(file, exc) from None
+        finally:
+            book.close()
 
     return header, body()
 
@@ -104,12 +171,11 @@ def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _xlsx_rows(file)
         return header, rows, []
-    text, encoding = tables.decode(file, fallback="cp1252")
-    header, rows = tables.parse_rows(text, file)
-    notes = [] if encoding == "utf-8" else [Text(
-        f"Berkas bukan UTF-8; dibaca sebagai {encoding} (Windows).",
-        f"The file is not UTF-8; it was read as {encoding} (Windows).")]
-    return header, rows, notes
+    header, table = tables.read_rows(file, fallback="cp1252")
+    notes = [] if table.encoding == "utf-8" else [Text(
+        f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
+        f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]
+    return header, table, notes
 
 
 # --- computing -----------------------------------------------------------------------------
@@ -152,7 +218,7 @@ def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
         if column not in header:
             continue
         values = [row.get(column, "") for row in rows if row.get(column, "")]
-        if column == "umur" and values and all(v.isdigit() for v in values):
+        if column == "umur" and values and all(AGE.fullmatch(v) for v in values):
             ages = [int(v) for v in values]
             profile[column] = {"n": len(ages), "min": min(ages), "max": max(ages),
                                "median": statistics.median(ages)}
@@ -490,10 +556,10 @@ def patuh_add_commands(cli: click.Group) -> None:
                     lang: str) -> None:
         """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
         from patuh.cli import parse_date
-        from patuh.cli import write_output
+        from patuh.outputs import write_output
         from patuh.yamlio import require_file
 
-        require_file(responses)  # missing, a folder, a FIFO or a device: said as such
+        require_file(responses)  # missing, a folder, a FIFO, a device, a bad name: said as such
         period = None
         if year is not None:
             period = (date(year, 1, 1), date(year, 12, 31))
@@ -502,6 +568,10 @@ def patuh_add_commands(cli: click.Group) -> None:
             if first is None or last is None:
                 raise InputError(Text("--from dan --to harus diisi bersama",
                                       "--from and --to go together"))
+            if last < first:
+                raise InputError(Text(f"--to {last} lebih awal dari --from {first}",
+                                      f"--to {last} is before --from {first}"),
+                                 hint=Text("tukar kedua tanggal", "swap the two dates"))
             period = (first, last)
         result = compute(responses, population=population, period=period)
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

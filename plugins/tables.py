@@ -1,18 +1,30 @@
 """Reading the spreadsheets units keep (CSV saved from Excel/LibreOffice/Google Sheets):
 UTF-8 with or without a byte-order mark, `,` `;` or tab as delimiter. A helper for the
-built-in fact derivers; not a plugin itself."""
+built-in fact derivers; not a plugin itself.
+
+Every data file is read as a stream within limits (README, "Limits on data files"): its size
+in bytes (for a workbook: the unpacked size of its parts), its rows and its columns, each
+overridable by an environment variable. A file over a limit is an error that names the file,
+the limit and how to raise it; nothing is read into memory whole."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
 import hashlib
-import io
+import itertools
+import os
 import re
+import stat
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import IO
 from typing import Any
 
 from patuh import InputError
@@ -20,12 +32,91 @@ from patuh import Text
 from patuh import resolve_inside
 
 META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
+CHUNK = 1 << 20
+MAX_ROW_CHARS = 1 << 20  # one row (record) of a CSV, all its cells together
+
+
+@dataclass(frozen=True)
+class Limit:
+    variable: str
+    default: int
+    what: Text  # "rows", "columns", "bytes"
+
+    def value(self) -> int:
+        """The limit in force: the environment variable when set, else the default."""
+        raw = os.environ.get(self.variable, "").strip()
+        if not raw:
+            return self.default
+        if not re.fullmatch(r"[0-9]{1,15}", raw) or int(raw) < 1:
+            raise InputError(Text(f"{self.variable}={raw[:40]!r} bukan bilangan bulat positif",
+                                  f"{self.variable}={raw[:40]!r} is not a positive whole "
+                                  "number"),
+                             hint=Text(f"mis. {self.variable}={self.default * 2}",
+                                       f"e.g. {self.variable}={self.default * 2}"))
+        return int(raw)
+
+    def exceeded(self, file: Path, found: int, *, line: int | None = None,
+                 at_least: bool = False, unpacked: bool = False) -> InputError:
+        """The error for a file over this limit: which limit, what was found, the file, and
+        how to raise the limit."""
+        limit = self.value()
+        suggest = max(limit * 2, found + 1)
+        what_id, what_en = self.what.id, self.what.en
+        if unpacked:
+            what_id, what_en = f"{what_id} setelah dibuka", f"{what_en} unpacked"
+        return InputError(
+            Text(f"berkas data melebihi batas {_n(limit, 'id')} {self.what.id} "
+                 f"({_n(found, 'id')}{'+' if at_least else ''} {what_id}); batas: {self.variable}",
+                 f"the data file exceeds the limit of {_n(limit, 'en')} {self.what.en} "
+                 f"({_n(found, 'en')}{'+' if at_least else ''} {what_en}); limit: "
+                 f"{self.variable}"),
+            file=file, line=line,
+            hint=Text(f"pecah berkasnya, atau naikkan batasnya, mis. {self.variable}={suggest}",
+                      f"split the file, or raise the limit, e.g. {self.variable}={suggest}"))
+
+
+def _n(number: int, lang: str) -> str:
+    """A count with thousands separators as each language writes them."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+MAX_BYTES = Limit("PATUH_MAX_DATA_BYTES", 64 * 1024 * 1024, Text("bita", "bytes"))
+MAX_ROWS = Limit("PATUH_MAX_DATA_ROWS", 20_000, Text("baris", "rows"))
+MAX_COLUMNS = Limit("PATUH_MAX_DATA_COLUMNS", 100, Text("kolom", "columns"))
+# A workbook's XML costs far more to parse than CSV (measured: 60 MB of cells or shared strings
+# take about 20 s), so its unpacked size has a limit of its own: about 4 s at the default.
+MAX_WORKBOOK_BYTES = Limit("PATUH_MAX_WORKBOOK_BYTES", 12 * 1024 * 1024, Text("bita", "bytes"))
+
+
+def os_error(file: Path | str, exc: OSError | ValueError, json_path: str | None = None
+             ) -> InputError:
+    """A file that cannot be opened (no permission, a symlink loop, a name too long, a NUL
+    byte in its name), as an error that names it."""
+    if isinstance(exc, ValueError):  # Python refuses a NUL byte in a path
+        why = Text("nama berkas memuat bita NUL", "the file name contains a NUL byte")
+    elif exc.errno == errno.ELOOP:
+        why = Text("tautan simbolik berputar (symlink loop)", "a symbolic link loop")
+    elif exc.errno == errno.ENAMETOOLONG:
+        why = Text("nama berkas atau jalurnya terlalu panjang",
+                   "the file name or its path is too long")
+    else:
+        why = Text(f"{exc.strerror or exc}", f"{exc.strerror or exc}")
+    shown = str(file).replace("\0", "\\0")
+    if len(shown) > 300:
+        shown = shown[:150] + "…" + shown[-150:]
+    return InputError(Text("berkas tidak dapat dibaca: ", "the file cannot be read: ") + why,
+                      file=shown, path=json_path,
+                      hint=Text("periksa nama, izin baca dan tautan berkas itu",
+                                "check the file's name, read permission and links"))
 
 
 def locate(base_dir: Path, ref: str, json_path: str) -> Path:
     """A data file named in the manifest, which must lie inside the manifest's folder."""
     target, status = resolve_inside(base_dir, ref)
     if target is None:
+        if status == "unreadable":
+            raise os_error(base_dir / ref, _open_error(base_dir / ref), json_path)
         why = {"outside": Text("jalur keluar dari folder manifest",
                                "the path leaves the manifest's folder"),
                "not_found": Text("berkas tidak ditemukan", "file not found"),
@@ -34,6 +125,15 @@ def locate(base_dir: Path, ref: str, json_path: str) -> Path:
                          hint=Text("letakkan berkas di dalam folder manifest",
                                    "put the file inside the manifest's folder"))
     return target
+
+
+def _open_error(file: Path) -> OSError | ValueError:
+    """Why ``file`` cannot be read (for the message), without opening it."""
+    try:
+        os.stat(file)
+    except (OSError, ValueError) as exc:
+        return exc
+    return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
 def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: str,
@@ -56,70 +156,212 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
     return None
 
 
-def sha256(file: Path) -> str:
-    return hashlib.sha256(file.read_bytes()).hexdigest()
-
-
-def decode(file: Path, fallback: str | None = None) -> tuple[str, str]:
-    """The file's text and the encoding used: UTF-8 (with or without BOM), else ``fallback``
-    (e.g. ``cp1252``, what Excel's "CSV (Comma delimited)" writes on Windows)."""
-    raw = file.read_bytes()
+def open_data(file: Path) -> IO[bytes]:
+    """A data file opened for reading, after checking that it is a regular file within
+    :data:`MAX_BYTES`."""
+    try:  # non-blocking: a FIFO named as a data file must not hang the open
+        handle = os.fdopen(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
+    except (OSError, ValueError) as exc:
+        raise os_error(file, exc) from None
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        if fallback is None:
-            raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
-                             file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
-                                                  "save it again as CSV UTF-8")) from None
-        return raw.decode(fallback, errors="replace"), fallback
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(Text("bukan berkas biasa", "not a regular file"), file=file)
+        if info.st_size > MAX_BYTES.value():
+            raise MAX_BYTES.exceeded(file, info.st_size)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
-def read_rows(file: Path, fallback: str | None = None
-              ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and the non-empty rows as (line number, {column: stripped cell})."""
-    text, _ = decode(file, fallback)
-    return parse_rows(text, file)
+def sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open_data(file) as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
-def parse_rows(text: str, file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    if "\0" in text or text.startswith("PK\x03\x04"):
-        raise InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
-                              ".csv)", "this is not a CSV file (perhaps an Excel workbook "
-                              "named .csv)"), file=file,
-                         hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
-                                   "save it as CSV, or name it .xlsx"))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InputError(Text("berkas kosong atau tanpa baris judul",
-                              "the file is empty or has no header row"), file=file, line=1)
-    delimiter = max(",;\t", key=lines[0].count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
+def _not_csv(file: Path) -> InputError:
+    return InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
+                           ".csv)", "this is not a CSV file (perhaps an Excel workbook "
+                           "named .csv)"), file=file,
+                      hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
+                                "save it as CSV, or name it .xlsx"))
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+
+def encoding_of(file: Path, fallback: str | None = None) -> str:
+    """``utf-8`` when the whole file is UTF-8 (with or without BOM), else ``fallback`` (e.g.
+    ``cp1252``, what Excel's "CSV (Comma delimited)" writes on Windows). Read in chunks; a file
+    with NUL bytes or a zip signature is not a CSV."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, offset = True, 0
+    with open_data(file) as handle:
+        while chunk := handle.read(CHUNK):
+            if (offset == 0 and chunk.startswith(b"PK\x03\x04")) or b"\0" in chunk:
+                raise _not_csv(file)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            offset += len(chunk)
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    if utf8:
+        return "utf-8"
+    if fallback is None:
+        raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
+                         file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
+                                              "save it again as CSV UTF-8"))
+    return fallback
+
+
+class Rows(Iterator[tuple[int, dict[str, str]]]):
+    """The non-empty rows of a CSV as (line number, {column: stripped cell}); empty cells are
+    left out of the mapping. Stops with an error at a row over :data:`MAX_ROWS`, a row longer
+    than :data:`MAX_ROW_CHARS` or a cell over the csv module's field limit. ``encoding`` tells
+    how the file was read. No file stays open between rows (see :func:`_lines`), so a reader
+    that stops early leaves nothing to close."""
+
+    def __init__(self, file: Path, encoding: str) -> None:
+        self.file, self.encoding = file, encoding
+        self.count = 0
+        self._max_rows = MAX_ROWS.value()
+        max_columns = MAX_COLUMNS.value()
+        self._budget = _Budget(file)
+        lines = self._budget.lines(_lines(file, encoding))
+        first = next(lines, "")
+        if not first.strip():
+            raise InputError(Text("berkas kosong atau tanpa baris judul",
+                                  "the file is empty or has no header row"), file=file, line=1)
+        delimiter = max(",;\t", key=first.count)
+        self.reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+        header = self._next() or []
+        while header and not header[-1].strip():
+            header.pop()  # trailing empty columns, as spreadsheets save them
+        if len(header) > max_columns:
+            raise MAX_COLUMNS.exceeded(file, len(header), line=1)
+        self.header = [_clean(h) for h in header]
+
+    def _next(self) -> list[str] | None:
+        self._budget.chars = 0
         try:
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    yield reader.line_num, {h: (row[i].strip() if i < len(row) else "")
-                                            for i, h in enumerate(header) if h}
+            return next(self.reader, None)
         except csv.Error as exc:
-            raise InputError(Text(f"CSV tidak sah: {exc}", f"invalid CSV: {exc}"), file=file,
-                             line=reader.line_num,
+            if "field larger than field limit" in str(exc):
+                limit = csv.field_size_limit()
+                raise InputError(Text(f"sel lebih dari {_n(limit, 'id')} karakter",
+                                      f"a cell longer than {_n(limit, 'en')} characters"),
+                                 file=self.file, line=self.reader.line_num,
+                                 hint=Text("periksa tanda kutip pada baris ini, atau "
+                                           "persingkat selnya", "check the quotes on this "
+                                           "line, or shorten the cell")) from None
+            raise InputError(Text(f"CSV tidak sah: {exc}", f"invalid CSV: {exc}"),
+                             file=self.file, line=self.reader.line_num,
                              hint=Text("periksa tanda kutip pada baris ini",
                                        "check the quotes on this line")) from None
 
-    return header, rows()
+    def __next__(self) -> tuple[int, dict[str, str]]:
+        header = self.header
+        while (row := self._next()) is not None:
+            cells = {header[i]: value for i, cell in enumerate(row[:len(header)])
+                     if header[i] and (value := _clean(cell))}
+            if not cells and not any(cell.strip() for cell in row):
+                continue
+            self.count += 1
+            if self.count > self._max_rows:
+                raise MAX_ROWS.exceeded(self.file, self.count, line=self.reader.line_num,
+                                        at_least=True)
+            return self.reader.line_num, cells
+        raise StopIteration
 
 
-WHOLE = re.compile(r"^\s*(\d{1,3})(?:[.,]0+)?\s*$")
+class _Budget:
+    """Counts the characters of the row being read; stops a row over MAX_ROW_CHARS (an
+    unclosed quote swallowing the file, or millions of empty cells) before csv builds it."""
+
+    def __init__(self, file: Path) -> None:
+        self.file, self.chars, self.line = file, 0, 0
+
+    def lines(self, lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            self.line += 1
+            self.chars += len(line)
+            if self.chars > MAX_ROW_CHARS:
+                raise _too_long(self.file, self.line)
+            yield line
+
+
+def _too_long(file: Path, line: int) -> InputError:
+    return InputError(Text(f"baris lebih dari {_n(MAX_ROW_CHARS, 'id')} karakter",
+                           f"a row longer than {_n(MAX_ROW_CHARS, 'en')} characters"),
+                      file=file, line=line,
+                      hint=Text("periksa tanda kutip: kutip yang tidak ditutup menelan sisa "
+                                "berkas", "check the quotes: an unclosed quote swallows the "
+                                "rest of the file"))
+
+
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _lines(file: Path, encoding: str) -> Iterator[str]:
+    """The file's lines with their ends (``\n``, ``\r\n`` or a bare ``\r`` as old Mac
+    Excel writes), decoded chunk by chunk. The file is opened for each chunk and closed
+    before any line is handed out."""
+    utf8 = encoding == "utf-8"
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else encoding)(
+        "strict" if utf8 else "replace")
+    offset, pending, line = 0, "", 0
+    while True:
+        with open_data(file) as handle:
+            handle.seek(offset)
+            chunk = handle.read(CHUNK)
+        offset += len(chunk)
+        try:
+            text = pending + decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:  # the file changed since its encoding was checked
+            raise InputError(Text("berkas bukan teks UTF-8", "the file is not UTF-8 text"),
+                             file=file) from None
+        if not chunk:
+            if text:
+                yield text
+            return
+        end = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1))
+        pending = text[end + 1:]
+        if len(pending) > MAX_ROW_CHARS:
+            raise _too_long(file, line + text.count("\n", 0, end + 1) + 1)
+        for found in LINE.findall(text, 0, end + 1):
+            line += 1
+            yield found
+
+
+def _clean(cell: str) -> str:
+    """A cell as read: stripped, with Windows/old-Mac line ends inside it made ``\\n``."""
+    cell = cell.strip()
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
+
+
+def read_rows(file: Path, fallback: str | None = None) -> tuple[list[str], Rows]:
+    """The header and the non-empty rows as (line number, {column: stripped cell}), streamed.
+    A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``)."""
+    rows = Rows(file, encoding_of(file, fallback))
+    return rows.header, rows
+
+
+WHOLE = re.compile(r"^\s*([0-9]{1,3})(?:[.,]0+)?\s*$", re.ASCII)
 
 
 def whole_number(cell: str) -> int | None:
     """A small whole number as a spreadsheet writes it ("3", "3.0", "3,0"), else None.
 
-    Cells are never handed to ``Fraction``/``float`` as typed: "1e999999999" would hang."""
-    match = WHOLE.match(cell)
+    Cells are never handed to ``Fraction``/``float``/``int`` as typed: "1e999999999" would
+    hang, and ``int`` also takes superscript or Arabic-Indic digits and thousands of them."""
+    match = WHOLE.match(cell) if len(cell) <= 64 else None
     return int(match.group(1)) if match else None
 
 
@@ -127,8 +369,9 @@ def parse_date(file: Path, line: int, column: str, cell: str) -> date:
     try:
         return date.fromisoformat(cell)
     except ValueError:
-        raise InputError(Text(f"kolom {column!r}: {cell!r} bukan tanggal ISO",
-                              f"column {column!r}: {cell!r} is not an ISO date"),
+        shown = cell if len(cell) <= 40 else cell[:40] + "…"
+        raise InputError(Text(f"kolom {column!r}: {shown!r} bukan tanggal ISO",
+                              f"column {column!r}: {shown!r} is not an ISO date"),
                          file=file, line=line, path=f"[{column}]",
                          hint=Text("tulis tanggal sebagai 2024-03-31 (format sel: teks)",
                                    "write dates as 2024-03-31 (cell format: text)")) from None

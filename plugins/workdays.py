@@ -27,9 +27,12 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The n-th working day after ``start`` (``start`` itself is not counted)."""
+    """The n-th working day after ``start`` (``start`` itself is not counted); 9999-12-31 when
+    the calendar ends first."""
     day = start
     while n > 0:
+        if day == date.max:
+            return day
         day += timedelta(days=1)
         n -= is_working_day(day)
     return day
@@ -37,11 +40,13 @@ def add_working_days(start: date, n: int) -> date:
 
 def skipped_holidays(start: date, end: date) -> list[tuple[date, str]]:
     """Weekday holidays and collective-leave days after ``start`` up to ``end``."""
-    out = []
-    day = start + timedelta(days=1)
-    while day <= end:
+    out: list[tuple[date, str]] = []
+    if start >= end:
+        return out
+    day = start
+    while day < end:  # never steps past ``end`` (which may be 9999-12-31)
+        day += timedelta(days=1)
         name = holiday_name(day)
         if name and day.weekday() < 5:
             out.append((day, name))
-        day += timedelta(days=1)
     return out

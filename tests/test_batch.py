@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -345,6 +346,11 @@ def test_batch_keeps_history_and_an_html_summary(tmp_path: Path, run) -> None:
     trend = run("history", "pkm-sukamaju", "--store", db, "--format", "json")
     assert trend.code == 0, trend.err
     assert "pkm-sukamaju" in trend.out
+    # a history that already exists is the store again, not an input to protect from itself
+    again = run("batch", units, "--workers", "1", "--store", db)
+    assert again.code == 0, again.err
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0] >= 2
 
 
 def test_batch_applies_a_waivers_file_per_unit(tmp_path: Path, run) -> None:
