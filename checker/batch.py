@@ -49,6 +49,9 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.options import parse_date
+from patuh.options import reporter
+from patuh.options import rule_files
 from patuh.outputs import InputSet
 from patuh.outputs import atomic_file
 from patuh.outputs import check_store
@@ -253,7 +256,6 @@ def _row(manifest: str, ruleset_id: str, nama: str | None, kode: str | None,
 
 def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
     """Every ruleset for one manifest; never raises (a failure is an error row)."""
-    from patuh.cli import reporter  # here, not at the top: patuh.cli imports this module
 
     outcome = Outcome(index, manifest)
     try:
@@ -349,7 +351,6 @@ _CONFIG: Config | None = None
 
 def _prepare(config: Config) -> None:
     """Load what every unit needs once per process (a failure shows up per unit later)."""
-    from patuh.cli import reporter
 
     with contextlib.suppress(Exception):
         for ruleset_id in config.ruleset_ids:
@@ -946,9 +947,6 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     report could not be stored; stopped by SIGTERM/SIGHUP: the summary of what finished (the
     rest listed as not evaluated) and exit 128 + the signal number (143, 129).
     """
-    from patuh.cli import parse_date
-    from patuh.cli import reporter
-    from patuh.cli import rule_files
 
     as_of_date = parse_date(as_of, "--as-of")
     rulesets = chosen_rulesets(ruleset_ids)

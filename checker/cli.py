@@ -35,6 +35,9 @@ from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
+from patuh.options import parse_date
+from patuh.options import reporter
+from patuh.options import rule_files
 from patuh.outputs import check_store
 from patuh.outputs import check_target
 from patuh.outputs import write_output
@@ -71,31 +74,6 @@ TEXT_OR_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"
                             default="text", show_default=True)
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                       help="Tulis ke berkas (atomik) / write to a file (atomically).")
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(Text(f"{option}: {value!r} bukan tanggal ISO (YYYY-MM-DD)",
-                              f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)")) from None
-
-
-def rule_files() -> Iterator[Path]:
-    """Every rule file of every installed ruleset: inputs no output may replace."""
-    for folder in available().values():
-        yield from folder.rglob("*.yaml")
-
-
-def reporter(fmt: str) -> Any:
-    reporters = manager.reporters()
-    if fmt not in reporters:
-        known = ", ".join(sorted(reporters))
-        raise InputError(Text(f"format tidak dikenal {fmt!r}", f"unknown format {fmt!r}"),
-                         hint=Text(f"yang tersedia: {known}", f"available: {known}"))
-    return reporters[fmt]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

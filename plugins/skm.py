@@ -555,7 +555,7 @@ def patuh_add_commands(cli: click.Group) -> None:
                     start: str | None, end: str | None, fmt: str, output: Path | None,
                     lang: str) -> None:
         """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
-        from patuh.cli import parse_date
+        from patuh.options import parse_date
         from patuh.outputs import write_output
         from patuh.yamlio import require_file
 
