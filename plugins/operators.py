@@ -57,6 +57,11 @@ def _show_en(value: Any) -> str:
 
 # --- logic ----------------------------------------------------------------------------------
 
+def _distinct(reasons: Iterable[Unmet]) -> tuple[Unmet, ...]:
+    """Each reason once: two branches missing the same fact say so once."""
+    return tuple(dict.fromkeys(reasons))
+
+
 def _all(arg: list[Any], ctx: Context) -> Outcome:
     outcomes = [ctx.evaluate(c) for c in arg]
     used = tuple(p for o in outcomes for p in o.used)
@@ -64,7 +69,7 @@ def _all(arg: list[Any], ctx: Context) -> Outcome:
     unknown = [o for o in outcomes if o.holds is None]
     if not failed and not unknown:
         return Outcome(True, (), used)
-    unmet = tuple(u for o in failed + unknown for u in o.unmet)
+    unmet = _distinct(u for o in failed + unknown for u in o.unmet)
     return Outcome(False if failed else None, unmet, used)
 
 
@@ -74,7 +79,7 @@ def _any(arg: list[Any], ctx: Context) -> Outcome:
     if any(o.holds for o in outcomes):
         return Outcome(True, (), tuple(p for o in outcomes if o.holds for p in o.used))
     unknown = any(o.holds is None for o in outcomes)
-    reasons = tuple(u for o in outcomes for u in o.unmet)
+    reasons = _distinct(u for o in outcomes for u in o.unmet)
     joined = Text("salah satu dari: ", "one of: ") + Text(
         "; ".join(u.message.id for u in reasons), "; ".join(u.message.en for u in reasons))
     return Outcome(None if unknown else False,
