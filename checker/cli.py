@@ -6,6 +6,7 @@ Exit codes: 0 evaluated (and any --fail-under gate met); 1 evaluated, gate not m
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -112,6 +113,9 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     """Periksa satu unit / check one unit's manifest."""
     render_report = reporter(fmt)
     as_of_date = parse_date(as_of, "--as-of")
+    if fail_under is not None:  # a bad score stops here, before any work; band codes later
+        with contextlib.suppress(InvalidOperation):
+            parse_score(fail_under)
     loaded = load_manifest(manifest)
     waivers = load_waivers(waivers_file) if waivers_file else None
     verification = load_verification(verification_file) if verification_file else None

@@ -120,8 +120,11 @@ def test_fail_under_refuses_unreasonable_numbers(tmp_path: Path, run: Callable[.
                                                  value: str) -> None:
     unit = tmp_path / "unit"
     shutil.copytree(EXAMPLE, unit)
-    refused(run("check", unit / "manifest.yaml", "--ruleset", "pekppp", "--fail-under", value,
-                "--lang", "en"), "score")
+    store = tmp_path / "riwayat.sqlite"
+    result = run("check", unit / "manifest.yaml", "--ruleset", "pekppp", "--fail-under", value,
+                 "--store", store, "--lang", "en")
+    refused(result, "score")
+    assert result.out == "" and not store.exists()  # refused before any report or store
 
 
 # --- structure -------------------------------------------------------------------------------
