@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import math
 import os
 import re
 import signal
@@ -894,6 +895,14 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
             store.not_stored += 1
 
 
+def _finite(param: click.Parameter, value: float) -> float:
+    """click's FloatRange lets 'nan' through (every comparison with NaN is false)."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value}: bukan jumlah detik / not a number of seconds",
+                                 param=param)
+    return value
+
+
 # --- the command ---------------------------------------------------------------------------
 
 def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -931,7 +940,7 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
               help="Simpan setiap hasil ke riwayat SQLite / keep every result in a SQLite "
               "history.")
 @click.option("--timeout", type=click.FloatRange(min=0, max=86400), default=DEFAULT_TIMEOUT,
-              show_default=True,
+              show_default=True, callback=lambda _ctx, param, value: _finite(param, value),
               help="Batas waktu per unit dalam detik; unit yang melewatinya dihentikan dan "
               "menjadi baris galat (0: tanpa batas) / seconds per unit; a unit past it is "
               "stopped and becomes an error row (0: no limit).")

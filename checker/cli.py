@@ -126,6 +126,11 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
 
     if output is not None:
         check_target(output, inputs)  # before any work: refused paths cost nothing
+        if store is not None and os.path.abspath(output) == os.path.abspath(store):
+            raise InputError(Text("-o dan --store menunjuk berkas yang sama",
+                                  "-o and --store name the same file"), file=output,
+                             hint=Text("tulis laporan dan riwayat ke dua berkas berbeda",
+                                       "write the report and the history to two files"))
     if store is not None:
         check_store(store, lambda: (*inputs(), *([output] if output else [])))
     reports = []
@@ -568,6 +573,15 @@ def main(argv: list[str] | None = None) -> int:
         if exc.code is None or isinstance(exc.code, int):
             return int(exc.code or 0)
         click.echo(visible(f"patuh: {exc.code}"), err=True)
+        return 2
+    except OSError as exc:  # the system refused a path the user gave (too long, gone, denied)
+        if debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        click.echo(visible(render(Text(
+            f"patuh: {where}jalur tidak dapat dipakai: {reason}",
+            f"patuh: {where}the path cannot be used: {reason}"), lang)), err=True)
         return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:

@@ -74,7 +74,11 @@ def resolve(spec: str) -> EditionRef:
                                    "RULESET@2022, or folder/RULESET@2022"))
     edition_name = edition_name or None
     path = Path(name)
-    if path.is_dir():
+    try:
+        is_folder = path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte: not a folder, so not found
+        is_folder = False
+    if is_folder:
         has_own = (path / RULESET_FILE).exists()
         own_id = text_field(load_yaml(path / RULESET_FILE), "id") if has_own else None
         if (has_own and own_id not in available()) or path.resolve() in {

@@ -19,6 +19,7 @@ import json
 import math
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -104,15 +105,20 @@ def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
             raise InputError(Text(f"folder tidak dapat dibuat: {exc.strerror}",
                                   f"cannot create the folder: {exc.strerror}"),
                              file=db_path.parent) from None
+    timeout = min(_BUSY_TIMEOUT, max(LOCK_WAIT, 0.01))
     try:
-        conn = sqlite3.connect(db_path, timeout=min(_BUSY_TIMEOUT, max(LOCK_WAIT, 0.01)))
+        if create:
+            conn = sqlite3.connect(db_path, timeout=timeout)
+        else:  # reading never changes the file: no tables created, nothing written
+            uri = "file:" + urllib.parse.quote(str(db_path.absolute())) + "?mode=ro"
+            conn = sqlite3.connect(uri, timeout=timeout, uri=True)
     except sqlite3.Error as exc:
         raise InputError(Text(f"basis data riwayat tidak dapat dibuka: {exc}",
                               f"cannot open the history database: {exc}"),
                          file=db_path) from None
     try:
         conn.row_factory = sqlite3.Row
-        _prepare(conn, db_path)
+        _prepare(conn, db_path, create)
         yield conn
     except sqlite3.OperationalError as exc:
         if _is_locked(exc):
@@ -131,8 +137,9 @@ def _connect(db_path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def _prepare(conn: sqlite3.Connection, db_path: Path) -> None:
-    """Create the tables on first use; refuse a file written by a newer patuh."""
+def _prepare(conn: sqlite3.Connection, db_path: Path, create: bool = True) -> None:
+    """Create the tables on first use (``create``; a reader only checks them); refuse a file
+    written by a newer patuh."""
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "schema_version" in tables:
@@ -156,6 +163,13 @@ def _prepare(conn: sqlite3.Connection, db_path: Path) -> None:
                               "this is another SQLite database, not a patuh history"),
                          file=db_path, hint=Text("pilih berkas lain untuk --store",
                                                  "choose another file for --store"))
+    if not create:
+        raise InputError(Text("berkas ini belum berisi riwayat patuh (tabelnya tidak ada)",
+                              "this file holds no patuh history yet (its tables are missing)"),
+                         file=db_path,
+                         hint=Text("simpan evaluasi dulu: patuh check MANIFEST --store BERKAS",
+                                   "store an evaluation first: patuh check MANIFEST --store "
+                                   "FILE"))
     with conn:
         conn.executescript(_DDL)
         conn.execute("DELETE FROM schema_version")
@@ -289,6 +303,9 @@ def _checked(row: sqlite3.Row, db_path: Path) -> sqlite3.Row:
         elif key in _REAL:
             ok = isinstance(value, (int, float)) and math.isfinite(value)
             expected = Text("angka", "a number")
+        elif key == "basis":
+            ok = value in ("self", "verified")
+            expected = Text("self atau verified", "self or verified")
         else:
             ok = isinstance(value, str)
             expected = Text("teks", "text")

@@ -61,7 +61,8 @@ class Manifest:
         period = self.data["periode"]
         if "tanggal_penilaian" in period:
             return date.fromisoformat(period["tanggal_penilaian"]), "manifest"
-        return date(period["tahun"], 12, 31), "period_end"
+        # the schema takes 2024.0 as an integer (JSON Schema does): a year is a whole number
+        return date(int(period["tahun"]), 12, 31), "period_end"
 
 
 def load_manifest(path: Path) -> Manifest:

@@ -4,6 +4,7 @@ option, a report format, and the rule files no output may replace. Kept apart fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,15 @@ from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.rulebook import available
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def parse_date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
+        if not _ISO_DATE.fullmatch(value):  # fromisoformat also takes 20240630 and '٢٠٢٤-…'
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(Text(f"{option}: {value!r} bukan tanggal ISO (YYYY-MM-DD)",

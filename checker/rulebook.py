@@ -7,6 +7,7 @@ scoring model, rounding, band table) and one YAML file per requirement with date
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -512,9 +513,28 @@ def load_ruleset_folder(folder: Path, parsed: ParsedFiles | None = None) -> Rule
     return ruleset
 
 
+MAX_FOLDER_ENTRIES = 20_000  # a ruleset or a draft holds tens of files, not a whole disk
+
+
 def _rule_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.yaml")
-                  if p.name != RULESET_FILE and not p.name.endswith(CASES_SUFFIX))
+    """The rule files below ``folder``; a folder with more than ``MAX_FOLDER_ENTRIES`` entries
+    (say, ``/`` given as a draft) is refused rather than walked for minutes."""
+    found: list[Path] = []
+    seen = 0
+    for root, dirs, files in os.walk(folder):
+        seen += len(dirs) + len(files)
+        if seen > MAX_FOLDER_ENTRIES:
+            raise InputError(Text(
+                f"folder ini memuat lebih dari {MAX_FOLDER_ENTRIES} berkas dan folder; ini "
+                "bukan folder ruleset atau rancangan",
+                f"this folder holds more than {MAX_FOLDER_ENTRIES} files and folders; it is not "
+                "a ruleset or draft folder"), file=folder,
+                hint=Text("rancangan berisi hanya berkas aturan yang berubah",
+                          "a draft holds only the rule files that change"))
+        dirs.sort()
+        found.extend(Path(root) / name for name in files if name.endswith(".yaml")
+                     and name != RULESET_FILE and not name.endswith(CASES_SUFFIX))
+    return sorted(found)
 
 
 def text_field(doc: Document, key: str) -> str | None:

@@ -73,9 +73,11 @@ def load_cases(rule: Rule) -> list[Mapping[str, Any]]:
     if not isinstance(cases, list):
         raise doc.error((), Text("berkas kasus harus berisi `cases: [...]`",
                                  "a cases file must hold `cases: [...]`"))
-    example = load_schema("rule")["$defs"]["example"]
+    definitions = load_schema("rule")["$defs"]
+    example = {**definitions["example"], "$defs": definitions}  # its $refs point into $defs
+    checker = Draft202012Validator(example, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for index, case in enumerate(cases):
-        for error in Draft202012Validator(example).iter_errors(case):
+        for error in checker.iter_errors(case):
             raise doc.error(("cases", index, *error.absolute_path), describe(error))
     return cases
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from decimal import ROUND_DOWN
 from decimal import ROUND_HALF_EVEN
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
+from decimal import InvalidOperation
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
@@ -79,6 +81,10 @@ MAX_SCORE_CHARS = 40
 MAX_SCORE_EXPONENT = 30
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NON_FINITE = ("nan", "snan", "inf", "infinity")  # refused below with their own message
+
+
 def parse_score(text: str) -> Decimal:
     """A score typed by a user: '4.22' or '4,22'. Raises InvalidOperation for text that is not
     a number, and InputError for a number no score can be: NaN, infinity, more than
@@ -89,6 +95,8 @@ def parse_score(text: str) -> Decimal:
                               f"(paling banyak {MAX_SCORE_CHARS} karakter)",
                               f"the score {plain[:20]}… ({len(plain)} characters) is too long "
                               f"(at most {MAX_SCORE_CHARS} characters)"))
+    if not _PLAIN_NUMBER.fullmatch(plain) and plain.lower().lstrip("+-") not in _NON_FINITE:
+        raise InvalidOperation(plain)  # Decimal would take '٣' or '1_000'; a score is ASCII
     value = Decimal(plain)
     if not value.is_finite() or (value and abs(value.adjusted()) > MAX_SCORE_EXPONENT):
         raise InputError(Text(f"nilai {plain!r} bukan angka berhingga yang wajar",
