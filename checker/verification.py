@@ -213,9 +213,10 @@ def apply_verification(results: Sequence[Result], verified: Verification | Seque
         raise InputErrors(errors)
     warnings: list[Text] = []
     if items and not chosen:
+        names = ", ".join(sorted(rulesets))
         warnings.append(Text(
-            "tidak ada butir verifikasi untuk aturan yang dinilai di sini; klaim unit dipakai",
-            "no verification item is for a rule evaluated here; the unit's claim is used"))
+            f"tidak ada butir verifikasi untuk aturan {names}; klaim unit dipakai",
+            f"no verification item is for a rule of {names}; the unit's claim is used"))
     out: list[Result] = []
     side: list[dict[str, Any]] = []
     for claim in results:

@@ -177,3 +177,13 @@ def test_rule_cases_may_carry_their_date(tmp_path: Path, run: Callable[..., Run]
         encoding="utf-8")
     result = run("rules", "test", folder, "--lang", "en")
     assert result.code == 0, result.out + result.err  # the dated case runs, and passes
+
+
+def test_a_verification_warning_names_the_ruleset_it_has_no_item_for(
+        run: Callable[..., Run]) -> None:
+    result = run("check", EXAMPLE / "manifest.yaml", "--ruleset", "pekppp", "--ruleset", "skm",
+                 "--verification", ROOT / "examples" / "audit" / "verifikasi-dpmptsp.yaml",
+                 "--lang", "en")
+    assert result.code == 0, result.err
+    assert "no verification item is for a rule of skm; the unit's claim is used" in result.err
+    assert "of pekppp" not in result.err  # the file verifies PEKPPP rules: no warning for it
