@@ -73,6 +73,21 @@ MINIMAL: dict[str, Any] = {
 }
 
 
+def no_crash(result: Run) -> None:
+    """Exit 0, 1 or 2: never an internal error, never a traceback."""
+    assert result.code in (0, 1, 2), (result.code, result.err)
+    assert "Traceback" not in result.err
+    assert "internal error" not in result.err and "galat internal" not in result.err
+
+
+def refused(result: Run, *words: str) -> None:
+    """Exit 2 (bad input) with each of ``words`` in the message."""
+    no_crash(result)
+    assert result.code == 2, (result.code, result.err)
+    for word in words:
+        assert word in result.err, result.err
+
+
 def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 

@@ -15,23 +15,12 @@ import pytest
 from conftest import MINIMAL
 from conftest import Run
 from conftest import dump
+from conftest import no_crash
+from conftest import refused
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
 LONG = "z" * 300  # longer than a file name may be (NAME_MAX 255)
-
-
-def no_crash(result: Run) -> None:
-    assert result.code in (0, 1, 2), (result.code, result.err)
-    assert "Traceback" not in result.err
-    assert "internal error" not in result.err and "galat internal" not in result.err
-
-
-def refused(result: Run, *words: str) -> None:
-    no_crash(result)
-    assert result.code == 2, (result.code, result.err)
-    for word in words:
-        assert word in result.err, result.err
 
 
 def digest(path: Path) -> str:

@@ -12,6 +12,7 @@ import pytest
 from conftest import MINIMAL
 from conftest import Run
 from conftest import dump
+from conftest import refused
 
 from patuh.errors import InputError
 from patuh.yamlio import MAX_DEPTH
@@ -21,19 +22,6 @@ from patuh.yamlio import load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
 BASE = dump(MINIMAL)
-
-
-def no_crash(result: Run) -> None:
-    assert result.code in (0, 1, 2), (result.code, result.err)
-    assert "Traceback" not in result.err
-    assert "internal error" not in result.err and "galat internal" not in result.err
-
-
-def refused(result: Run, *words: str) -> None:
-    no_crash(result)
-    assert result.code == 2, (result.code, result.err)
-    for word in words:
-        assert word in result.err, result.err
 
 
 # --- numbers ---------------------------------------------------------------------------------

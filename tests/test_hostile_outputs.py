@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run
+from conftest import refused
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dpmptsp-kota-harapan"
 
@@ -28,13 +29,6 @@ def unit(tmp_path: Path) -> Path:
 def digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
-
-
-def refused(result: Run, *words: str) -> None:
-    assert result.code == 2, (result.code, result.err)
-    assert "Traceback" not in result.err
-    for word in words:
-        assert word in result.err, result.err
 
 
 @pytest.mark.parametrize("target", ["manifest.yaml", "skm/jawaban-skm-2024.csv",
