@@ -21,7 +21,6 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -30,55 +29,16 @@ from typing import Any
 from patuh import InputError
 from patuh import Text
 from patuh import resolve_inside
+from patuh.limits import Limit
+from patuh.limits import count
 
 META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
 CHUNK = 1 << 20
 MAX_ROW_CHARS = 1 << 20  # one row (record) of a CSV, all its cells together
 
 
-@dataclass(frozen=True)
-class Limit:
-    variable: str
-    default: int
-    what: Text  # "rows", "columns", "bytes"
-
-    def value(self) -> int:
-        """The limit in force: the environment variable when set, else the default."""
-        raw = os.environ.get(self.variable, "").strip()
-        if not raw:
-            return self.default
-        if not re.fullmatch(r"[0-9]{1,15}", raw) or int(raw) < 1:
-            raise InputError(Text(f"{self.variable}={raw[:40]!r} bukan bilangan bulat positif",
-                                  f"{self.variable}={raw[:40]!r} is not a positive whole "
-                                  "number"),
-                             hint=Text(f"mis. {self.variable}={self.default * 2}",
-                                       f"e.g. {self.variable}={self.default * 2}"))
-        return int(raw)
-
-    def exceeded(self, file: Path, found: int, *, line: int | None = None,
-                 at_least: bool = False, unpacked: bool = False) -> InputError:
-        """The error for a file over this limit: which limit, what was found, the file, and
-        how to raise the limit."""
-        limit = self.value()
-        suggest = max(limit * 2, found + 1)
-        what_id, what_en = self.what.id, self.what.en
-        if unpacked:
-            what_id, what_en = f"{what_id} setelah dibuka", f"{what_en} unpacked"
-        return InputError(
-            Text(f"berkas data melebihi batas {_n(limit, 'id')} {self.what.id} "
-                 f"({_n(found, 'id')}{'+' if at_least else ''} {what_id}); batas: {self.variable}",
-                 f"the data file exceeds the limit of {_n(limit, 'en')} {self.what.en} "
-                 f"({_n(found, 'en')}{'+' if at_least else ''} {what_en}); limit: "
-                 f"{self.variable}"),
-            file=file, line=line,
-            hint=Text(f"pecah berkasnya, atau naikkan batasnya, mis. {self.variable}={suggest}",
-                      f"split the file, or raise the limit, e.g. {self.variable}={suggest}"))
-
-
 def _n(number: int, lang: str) -> str:
-    """A count with thousands separators as each language writes them."""
-    text = f"{number:,}"
-    return text.replace(",", ".") if lang == "id" else text
+    return count(number, lang)
 
 
 MAX_BYTES = Limit("PATUH_MAX_DATA_BYTES", 64 * 1024 * 1024, Text("bita", "bytes"))

@@ -484,3 +484,33 @@ def test_command_line_paths_too_long(argv: tuple[str, ...], tmp_path: Path, run)
     assert result.code == 2, result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert result.err.startswith("patuh: ")
+
+
+# --- evidence too large to hash -------------------------------------------------------------
+
+def test_evidence_over_the_hashing_limit_is_a_finding_and_still_counts(
+        write_manifest, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = write_manifest({"standar_pelayanan": {"ada": True, "bukti": ["sp.pdf"]}},
+                              files=("sp.pdf",))
+    with (manifest.parent / "sp.pdf").open("r+b") as handle:
+        handle.truncate(64 << 20)  # holes: nothing is written to disk
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", "4096")
+    report = check_json(run, manifest)
+    assert [(f["ref"], f["status"]) for f in report["findings"]] == [("sp.pdf", "too_large")]
+    assert "too large to hash" in report["findings"][0]["message"]["en"]
+    assert "digest not recorded" in report["findings"][0]["message"]["en"]
+    result = next(r for r in report["results"] if r["rule_id"] == "pekppp.1.a.Ak")
+    assert result["level"] >= 1  # it still counts as evidence
+    text = run("check", manifest, "--lang", "en")
+    assert text.code == 0 and "too large to hash" in text.out
+    html = run("check", manifest, "--format", "html")
+    assert html.code == 0 and "terlalu besar untuk di-hash" in html.out
+    # under the limit it is hashed as before; a total per manifest limits the sum
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", str(128 << 20))
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_TOTAL_BYTES", "4096")
+    report = check_json(run, manifest)
+    assert [f["status"] for f in report["findings"]] == ["too_large"]
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", "sepuluh")
+    assert_input_error(run("check", manifest, "--lang", "en"),
+                       "PATUH_MAX_EVIDENCE_BYTES='sepuluh' is not a positive whole number")
+    assert (manifest.parent / "sp.pdf").stat().st_size == 64 << 20
