@@ -234,6 +234,7 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             = None, display_name: str | None = None) -> dict[str, Any]:
     """Everything `patuh skm` reports about one response file."""
     header, rows, notes = read_table(file)
+    tables.refuse_duplicates(file, header, str.lower)  # U1 and u1 are one unsur
     by_lower = {h.lower(): h for h in header if h}
     missing = [code for code in CODES if code.lower() not in by_lower]
     if missing:
@@ -293,10 +294,12 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             else:
                 blanks[code] += 1
     if not kept:
-        raise InputError(Text("tidak ada baris jawaban yang dapat dipakai",
-                              "no usable answer rows"), file=file,
-                         hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
-                                   "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
+        # the cause of a file where every row was left out for its values is in those rows
+        raise tables.no_usable_rows(
+            file, rows if not excluded or out_of_range == 0 else (),
+            Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows"),
+            hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
+                      "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
 
     total = _summary(answers)
     respondents = len(kept)

@@ -199,20 +199,27 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
         if not first.strip():
             raise InputError(Text("berkas kosong atau tanpa baris judul",
                                   "the file is empty or has no header row"), file=file, line=1)
-        delimiter = max(",;\t", key=first.count)
-        self.reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+        self.delimiter = max(",;\t", key=first.count)
+        self.reader = csv.reader(itertools.chain([first], lines), delimiter=self.delimiter)
         header = self._next() or []
         while header and not header[-1].strip():
             header.pop()  # trailing empty columns, as spreadsheets save them
         if len(header) > max_columns:
             raise MAX_COLUMNS.exceeded(file, len(header), line=1)
         self.header = [_clean(h) for h in header]
+        refuse_duplicates(file, self.header)
+        self.other_delimiter: tuple[int, str] | None = None  # (first line, delimiter)
 
     def _next(self) -> list[str] | None:
-        self._budget.chars = 0
+        self._budget.start_record()
         try:
-            return next(self.reader, None)
+            row = next(self.reader, None)
+            if row is not None and self._budget.done and self._budget.quotes % 2:
+                raise unclosed_quote(self.file, self._budget.opened)
+            return row
         except csv.Error as exc:
+            if self._budget.quotes % 2:  # a quoted cell ran over a limit: never closed
+                raise unclosed_quote(self.file, self._budget.opened) from None
             if "field larger than field limit" in str(exc):
                 limit = csv.field_size_limit()
                 raise InputError(Text(f"sel lebih dari {_n(limit, 'id')} karakter",
@@ -233,6 +240,10 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
                      if header[i] and (value := _clean(cell))}
             if not cells and not any(cell.strip() for cell in row):
                 continue
+            if len(row) == 1 and len(header) > 1 and self.other_delimiter is None:
+                other = next((d for d in ",;\t" if d != self.delimiter and d in row[0]), None)
+                if other:
+                    self.other_delimiter = (self.reader.line_num, other)
             self.count += 1
             if self.count > self._max_rows:
                 raise MAX_ROWS.exceeded(self.file, self.count, line=self.reader.line_num,
@@ -241,20 +252,86 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
         raise StopIteration
 
 
+    def why_unusable(self) -> Text:
+        """A likely cause when no row gave a usable answer (for the error that says so)."""
+        names = {",": "','", ";": "';'", "\t": "tab"}
+        if self.other_delimiter is not None:
+            line, other = self.other_delimiter
+            return Text(f"baris judul dipisah {names[self.delimiter]} tetapi baris {line} "
+                        f"dipisah {names[other]}: simpan ulang dengan satu pemisah",
+                        f"the header row is separated by {names[self.delimiter]} but line "
+                        f"{line} by {names[other]}: save it again with one delimiter")
+        if self.count == 0:
+            return Text("tidak ada baris di bawah baris judul",
+                        "there are no rows below the header row")
+        return Text("semua sel jawaban kosong", "every answer cell is empty")
+
+
+def no_usable_rows(file: Path, rows: Iterable[Any], message: Text, hint: Text) -> InputError:
+    """The error for a data file with no usable row, with its likely cause when known."""
+    if isinstance(rows, Rows):
+        message = message + Text(": ", ": ") + rows.why_unusable()
+    return InputError(message, file=file, hint=hint)
+
+
+def refuse_duplicates(file: Path, header: list[str],
+                      fold: Callable[[str], str] = lambda name: name) -> None:
+    """A column named twice in the header row (``fold`` tells which names are the same, e.g.
+    ``str.lower``): reading it would keep one column's cells and lose the other's."""
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(fold(name), []).append(index)
+    for where in positions.values():
+        if len(where) > 1:
+            name, cols = header[where[0] - 1], ", ".join(str(i) for i in where)
+            raise InputError(
+                Text(f"kolom {name!r} muncul lebih dari sekali (kolom ke-{cols}); isi salah "
+                     "satunya akan hilang",
+                     f"column {name!r} appears more than once (columns {cols}); one "
+                     "column's cells would be lost"),
+                file=file, line=1, path=f"[{name}]",
+                hint=Text("gabungkan atau ganti nama kolom yang ganda sehingga tiap nama hanya "
+                          "ada satu kolom", "merge or rename the duplicated columns so that "
+                          "each name has one column"))
+
+
 class _Budget:
     """Counts the characters of the row being read; stops a row over MAX_ROW_CHARS (an
     unclosed quote swallowing the file, or millions of empty cells) before csv builds it."""
 
     def __init__(self, file: Path) -> None:
         self.file, self.chars, self.line = file, 0, 0
+        self.quotes, self.opened, self.done = 0, 0, False
+
+    def start_record(self) -> None:
+        self.chars, self.quotes = 0, 0
 
     def lines(self, lines: Iterable[str]) -> Iterator[str]:
         for line in lines:
             self.line += 1
             self.chars += len(line)
+            if quotes := line.count('"'):
+                if (self.quotes + quotes) % 2 and (self.quotes % 2 == 0 or quotes > 1):
+                    self.opened = self.line  # a quote left open on this line
+                self.quotes += quotes
             if self.chars > MAX_ROW_CHARS:
+                if self.quotes % 2:
+                    raise unclosed_quote(self.file, self.opened)
                 raise _too_long(self.file, self.line)
             yield line
+        self.done = True
+
+
+def unclosed_quote(file: Path, line: int) -> InputError:
+    """A quote opened on ``line`` and never closed: the cell ran to the end of the file (or
+    over the row limit), swallowing every row after it."""
+    return InputError(Text(f"tanda petik tidak ditutup di baris {line}: sel itu menelan "
+                           "semua baris sesudahnya",
+                           f"an unclosed quote at line {line}: that cell swallows every row "
+                           "after it"), file=file, line=line,
+                      hint=Text('tutup tanda petik (") itu atau hapus',
+                                'close that quote (") or remove it'))
 
 
 def _too_long(file: Path, line: int) -> InputError:

@@ -363,7 +363,7 @@ def test_limits_for_patuh_skm_and_the_indonesian_message(tmp_path: Path, run,
 
 @pytest.mark.parametrize(("text", "message"), [
     (",".join(UNSUR) + '\n"' + "4,\n" * 400_000,  # an unclosed quote swallowing the rest
-     "a cell longer than 131,072 characters"),
+     "an unclosed quote at line 2"),
     (",".join(UNSUR) + "\n" + '"4",' * 300_000 + "\n",  # a row of 300,000 cells
      "a row longer than 1,048,576 characters"),
     ("," * 3_000_000 + "\n", "a row longer than 1,048,576 characters"),  # a header of commas
@@ -514,3 +514,81 @@ def test_evidence_over_the_hashing_limit_is_a_finding_and_still_counts(
     assert_input_error(run("check", manifest, "--lang", "en"),
                        "PATUH_MAX_EVIDENCE_BYTES='sepuluh' is not a positive whole number")
     assert (manifest.parent / "sp.pdf").stat().st_size == 64 << 20
+
+
+# --- data files that yield nothing, or lose a column, must not pass silently ----------------
+
+SPOILED = {  # section: (file name, header, a good row, the same row with every answer blank)
+    "skm": ("jawaban.csv", "no,U1,U2,U3,U4,U5,U6,U7,U8,U9", "1,4,4,4,4,4,4,4,4,3",
+            "1,,,,,,,,,"),
+    "f03": ("f03.csv", "responden,1.a.K1,2.a.K1", "R1,4,5", "R1,,"),
+    "interviews": ("wawancara.csv", "responden,penundaan,imbalan", "R1,tidak,ya", "R1,,"),
+    "complaint_log": ("log.csv", "nomor,tanggal_diterima,keterangan", "A1,2024-01-02,x",
+                      "A1,,x"),
+}
+
+
+def _spoil(section: str, write_manifest, lines: list[str]) -> tuple[Path, str]:
+    name = SPOILED[section][0]
+    manifest = write_manifest(DATA_SECTIONS[section](name))
+    write(manifest.parent / name, "\n".join(lines) + "\n")
+    return manifest, name
+
+
+@pytest.mark.parametrize("section", SPOILED)
+def test_an_unclosed_quote_names_its_line(section: str, write_manifest, run) -> None:
+    """One stray quote swallowed all the rows below it into one cell: F-03 then had no data
+    and the score went up."""
+    _, header, good, _ = SPOILED[section]
+    manifest, name = _spoil(section, write_manifest,
+                            [header, good, '"' + good] + [good] * 1000)
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:3",
+                       "an unclosed quote at line 3")
+    assert_input_error(run("check", manifest), "tanda petik tidak ditutup di baris 3")
+    # over the row limit the same quote is named too
+    manifest, name = _spoil(section, write_manifest,
+                            [header, '"' + good] + ["x" * 1000] * 1100)
+    assert_input_error(run("check", manifest, "--lang", "en"), "an unclosed quote at line 2")
+
+
+@pytest.mark.parametrize("section", ["skm", "f03", "interviews"])
+def test_no_usable_answer_is_exit_2_with_its_cause(section: str, write_manifest, run) -> None:
+    _, header, good, blank = SPOILED[section]
+    manifest, name = _spoil(section, write_manifest, [header] + [blank] * 5)
+    assert_input_error(run("check", manifest, "--lang", "en"), name, "every answer cell is empty")
+    mixed = [header.replace(",", ";")] + [good] * 5
+    manifest, name = _spoil(section, write_manifest, mixed)
+    assert_input_error(run("check", manifest, "--lang", "en"), name,
+                       "the header row is separated by ';' but line 2 by ','")
+
+
+def test_a_mixed_delimiter_in_the_complaint_log_says_so(write_manifest, run) -> None:
+    _, header, good, _ = SPOILED["complaint_log"]
+    manifest, name = _spoil("complaint_log", write_manifest,
+                            [header.replace(",", ";"), good])
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:2",
+                       "separated by ';' but line 2 by ','")
+
+
+@pytest.mark.parametrize("section", SPOILED)
+def test_a_duplicated_column_is_refused_naming_both_positions(section: str, write_manifest,
+                                                              run) -> None:
+    _, header, good, _ = SPOILED[section]
+    first = header.split(",")[1]
+    manifest, name = _spoil(section, write_manifest,
+                            [f"{header},{first}", f"{good},{good.split(',')[1]}"])
+    count = len(header.split(",")) + 1
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:1",
+                       f"column {first!r} appears more than once (columns 2, {count})")
+
+
+def test_skm_duplicated_unsur_in_csv_and_workbook(tmp_path: Path, run) -> None:
+    """`patuh skm` took U1's NRR from the second U1 column only."""
+    header = [*UNSUR, "u1"]
+    csv_file = write(tmp_path / "jawaban.csv", skm_csv([[*row, 1] for row in ANSWERS], header))
+    assert_input_error(run("skm", csv_file, "--lang", "en"), "jawaban.csv:1",
+                       "column 'U1' appears more than once (columns 1, 10)")
+    book = write_xlsx(tmp_path / "jawaban.xlsx",
+                      [sheet_xml([header] + [[*row, 1] for row in ANSWERS])])
+    assert_input_error(run("skm", book, "--lang", "en"), "jawaban.xlsx:1",
+                       "column 'U1' appears more than once (columns 1, 10)")
