@@ -105,6 +105,15 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
     data = manifest.get(section)
     if not data:
         return None
+    if "berkas" in data and "rekap" in data:  # one would be ignored without a word
+        raise InputError(
+            Text(f"{section} memuat berkas dan rekap sekaligus; salah satunya akan diabaikan",
+                 f"{section} has both berkas and rekap; one of them would be ignored"),
+            path=f"$.{section}",
+            hint=Text(f"berikan salah satu: {section}.berkas (berkas jawaban) atau "
+                      f"{section}.rekap (rekapnya), bukan keduanya",
+                      f"give one of them: {section}.berkas (the answers file) or "
+                      f"{section}.rekap (its aggregates), not both"))
     if "berkas" in data and base_dir is not None:
         target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
         hasil = read_file(target)

@@ -592,3 +592,21 @@ def test_skm_duplicated_unsur_in_csv_and_workbook(tmp_path: Path, run) -> None:
                       [sheet_xml([header] + [[*row, 1] for row in ANSWERS])])
     assert_input_error(run("skm", book, "--lang", "en"), "jawaban.xlsx:1",
                        "column 'U1' appears more than once (columns 1, 10)")
+
+
+# --- a data file and its aggregates together -----------------------------------------------
+
+@pytest.mark.parametrize(("section", "rekap"), [
+    ("penilaian_pengguna", {"responden": 12, "butir": {"1.a.K1": 4.5}}),
+    ("wawancara_pengguna", {"responden": 30, "tanpa_maladministrasi_persen": 82.5}),
+])
+def test_berkas_and_rekap_together_are_refused(section: str, rekap: dict, write_manifest,
+                                               run) -> None:
+    """The file was used and the aggregates ignored without a word."""
+    manifest = write_manifest({section: {"rekap": rekap}})
+    assert run("check", manifest).code == 0  # the aggregates alone keep working
+    manifest = write_manifest({section: {"berkas": "data.csv", "rekap": rekap}})
+    write(manifest.parent / "data.csv", "responden,1.a.K1\nR1,4\n")
+    assert_input_error(run("check", manifest, "--lang", "en"), "manifest.yaml:",
+                       f"$.{section}", "give only one of berkas or rekap, not both")
+    assert_input_error(run("check", manifest), "berikan salah satu saja: berkas atau rekap")
