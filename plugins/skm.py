@@ -171,7 +171,7 @@ def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _xlsx_rows(file)
         return header, rows, []
-    header, table = tables.read_rows(file, fallback="cp1252")
+    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True)
     notes = [] if table.encoding == "utf-8" else [Text(
         f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
         f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]

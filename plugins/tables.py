@@ -152,24 +152,64 @@ def sha256(file: Path) -> str:
     return digest.hexdigest()
 
 
-def _not_csv(file: Path) -> InputError:
-    return InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
-                           ".csv)", "this is not a CSV file (perhaps an Excel workbook "
-                           "named .csv)"), file=file,
-                      hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
-                                "save it as CSV, or name it .xlsx"))
+def _not_csv(file: Path, workbooks: bool) -> InputError:
+    if workbooks:
+        return InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
+                               ".csv)", "this is not a CSV file (perhaps an Excel workbook "
+                               "named .csv)"), file=file,
+                          hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
+                                    "save it as CSV, or name it .xlsx"))
+    return InputError(Text("ini buku kerja (XLSX/zip), bukan CSV; berkas data ini harus CSV",
+                           "this is a workbook (XLSX/zip), not CSV; this data file must be "
+                           "CSV"), file=file,
+                      hint=Text("buka di Excel/LibreOffice lalu simpan sebagai CSV UTF-8, dan "
+                                "sebut berkas .csv itu di manifest",
+                                "open it in Excel/LibreOffice, save it as CSV UTF-8, and name "
+                                "that .csv file in the manifest"))
 
 
-def encoding_of(file: Path, fallback: str | None = None) -> str:
+def _utf16(file: Path) -> InputError:
+    return InputError(Text("berkas ini teks UTF-16 (\"Unicode Text\" Excel), bukan UTF-8",
+                           "this file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8"),
+                      file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
+                                           "save it again as CSV UTF-8"))
+
+
+def _nul(file: Path, line: int) -> InputError:
+    return InputError(Text(f"bita NUL di baris {line}: ini bukan teks CSV (berkas biner, atau "
+                           "karakter nyasar)", f"a NUL byte at line {line}: this is not CSV "
+                           "text (a binary file, or a stray character)"), file=file, line=line,
+                      hint=Text("hapus karakter itu, atau simpan ulang sebagai CSV UTF-8",
+                                "remove that character, or save it again as CSV UTF-8"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL byte beside every character."""
+    head = head[:256]
+    if len(head) < 4:
+        return False
+    odd, even = head[1::2], head[0::2]
+    return odd.count(0) >= 0.9 * len(odd) or even.count(0) >= 0.9 * len(even)
+
+
+def encoding_of(file: Path, fallback: str | None = None, *, workbooks: bool = False) -> str:
     """``utf-8`` when the whole file is UTF-8 (with or without BOM), else ``fallback`` (e.g.
     ``cp1252``, what Excel's "CSV (Comma delimited)" writes on Windows). Read in chunks; a file
-    with NUL bytes or a zip signature is not a CSV."""
+    with a zip signature (a workbook), UTF-16 text or a NUL byte is not a CSV, each said so
+    (``workbooks``: the caller reads workbooks named .xlsx)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, offset = True, 0
+    utf8, offset, lines = True, 0, 0
     with open_data(file) as handle:
         while chunk := handle.read(CHUNK):
-            if (offset == 0 and chunk.startswith(b"PK\x03\x04")) or b"\0" in chunk:
-                raise _not_csv(file)
+            if offset == 0:
+                if chunk.startswith(b"PK\x03\x04"):
+                    raise _not_csv(file, workbooks)
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+                        or _looks_utf16(chunk):
+                    raise _utf16(file)
+            if (nul := chunk.find(b"\0")) >= 0:
+                raise _nul(file, lines + chunk.count(b"\n", 0, nul) + 1)
+            lines += chunk.count(b"\n")
             if utf8:
                 try:
                     decoder.decode(chunk)
@@ -392,10 +432,12 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
-def read_rows(file: Path, fallback: str | None = None) -> tuple[list[str], Rows]:
+def read_rows(file: Path, fallback: str | None = None, *, workbooks: bool = False
+              ) -> tuple[list[str], Rows]:
     """The header and the non-empty rows as (line number, {column: stripped cell}), streamed.
-    A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``)."""
-    rows = Rows(file, encoding_of(file, fallback))
+    A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``).
+    ``workbooks``: the caller reads XLSX itself (a workbook named .csv is told to be renamed)."""
+    rows = Rows(file, encoding_of(file, fallback, workbooks=workbooks))
     return rows.header, rows
 
 

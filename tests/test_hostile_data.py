@@ -610,3 +610,33 @@ def test_berkas_and_rekap_together_are_refused(section: str, rekap: dict, write_
     assert_input_error(run("check", manifest, "--lang", "en"), "manifest.yaml:",
                        f"$.{section}", "give only one of berkas or rekap, not both")
     assert_input_error(run("check", manifest), "berikan salah satu saja: berkas atau rekap")
+
+
+# --- files that are not CSV text, each said as it is ---------------------------------------
+
+@pytest.mark.parametrize("section", SPOILED)
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda text: text.encode("utf-16"), "this file is UTF-16 text"),  # with its BOM
+    (lambda text: text.encode("utf-16-le"), "this file is UTF-16 text"),  # without
+    (lambda text: text.replace("\n", "\n\0").replace("\0", "", 1).encode(),  # lines 3, 4
+     ":3: a NUL byte at line 3"),
+])
+def test_utf16_and_nul_bytes_are_named(section: str, spoil, message: str, write_manifest,
+                                       run) -> None:
+    name, header, good, _ = SPOILED[section]
+    manifest = write_manifest(DATA_SECTIONS[section](name))
+    (manifest.parent / name).write_bytes(spoil("\n".join([header, good, good]) + "\n"))
+    result = run("check", manifest, "--lang", "en")
+    assert_input_error(result, name, message)
+    assert "Excel workbook" not in result.err
+
+
+@pytest.mark.parametrize("section", ["f03", "interviews", "complaint_log"])
+def test_a_workbook_where_csv_is_required_says_so(section: str, tmp_path: Path, write_manifest,
+                                                  run) -> None:
+    manifest = write_manifest(DATA_SECTIONS[section]("data.xlsx"))
+    write_xlsx(manifest.parent / "data.xlsx", [sheet_xml([["responden", "1.a.K1"], ["R1", 4]])])
+    assert_input_error(run("check", manifest, "--lang", "en"), "data.xlsx",
+                       "this is a workbook (XLSX/zip), not CSV; this data file must be CSV",
+                       "save it as CSV UTF-8")
+    assert_input_error(run("check", manifest), "berkas data ini harus CSV")
