@@ -267,8 +267,9 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
                 raise unclosed_quote(self.file, self._budget.opened)
             return row
         except csv.Error as exc:
-            if self._budget.quotes % 2:  # a quoted cell ran over a limit: never closed
-                raise unclosed_quote(self.file, self._budget.opened) from None
+            if self._budget.quotes % 2:  # a quoted cell ran over the limit of a cell
+                raise unclosed_quote(self.file, self._budget.opened,
+                                     csv.field_size_limit()) from None
             if "field larger than field limit" in str(exc):
                 limit = csv.field_size_limit()
                 raise InputError(Text(f"sel lebih dari {_n(limit, 'id')} karakter",
@@ -366,21 +367,28 @@ class _Budget:
                 self.quotes += quotes
             if self.chars > MAX_ROW_CHARS:
                 if self.quotes % 2:
-                    raise unclosed_quote(self.file, self.opened)
+                    raise unclosed_quote(self.file, self.opened, MAX_ROW_CHARS)
                 raise _too_long(self.file, self.line)
             yield line
         self.done = True
 
 
-def unclosed_quote(file: Path, line: int) -> InputError:
-    """A quote opened on ``line`` and never closed: the cell ran to the end of the file (or
-    over the row limit), swallowing every row after it."""
-    return InputError(Text(f"tanda petik tidak ditutup di baris {line}: sel itu menelan "
-                           "semua baris sesudahnya",
-                           f"an unclosed quote at line {line}: that cell swallows every row "
-                           "after it"), file=file, line=line,
-                      hint=Text('tutup tanda petik (") itu atau hapus',
-                                'close that quote (") or remove it'))
+def unclosed_quote(file: Path, line: int, within: int | None = None) -> InputError:
+    """A quote opened on ``line`` and not closed: by the end of the file, or (``within``)
+    within that many characters, a limit of the reader: the cell swallows the rows after it."""
+    if within is None:
+        where_id, where_en = "", ""
+        hint = Text('tutup tanda petik (") itu atau hapus', 'close that quote (") or remove it')
+    else:
+        where_id = f" dalam {_n(within, 'id')} karakter"
+        where_en = f" within {_n(within, 'en')} characters"
+        hint = Text('tutup tanda petik (") itu atau hapus; bila selnya memang sepanjang itu, '
+                    "persingkat", 'close that quote (") or remove it; if the cell really is '
+                    "that long, shorten it")
+    return InputError(Text(f"tanda petik tidak ditutup di baris {line}{where_id}: sel itu "
+                           "menelan baris-baris sesudahnya",
+                           f"an unclosed quote at line {line}{where_en}: that cell swallows "
+                           "the rows after it"), file=file, line=line, hint=hint)
 
 
 def _too_long(file: Path, line: int) -> InputError:
