@@ -294,10 +294,18 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             else:
                 blanks[code] += 1
     if not kept:
-        # the cause of a file where every row was left out for its values is in those rows
+        message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
+        if excluded and out_of_range:  # every row was left out for its values: show the first
+            first = excluded[0]
+            problem = first["problems"][0]
+            shown = problem["value"][:40]
+            message = message + Text(
+                f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
+                f"{problem['column']}: {shown!r} {problem['reason']['id']})",
+                f": every row was left out (first: line {first['line']}, column "
+                f"{problem['column']}: {shown!r} {problem['reason']['en']})")
         raise tables.no_usable_rows(
-            file, rows if not excluded or out_of_range == 0 else (),
-            Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows"),
+            file, rows if not excluded or out_of_range == 0 else (), message,
             hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
                       "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
 

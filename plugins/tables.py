@@ -312,8 +312,8 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
                         f"the header row is separated by {names[self.delimiter]} but line "
                         f"{line} by {names[other]}: save it again with one delimiter")
         if self.count == 0:
-            return Text("tidak ada baris di bawah baris judul",
-                        "there are no rows below the header row")
+            return Text("tidak ada baris berisi di bawah baris judul",
+                        "no row below the header row has anything in it")
         return Text("semua sel jawaban kosong", "every answer cell is empty")
 
 

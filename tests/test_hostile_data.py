@@ -640,3 +640,12 @@ def test_a_workbook_where_csv_is_required_says_so(section: str, tmp_path: Path, 
                        "this is a workbook (XLSX/zip), not CSV; this data file must be CSV",
                        "save it as CSV UTF-8")
     assert_input_error(run("check", manifest), "berkas data ini harus CSV")
+
+
+def test_skm_with_every_row_left_out_names_the_first(tmp_path: Path, run) -> None:
+    file = write(tmp_path / "jawaban.csv", skm_csv([["+1+1", *[4] * 8]] * 3))
+    assert_input_error(run("skm", file, "--lang", "en"), "jawaban.csv",
+                       "every row was left out (first: line 2, column U1: '+1+1'")
+    blank = write(tmp_path / "kosong.csv", skm_csv([[""] * 9] * 3))
+    assert_input_error(run("skm", blank, "--lang", "en"), "kosong.csv",
+                       "no usable answer rows: no row below the header row has anything in it")
