@@ -74,13 +74,15 @@ class Evidence:
     owner: str  # the fact path whose ``bukti`` list holds it
     ref: str  # file path relative to the manifest, or URL
     kind: str  # "file" | "url"
-    status: str  # ok | declared | not_found | outside | not_a_file | unreadable | digest_mismatch
+    # ok | declared | not_found | outside | not_a_file | unreadable | digest_mismatch |
+    # too_large (over the hashing limit: not hashed, still counts as evidence)
+    status: str
     sha256: str | None = None
     note: str | None = None
 
     @property
     def usable(self) -> bool:
-        return self.status in ("ok", "declared")
+        return self.status in ("ok", "declared", "too_large")
 
 
 @dataclass(frozen=True)

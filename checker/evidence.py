@@ -11,9 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from patuh.conditions import Evidence
+from patuh.i18n import Text
+from patuh.limits import Limit
 
 EVIDENCE_KEY = "bukti"
 DATA_KEY = "berkas"  # a data file a fact deriver reads
+# Hashing reads the whole file (about 3 s per GiB): a file over this limit is not hashed but
+# still counts as evidence, with the finding ``too_large`` (README, "Limits on data files").
+MAX_EVIDENCE_BYTES = Limit("PATUH_MAX_EVIDENCE_BYTES", 1 << 30, Text("bita", "bytes"))
+# All evidence files of one manifest together: past it, the remaining files are not hashed.
+MAX_EVIDENCE_TOTAL_BYTES = Limit("PATUH_MAX_EVIDENCE_TOTAL_BYTES", 2 << 30,
+                                 Text("bita", "bytes"))
 
 
 def _sha256(file: Path) -> str:
@@ -53,8 +61,26 @@ def resolve_inside(base_dir: Path, ref: str) -> tuple[Path | None, str]:
     return target, "ok"
 
 
-def _check(owner: str, item: Any, base_dir: Path | None, cache: dict[str, tuple[str, str | None]]
-           ) -> Evidence:
+class _Budget:
+    """What may still be hashed in one manifest: per file and in total."""
+
+    def __init__(self) -> None:
+        self.per_file = MAX_EVIDENCE_BYTES.value()
+        self.left = MAX_EVIDENCE_TOTAL_BYTES.value()
+
+    def allows(self, target: Path) -> bool:
+        try:
+            size = target.stat().st_size
+        except OSError:
+            return True  # let hashing report it as unreadable
+        if size > self.per_file or size > self.left:
+            return False
+        self.left -= size
+        return True
+
+
+def _check(owner: str, item: Any, base_dir: Path | None,
+           cache: dict[str, tuple[str, str | None]], budget: _Budget | None) -> Evidence:
     if isinstance(item, str):
         item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
     note = item.get("keterangan")
@@ -66,7 +92,9 @@ def _check(owner: str, item: Any, base_dir: Path | None, cache: dict[str, tuple[
     if ref not in cache:
         target, status = resolve_inside(base_dir, ref)
         digest = None
-        if target is not None:
+        if target is not None and budget is not None and not budget.allows(target):
+            status = "too_large"
+        elif target is not None:
             try:
                 digest = _sha256(target)
             except OSError:  # it went away or became unreadable since it was checked
@@ -86,17 +114,18 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tup
     """
     found: dict[str, tuple[Evidence, ...]] = {}
     cache: dict[str, tuple[str, str | None]] = {}
+    budget = _Budget() if base_dir is not None else None
 
     def walk(node: Any, path: str) -> None:
         if isinstance(node, Mapping):
             for key, value in node.items():
                 if key == EVIDENCE_KEY and isinstance(value, list):
                     found[path] = (*found.get(path, ()),
-                                   *(_check(path, v, base_dir, cache) for v in value))
+                                   *(_check(path, v, base_dir, cache, budget) for v in value))
                 elif key == DATA_KEY and isinstance(value, str):
                     # a data file (responses, a log) is evidence of the facts derived from it
                     found[path] = (*found.get(path, ()),
-                                   _check(path, {"berkas": value}, base_dir, cache))
+                                   _check(path, {"berkas": value}, base_dir, cache, budget))
                 else:
                     walk(value, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):

@@ -241,10 +241,17 @@ def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, An
                            "(permission, a symlink loop, or an invalid or too long name)"),
         "digest_mismatch": Text("sha256 berkas bukti tidak cocok dengan manifest",
                                 "evidence file sha256 does not match the manifest"),
+        "too_large": Text("berkas bukti terlalu besar untuk di-hash (batas: "
+                          "PATUH_MAX_EVIDENCE_BYTES per berkas, PATUH_MAX_EVIDENCE_TOTAL_BYTES "
+                          "per manifest); sha256 tidak dicatat; tetap dihitung sebagai bukti",
+                          "evidence file too large to hash (limits: PATUH_MAX_EVIDENCE_BYTES "
+                          "per file, PATUH_MAX_EVIDENCE_TOTAL_BYTES per manifest); digest not "
+                          "recorded; it still counts as evidence"),
     }
     return [{"kind": "evidence", "owner": e.owner, "ref": e.ref, "status": e.status,
              "message": _text(problems[e.status])}
-            for items in evidence.values() for e in items if not e.usable]
+            for items in evidence.values() for e in items
+            if not e.usable or e.status == "too_large"]
 
 
 def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = None,

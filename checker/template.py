@@ -65,7 +65,18 @@ def _comment(schema: dict[str, Any]) -> str:
 def _emit(schema: dict[str, Any], defs: dict[str, Any], indent: int, active: bool,
           out: list[str]) -> None:
     required = set(schema.get("required", ())) if active else set()
+    # ``not: {required: [a, b]}``: give a or b, not both; b is written commented twice, so
+    # that removing the '#' in front of every key never gives both
+    alternatives = (schema.get("not") or {}).get("required", ())[1:]
     for key, sub in schema.get("properties", {}).items():
+        if key in alternatives:
+            pad = "  " * indent
+            lines: list[str] = []
+            _emit({"properties": {key: sub}}, defs, indent, False, lines)
+            first = schema["not"]["required"][0]
+            out.append(f"{pad}# atau, bukan bersama {first} / or, not together with {first}:")
+            out.extend(pad + "# " + line[len(pad):] for line in lines)
+            continue
         on = key in required
         prefix = "" if on else "# "
         pad = "  " * indent

@@ -100,6 +100,12 @@ def describe(error: ValidationError) -> Text:
         return Text(f"terlalu banyak (maksimal {arg})", f"too many (at most {arg})")
     if v == "uniqueItems":
         return Text("daftar berisi nilai ganda", "the list has duplicate values")
+    if v == "not" and isinstance(arg, dict) and list(arg) == ["required"]:
+        names_id = " atau ".join(arg["required"])
+        names_en = " or ".join(arg["required"])
+        return Text(f"berikan salah satu saja: {names_id}, bukan keduanya (yang lain akan "
+                    "diabaikan)", f"give only one of {names_en}, not both (the other would "
+                    "be ignored)")
     if v in ("oneOf", "anyOf"):
         best = _best_context(error)
         if best is not None:

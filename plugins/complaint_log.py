@@ -42,8 +42,10 @@ def read_log(file: Path) -> list[dict[str, Any]]:
             elif column != "nomor" and cell:
                 case[column] = cell
         if REQUIRED not in case:
+            mixed = rows.other_delimiter is not None
             raise InputError(Text(f"kolom {REQUIRED!r} kosong", f"column {REQUIRED!r} is empty"),
-                             file=file, line=number, path=f"[{REQUIRED}]")
+                             file=file, line=number, path=f"[{REQUIRED}]",
+                             hint=rows.why_unusable() if mixed else None)
         cases.append(case)
     return cases
 

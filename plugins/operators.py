@@ -421,6 +421,7 @@ _STATUS = {
     "not_a_file": ("bukan berkas", "not a file"),
     "unreadable": ("tidak dapat dibaca", "cannot be read"),
     "digest_mismatch": ("sha256 tidak cocok", "sha256 does not match"),
+    "too_large": ("terlalu besar untuk di-hash", "too large to hash"),
 }
 
 

@@ -171,7 +171,7 @@ def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _xlsx_rows(file)
         return header, rows, []
-    header, table = tables.read_rows(file, fallback="cp1252")
+    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True)
     notes = [] if table.encoding == "utf-8" else [Text(
         f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
         f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]
@@ -234,6 +234,7 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             = None, display_name: str | None = None) -> dict[str, Any]:
     """Everything `patuh skm` reports about one response file."""
     header, rows, notes = read_table(file)
+    tables.refuse_duplicates(file, header, str.lower)  # U1 and u1 are one unsur
     by_lower = {h.lower(): h for h in header if h}
     missing = [code for code in CODES if code.lower() not in by_lower]
     if missing:
@@ -293,10 +294,20 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             else:
                 blanks[code] += 1
     if not kept:
-        raise InputError(Text("tidak ada baris jawaban yang dapat dipakai",
-                              "no usable answer rows"), file=file,
-                         hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
-                                   "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
+        message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
+        if excluded and out_of_range:  # every row was left out for its values: show the first
+            first = excluded[0]
+            problem = first["problems"][0]
+            shown = problem["value"][:40]
+            message = message + Text(
+                f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
+                f"{problem['column']}: {shown!r} {problem['reason']['id']})",
+                f": every row was left out (first: line {first['line']}, column "
+                f"{problem['column']}: {shown!r} {problem['reason']['en']})")
+        raise tables.no_usable_rows(
+            file, rows if not excluded or out_of_range == 0 else (), message,
+            hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
+                      "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
 
     total = _summary(answers)
     respondents = len(kept)

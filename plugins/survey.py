@@ -29,23 +29,6 @@ def read_responses(file: Path) -> dict[str, Any]:
                               "no item columns in the header row"), file=file, line=1,
                          hint=Text("baris pertama: kode butir, mis. 1.a.K1,2.a.K1,…",
                                    "first line: item codes, e.g. 1.a.K1,2.a.K1,…"))
-    positions: dict[str, list[int]] = {}
-    for index, name in enumerate(header, start=1):
-        if name in items:
-            positions.setdefault(name, []).append(index)
-    for code, where in positions.items():
-        if len(where) > 1:
-            cols = ", ".join(str(i) for i in where)
-            raise InputError(
-                Text(f"kolom butir {code!r} muncul lebih dari sekali (kolom ke-{cols}); "
-                     "jawaban salah satunya akan hilang",
-                     f"item column {code!r} appears more than once (columns {cols}); one "
-                     "column's answers would be lost"),
-                file=file, line=1, path=f"[{code}]",
-                hint=Text("gabungkan atau ganti nama kolom yang ganda sehingga tiap kode butir "
-                          "hanya ada satu kolom",
-                          "merge or rename the duplicated columns so that each item code has "
-                          "one column"))
     sums = {code: Fraction(0) for code in items}
     counts = dict.fromkeys(items, 0)
     respondents = 0
@@ -65,9 +48,12 @@ def read_responses(file: Path) -> dict[str, Any]:
                               "fix the cell or leave it empty"))
             sums[code] += value
             counts[code] += 1
-    if respondents == 0:
-        raise InputError(Text("berkas jawaban tidak berisi responden",
-                              "the response file has no respondents"), file=file)
+    if respondents == 0 or not any(counts.values()):
+        raise tables.no_usable_rows(
+            file, rows, Text("berkas jawaban tidak berisi responden dengan jawaban",
+                             "the response file has no respondents with an answer"),
+            hint=Text("satu baris per responden, jawaban 0–5 di kolom kode butir",
+                      "one row per respondent, answers 0–5 under the item codes"))
     return {
         "responden": respondents,
         "butir": {code: sums[code] / counts[code] for code in items if counts[code]},

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -30,55 +29,16 @@ from typing import Any
 from patuh import InputError
 from patuh import Text
 from patuh import resolve_inside
+from patuh.limits import Limit
+from patuh.limits import count
 
 META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
 CHUNK = 1 << 20
 MAX_ROW_CHARS = 1 << 20  # one row (record) of a CSV, all its cells together
 
 
-@dataclass(frozen=True)
-class Limit:
-    variable: str
-    default: int
-    what: Text  # "rows", "columns", "bytes"
-
-    def value(self) -> int:
-        """The limit in force: the environment variable when set, else the default."""
-        raw = os.environ.get(self.variable, "").strip()
-        if not raw:
-            return self.default
-        if not re.fullmatch(r"[0-9]{1,15}", raw) or int(raw) < 1:
-            raise InputError(Text(f"{self.variable}={raw[:40]!r} bukan bilangan bulat positif",
-                                  f"{self.variable}={raw[:40]!r} is not a positive whole "
-                                  "number"),
-                             hint=Text(f"mis. {self.variable}={self.default * 2}",
-                                       f"e.g. {self.variable}={self.default * 2}"))
-        return int(raw)
-
-    def exceeded(self, file: Path, found: int, *, line: int | None = None,
-                 at_least: bool = False, unpacked: bool = False) -> InputError:
-        """The error for a file over this limit: which limit, what was found, the file, and
-        how to raise the limit."""
-        limit = self.value()
-        suggest = max(limit * 2, found + 1)
-        what_id, what_en = self.what.id, self.what.en
-        if unpacked:
-            what_id, what_en = f"{what_id} setelah dibuka", f"{what_en} unpacked"
-        return InputError(
-            Text(f"berkas data melebihi batas {_n(limit, 'id')} {self.what.id} "
-                 f"({_n(found, 'id')}{'+' if at_least else ''} {what_id}); batas: {self.variable}",
-                 f"the data file exceeds the limit of {_n(limit, 'en')} {self.what.en} "
-                 f"({_n(found, 'en')}{'+' if at_least else ''} {what_en}); limit: "
-                 f"{self.variable}"),
-            file=file, line=line,
-            hint=Text(f"pecah berkasnya, atau naikkan batasnya, mis. {self.variable}={suggest}",
-                      f"split the file, or raise the limit, e.g. {self.variable}={suggest}"))
-
-
 def _n(number: int, lang: str) -> str:
-    """A count with thousands separators as each language writes them."""
-    text = f"{number:,}"
-    return text.replace(",", ".") if lang == "id" else text
+    return count(number, lang)
 
 
 MAX_BYTES = Limit("PATUH_MAX_DATA_BYTES", 64 * 1024 * 1024, Text("bita", "bytes"))
@@ -145,6 +105,15 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
     data = manifest.get(section)
     if not data:
         return None
+    if "berkas" in data and "rekap" in data:  # one would be ignored without a word
+        raise InputError(
+            Text(f"{section} memuat berkas dan rekap sekaligus; salah satunya akan diabaikan",
+                 f"{section} has both berkas and rekap; one of them would be ignored"),
+            path=f"$.{section}",
+            hint=Text(f"berikan salah satu: {section}.berkas (berkas jawaban) atau "
+                      f"{section}.rekap (rekapnya), bukan keduanya",
+                      f"give one of them: {section}.berkas (the answers file) or "
+                      f"{section}.rekap (its aggregates), not both"))
     if "berkas" in data and base_dir is not None:
         target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
         hasil = read_file(target)
@@ -183,24 +152,64 @@ def sha256(file: Path) -> str:
     return digest.hexdigest()
 
 
-def _not_csv(file: Path) -> InputError:
-    return InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
-                           ".csv)", "this is not a CSV file (perhaps an Excel workbook "
-                           "named .csv)"), file=file,
-                      hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
-                                "save it as CSV, or name it .xlsx"))
+def _not_csv(file: Path, workbooks: bool) -> InputError:
+    if workbooks:
+        return InputError(Text("ini bukan berkas CSV (mungkin buku kerja Excel yang diberi nama "
+                               ".csv)", "this is not a CSV file (perhaps an Excel workbook "
+                               "named .csv)"), file=file,
+                          hint=Text("simpan sebagai CSV, atau beri akhiran .xlsx",
+                                    "save it as CSV, or name it .xlsx"))
+    return InputError(Text("ini buku kerja (XLSX/zip), bukan CSV; berkas data ini harus CSV",
+                           "this is a workbook (XLSX/zip), not CSV; this data file must be "
+                           "CSV"), file=file,
+                      hint=Text("buka di Excel/LibreOffice lalu simpan sebagai CSV UTF-8, dan "
+                                "sebut berkas .csv itu di manifest",
+                                "open it in Excel/LibreOffice, save it as CSV UTF-8, and name "
+                                "that .csv file in the manifest"))
 
 
-def encoding_of(file: Path, fallback: str | None = None) -> str:
+def _utf16(file: Path) -> InputError:
+    return InputError(Text("berkas ini teks UTF-16 (\"Unicode Text\" Excel), bukan UTF-8",
+                           "this file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8"),
+                      file=file, hint=Text("simpan ulang sebagai CSV UTF-8",
+                                           "save it again as CSV UTF-8"))
+
+
+def _nul(file: Path, line: int) -> InputError:
+    return InputError(Text(f"bita NUL di baris {line}: ini bukan teks CSV (berkas biner, atau "
+                           "karakter nyasar)", f"a NUL byte at line {line}: this is not CSV "
+                           "text (a binary file, or a stray character)"), file=file, line=line,
+                      hint=Text("hapus karakter itu, atau simpan ulang sebagai CSV UTF-8",
+                                "remove that character, or save it again as CSV UTF-8"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL byte beside every character."""
+    head = head[:256]
+    if len(head) < 4:
+        return False
+    odd, even = head[1::2], head[0::2]
+    return odd.count(0) >= 0.9 * len(odd) or even.count(0) >= 0.9 * len(even)
+
+
+def encoding_of(file: Path, fallback: str | None = None, *, workbooks: bool = False) -> str:
     """``utf-8`` when the whole file is UTF-8 (with or without BOM), else ``fallback`` (e.g.
     ``cp1252``, what Excel's "CSV (Comma delimited)" writes on Windows). Read in chunks; a file
-    with NUL bytes or a zip signature is not a CSV."""
+    with a zip signature (a workbook), UTF-16 text or a NUL byte is not a CSV, each said so
+    (``workbooks``: the caller reads workbooks named .xlsx)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, offset = True, 0
+    utf8, offset, lines = True, 0, 0
     with open_data(file) as handle:
         while chunk := handle.read(CHUNK):
-            if (offset == 0 and chunk.startswith(b"PK\x03\x04")) or b"\0" in chunk:
-                raise _not_csv(file)
+            if offset == 0:
+                if chunk.startswith(b"PK\x03\x04"):
+                    raise _not_csv(file, workbooks)
+                if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+                        or _looks_utf16(chunk):
+                    raise _utf16(file)
+            if (nul := chunk.find(b"\0")) >= 0:
+                raise _nul(file, lines + chunk.count(b"\n", 0, nul) + 1)
+            lines += chunk.count(b"\n")
             if utf8:
                 try:
                     decoder.decode(chunk)
@@ -239,20 +248,28 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
         if not first.strip():
             raise InputError(Text("berkas kosong atau tanpa baris judul",
                                   "the file is empty or has no header row"), file=file, line=1)
-        delimiter = max(",;\t", key=first.count)
-        self.reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+        self.delimiter = max(",;\t", key=first.count)
+        self.reader = csv.reader(itertools.chain([first], lines), delimiter=self.delimiter)
         header = self._next() or []
         while header and not header[-1].strip():
             header.pop()  # trailing empty columns, as spreadsheets save them
         if len(header) > max_columns:
             raise MAX_COLUMNS.exceeded(file, len(header), line=1)
         self.header = [_clean(h) for h in header]
+        refuse_duplicates(file, self.header)
+        self.other_delimiter: tuple[int, str] | None = None  # (first line, delimiter)
 
     def _next(self) -> list[str] | None:
-        self._budget.chars = 0
+        self._budget.start_record()
         try:
-            return next(self.reader, None)
+            row = next(self.reader, None)
+            if row is not None and self._budget.done and self._budget.quotes % 2:
+                raise unclosed_quote(self.file, self._budget.opened)
+            return row
         except csv.Error as exc:
+            if self._budget.quotes % 2:  # a quoted cell ran over the limit of a cell
+                raise unclosed_quote(self.file, self._budget.opened,
+                                     csv.field_size_limit()) from None
             if "field larger than field limit" in str(exc):
                 limit = csv.field_size_limit()
                 raise InputError(Text(f"sel lebih dari {_n(limit, 'id')} karakter",
@@ -273,6 +290,10 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
                      if header[i] and (value := _clean(cell))}
             if not cells and not any(cell.strip() for cell in row):
                 continue
+            if len(row) == 1 and len(header) > 1 and self.other_delimiter is None:
+                other = next((d for d in ",;\t" if d != self.delimiter and d in row[0]), None)
+                if other:
+                    self.other_delimiter = (self.reader.line_num, other)
             self.count += 1
             if self.count > self._max_rows:
                 raise MAX_ROWS.exceeded(self.file, self.count, line=self.reader.line_num,
@@ -281,20 +302,93 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
         raise StopIteration
 
 
+    def why_unusable(self) -> Text:
+        """A likely cause when no row gave a usable answer (for the error that says so)."""
+        names = {",": "','", ";": "';'", "\t": "tab"}
+        if self.other_delimiter is not None:
+            line, other = self.other_delimiter
+            return Text(f"baris judul dipisah {names[self.delimiter]} tetapi baris {line} "
+                        f"dipisah {names[other]}: simpan ulang dengan satu pemisah",
+                        f"the header row is separated by {names[self.delimiter]} but line "
+                        f"{line} by {names[other]}: save it again with one delimiter")
+        if self.count == 0:
+            return Text("tidak ada baris berisi di bawah baris judul",
+                        "no row below the header row has anything in it")
+        return Text("semua sel jawaban kosong", "every answer cell is empty")
+
+
+def no_usable_rows(file: Path, rows: Iterable[Any], message: Text, hint: Text) -> InputError:
+    """The error for a data file with no usable row, with its likely cause when known."""
+    if isinstance(rows, Rows):
+        message = message + Text(": ", ": ") + rows.why_unusable()
+    return InputError(message, file=file, hint=hint)
+
+
+def refuse_duplicates(file: Path, header: list[str],
+                      fold: Callable[[str], str] = lambda name: name) -> None:
+    """A column named twice in the header row (``fold`` tells which names are the same, e.g.
+    ``str.lower``): reading it would keep one column's cells and lose the other's."""
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(fold(name), []).append(index)
+    for where in positions.values():
+        if len(where) > 1:
+            name, cols = header[where[0] - 1], ", ".join(str(i) for i in where)
+            raise InputError(
+                Text(f"kolom {name!r} muncul lebih dari sekali (kolom ke-{cols}); isi salah "
+                     "satunya akan hilang",
+                     f"column {name!r} appears more than once (columns {cols}); one "
+                     "column's cells would be lost"),
+                file=file, line=1, path=f"[{name}]",
+                hint=Text("gabungkan atau ganti nama kolom yang ganda sehingga tiap nama hanya "
+                          "ada satu kolom", "merge or rename the duplicated columns so that "
+                          "each name has one column"))
+
+
 class _Budget:
     """Counts the characters of the row being read; stops a row over MAX_ROW_CHARS (an
     unclosed quote swallowing the file, or millions of empty cells) before csv builds it."""
 
     def __init__(self, file: Path) -> None:
         self.file, self.chars, self.line = file, 0, 0
+        self.quotes, self.opened, self.done = 0, 0, False
+
+    def start_record(self) -> None:
+        self.chars, self.quotes = 0, 0
 
     def lines(self, lines: Iterable[str]) -> Iterator[str]:
         for line in lines:
             self.line += 1
             self.chars += len(line)
+            if quotes := line.count('"'):
+                if (self.quotes + quotes) % 2 and (self.quotes % 2 == 0 or quotes > 1):
+                    self.opened = self.line  # a quote left open on this line
+                self.quotes += quotes
             if self.chars > MAX_ROW_CHARS:
+                if self.quotes % 2:
+                    raise unclosed_quote(self.file, self.opened, MAX_ROW_CHARS)
                 raise _too_long(self.file, self.line)
             yield line
+        self.done = True
+
+
+def unclosed_quote(file: Path, line: int, within: int | None = None) -> InputError:
+    """A quote opened on ``line`` and not closed: by the end of the file, or (``within``)
+    within that many characters, a limit of the reader: the cell swallows the rows after it."""
+    if within is None:
+        where_id, where_en = "", ""
+        hint = Text('tutup tanda petik (") itu atau hapus', 'close that quote (") or remove it')
+    else:
+        where_id = f" dalam {_n(within, 'id')} karakter"
+        where_en = f" within {_n(within, 'en')} characters"
+        hint = Text('tutup tanda petik (") itu atau hapus; bila selnya memang sepanjang itu, '
+                    "persingkat", 'close that quote (") or remove it; if the cell really is '
+                    "that long, shorten it")
+    return InputError(Text(f"tanda petik tidak ditutup di baris {line}{where_id}: sel itu "
+                           "menelan baris-baris sesudahnya",
+                           f"an unclosed quote at line {line}{where_en}: that cell swallows "
+                           "the rows after it"), file=file, line=line, hint=hint)
 
 
 def _too_long(file: Path, line: int) -> InputError:
@@ -346,10 +440,12 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
-def read_rows(file: Path, fallback: str | None = None) -> tuple[list[str], Rows]:
+def read_rows(file: Path, fallback: str | None = None, *, workbooks: bool = False
+              ) -> tuple[list[str], Rows]:
     """The header and the non-empty rows as (line number, {column: stripped cell}), streamed.
-    A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``)."""
-    rows = Rows(file, encoding_of(file, fallback))
+    A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``).
+    ``workbooks``: the caller reads XLSX itself (a workbook named .csv is told to be renamed)."""
+    rows = Rows(file, encoding_of(file, fallback, workbooks=workbooks))
     return rows.header, rows
 
 

@@ -48,8 +48,11 @@ def read_interviews(file: Path) -> dict[str, Any]:
             no[question] += cell in NO
     total = sum(answered.values())
     if respondents == 0 or total == 0:
-        raise InputError(Text("berkas wawancara tidak berisi jawaban",
-                              "the interview file has no answers"), file=file)
+        raise tables.no_usable_rows(
+            file, rows, Text("berkas wawancara tidak berisi jawaban",
+                             "the interview file has no answers"),
+            hint=Text("satu baris per responden, ya/tidak di kolom pertanyaan",
+                      "one row per respondent, ya/tidak under the questions"))
     return {
         "responden": respondents,
         "jawaban": total,

@@ -363,7 +363,7 @@ def test_limits_for_patuh_skm_and_the_indonesian_message(tmp_path: Path, run,
 
 @pytest.mark.parametrize(("text", "message"), [
     (",".join(UNSUR) + '\n"' + "4,\n" * 400_000,  # an unclosed quote swallowing the rest
-     "a cell longer than 131,072 characters"),
+     "an unclosed quote at line 2"),
     (",".join(UNSUR) + "\n" + '"4",' * 300_000 + "\n",  # a row of 300,000 cells
      "a row longer than 1,048,576 characters"),
     ("," * 3_000_000 + "\n", "a row longer than 1,048,576 characters"),  # a header of commas
@@ -484,3 +484,168 @@ def test_command_line_paths_too_long(argv: tuple[str, ...], tmp_path: Path, run)
     assert result.code == 2, result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert result.err.startswith("patuh: ")
+
+
+# --- evidence too large to hash -------------------------------------------------------------
+
+def test_evidence_over_the_hashing_limit_is_a_finding_and_still_counts(
+        write_manifest, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = write_manifest({"standar_pelayanan": {"ada": True, "bukti": ["sp.pdf"]}},
+                              files=("sp.pdf",))
+    with (manifest.parent / "sp.pdf").open("r+b") as handle:
+        handle.truncate(64 << 20)  # holes: nothing is written to disk
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", "4096")
+    report = check_json(run, manifest)
+    assert [(f["ref"], f["status"]) for f in report["findings"]] == [("sp.pdf", "too_large")]
+    assert "too large to hash" in report["findings"][0]["message"]["en"]
+    assert "digest not recorded" in report["findings"][0]["message"]["en"]
+    result = next(r for r in report["results"] if r["rule_id"] == "pekppp.1.a.Ak")
+    assert result["level"] >= 1  # it still counts as evidence
+    text = run("check", manifest, "--lang", "en")
+    assert text.code == 0 and "too large to hash" in text.out
+    html = run("check", manifest, "--format", "html")
+    assert html.code == 0 and "terlalu besar untuk di-hash" in html.out
+    # under the limit it is hashed as before; a total per manifest limits the sum
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", str(128 << 20))
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_TOTAL_BYTES", "4096")
+    report = check_json(run, manifest)
+    assert [f["status"] for f in report["findings"]] == ["too_large"]
+    monkeypatch.setenv("PATUH_MAX_EVIDENCE_BYTES", "sepuluh")
+    assert_input_error(run("check", manifest, "--lang", "en"),
+                       "PATUH_MAX_EVIDENCE_BYTES='sepuluh' is not a positive whole number")
+    assert (manifest.parent / "sp.pdf").stat().st_size == 64 << 20
+
+
+# --- data files that yield nothing, or lose a column, must not pass silently ----------------
+
+SPOILED = {  # section: (file name, header, a good row, the same row with every answer blank)
+    "skm": ("jawaban.csv", "no,U1,U2,U3,U4,U5,U6,U7,U8,U9", "1,4,4,4,4,4,4,4,4,3",
+            "1,,,,,,,,,"),
+    "f03": ("f03.csv", "responden,1.a.K1,2.a.K1", "R1,4,5", "R1,,"),
+    "interviews": ("wawancara.csv", "responden,penundaan,imbalan", "R1,tidak,ya", "R1,,"),
+    "complaint_log": ("log.csv", "nomor,tanggal_diterima,keterangan", "A1,2024-01-02,x",
+                      "A1,,x"),
+}
+
+
+def _spoil(section: str, write_manifest, lines: list[str]) -> tuple[Path, str]:
+    name = SPOILED[section][0]
+    manifest = write_manifest(DATA_SECTIONS[section](name))
+    write(manifest.parent / name, "\n".join(lines) + "\n")
+    return manifest, name
+
+
+@pytest.mark.parametrize("section", SPOILED)
+def test_an_unclosed_quote_names_its_line(section: str, write_manifest, run) -> None:
+    """One stray quote swallowed all the rows below it into one cell: F-03 then had no data
+    and the score went up."""
+    _, header, good, _ = SPOILED[section]
+    manifest, name = _spoil(section, write_manifest,
+                            [header, good, '"' + good] + [good] * 1000)
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:3",
+                       "an unclosed quote at line 3")
+    assert_input_error(run("check", manifest), "tanda petik tidak ditutup di baris 3")
+    # over the row limit the same quote is named too
+    manifest, name = _spoil(section, write_manifest,
+                            [header, '"' + good] + ["x" * 1000] * 1100)
+    assert_input_error(run("check", manifest, "--lang", "en"), "an unclosed quote at line 2")
+
+
+@pytest.mark.parametrize("section", ["skm", "f03", "interviews"])
+def test_no_usable_answer_is_exit_2_with_its_cause(section: str, write_manifest, run) -> None:
+    _, header, good, blank = SPOILED[section]
+    manifest, name = _spoil(section, write_manifest, [header] + [blank] * 5)
+    assert_input_error(run("check", manifest, "--lang", "en"), name, "every answer cell is empty")
+    mixed = [header.replace(",", ";")] + [good] * 5
+    manifest, name = _spoil(section, write_manifest, mixed)
+    assert_input_error(run("check", manifest, "--lang", "en"), name,
+                       "the header row is separated by ';' but line 2 by ','")
+
+
+def test_a_mixed_delimiter_in_the_complaint_log_says_so(write_manifest, run) -> None:
+    _, header, good, _ = SPOILED["complaint_log"]
+    manifest, name = _spoil("complaint_log", write_manifest,
+                            [header.replace(",", ";"), good])
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:2",
+                       "separated by ';' but line 2 by ','")
+
+
+@pytest.mark.parametrize("section", SPOILED)
+def test_a_duplicated_column_is_refused_naming_both_positions(section: str, write_manifest,
+                                                              run) -> None:
+    _, header, good, _ = SPOILED[section]
+    first = header.split(",")[1]
+    manifest, name = _spoil(section, write_manifest,
+                            [f"{header},{first}", f"{good},{good.split(',')[1]}"])
+    count = len(header.split(",")) + 1
+    assert_input_error(run("check", manifest, "--lang", "en"), f"{name}:1",
+                       f"column {first!r} appears more than once (columns 2, {count})")
+
+
+def test_skm_duplicated_unsur_in_csv_and_workbook(tmp_path: Path, run) -> None:
+    """`patuh skm` took U1's NRR from the second U1 column only."""
+    header = [*UNSUR, "u1"]
+    csv_file = write(tmp_path / "jawaban.csv", skm_csv([[*row, 1] for row in ANSWERS], header))
+    assert_input_error(run("skm", csv_file, "--lang", "en"), "jawaban.csv:1",
+                       "column 'U1' appears more than once (columns 1, 10)")
+    book = write_xlsx(tmp_path / "jawaban.xlsx",
+                      [sheet_xml([header] + [[*row, 1] for row in ANSWERS])])
+    assert_input_error(run("skm", book, "--lang", "en"), "jawaban.xlsx:1",
+                       "column 'U1' appears more than once (columns 1, 10)")
+
+
+# --- a data file and its aggregates together -----------------------------------------------
+
+@pytest.mark.parametrize(("section", "rekap"), [
+    ("penilaian_pengguna", {"responden": 12, "butir": {"1.a.K1": 4.5}}),
+    ("wawancara_pengguna", {"responden": 30, "tanpa_maladministrasi_persen": 82.5}),
+])
+def test_berkas_and_rekap_together_are_refused(section: str, rekap: dict, write_manifest,
+                                               run) -> None:
+    """The file was used and the aggregates ignored without a word."""
+    manifest = write_manifest({section: {"rekap": rekap}})
+    assert run("check", manifest).code == 0  # the aggregates alone keep working
+    manifest = write_manifest({section: {"berkas": "data.csv", "rekap": rekap}})
+    write(manifest.parent / "data.csv", "responden,1.a.K1\nR1,4\n")
+    assert_input_error(run("check", manifest, "--lang", "en"), "manifest.yaml:",
+                       f"$.{section}", "give only one of berkas or rekap, not both")
+    assert_input_error(run("check", manifest), "berikan salah satu saja: berkas atau rekap")
+
+
+# --- files that are not CSV text, each said as it is ---------------------------------------
+
+@pytest.mark.parametrize("section", SPOILED)
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda text: text.encode("utf-16"), "this file is UTF-16 text"),  # with its BOM
+    (lambda text: text.encode("utf-16-le"), "this file is UTF-16 text"),  # without
+    (lambda text: text.replace("\n", "\n\0").replace("\0", "", 1).encode(),  # lines 3, 4
+     ":3: a NUL byte at line 3"),
+])
+def test_utf16_and_nul_bytes_are_named(section: str, spoil, message: str, write_manifest,
+                                       run) -> None:
+    name, header, good, _ = SPOILED[section]
+    manifest = write_manifest(DATA_SECTIONS[section](name))
+    (manifest.parent / name).write_bytes(spoil("\n".join([header, good, good]) + "\n"))
+    result = run("check", manifest, "--lang", "en")
+    assert_input_error(result, name, message)
+    assert "Excel workbook" not in result.err
+
+
+@pytest.mark.parametrize("section", ["f03", "interviews", "complaint_log"])
+def test_a_workbook_where_csv_is_required_says_so(section: str, tmp_path: Path, write_manifest,
+                                                  run) -> None:
+    manifest = write_manifest(DATA_SECTIONS[section]("data.xlsx"))
+    write_xlsx(manifest.parent / "data.xlsx", [sheet_xml([["responden", "1.a.K1"], ["R1", 4]])])
+    assert_input_error(run("check", manifest, "--lang", "en"), "data.xlsx",
+                       "this is a workbook (XLSX/zip), not CSV; this data file must be CSV",
+                       "save it as CSV UTF-8")
+    assert_input_error(run("check", manifest), "berkas data ini harus CSV")
+
+
+def test_skm_with_every_row_left_out_names_the_first(tmp_path: Path, run) -> None:
+    file = write(tmp_path / "jawaban.csv", skm_csv([["+1+1", *[4] * 8]] * 3))
+    assert_input_error(run("skm", file, "--lang", "en"), "jawaban.csv",
+                       "every row was left out (first: line 2, column U1: '+1+1'")
+    blank = write(tmp_path / "kosong.csv", skm_csv([[""] * 9] * 3))
+    assert_input_error(run("skm", blank, "--lang", "en"), "kosong.csv",
+                       "no usable answer rows: no row below the header row has anything in it")
