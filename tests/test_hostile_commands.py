@@ -115,10 +115,17 @@ def test_history_never_changes_an_empty_file(tmp_path: Path, run: Callable[..., 
     assert empty.read_bytes() == b""
 
 
-def test_history_never_adds_its_tables_to_a_store(tmp_path: Path,
-                                                  run: Callable[..., Run]) -> None:
+@pytest.fixture
+def stored(tmp_path: Path, run: Callable[..., Run]) -> Path:
+    """A history holding the example's evaluation."""
     db = tmp_path / "riwayat.sqlite"
     assert run("check", EXAMPLE / "manifest.yaml", "--store", db).code == 0
+    return db
+
+
+def test_history_never_adds_its_tables_to_a_store(stored: Path,
+                                                  run: Callable[..., Run]) -> None:
+    db = stored
     with sqlite3.connect(db) as con:
         con.execute("DROP TABLE schema_version")
     con.close()
@@ -128,20 +135,18 @@ def test_history_never_adds_its_tables_to_a_store(tmp_path: Path,
     assert digest(db) == before
 
 
-def test_history_reads_a_store_without_changing_it(tmp_path: Path,
+def test_history_reads_a_store_without_changing_it(stored: Path,
                                                    run: Callable[..., Run]) -> None:
-    db = tmp_path / "riwayat.sqlite"
-    assert run("check", EXAMPLE / "manifest.yaml", "--store", db).code == 0
+    db = stored
     before = digest(db)
     result = run("history", "dpmptsp-kota-harapan", "--store", db)
     assert result.code == 0, result.err
     assert digest(db) == before
 
 
-def test_history_with_an_unknown_basis_names_the_column(tmp_path: Path,
+def test_history_with_an_unknown_basis_names_the_column(stored: Path,
                                                         run: Callable[..., Run]) -> None:
-    db = tmp_path / "riwayat.sqlite"
-    assert run("check", EXAMPLE / "manifest.yaml", "--store", db).code == 0
+    db = stored
     with sqlite3.connect(db) as con:
         con.execute("UPDATE evaluations SET basis = 'weird'")
     con.close()

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_skm import skm_json
+from test_skm import write
 from xlsxkit import sheet_xml
 from xlsxkit import write_xlsx
 
@@ -227,17 +229,6 @@ def skm_csv(rows: list[list], header: list[str] = UNSUR, extra: str = "") -> str
     return "\n".join(lines) + "\n" + extra
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
-    return path
-
-
-def skm_json(run, file: Path, *options: str) -> dict:
-    result = run("skm", file, "--format", "json", *options)
-    assert result.code == 0, result.err
-    assert "Traceback" not in result.err
-    return json.loads(result.out)
 
 
 BIG_CELL = '"' + "x" * 140_000 + '"'  # over the csv module's 131,072 characters
