@@ -55,14 +55,30 @@ class Manifest:
         return self._memo["facts", as_of]
 
     def as_of(self, override: date | None) -> tuple[date, str]:
-        """The evaluation date and where it came from."""
-        if override is not None:
-            return override, "argument"
+        """The evaluation date and where it came from, within the years a manifest's
+        ``periode.tahun`` may name (a date like 9999-12-31 is a typo, not an evaluation)."""
         period = self.data["periode"]
-        if "tanggal_penilaian" in period:
-            return date.fromisoformat(period["tanggal_penilaian"]), "manifest"
-        # the schema takes 2024.0 as an integer (JSON Schema does): a year is a whole number
-        return date(int(period["tahun"]), 12, 31), "period_end"
+        if override is not None:
+            day, source = override, "argument"
+        elif "tanggal_penilaian" in period:
+            day, source = date.fromisoformat(period["tanggal_penilaian"]), "manifest"
+        else:
+            # the schema takes 2024.0 as an integer (JSON Schema does): a year is a whole number
+            return date(int(period["tahun"]), 12, 31), "period_end"
+        if EARLIEST_DATE <= day <= LATEST_DATE:
+            return day, source
+        why = Text(f"tanggal evaluasi {day.isoformat()} di luar {EARLIEST_DATE.isoformat()}–"
+                   f"{LATEST_DATE.isoformat()}",
+                   f"the evaluation date {day.isoformat()} is outside "
+                   f"{EARLIEST_DATE.isoformat()}–{LATEST_DATE.isoformat()}")
+        hint = Text("periksa tahunnya; mungkin salah ketik", "check the year; it may be a typo")
+        if source == "argument":
+            raise InputError(Text("--as-of: ", "--as-of: ") + why, hint=hint)
+        raise self.document.error(("periode", "tanggal_penilaian"), why, hint)
+
+
+EARLIEST_DATE = date(2000, 1, 1)  # the years periode.tahun may name (manifest schema)
+LATEST_DATE = date(2100, 12, 31)
 
 
 def load_manifest(path: Path) -> Manifest:

@@ -289,12 +289,23 @@ def test_complaint_dates_at_the_end_of_the_calendar(write_manifest, run) -> None
           "A2,9999-12-31,9999-12-31,9999-12-31,9999-12-31,9999-12-31,9999-12-31\n"
           "A3,0001-01-01,,0001-01-01,,,\n")
     before = snapshot(manifest.parent)
-    for as_of in ("9999-12-31", "2024-12-31"):
+    for as_of in ("2100-12-31", "2024-12-31"):  # the latest evaluation date there may be
         report = check_json(run, manifest, "--ruleset", "uu25", "--as-of", as_of)
         assert report["evaluated_on"] == as_of
-    report = check_json(run, manifest, "--ruleset", "pekppp", "--as-of", "9999-12-31")
-    assert report["evaluated_on"] == "9999-12-31"
+    report = check_json(run, manifest, "--ruleset", "pekppp", "--as-of", "2100-12-31")
+    assert report["evaluated_on"] == "2100-12-31"
     assert snapshot(manifest.parent) == before
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2101-01-01", "1999-12-31", "0001-01-01"])
+def test_an_evaluation_date_outside_the_manifest_years_is_a_typo(write_manifest, run,
+                                                                 day: str) -> None:
+    manifest = write_manifest()
+    assert_input_error(run("check", manifest, "--as-of", day, "--lang", "en"),
+                       f"--as-of: the evaluation date {day} is outside 2000-01-01–2100-12-31")
+    dated = write_manifest({"periode": {"tahun": 2024, "tanggal_penilaian": day}})
+    assert_input_error(run("check", dated, "--lang", "en"),
+                       f"{dated}:", "$.periode.tanggal_penilaian", "is outside")
 
 
 def test_reversed_period_for_skm(tmp_path: Path, run) -> None:
