@@ -10,6 +10,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -119,11 +120,12 @@ def wrong_type(plugin: str, hook: str, expected: str, got: Any) -> PluginError:
                   "fix or uninstall that plugin package"))
 
 
-def merged(hook: Any, what: str, check: Callable[[str, Any], str | None] | None = None
-           ) -> dict[str, Any]:
+def merged(hook: Any, what: str, check: Callable[[str, Any], str | None] | None = None,
+           wrap: Callable[[Any, str, str], Any] | None = None) -> dict[str, Any]:
     """Merge the ``{name: thing}`` each plugin's implementation of ``hook`` returns; a name
     offered by two plugins is an error that names both. ``check(name, thing)`` returns what
-    is wrong with a thing, or None."""
+    is wrong with a thing, or None; ``wrap(thing, plugin, name)`` guards a third-party one
+    further."""
     out: dict[str, Any] = {}
     owner: dict[str, str] = {}
     for impl in hook.get_hookimpls():  # registration order: built-ins first
@@ -142,6 +144,8 @@ def merged(hook: Any, what: str, check: Callable[[str, Any], str | None] | None 
                               "fix or uninstall that plugin package"))
             if not is_built_in(impl.plugin):
                 thing = _guard_thing(thing, impl.plugin_name)
+                if wrap is not None:
+                    thing = wrap(thing, impl.plugin_name, name)
             if name in out:
                 raise PluginError(Text(
                     f"{what} {name!r} ditawarkan oleh plugin {owner[name]!r} dan "
@@ -225,24 +229,23 @@ def scoring_models() -> dict[str, Any]:
                   _callable_problem)
 
 
+def _text_reporter(reporter: Any, plugin: str, name: str) -> Any:
+    """A third-party reporter (and its page ``summary``) that must return text."""
+    summary = getattr(reporter, "summary", None)
+    wrapped = _returns_text(reporter, plugin, name)
+    if summary is not None:
+        wrapped.summary = _returns_text(summary, plugin, name)  # type: ignore[attr-defined]
+    return wrapped
+
+
 @cache
 def reporters() -> dict[str, Any]:
-    found = merged(get_plugin_manager().hook.patuh_reporters, "reporter", _callable_problem)
-    owners = {name: impl.plugin_name
-              for impl in get_plugin_manager().hook.patuh_reporters.get_hookimpls()
-              if not is_built_in(impl.plugin) for name in (impl.function() or {})}
-    for name, plugin in owners.items():
-        summary = getattr(found[name], "summary", None)
-        found[name] = _returns_text(found[name], plugin, name)
-        if summary is not None:
-            found[name].summary = _returns_text(summary, plugin, name)  # type: ignore[attr-defined]
-    return found
+    return merged(get_plugin_manager().hook.patuh_reporters, "reporter", _callable_problem,
+                  _text_reporter)
 
 
-def rule_folders() -> list[Any]:
+def rule_folders() -> list[Path]:
     """The rule folders every plugin offers, each a path (a wrong type names its plugin)."""
-    from pathlib import Path
-
     folders: list[Path] = []
     for impl in get_plugin_manager().hook.patuh_rule_folders.get_hookimpls()[::-1]:
         result = impl.function()

@@ -617,15 +617,11 @@ def _check_includes(doc: Document, ruleset: Ruleset) -> None:
                         f"{rule_id} is not in force during edition {edition.edition}"))
 
 
-def rule_folders() -> list[Path]:
-    return manager.rule_folders()
-
-
 @cache
 def available() -> dict[str, Path]:
     """Ruleset id -> folder, over every rule folder that plugins offer (read once)."""
     found: dict[str, Path] = {}
-    for root in rule_folders():
+    for root in manager.rule_folders():
         for ruleset_file in sorted(root.glob(f"*/{RULESET_FILE}")):
             name = ruleset_file.parent.name
             if name in found and found[name].resolve() != ruleset_file.parent.resolve():

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from patuh import manager
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.validation import check
@@ -153,9 +154,7 @@ def merge(bibliographies: Iterable[Bibliography]) -> Bibliography:
 @cache
 def bibliography() -> Bibliography:
     """Every bibliography of every rule folder that plugins offer, merged (read once)."""
-    from patuh.rulebook import rule_folders  # rulebook imports this module
-
-    found = (folder_bibliography(root) for root in dict.fromkeys(rule_folders()))
+    found = (folder_bibliography(root) for root in dict.fromkeys(manager.rule_folders()))
     return merge(b for b in found if b is not None)
 
 
