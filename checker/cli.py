@@ -41,6 +41,7 @@ from patuh.options import reporter
 from patuh.options import rule_files
 from patuh.outputs import check_store
 from patuh.outputs import check_target
+from patuh.outputs import write_bytes
 from patuh.outputs import write_output
 from patuh.report import band_text
 from patuh.report import build_report
@@ -62,7 +63,6 @@ from patuh.scoring import round_score
 from patuh.sources import bibliography
 from patuh.sources import cited_keys
 from patuh.sources import reference_page
-from patuh.template import manifest_template
 from patuh.verification import load_verification
 from patuh.waivers import load_waivers
 
@@ -238,19 +238,68 @@ def predicate(ruleset_id: str, value: str, edition: str | None, as_of: str | Non
             click.echo(estimate.get(lang), err=True)
 
 
+def _form_writer(fmt: str) -> Any:
+    formats = manager.manifest_formats()
+    if fmt not in formats:
+        known = ", ".join(sorted(formats))
+        raise InputError(Text(f"format formulir tidak dikenal {fmt!r}",
+                              f"unknown form format {fmt!r}"),
+                         hint=Text(f"yang tersedia: {known}", f"available: {known}"))
+    return formats[fmt]
+
+
+def _questionnaire(ruleset_ids: tuple[str, ...], day: date) -> Any:
+    from patuh.questionnaire import for_day
+
+    return for_day(ruleset_ids, day)
+
+
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--force", is_flag=True, help="Timpa manifest.yaml yang ada / overwrite.")
+@click.option("--format", "fmt", default="yaml", show_default=True,
+              help="Bentuk formulir / form: yaml, xlsx (plugins may add more).")
+@click.option("--ruleset", "ruleset_ids", multiple=True,
+              help="Hanya pertanyaan ruleset ini (boleh berulang) / only this ruleset's "
+              "questions (repeatable); default: all.")
+@click.option("--as-of", help="Tanggal yang menentukan edisi (bawaan: hari ini) / date that "
+              "picks the editions (default: today).")
+@click.option("--force", is_flag=True, help="Timpa berkas yang ada / overwrite.")
 @LANG
-def init(folder: Path, force: bool, lang: str) -> None:
-    """Tulis templat manifest berkomentar / write a commented manifest template."""
-    target = folder / "manifest.yaml"
+def init(folder: Path, fmt: str, ruleset_ids: tuple[str, ...], as_of: str | None,
+         force: bool, lang: str) -> None:
+    """Tulis formulir manifest dari aturan / write a manifest form from the rules."""
+    from patuh.template import placeholders
+
+    writer = _form_writer(fmt)
+    day = parse_date(as_of, "--as-of") or date.today()
+    target = folder / f"manifest.{fmt}"
     if target.exists() and not force:
         raise InputError(Text("sudah ada; tidak ditimpa", "already exists; not overwritten"),
                          file=target, hint=Text("pakai --force untuk menimpa",
                                                 "use --force to overwrite"))
+    model = _questionnaire(ruleset_ids, day)
     ensure_folder(folder)
-    write_output(manifest_template(), target)
+    write_bytes(target, writer(model, placeholders(day.year), lang))
+    click.echo(f"{target}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Timpa berkas tujuan / overwrite the target.")
+@LANG
+def convert(source: Path, target: Path, force: bool, lang: str) -> None:
+    """Ubah manifest antara YAML dan XLSX / convert a manifest between YAML and XLSX."""
+    writer = _form_writer(target.suffix.lower().lstrip(".").replace("yml", "yaml"))
+    manifest = load_manifest(source)
+    if target.exists() and not force:
+        raise InputError(Text("sudah ada; tidak ditimpa", "already exists; not overwritten"),
+                         file=target, hint=Text("pakai --force untuk menimpa",
+                                                "use --force to overwrite"))
+    day, _source = manifest.as_of(None)
+    model = _questionnaire((), day)
+    write_bytes(target, writer(model, manifest.data, lang), inputs=manifest.input_files(),
+                option="TARGET")
     click.echo(f"{target}")
 
 

@@ -92,12 +92,33 @@ class Element:
 
 
 @dataclass(frozen=True)
+class Read:
+    """A fact path a condition reads: its value, or (``evidence``) the evidence attached at or
+    below it. Paths are relative to the condition's context (a list item inside ``where``)."""
+
+    path: str
+    evidence: bool = False
+
+
+def _reads_path(arg: Any) -> tuple[Read, ...]:
+    """The default for an operator that does not say what it reads: a bare path argument, or
+    the ``path`` of a mapping argument."""
+    if isinstance(arg, str):
+        return (Read(arg),)
+    if isinstance(arg, Mapping) and isinstance(arg.get("path"), str):
+        return (Read(arg["path"]),)
+    return ()
+
+
+@dataclass(frozen=True)
 class Operator:
     """A condition operator contributed by a plugin.
 
     ``schema`` is the JSON Schema of the operator's argument (checked when rules load).
     ``children`` returns the nested conditions inside an argument, with their key path,
-    so that they are checked too.
+    so that they are checked too. ``read`` lists the fact paths the argument itself reads
+    (the questionnaire asks each of them); ``scope`` names the list whose items the children
+    are evaluated inside (``count``'s ``where``), or None.
     """
 
     name: str
@@ -105,6 +126,8 @@ class Operator:
     schema: Mapping[str, Any]
     children: Callable[[Any], Iterable[tuple[tuple[str | int, ...], Any]]] = lambda arg: ()
     doc: Text = field(default_factory=lambda: Text("", ""))
+    read: Callable[[Any], Iterable[Read]] = _reads_path
+    scope: Callable[[Any], str | None] = lambda arg: None
 
 
 def join(prefix: str, path: str) -> str:

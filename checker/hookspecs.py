@@ -69,6 +69,16 @@ def patuh_reporters() -> Mapping[str, Any]:
 
 
 @hookspec
+def patuh_manifest_formats() -> Mapping[str, Any]:
+    """Forms a person fills to write a manifest, by format name (``yaml``, ``xlsx``; the file
+    suffix): ``callable(model: patuh.questionnaire.Questionnaire, data: Mapping, lang: str)
+    -> bytes``. ``data`` holds the answers to show (a few placeholders for ``patuh init``, a
+    whole manifest for ``patuh convert``); what the form writes must read back, through a
+    ``patuh_load_manifest`` loader, to the same data.
+    """
+
+
+@hookspec
 def patuh_rule_folders() -> list[Path]:
     """Folders holding rulesets (``<folder>/<ruleset>/ruleset.yaml`` and rule files)."""
 

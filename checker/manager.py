@@ -244,6 +244,12 @@ def reporters() -> dict[str, Any]:
                   _text_reporter)
 
 
+@cache
+def manifest_formats() -> dict[str, Any]:
+    return merged(get_plugin_manager().hook.patuh_manifest_formats, "manifest format",
+                  _callable_problem)
+
+
 def rule_folders() -> list[Path]:
     """The rule folders every plugin offers, each a path (a wrong type names its plugin)."""
     folders: list[Path] = []

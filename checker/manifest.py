@@ -15,6 +15,7 @@ from patuh.evidence import collect
 from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
+from patuh.questionnaire import drop_unanswered
 from patuh.validation import check
 from patuh.yamlio import Document
 
@@ -106,6 +107,7 @@ def load_manifest(path: Path) -> Manifest:
         raise document.error((), Text("manifest harus berupa pemetaan (kunci: nilai)",
                                       "a manifest must be a mapping (key: value)"),
                              Text("mulailah dari `patuh init`", "start from `patuh init`"))
+    document.data = drop_unanswered(document.data)
     check(document, "manifest",
           Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
                "see the `patuh init` template for valid keys and values"))

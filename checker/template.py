@@ -1,99 +1,217 @@
-"""`patuh init`: a commented manifest template generated from the manifest schema, so the
-template can never drift from what the schema accepts. Only the required keys are active;
-everything else is commented out, ready to uncomment and fill in."""
+"""`patuh init`: the manifest as a YAML form, rendered from the questionnaire model.
+
+Every key the manifest schema accepts is written, active and empty, in the schema's nesting —
+nothing to uncomment, so no indentation to get wrong. An empty key means "no answer" (see
+:func:`patuh.questionnaire.drop_unanswered`); a person fills in what the unit has. Comments (in
+the chosen language) carry each indicator's descriptors and evidence, and beside each key its
+question, its allowed values and the levels it moves.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from patuh.validation import load_schema
+import yaml
 
-HEADER = """\
+from patuh.i18n import Text
+from patuh.questionnaire import CHOICE
+from patuh.questionnaire import CHOICES
+from patuh.questionnaire import DATE
+from patuh.questionnaire import FILE
+from patuh.questionnaire import FILES
+from patuh.questionnaire import INTEGER
+from patuh.questionnaire import NUMBER
+from patuh.questionnaire import TEXTS
+from patuh.questionnaire import YES_NO
+from patuh.questionnaire import Indicator
+from patuh.questionnaire import Question
+from patuh.questionnaire import Questionnaire
+
+HEADER = Text("""\
 # Manifest bukti dukung patuh — satu unit, satu periode.
-# Evidence manifest for patuh — one unit, one period.
 #
-# Isi apa yang DIMILIKI unit; setiap ruleset membaca berkas yang sama.
-# Kunci yang tidak diisi berarti "tidak ada data"; tulis false/0 bila unit memang tidak memilikinya.
-# Bukti: jalur berkas relatif terhadap folder ini (atau URL), mis. bukti: [sp/sk-sp-2024.pdf]
-# Hapus tanda '#' di depan kunci yang ingin diisi. Periksa dengan: patuh check manifest.yaml
-"""
+# Isi jawaban di belakang tanda ':' — kunci yang dibiarkan kosong berarti "tidak ada data".
+# Tulis tidak / false / 0 bila unit memang tidak memilikinya (itu berbeda dari kosong).
+# Ya/tidak: ya, tidak. Tanggal: 31/10/2025, 31 Oktober 2025 atau 2025-10-31. Angka: 82,5 atau 9.870.
+# Pilihan ganda dan daftar: [a, b]. Bukti dukung: jalur berkas relatif terhadap folder ini
+# (atau URL), mis. bukti: [sp/sk-sp-2025.pdf]. Untuk daftar (mis. inovasi) salin butir '- …'.
+# Periksa dengan: patuh check {file}
+""", """\
+# patuh evidence manifest — one unit, one period.
+#
+# Write answers after the ':' — a key left empty means "no data".
+# Write no / false / 0 when the unit truly lacks something (that differs from empty).
+# Yes/no: ya, tidak (or true, false). Dates: 31/10/2025, 31 Oktober 2025 or 2025-10-31.
+# Numbers: 82,5 or 82.5. Multiple choices and lists: [a, b]. Evidence: file paths relative to
+# this folder (or URLs), e.g. bukti: [sp/sk-sp-2025.pdf]. For lists (e.g. inovasi) copy the
+# '- …' item.
+# Check with: patuh check {file}
+""")
 
-EXAMPLES = {
-    "schema_version": "1", "nama": "Nama Unit Pelayanan", "instansi": "Pemerintah Kabupaten/Kota …",
-    "tahun": "2025", "tanggal": "2025-01-31", "tanggal_penilaian": "2025-10-31",
-    "tanggal_laporan": "2025-06-30", "tanggal_terakhir": "2025-02-15",
-    "tanggal_tuntas": "2025-11-30", "tanggal_diterapkan": "2023-03-01",
-    "nomor": "\"800/001/2025\"", "kode": "unit-001", "alamat": "Jl. …",
-    "berkas": "penilaian-pengguna.csv", "interval_bulan": "12",
+KIND_HINT = {
+    YES_NO: Text("ya/tidak", "yes/no"),
+    DATE: Text("tanggal", "date"),
+    INTEGER: Text("bilangan bulat", "whole number"),
+    NUMBER: Text("angka", "number"),
+    TEXTS: Text("daftar teks [a, b]", "list of texts [a, b]"),
+    FILE: Text("berkas data di folder ini", "a data file in this folder"),
+    FILES: Text("berkas/URL [a.pdf, b.jpg]", "files/URLs [a.pdf, b.jpg]"),
 }
+RULE = "─" * 78
 
 
-def _placeholder(key: str, schema: dict[str, Any], defs: dict[str, Any]) -> str:
-    if "$ref" in schema:
-        ref = schema["$ref"].rsplit("/", 1)[-1]
-        if ref == "bukti":
-            return "[]"
-        return EXAMPLES.get(key, "2025-01-31")
-    if key in EXAMPLES:
-        return EXAMPLES[key]
-    if "const" in schema:
-        return str(schema["const"])
-    if "enum" in schema:
-        return str(schema["enum"][0])
-    kind = schema.get("type")
-    if kind == "boolean":
-        return "true"
-    if kind in ("integer", "number"):
-        return str(schema.get("minimum", 0))
-    if kind == "object":
-        return "{}"
-    if kind == "array":
-        return "[]"
-    return '""'
-
-
-def _comment(schema: dict[str, Any]) -> str:
+def _levels(question: Question) -> str:
     parts = []
-    if schema.get("description"):
-        parts.append(schema["description"])
-    options = schema.get("enum") or schema.get("items", {}).get("enum")
-    if options:
-        parts.append("pilihan/options: " + ", ".join(map(str, options)))
-    return "  # " + " ".join(parts) if parts else ""
+    for feed in question.feeds:
+        levels = feed.levels
+        shown = (f"{levels[0]}–{levels[-1]}" if len(levels) > 2
+                 and levels == tuple(range(levels[0], levels[-1] + 1))
+                 else ",".join(map(str, levels)))
+        parts.append(f"{feed.rule} L{shown}" if shown != "0" else feed.rule)
+    return "; ".join(parts)
 
 
-def _emit(schema: dict[str, Any], defs: dict[str, Any], indent: int, active: bool,
-          out: list[str]) -> None:
-    required = set(schema.get("required", ())) if active else set()
-    # ``not: {required: [a, b]}``: give a or b, not both; b is written commented twice, so
-    # that removing the '#' in front of every key never gives both
-    alternatives = (schema.get("not") or {}).get("required", ())[1:]
-    for key, sub in schema.get("properties", {}).items():
-        if key in alternatives:
-            pad = "  " * indent
-            lines: list[str] = []
-            _emit({"properties": {key: sub}}, defs, indent, False, lines)
-            first = schema["not"]["required"][0]
-            out.append(f"{pad}# atau, bukan bersama {first} / or, not together with {first}:")
-            out.extend(pad + "# " + line[len(pad):] for line in lines)
-            continue
-        on = key in required
-        prefix = "" if on else "# "
+def _comment(question: Question, lang: str) -> str:
+    parts = [question.label.get(lang)]
+    if question.kind in (CHOICE, CHOICES):
+        codes = " | ".join(c.code for c in question.choices)
+        many = Text("satu atau lebih", "one or more") if question.kind == CHOICES \
+            else Text("salah satu", "one of")
+        parts.append(f"{many.get(lang)}: {codes}")
+    elif question.kind in KIND_HINT:
+        parts.append(KIND_HINT[question.kind].get(lang))
+    if question.minimum is not None or question.maximum is not None:
+        low = "" if question.minimum is None else f"≥ {question.minimum:g}"
+        high = "" if question.maximum is None else f"≤ {question.maximum:g}"
+        parts.append(" ".join(p for p in (low, high) if p))
+    feeds = _levels(question)
+    if feeds:
+        parts.append("→ " + feeds)
+    return "  # " + " — ".join(parts)
+
+
+def _indicator_block(indicator: Indicator, pad: str, lang: str) -> list[str]:
+    out = [f"{pad}# {RULE[:max(20, 78 - len(pad))]}",
+           f"{pad}# {indicator.rule} — {indicator.title.get(lang)}"]
+    for level, title in indicator.levels:
+        out.append(f"{pad}#   {Text('Level', 'Level').get(lang)} {level}: {title.get(lang)}")
+    if indicator.evidence.get(lang):
+        out.append(f"{pad}#   {Text('Bukti', 'Evidence').get(lang)}: "
+                   f"{' '.join(indicator.evidence.get(lang).split())}")
+    return out
+
+
+def scalar(value: Any) -> str:
+    """A value as one line of YAML (flow style for lists and mappings)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30,
+                          sort_keys=False)
+    return text.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def _key(name: str) -> str:
+    """A key as YAML reads it back as text (``"1"``, not the number 1)."""
+    return name if isinstance(yaml.safe_load(name), str) else scalar(name)
+
+
+class _Writer:
+    def __init__(self, model: Questionnaire, lang: str) -> None:
+        self.model = model
+        self.lang = lang
+        self.out: list[str] = []
+        self.announced: set[str] = set()  # indicators and sections already described
+        self.homes = {p: ind for s in model.sections for ind in s.indicators
+                      for p in ind.questions}
+        self.sections = {p: s for s in model.sections for ind in s.indicators
+                         for p in ind.questions}
+
+    def announce(self, path: str, pad: str) -> None:
+        indicator = self.homes.get(path)
+        if indicator is None or indicator.rule in self.announced:
+            return
+        section = self.sections[path]
+        if section.code not in self.announced:
+            self.announced.add(section.code)
+            self.out.append(f"{pad}# ══ {section.title.get(self.lang)} ({section.code}) ══")
+        self.announced.add(indicator.rule)
+        self.out.extend(_indicator_block(indicator, pad, self.lang))
+
+    def tree(self, node: Mapping[str, Any], data: Any, prefix: str, indent: int) -> None:
         pad = "  " * indent
-        if sub.get("type") == "object" and "properties" in sub:
-            out.append(f"{pad}{prefix}{key}:{_comment({'description': sub.get('description')})}")
-            _emit(sub, defs, indent + 1, on, out)
-        elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
-            out.append(f"{pad}{prefix}{key}:{_comment(sub)}")
-            first, *rest = sub["items"].get("required", ())
-            out.append(f"{pad}#   - {first}: …")
-            out.extend(f"{pad}#     {key_}: …" for key_ in rest)
-        else:
-            out.append(f"{pad}{prefix}{key}: {_placeholder(key, sub, defs)}{_comment(sub)}")
+        data = data if isinstance(data, Mapping) else {}
+        for key, child in node.items():
+            name = key.removesuffix("[]")
+            path = f"{prefix}.{key}" if prefix else key
+            if not isinstance(child, (Question, Mapping)):  # a fixed value (schema_version)
+                self.out.append(f"{pad}{_key(key)}: "
+                                f"{scalar(data.get(key, child))}")
+                continue
+            if isinstance(child, Question):
+                self.announce(child.path, pad)
+                value = f" {scalar(data[key])}" if data.get(key) is not None else ""
+                self.out.append(f"{pad}{_key(key)}:{value}{_comment(child, self.lang)}")
+                continue
+            first = _first_question(child)
+            if first is not None:
+                self.announce(first, pad)
+            heading = self.model.headings.get(path.removesuffix("[]"))
+            label = f"  # {heading.get(self.lang)}" if heading else ""
+            if indent == 0:
+                self.out.append("")
+            self.out.append(f"{pad}{_key(name)}:{label}")
+            if key.endswith("[]"):
+                items = data.get(name)
+                for item in (items if isinstance(items, list) and items else [{}]):
+                    self._item(child, item, path, indent + 1)
+            else:
+                self.tree(child, data.get(key), path, indent + 1)
+
+    def _item(self, node: Mapping[str, Any], data: Any, prefix: str, indent: int) -> None:
+        """One item of a list, written ``- key:`` then the item's other keys."""
+        start = len(self.out)
+        self.tree(node, data, prefix, indent + 1)
+        pad = "  " * (indent + 1)
+        for index in range(start, len(self.out)):
+            line = self.out[index]
+            if line.startswith(pad) and not line[len(pad):].startswith(("#", " ")):
+                self.out[index] = "  " * indent + "- " + line[len(pad):]
+                break
 
 
-def manifest_template() -> str:
-    schema = load_schema("manifest")
-    out: list[str] = [HEADER]
-    _emit(schema, schema.get("$defs", {}), 0, True, out)
-    return "\n".join(out) + "\n"
+def _first_question(node: Any) -> str | None:
+    if isinstance(node, Question):
+        return node.path
+    for child in node.values():
+        found = _first_question(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _nest(model: Questionnaire) -> dict[str, Any]:
+    """The questions as the manifest's nesting (lists of objects keyed ``name[]``)."""
+    root: dict[str, Any] = {}
+    entries = [(model.fixed_keys[p], model.fixed[p]) for p in model.fixed]
+    entries += [(q.keys, q) for q in model.questions.values()]
+    for keys, value in entries:
+        node = root
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+    return root
+
+
+def placeholders(year: int) -> dict[str, Any]:
+    """What ``patuh init`` fills in, so that the new manifest checks at once."""
+    return {"unit": {"nama": "Nama Unit Pelayanan"}, "periode": {"tahun": year}}
+
+
+def manifest_template(model: Questionnaire, lang: str = "id",
+                      data: Mapping[str, Any] | None = None, file: str = "manifest.yaml") -> str:
+    """The YAML form: every key of the questionnaire, with the answers in ``data``."""
+    writer = _Writer(model, lang)
+    editions = ", ".join(f"{r} {e}" for r, e in model.rulesets)
+    writer.out.append(HEADER.get(lang).format(file=file).rstrip("\n"))
+    writer.out.append(f"# {Text('Ruleset', 'Rulesets').get(lang)}: {editions}")
+    writer.tree(_nest(model), data or {}, "", 0)
+    return "\n".join(writer.out) + "\n"

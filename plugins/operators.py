@@ -21,6 +21,7 @@ from patuh import Unmet
 from patuh import hookimpl
 from patuh.conditions import MISSING
 from patuh.conditions import Operator
+from patuh.conditions import Read
 from patuh.plugins import workdays
 
 COMPARATORS = {
@@ -461,6 +462,26 @@ def _obj(props: Mapping[str, Any], required: list[str],
     return schema
 
 
+def _reads_compare(arg: Mapping[str, Any]) -> Iterable[Read]:
+    """The path, and a fact it is compared with (``{ge: {fact: other.path}}``)."""
+    yield Read(arg["path"])
+    for name in COMPARATORS:
+        if isinstance(arg.get(name), Mapping) and "fact" in arg[name]:
+            yield Read(arg[name]["fact"])
+
+
+def _reads_keys(*keys: str) -> Any:
+    return lambda arg: [Read(arg[key]) for key in keys]
+
+
+def _reads_evidence(arg: str | Mapping[str, Any]) -> Iterable[Read]:
+    return [Read(arg if isinstance(arg, str) else arg["path"], evidence=True)]
+
+
+def _item_scope(arg: Mapping[str, Any]) -> str | None:
+    return arg["path"] if "where" in arg else None
+
+
 _SCALAR = {"type": ["string", "number", "integer", "boolean"]}
 _FACT = {"type": "object", "additionalProperties": False, "required": ["fact"],
          "properties": {"fact": _PATH}}
@@ -479,7 +500,8 @@ OPERATORS = {
         Operator("is_true", _is_true, _PATH, doc=Text("fakta bernilai ya", "the fact is true")),
         Operator("compare", _compare,
                  _obj({"path": _PATH}, ["path"], {"anyOf": [_SCALAR, _FACT]}),
-                 doc=Text("membandingkan fakta dengan nilai", "compares a fact with a value")),
+                 doc=Text("membandingkan fakta dengan nilai", "compares a fact with a value"),
+                 read=_reads_compare),
         Operator("one_of", _one_of,
                  _obj({"path": _PATH, "values": {"type": "array", "minItems": 1,
                                                  "items": _SCALAR}}, ["path", "values"]),
@@ -492,25 +514,29 @@ OPERATORS = {
         Operator("count", _count, _obj(
             {"path": _PATH, "among": {"type": "string"}, "where": _CONDITION}, ["path"],
             ({"type": "integer", "minimum": 0})),
-            _where_child, Text("menghitung isi daftar", "counts a list")),
+            _where_child, Text("menghitung isi daftar", "counts a list"), scope=_item_scope),
         Operator("ratio", _ratio, _obj({"numerator": _PATH, "denominator": _PATH},
                                        ["numerator", "denominator"],
                                        (_NUMBER)),
-                 doc=Text("persentase pembilang/penyebut", "percentage numerator/denominator")),
+                 doc=Text("persentase pembilang/penyebut", "percentage numerator/denominator"),
+                 read=_reads_keys("numerator", "denominator")),
         Operator("age", _age, _obj({"path": _PATH}, ["path"], _DURATION),
                  doc=Text("umur tanggal terhadap tanggal evaluasi",
                           "age of a date at the evaluation date")),
         Operator("span", _span, _obj({"from": _PATH, "to": _PATH, "open": {"type": "boolean"},
                                       "if_started": {"type": "boolean"}},
                                      ["from", "to"], _DURATION),
-                 doc=Text("selang antara dua tanggal", "span between two dates")),
+                 doc=Text("selang antara dua tanggal", "span between two dates"),
+                 read=_reads_keys("from", "to")),
         Operator("every", _every, _obj(
             {"path": _PATH, "where": _CONDITION, "name": {"type": "string"},
              "list_at_most": {"type": "integer", "minimum": 1}}, ["path", "where"]),
-            _where_child, Text("setiap isi daftar memenuhi kondisi", "every list item complies")),
+            _where_child, Text("setiap isi daftar memenuhi kondisi", "every list item complies"),
+            scope=_item_scope),
         Operator("has_evidence", _has_evidence,
                  {"oneOf": [_PATH, _obj({"path": _PATH, "own": {"type": "boolean"}}, ["path"])]},
-                 doc=Text("ada bukti dukung yang dapat dipakai", "usable evidence is attached")),
+                 doc=Text("ada bukti dukung yang dapat dipakai", "usable evidence is attached"),
+                 read=_reads_evidence),
     ]
 }
 

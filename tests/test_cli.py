@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from patuh.manifest import load_manifest
 from patuh.rulebook import load_ruleset
-from patuh.template import manifest_template
 from patuh.validation import validator
-from patuh.yamlio import load_yaml
 
 from rulecopies import RULES
 from rulecopies import copy_ruleset
@@ -368,76 +365,6 @@ def test_rules_validate_broken_ruleset_file(tmp_path: Path, run) -> None:
     assert result.code == 2
     assert f"{file}:{line}: $.editions[0].scoring.model: " in result.err
     assert "unknown scoring model 'weighted_levelz'" in result.err
-
-
-# --- init -----------------------------------------------------------------------------------
-
-def test_init_writes_a_template_that_checks(tmp_path: Path, run) -> None:
-    folder = tmp_path / "unit-baru"
-    result = run("init", folder)
-    assert result.code == 0, result.err
-    manifest = folder / "manifest.yaml"
-    assert result.out.strip() == str(manifest)
-    assert manifest.read_text("utf-8") == manifest_template()
-    assert load_manifest(manifest).data["unit"]["nama"]
-    checked = run("check", manifest, "--format", "json")
-    assert checked.code == 0, checked.err
-    report = json.loads(checked.out)
-    statuses = [r["status"] for r in report["results"]]
-    assert len(statuses) == 31
-    assert statuses.count("missing") >= 28, statuses
-    assert all(r["level"] == 0 for r in report["results"])
-    assert report["predicate"]["code"] == "F"
-
-
-def test_init_in_the_current_folder(tmp_path: Path, run, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert run("init").code == 0
-    assert (tmp_path / "manifest.yaml").read_text("utf-8") == manifest_template()
-
-
-def test_init_refuses_to_overwrite(tmp_path: Path, run, monkeypatch) -> None:
-    monkeypatch.setenv("PATUH_LANG", "en")
-    manifest = tmp_path / "manifest.yaml"
-    manifest.write_text("punya saya\n", encoding="utf-8")
-    result = run("init", tmp_path)
-    assert result.code == 2
-    assert "Traceback" not in result.err
-    assert f"{manifest}: already exists; not overwritten" in result.err
-    assert "--force" in result.err
-    assert manifest.read_text("utf-8") == "punya saya\n"
-    forced = run("init", tmp_path, "--force")
-    assert forced.code == 0
-    assert manifest.read_text("utf-8") == manifest_template()
-
-
-def uncomment(template: str) -> str:
-    """Every commented ``key: value`` line of the template made active. A list of objects
-    (shown as a commented ``- …`` line) becomes an empty list."""
-    out = []
-    for line in template.splitlines():
-        match = re.match(r"^(\s*)# ((?:[a-z_0-9]+|\d+\.[a-z]\.[A-Za-z0-9]+):.*)$", line)
-        if match:
-            out.append(match.group(1) + match.group(2))
-        elif re.match(r"^\s*#\s+- ", line) and out and \
-                re.match(r"^[^#]*:(\s+#.*)?$", out[-1].rstrip()):
-            key, sep, comment = out[-1].partition("  # ")  # the key's own description
-            out[-1] = key.rstrip() + " []" + (sep + comment if sep else "")
-        else:
-            out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def test_template_placeholders_are_valid_values(tmp_path: Path) -> None:
-    """The header says: remove the '#' in front of a key to fill it in. Each placeholder
-    then has to be a value the schema accepts."""
-    manifest = tmp_path / "manifest.yaml"
-    manifest.write_text(uncomment(manifest_template()), encoding="utf-8")
-    document = load_yaml(manifest)
-    errors = [f"line {document.line_of(tuple(e.absolute_path))}: "
-              f"$.{'.'.join(map(str, e.absolute_path))}: {e.message}"
-              for e in validator("manifest").iter_errors(document.data)]
-    assert not errors, "\n".join(errors)
 
 
 # --- misc -----------------------------------------------------------------------------------
