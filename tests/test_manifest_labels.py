@@ -103,7 +103,8 @@ def schema_keys(schema: dict[str, Any]) -> dict[str, Key]:
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 ALL_KEYS = schema_keys(SCHEMA)
 # Sections labelled so far (temporary, while the file is written section by section).
-DONE = {"schema_version", "unit", "periode", "standar_pelayanan", "maklumat", "skm"}
+DONE = {"schema_version", "unit", "periode", "standar_pelayanan", "maklumat", "skm", "jam_layanan",
+        "kode_etik", "sdm", "sarana_prasarana", "sistem_informasi"}
 KEYS = {p: k for p, k in ALL_KEYS.items() if p.split(".")[0] in DONE}
 
 
