@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,11 +102,7 @@ def schema_keys(schema: dict[str, Any]) -> dict[str, Key]:
 
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-ALL_KEYS = schema_keys(SCHEMA)
-# Sections labelled so far (temporary, while the file is written section by section).
-DONE = {"schema_version", "unit", "periode", "standar_pelayanan", "maklumat", "skm", "jam_layanan",
-        "kode_etik", "sdm", "sarana_prasarana", "sistem_informasi"}
-KEYS = {p: k for p, k in ALL_KEYS.items() if p.split(".")[0] in DONE}
+KEYS = schema_keys(SCHEMA)
 
 
 def load_labels() -> dict[str, Any]:
@@ -134,7 +131,7 @@ def test_the_file_is_a_mapping_of_paths_to_labels() -> None:
 
 def test_the_walker_sees_the_whole_schema() -> None:
     """Guards the walk itself: $refs followed, list items under `[]`, bukti left out."""
-    keys = ALL_KEYS
+    keys = KEYS
     assert "standar_pelayanan.penetapan.tanggal" in keys  # a $ref to $defs/tanggal
     assert keys["standar_pelayanan.penetapan.tanggal"].kind == "date"
     assert keys["standar_pelayanan.penetapan.tanggal"].description is None
@@ -159,7 +156,7 @@ def test_every_manifest_key_has_indonesian_and_english_labels() -> None:
 
 
 def test_every_label_names_a_manifest_key() -> None:
-    unknown = sorted(set(LABELS) - set(ALL_KEYS))
+    unknown = sorted(set(LABELS) - set(KEYS))
     assert not unknown, f"{LABELS_FILE.name} names paths the schema does not have: {unknown}"
 
 
@@ -258,7 +255,7 @@ def rule_element_labels() -> dict[tuple[str, str], set[tuple[str, str]]]:
                 codes = {str(item["code"]) for item in items}
                 paths = set(among.get(name, ()))
                 for path, used in compared.items():
-                    enum = ALL_KEYS[path].enum if path in ALL_KEYS else None
+                    enum = KEYS[path].enum if path in KEYS else None
                     if enum and used & codes and codes <= {str(v) for v in enum}:
                         paths.add(path)
                 for path in paths:
@@ -289,3 +286,29 @@ def test_value_labels_agree_with_the_rules(path: str, code: str) -> None:
     assert got in RULE_LABELS[(path, code)], (
         f"{path}: {code}: labelled {got}; the rule files call it one of "
         f"{sorted(RULE_LABELS[(path, code)])}")
+
+
+def _surveys(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if isinstance(node.get("survey"), dict):
+            yield node["survey"]
+        for value in node.values():
+            yield from _surveys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _surveys(value)
+
+
+def test_survey_item_labels_agree_with_the_rulesets() -> None:
+    """The per-item averages of a user survey carry the item's words from the ruleset."""
+    checked = 0
+    for file in sorted(RULES.glob("*/ruleset.yaml")):
+        for survey in _surveys(yaml.safe_load(file.read_text(encoding="utf-8"))):
+            for item in survey.get("items", ()):
+                path = f"{survey['fact']}.rekap.butir.{item['code']}"
+                if path not in KEYS:
+                    continue
+                assert item["id"] in LABELS[path]["id"], f"{path}: {item['id']!r} ({file.name})"
+                assert item["en"] in LABELS[path]["en"], f"{path}: {item['en']!r} ({file.name})"
+                checked += 1
+    assert checked >= 14
