@@ -235,13 +235,13 @@ class _Walk:
                 continue
             kind = _kind(key, sub)
             if kind is None and sub.get("type") == "object":
-                self.headings[path] = _label(path, sub)[0]
+                self.headings[path] = _label(path, raw)[0]
                 asked += self.object(sub, path, group, evidence, (*keys, key))
                 continue
             if kind is None and sub.get("type") == "array" \
                     and _resolve(sub.get("items", {}), self.defs).get("type") == "object":
                 item_path = path + "[]"
-                label, helptext = _label(path, sub)
+                label, helptext = _label(path, raw)
                 self.headings[path] = label
                 inner = self.object(_resolve(sub["items"], self.defs), item_path, item_path,
                                     None, (*keys, key + "[]"))
@@ -250,7 +250,7 @@ class _Walk:
                 continue
             if kind is None:
                 continue  # a shape no form can ask (none in the bundled schema; tested)
-            label, helptext = _label(path, sub)
+            label, helptext = _label(path, raw)  # the key's own words, not its type's
             if kind == FILES:
                 owner = self.headings.get(prefix)
                 label = Text("Bukti dukung", "Evidence") + (

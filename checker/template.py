@@ -151,13 +151,13 @@ class _Writer:
                 value = f" {scalar(data[key])}" if data.get(key) is not None else ""
                 self.out.append(f"{pad}{_key(key)}:{value}{_comment(child, self.lang)}")
                 continue
+            if indent == 0:
+                self.out.append("")
             first = _first_question(child)
             if first is not None:
                 self.announce(first, pad)
             heading = self.model.headings.get(path.removesuffix("[]"))
             label = f"  # {heading.get(self.lang)}" if heading else ""
-            if indent == 0:
-                self.out.append("")
             self.out.append(f"{pad}{_key(name)}:{label}")
             if key.endswith("[]"):
                 items = data.get(name)
