@@ -1,12 +1,13 @@
-"""`pip install .` into a fresh virtual environment, outside the repository, gives a working
-`patuh` with the bundled rules, schemas and built-in plugins. Needs PyPI (build and runtime
-dependencies), as `make test` does."""
+"""`python -m patuh` is the `patuh` command; `pip install .` into a fresh virtual environment,
+outside the repository, gives a working `patuh` with the bundled rules, schemas and built-in
+plugins. The slow tests need PyPI (build and runtime dependencies), as `make test` does."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,37 @@ from freshenv import install_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
+SCRIPT = Path(sys.executable).with_name("patuh")
+
+
+# --- python -m patuh ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, code", [
+    (["--version"], 0),
+    (["--help"], 0),
+    (["check", "unit/manifest.yaml", "--format", "json"], 0),
+    (["check", "low/manifest.yaml", "--fail-under", "C"], 1),
+    (["check", "unit/no-such-manifest.yaml"], 2),
+    (["predicate", "pekppp", "9"], 2),
+    (["no-such-command"], 2),
+])
+def test_python_m_patuh_is_the_patuh_command(argv: list[str], code: int, tmp_path: Path) -> None:
+    """Same output, same exit code, and the program is called `patuh` in usage lines."""
+    shutil.copytree(EXAMPLE, tmp_path / "unit")
+    shutil.copytree(ROOT / "examples" / "kecamatan-lembah-hijau", tmp_path / "low")
+    assert SCRIPT.is_file(), "the patuh script is installed next to this Python"
+    by_module = subprocess.run([sys.executable, "-m", "patuh", *argv], cwd=tmp_path,
+                               capture_output=True, text=True)
+    by_script = subprocess.run([str(SCRIPT), *argv], cwd=tmp_path, capture_output=True,
+                               text=True)
+    assert by_module.returncode == by_script.returncode == code, by_module.stderr
+    assert by_module.stdout == by_script.stdout
+    assert by_module.stderr == by_script.stderr
+    assert "__main__" not in by_module.stdout + by_module.stderr
+    if argv == ["--version"]:
+        assert by_module.stdout.startswith("patuh, version ")
+    if argv == ["--help"]:
+        assert by_module.stdout.startswith("Usage: patuh ")
 
 
 @pytest.mark.slow
