@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -224,3 +225,101 @@ def test_pipx_installs_the_wheel(dists: tuple[Path, Path], tmp_path: Path) -> No
     assert json.loads(checked.stdout)["predicate"]["code"] == "A"
     # pipx's copy, not the source tree nor the test environment, is the one that ran.
     assert patuh.resolve().is_relative_to(tmp_path / "pipx")
+
+
+# --- the README's quick start --------------------------------------------------------------
+
+README = ROOT / "README.md"
+
+
+def quickstart(name: str) -> list[str]:
+    """The command lines of the README's code block marked ``<!-- quickstart: NAME``."""
+    lines = README.read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"<!-- quickstart: {name} "))
+    assert lines[start + 1].startswith("```")
+    end = lines.index("```", start + 2)
+    return [line for line in lines[start + 2:end] if line.strip()]
+
+
+def as_linux(windows: str) -> str:
+    """What a Windows PowerShell line of the quick start is on Linux."""
+    special = {"py -m venv .venv": "python3 -m venv .venv",
+               r".venv\Scripts\Activate.ps1": "source .venv/bin/activate"}
+    return special.get(windows, windows.replace("py -m pipx ", "pipx ").replace("\\", "/"))
+
+
+def test_the_readme_names_the_files_this_version_builds() -> None:
+    text = README.read_text("utf-8")
+    named = re.findall(r"patuh-(\d[^\s`/\\]*?)-py3-none-any\.whl", text)
+    named += re.findall(r"patuh-(\d[^\s`/\\]*?)\.tar\.gz", text)
+    assert len(named) >= 8
+    assert set(named) == {version()}
+
+
+def test_the_windows_quick_start_mirrors_the_linux_one() -> None:
+    windows, linux = quickstart("windows-venv"), quickstart("linux-venv")
+    assert [as_linux(line) for line in windows] == linux
+    assert "patuh init unit-saya" in linux and linux[-1] == "patuh check unit-saya/manifest.yaml"
+    windows, linux = quickstart("windows-pipx"), quickstart("linux-pipx")
+    # On Windows pipx comes from pip; on Linux from apt (step 1 of the quick start).
+    assert windows[0] == "py -m pip install --user pipx"
+    assert [as_linux(line) for line in windows[1:]] == linux
+
+
+def quickstart_env(home: Path) -> dict[str, str]:
+    """A person's terminal in a fresh home folder: no pipx or XDG settings, no venv active."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIPX_", "XDG_", "VIRTUAL_ENV", "PYTHON"))}
+    env.update(HOME=str(home), SHELL="/bin/bash")
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
+                                  if not Path(p, "patuh").exists())
+    return env
+
+
+@pytest.mark.slow
+def test_the_linux_venv_quick_start_works_as_written(dists: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    folder = tmp_path / "Unduhan"
+    folder.mkdir()
+    shutil.copy(dists[0], folder)
+    env = quickstart_env(tmp_path)
+    script = "set -euo pipefail\n" + "\n".join(quickstart("linux-venv")) + "\n"
+    done = subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"patuh, version {version()}" in done.stdout
+    assert (folder / "unit-saya" / "manifest.yaml").is_file()
+    assert "Predikat: " in done.stdout  # the check of the fresh template ran to its report
+    # Without activation, as the README says.
+    direct = subprocess.run([".venv/bin/patuh", "check", "unit-saya/manifest.yaml"],
+                            cwd=folder, env=env, capture_output=True, text=True)
+    assert direct.returncode == 0 and "Predikat: " in direct.stdout, direct.stderr
+
+
+@pytest.mark.slow
+def test_the_linux_pipx_quick_start_puts_patuh_on_path(dists: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    folder = tmp_path / "Unduhan"
+    folder.mkdir()
+    shutil.copy(dists[0], folder)
+    shims = tmp_path / "shims"  # `pipx` as apt installs it: a command on PATH
+    shims.mkdir()
+    (shims / "pipx").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pipx "$@"\n')
+    (shims / "pipx").chmod(0o755)
+    env = quickstart_env(tmp_path)
+    env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
+    script = "set -euo pipefail\n" + "\n".join(quickstart("linux-pipx")) + "\n"
+    done = subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # A new terminal (an interactive shell reading the updated ~/.bashrc), any folder.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shown = subprocess.run(["bash", "-ic", "patuh --version"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().endswith(f"patuh, version {version()}")
+    # Before ensurepath's change is read (the old terminal), it is not on PATH.
+    old = subprocess.run(["bash", "-c", "command -v patuh"], cwd=elsewhere, env=env,
+                         capture_output=True, text=True)
+    assert old.returncode == 1
