@@ -20,6 +20,7 @@ import pytest
 
 from freshenv import IGNORED
 from freshenv import build_dists
+from freshenv import copy_source
 from freshenv import install_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,3 +324,30 @@ def test_the_linux_pipx_quick_start_puts_patuh_on_path(dists: tuple[Path, Path],
     old = subprocess.run(["bash", "-c", "command -v patuh"], cwd=elsewhere, env=env,
                          capture_output=True, text=True)
     assert old.returncode == 1
+
+
+@pytest.mark.slow
+def test_make_demo_from_a_fresh_copy_says_how_to_run_patuh_next(tmp_path: Path) -> None:
+    """`make demo` in a fresh clone (here a copy without .venv) checks the example, then tells
+    the user, in Indonesian and English, how to run patuh; the commands it shows work."""
+    make = shutil.which("make")
+    assert make, "make is needed, as for `make test`"
+    source = copy_source(tmp_path / "clone")
+    env = quickstart_env(tmp_path)
+    done = subprocess.run([make, "demo"], cwd=source, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "Predikat: A Pelayanan Prima" in out
+    tail = out[out.index("Predikat: A Pelayanan Prima"):]
+    assert "Selesai. patuh terpasang di .venv/" in tail and "Done. patuh is installed" in tail
+    assert "source .venv/bin/activate" in tail and r".venv\Scripts\activate" in tail
+    shown = [line.strip() for line in tail.splitlines() if line.startswith("    .venv/bin/patuh")]
+    assert len(shown) == 2
+    for command in shown:  # as printed, from the clone's folder
+        ran = subprocess.run(["bash", "-c", command], cwd=source, env=env, capture_output=True,
+                             text=True)
+        assert ran.returncode == 0, (command, ran.stderr)
+    assert (source / "unit-saya" / "manifest.yaml").is_file()
+    activated = subprocess.run(["bash", "-c", "source .venv/bin/activate && patuh --version"],
+                               cwd=source, env=env, capture_output=True, text=True)
+    assert activated.stdout == f"patuh, version {version()}\n", activated.stderr
