@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-batch clean
+.PHONY: demo test lint bench bench-batch dist clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,22 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# patuh is installed inside .venv, so a bare `patuh` is "command not found" until .venv is
+# activated: the demo ends by saying how to run it next (Indonesian, then English).
 demo: $(STAMP)
 	$(BIN)/patuh check examples/dpmptsp-kota-harapan/manifest.yaml
+	@printf '%s\n' '' \
+	  'Selesai. patuh terpasang di $(VENV)/ (bukan di PATH). Jalankan langsung:' \
+	  '    $(BIN)/patuh init unit-saya' \
+	  '    $(BIN)/patuh check unit-saya/manifest.yaml' \
+	  'atau aktifkan $(VENV) sekali per terminal, lalu cukup ketik patuh:' \
+	  '    source $(BIN)/activate        (Linux/macOS)' \
+	  '    $(VENV)\Scripts\activate          (Windows)' \
+	  '' \
+	  'Done. patuh is installed in $(VENV)/ (not on PATH). Run it directly, e.g.' \
+	  '$(BIN)/patuh --help, or activate $(VENV) once per terminal' \
+	  '(Linux/macOS: source $(BIN)/activate; Windows: $(VENV)\Scripts\activate),' \
+	  'then just type patuh.'
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,5 +43,10 @@ bench: $(STAMP)
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 
+# The wheel (what users install: pipx/pip install dist/patuh-VERSION-py3-none-any.whl) and the
+# source release (the whole project), both in dist/.
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
