@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -11,12 +12,18 @@ from typing import Any
 from patuh import manager
 from patuh.conditions import Evidence
 from patuh.errors import InputError
+from patuh.errors import InputErrors
 from patuh.evidence import collect
 from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
+from patuh.normalize import FieldReading
+from patuh.normalize import normalize
 from patuh.validation import check
+from patuh.validation import load_schema
 from patuh.yamlio import Document
+from patuh.yamlio import JsonPath
+from patuh.yamlio import format_path
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class Manifest:
     file: Path
     data: dict[str, Any]
     document: Document
+    readings: tuple[FieldReading, ...] = ()  # how values typed the human way were read
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -106,7 +114,25 @@ def load_manifest(path: Path) -> Manifest:
         raise document.error((), Text("manifest harus berupa pemetaan (kunci: nilai)",
                                       "a manifest must be a mapping (key: value)"),
                              Text("mulailah dari `patuh init`", "start from `patuh init`"))
-    check(document, "manifest",
-          Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
-               "see the `patuh init` template for valid keys and values"))
-    return Manifest(path, document.data, document)
+    read = normalize(document, load_schema("manifest"))
+    canonical = copy.copy(document)  # the loader's document (and the file) stay as they were
+    canonical.data = read.data
+    try:
+        check(canonical, "manifest",
+              Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
+                   "see the `patuh init` template for valid keys and values"))
+    except InputErrors as exc:
+        raise with_accepted_forms(exc, read.unread) from None
+    return Manifest(path, canonical.data, canonical, read.readings)
+
+
+def with_accepted_forms(errors: InputErrors, unread: dict[JsonPath, Text]) -> InputErrors:
+    """The schema's errors, where a value could not be read, saying which forms are
+    accepted (``tulis tanggal sebagai 31/10/2025 …``)."""
+    forms = {format_path(path): hint for path, hint in unread.items()}
+    for error in errors.errors:
+        if error.path in forms:
+            error.hint = forms[error.path]
+    first = errors.errors[0]
+    errors.hint = first.hint
+    return errors
