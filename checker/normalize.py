@@ -13,7 +13,8 @@ a copy, sharing the parts that needed no reading.
 
 Choices where habits and machines disagree:
 
-- A numeric date is read day first (``01/02/2025`` is 1 February), and the reading says so.
+- A numeric date is read day first (``01/02/2025`` is 1 February), and the reading says so;
+  when the other order would also be a date, the reading names it.
 - A plain YAML number ``9.870`` is the float 9.87 to the YAML parser. Where the schema wants an
   *integer*, its text is read with thousands dots: 9870. Where it wants a *number*, the point
   stays a decimal point (82.5 is common in YAML, and reading a thousands dot would multiply the
@@ -39,8 +40,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from patuh.habits import DAY_FIRST
 from patuh.habits import TIME_DROPPED
 from patuh.habits import Reading
+from patuh.habits import date_id
 from patuh.habits import read_bool
 from patuh.habits import read_date
 from patuh.habits import read_number
@@ -254,6 +257,14 @@ def _property(node: Mapping[str, Any], key: str) -> Any | None:
     return extra if isinstance(extra, Mapping) else None
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+def _date_en(day: date) -> str:
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -399,7 +410,15 @@ class _Reader:
         if "date" in kinds:
             found_day = read_date(value)
             if found_day is not None:
-                return self.read(path, found_day[0].isoformat(), found_day[1])
+                day, reading = found_day
+                if reading is not None and reading.how == DAY_FIRST and day.day <= 12 and \
+                        day.day != day.month:
+                    other = date(day.year, day.day, day.month)
+                    reading = Reading(reading.raw, reading.value, Text(
+                        f"hari lebih dulu: {date_id(day)}; bila maksudnya {date_id(other)}, "
+                        f"tulis {other.isoformat()}", f"day first: {_date_en(day)}; if "
+                        f"{_date_en(other)} was meant, write {other.isoformat()}"))
+                return self.read(path, day.isoformat(), reading)
         if kinds & {"integer", "number"}:
             stripped = value.replace("\u00a0", "").replace(" ", "").strip()
             found_number = read_number(value)
