@@ -124,7 +124,7 @@ class _Want:
     kinds: frozenset[str]
     minimum: Decimal | None
     maximum: Decimal | None
-    branches: tuple[Mapping[str, Any], ...]
+    branches: tuple[tuple[Mapping[str, Any], ...], ...]  # each: one way to be valid
 
 
 class _Schema:
@@ -133,7 +133,7 @@ class _Schema:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root = root
         self._cache: dict[int, _Want] = {}
-        self._keep: list[Any] = []  # schemas made here stay alive while their id is cached
+        self._combined: dict[tuple[int, ...], dict[str, Any]] = {}  # alive while cached
 
     def _deref(self, ref: str) -> Any:
         if not ref.startswith("#"):
@@ -203,38 +203,34 @@ class _Schema:
                         minimum = bound if minimum is None else min(minimum, bound)
                     else:
                         maximum = bound if maximum is None else max(maximum, bound)
-            branches.append(way)
-        result = _Want(frozenset(kinds), minimum, maximum,
-                       tuple({"allOf": list(way)} for way in branches))
-        self._keep.append(schema)
+            branches.append(tuple(way))
+        result = _Want(frozenset(kinds), minimum, maximum, tuple(branches))
         self._cache[id(schema)] = result
         return result
 
     def child(self, want: _Want, value: Any, key: str | int) -> Any | None:
-        """The schema(s) of ``value[key]`` under the branches that fit ``value``."""
+        """The schema(s) of ``value[key]`` under the branches that fit ``value``: for a
+        mapping, those whose required keys it has (all mapping branches when none has)."""
+        kind = "object" if isinstance(key, str) else "array"
+        ways = [way for way in want.branches if all(_allows(n, kind) for n in way)]
+        if kind == "object":
+            complete = [way for way in ways
+                        if all(r in value for n in way for r in n.get("required") or ())]
+            ways = complete or ways
         found: list[Any] = []
-        for branch in want.branches:
-            way = branch["allOf"]
-            if isinstance(key, str):
-                if not all(_allows(n, "object") for n in way) or \
-                        any(not all(r in value for r in n.get("required") or ()) for n in way):
-                    continue  # this alternative does not fit (its required keys are absent)
-                for node in way:
-                    sub = _property(node, key)
-                    if sub is not None:
-                        found.append(sub)
-            elif all(_allows(n, "array") for n in way):
-                for node in way:
-                    items = node.get("items")
-                    if isinstance(items, (Mapping, bool)):
-                        found.append(items)
+        for way in ways:
+            for node in way:
+                sub = _property(node, key) if isinstance(key, str) else node.get("items")
+                if isinstance(sub, (Mapping, bool)) and all(sub is not f for f in found):
+                    found.append(sub)
         if not found:
             return None
         if len(found) == 1:
             return found[0]
-        combined = {"anyOf": found}
-        self._keep.append(combined)
-        return combined
+        ids = tuple(id(f) for f in found)
+        if ids not in self._combined:
+            self._combined[ids] = {"anyOf": found}
+        return self._combined[ids]
 
 
 def _allows(node: Mapping[str, Any], kind: str) -> bool:
