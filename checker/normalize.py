@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 from patuh.habits import DAY_FIRST
+from patuh.habits import SERIAL
 from patuh.habits import TIME_DROPPED
 from patuh.habits import Reading
 from patuh.habits import date_id
@@ -55,6 +56,7 @@ from patuh.yamlio import format_path
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 MAX_DEPTH = 64  # data deeper than this is left to the schema check (loaders bound it anyway)
+MAX_TYPED = 100  # characters of a typed date, number or yes/no (longer text is not read)
 _REF_DEPTH = 32  # $ref chains followed for one schema node
 
 ANY = "any"  # a schema that does not say (no type): nothing is read there
@@ -134,6 +136,7 @@ class _Schema:
         self.root = root
         self._cache: dict[int, _Want] = {}
         self._combined: dict[tuple[int, ...], dict[str, Any]] = {}  # alive while cached
+        self._children: dict[tuple[int, str | None], Any] = {}
 
     def _deref(self, ref: str) -> Any:
         if not ref.startswith("#"):
@@ -212,7 +215,17 @@ class _Schema:
         """The schema(s) of ``value[key]`` under the branches that fit ``value``: for a
         mapping, those whose required keys it has (all mapping branches when none has)."""
         kind = "object" if isinstance(key, str) else "array"
+        memo = (id(want), key if kind == "object" else None)
+        if memo in self._children:
+            return self._children[memo]
         ways = [way for way in want.branches if all(_allows(n, kind) for n in way)]
+        if kind == "array" or len(ways) <= 1:  # nothing depends on the value itself
+            self._children[memo] = self._child(ways, value, key, kind)
+            return self._children[memo]
+        return self._child(ways, value, key, kind)
+
+    def _child(self, ways: list[tuple[Mapping[str, Any], ...]], value: Any, key: str | int,
+               kind: str) -> Any | None:
         if kind == "object":
             complete = [way for way in ways
                         if all(r in value for n in way for r in n.get("required") or ())]
@@ -270,9 +283,22 @@ def _within(value: Decimal, want: _Want) -> bool:
         (want.maximum is None or value <= want.maximum)
 
 
+_SCHEMAS: dict[int, tuple[Mapping[str, Any], _Schema]] = {}  # the root kept alive with it
+
+
+def _schema(root: Mapping[str, Any]) -> _Schema:
+    """One resolver per schema (the bundled ones are loaded once), reused by every load."""
+    found = _SCHEMAS.get(id(root))
+    if found is None or found[0] is not root:
+        if len(_SCHEMAS) >= 16:
+            _SCHEMAS.clear()
+        found = _SCHEMAS[id(root)] = (root, _Schema(root))
+    return found[1]
+
+
 class _Reader:
     def __init__(self, document: Document, schema: Mapping[str, Any]) -> None:
-        self.schema = _Schema(schema)
+        self.schema = _schema(schema)
         self.raw: Mapping[JsonPath, str] = getattr(document, "raw_numbers", None) or {}
         serial = getattr(document, "serial_dates", None)
         suffix = document.file.suffix.lower() if hasattr(document.file, "suffix") else ""
@@ -296,8 +322,9 @@ class _Reader:
             return out
         if isinstance(value, list):
             out_list = value
+            sub = self.schema.child(want, value, 0)  # the same for every item
             for index, item in enumerate(value):
-                new = self.walk(item, self.schema.child(want, value, index), (*path, index))
+                new = self.walk(item, sub, (*path, index))
                 if new is not item:
                     if out_list is value:
                         out_list = list(value)
@@ -346,14 +373,19 @@ class _Reader:
         return value
 
     def serial(self, value: int | float, want: _Want, path: JsonPath) -> Any:
+        """A number in a date field: an Excel date serial in a workbook (a fraction is the
+        time of day, dropped), an error elsewhere."""
         if "date" in want.kinds:
-            if self.serial_dates:
-                found = read_serial(value)
-                if found is not None:
-                    return self.read(path, found[0].isoformat(), found[1])
-            else:
+            if not self.serial_dates:
                 self.unread[path] = SERIAL_IN_TEXT
                 return value
+            found = read_serial(int(value)) if value >= 1 else None
+            if found is not None:
+                day, reading = found
+                if value != int(value):
+                    reading = Reading(f"{value:g}", reading.value, SERIAL + Text(
+                        f"; {TIME_DROPPED.id}", f"; {TIME_DROPPED.en}"))
+                return self.read(path, day.isoformat(), reading)
         return self.fail(path, want.kinds, value)
 
     def float_(self, value: float, want: _Want, path: JsonPath) -> Any:
@@ -376,9 +408,7 @@ class _Reader:
         if "boolean" in kinds and value in (0.0, 1.0):
             return self.read(path, bool(value), Reading(f"{value:g}", str(bool(value)).lower(),
                                                         YES_NO_DIGIT))
-        if value.is_integer():
-            return self.serial(value, want, path)
-        return self.fail(path, kinds, value)
+        return self.serial(value, want, path)
 
     def point(self, raw: str, decimal: Decimal, want: _Want, path: JsonPath,
               original: Any) -> Any:
@@ -399,6 +429,8 @@ class _Reader:
         kinds = want.kinds
         if "string" in kinds:
             return value  # a text field (or text allowed): taken as typed
+        if len(value) > MAX_TYPED:
+            return self.fail(path, kinds, value)  # no date, number or yes/no is this long
         if "boolean" in kinds:
             found = read_bool(value)
             if found is not None:

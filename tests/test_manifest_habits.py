@@ -210,6 +210,15 @@ def test_unreadable_values_say_which_forms_are_accepted(
     assert indonesian.code == 2 and "tulis " in indonesian.err.split("↳", 1)[1]
 
 
+def test_a_long_text_in_a_date_field_is_refused_at_once(tmp_path: Path, run) -> None:
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(HEAD + "maklumat:\n  penetapan:\n    tanggal: \"" + "31 " * 300_000
+                        + "\"\n", encoding="utf-8")
+    result = run("check", manifest, "--lang", "en")
+    assert result.code == 2 and f"{manifest}:8: $.maklumat.penetapan.tanggal" in result.err
+    assert "↳ write the date as" in result.err
+
+
 def test_several_unreadable_values_are_reported_together(tmp_path: Path, run) -> None:
     manifest = tmp_path / "manifest.yaml"
     manifest.write_text(HEAD + "maklumat:\n  ada: mungkin\n  penetapan:\n"
@@ -290,6 +299,7 @@ WORKBOOK_DATA: dict[str, Any] = {
                           "monev": {"tanggal": 45392},
                           "peninjauan": {"dilakukan": 1.0, "interval_bulan": 12.0,
                                          "tanggal_terakhir": datetime(2023, 11, 22, 14, 30)}},
+    "maklumat": {"ada": "ada", "penetapan": {"tanggal": 45392.75}},
     "skm": {"populasi": 9870.0, "responden": "412", "ikm": 82.5,
             "tindak_lanjut": {"jumlah_rencana": 6.0}},
 }
@@ -302,6 +312,7 @@ WORKBOOK_CANONICAL: dict[str, Any] = {
                           "monev": {"tanggal": "2024-04-10"},
                           "peninjauan": {"dilakukan": True, "interval_bulan": 12,
                                          "tanggal_terakhir": "2023-11-22"}},
+    "maklumat": {"ada": True, "penetapan": {"tanggal": "2024-04-10"}},
     "skm": {"populasi": 9870, "responden": 412, "ikm": 82.5,
             "tindak_lanjut": {"jumlah_rencana": 6}},
 }
@@ -322,6 +333,8 @@ def test_a_workbook_document_is_read_the_same_way(tmp_path: Path) -> None:
         ("standar_pelayanan", "monev", "tanggal"): "Excel date serial number",
         ("standar_pelayanan", "peninjauan", "dilakukan"): "1/0 read as yes/no",
         ("standar_pelayanan", "peninjauan", "tanggal_terakhir"): "the time is dropped",
+        ("maklumat", "ada"): "yes/no",
+        ("maklumat", "penetapan", "tanggal"): "Excel date serial number; the time is dropped",
     }  # a date cell, a whole float, a number as text: nothing was guessed, nothing listed
     assert WORKBOOK_DATA["periode"]["tanggal_penilaian"] == datetime(2024, 10, 31)  # untouched
 
