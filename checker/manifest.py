@@ -18,11 +18,12 @@ from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.normalize import FieldReading
+from patuh.normalize import Normalized
 from patuh.normalize import normalize
 from patuh.validation import check
 from patuh.validation import load_schema
 from patuh.yamlio import Document
-from patuh.yamlio import JsonPath
+from patuh.yamlio import check_values
 from patuh.yamlio import format_path
 
 
@@ -117,22 +118,30 @@ def load_manifest(path: Path) -> Manifest:
     read = normalize(document, load_schema("manifest"))
     canonical = copy.copy(document)  # the loader's document (and the file) stay as they were
     canonical.data = read.data
+    check_values(canonical)  # finite numbers, bounded nesting: whichever loader made it
     try:
         check(canonical, "manifest",
               Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
                    "see the `patuh init` template for valid keys and values"))
     except InputErrors as exc:
-        raise with_accepted_forms(exc, read.unread) from None
+        raise with_accepted_forms(exc, read) from None
     return Manifest(path, canonical.data, canonical, read.readings)
 
 
-def with_accepted_forms(errors: InputErrors, unread: dict[JsonPath, Text]) -> InputErrors:
+def with_accepted_forms(errors: InputErrors, read: Normalized) -> InputErrors:
     """The schema's errors, where a value could not be read, saying which forms are
-    accepted (``tulis tanggal sebagai 31/10/2025 …``)."""
-    forms = {format_path(path): hint for path, hint in unread.items()}
+    accepted (``tulis tanggal sebagai 31/10/2025 …``); where a value was read but is still
+    wrong (``120,5`` above 100), saying what was typed and how it was read."""
+    forms = {format_path(path): hint for path, hint in read.unread.items()}
+    typed = {format_path(r.path): r.reading for r in read.readings}
     for error in errors.errors:
         if error.path in forms:
             error.hint = forms[error.path]
-    first = errors.errors[0]
-    errors.hint = first.hint
+        elif error.path in typed:
+            reading = typed[error.path]
+            said = Text(f"tertulis {reading.raw!r}, dibaca sebagai {reading.value} "
+                        f"({reading.how.id})", f"written {reading.raw!r}, read as "
+                        f"{reading.value} ({reading.how.en})")
+            error.hint = said if error.hint is None else said + "; " + Text.of(error.hint)
+    errors.hint = errors.errors[0].hint
     return errors

@@ -32,6 +32,7 @@ Choices where habits and machines disagree:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -390,6 +391,8 @@ class _Reader:
 
     def float_(self, value: float, want: _Want, path: JsonPath) -> Any:
         kinds = want.kinds
+        if not math.isfinite(value):  # a loader that let NaN through: the schema says no
+            return self.fail(path, kinds, value)
         raw = self.raw.get(path)
         if "number" in kinds:
             if raw is not None and _AMBIGUOUS_POINT.fullmatch(raw.strip()) and \

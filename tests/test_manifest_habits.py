@@ -18,6 +18,7 @@ import pytest
 
 from patuh import hookimpl
 from patuh import manager
+from patuh.errors import InputError
 from patuh.habits import MONTH_NAMES_ID
 from patuh.manifest import load_manifest
 from patuh.normalize import normalize
@@ -231,6 +232,15 @@ def test_several_unreadable_values_are_reported_together(tmp_path: Path, run) ->
     assert result.err.count("↳ write the date as") == 1
 
 
+def test_a_value_read_but_still_wrong_says_how_it_was_read(tmp_path: Path, run) -> None:
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(HEAD + "skm:\n  ikm: \"120,5\"\n", encoding="utf-8")
+    result = run("check", manifest, "--lang", "en")
+    assert result.code == 2
+    assert f"{manifest}:7: $.skm.ikm: 120.5 must be <= 100" in result.err
+    assert "↳ written '120,5', read as 120.5 (decimal comma)" in result.err
+
+
 def test_number_field_keeps_the_decimal_point(tmp_path: Path, run) -> None:
     """``ikm: 82.500`` is 82.5 (82500 is outside 25–100): nothing to say."""
     manifest = tmp_path / "manifest.yaml"
@@ -350,6 +360,26 @@ def test_serials_only_where_the_loader_says_so(tmp_path: Path) -> None:
     assert marked.data["periode"]["tanggal_penilaian"] == "2024-04-10"
     unmarked = normalize(Document(tmp_path / "m.xlsx", data, {}, serial_dates=False), schema)
     assert unmarked.data["periode"]["tanggal_penilaian"] == 45392
+
+
+def test_a_loader_letting_nan_through_is_still_refused(tmp_path: Path) -> None:
+    pm = manager.get_plugin_manager()
+
+    class Loader:
+        @hookimpl
+        def patuh_load_manifest(self, path: Path) -> Document | None:
+            return Document(path, {"schema_version": 1, "unit": {"nama": "U"},
+                                   "periode": {"tahun": 2024}, "skm": {"ikm": float("nan"),
+                                                                     "populasi": float("inf")}},
+                            {}) if path.suffix == ".xlsx" else None
+
+    pm.register(Loader(), name="test-nan-loader")
+    try:
+        with pytest.raises(InputError) as caught:
+            load_manifest(tmp_path / "manifest.xlsx")
+        assert "$.skm" in caught.value.render("en") and "finite" in caught.value.render("en")
+    finally:
+        pm.unregister(name="test-nan-loader")
 
 
 class _WorkbookLoader:
