@@ -445,3 +445,19 @@ def test_batch_reports_carry_the_readings(tmp_path: Path, run) -> None:
 def test_old_manifests_give_no_readings() -> None:
     for manifest in sorted((ROOT / "examples").glob("*/manifest.yaml")):
         assert load_manifest(manifest).readings == (), manifest
+
+
+def test_history_keeps_a_habit_written_manifest(tmp_path: Path, run) -> None:
+    unit = tmp_path / "unit"
+    shutil.copytree(ROOT / "examples" / "dpmptsp-kota-harapan", unit)
+    manifest = unit / "manifest.yaml"
+    iso = json.loads(run("check", manifest, "--format", "json").out)
+    manifest.write_text(habits_twin(manifest.read_text("utf-8"))[0], encoding="utf-8")
+    db = tmp_path / "history.sqlite"
+    stored = run("check", manifest, "--store", db)
+    assert stored.code in (0, 1) and "added" in stored.err, stored.err
+    listed = run("history", "dpmptsp-kota-harapan", "--store", db, "--format", "json")
+    assert listed.code == 0, listed.err
+    (row,) = json.loads(listed.out)
+    assert row["final"] == iso["score"]["final"]
+    assert row["evaluated_on"] == iso["evaluated_on"] == "2024-10-21"
