@@ -81,7 +81,6 @@ SERIAL_IN_TEXT = Text("angka di kolom tanggal berkas YAML/JSON bukan tanggal; tu
                       "a number in a date field of a YAML/JSON file is not a date; write the "
                       "date as 31/10/2025, 31 Oktober 2025 or 2025-10-31")
 YES_NO_DIGIT = Text("1/0 dibaca sebagai ya/tidak", "1/0 read as yes/no")
-THOUSANDS = Text("titik pemisah ribuan", "thousands dots")
 POINT_KEPT = Text("titik dibaca sebagai tanda desimal; bila maksudnya ribuan, tulis angkanya "
                   "tanpa titik", "the point is read as a decimal point; if thousands were "
                   "meant, write the number without the point")
