@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from patuh import hookimpl
 from patuh import manager
@@ -27,6 +31,8 @@ from patuh.validation import validator
 from patuh.yamlio import Document
 
 ROOT = Path(__file__).resolve().parents[1]
+FUZZ_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=[HealthCheck.too_slow])
 HEAD = "schema_version: 1\nunit:\n  nama: Unit Uji\nperiode:\n  tahun: 2024\n"
 
 _DATE = re.compile(r'^(\s*-?\s*tanggal\w*): "([0-9]{4})-([0-9]{2})-([0-9]{2})"(.*)$')
@@ -461,3 +467,82 @@ def test_history_keeps_a_habit_written_manifest(tmp_path: Path, run) -> None:
     (row,) = json.loads(listed.out)
     assert row["final"] == iso["score"]["final"]
     assert row["evaluated_on"] == iso["evaluated_on"] == "2024-10-21"
+
+
+def _leaf_paths(schema: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """Every scalar place of the manifest schema (list items at index 0)."""
+    defs = schema["$defs"]
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(node: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        if "$ref" in node:
+            node = {**defs[node["$ref"].rsplit("/", 1)[1]], **node}
+        if node.get("type") == "object" or "properties" in node:
+            for key, sub in (node.get("properties") or {}).items():
+                walk(sub, (*path, key))
+        elif node.get("type") == "array" and isinstance(node.get("items"), dict):
+            walk(node["items"], (*path, 0))
+        else:
+            found.append(path)
+
+    walk(schema, ())
+    return found
+
+
+LEAVES = _leaf_paths(load_schema("manifest"))
+TYPED = st.sampled_from(["ya", "Tidak", "tidak ada", "ada", "sudah", "1", "0", "-", "mungkin",
+                         "31/10/2025", "01/02/2024", "10/31/2025", "31 Oktober 2025",
+                         "Jumat, 31 Okt 2025", "2025-10-31", "2025-02-30", "31/13/2025",
+                         "82,5", "9.870", "1.234.567,89", "0.500", "9,5", "-1.500", " 12 ",
+                         "", "x" * 300, "\u202e1", "1e3", "NaN"])
+CELLS = st.one_of(TYPED, st.booleans(), st.integers(-10, 3_000_000),
+                  st.floats(allow_nan=True, allow_infinity=True),
+                  st.dates(), st.datetimes(), st.none(), st.lists(st.integers(0, 2), max_size=2))
+
+
+def _put(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    node: Any = data
+    for part, following in zip(path, (*path[1:], None), strict=True):
+        if following is None:
+            break
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append([] if isinstance(following, int) else {})
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(following, int) else {})
+    last = path[-1]
+    if isinstance(last, int):
+        node.append(value)
+    else:
+        node[last] = value
+
+
+@FUZZ_SETTINGS
+@given(entries=st.lists(st.tuples(st.sampled_from(LEAVES), CELLS), max_size=25),
+       serial=st.sampled_from([None, True, False]), suffix=st.sampled_from([".yaml", ".xlsx"]))
+def test_any_cells_are_read_without_crashing_and_reading_is_idempotent(
+        entries: list[tuple[tuple[str | int, ...], Any]], serial: bool | None,
+        suffix: str) -> None:
+    """Whatever a loader hands over, the pass never raises, leaves the loader's data as it
+    was, and its result is canonical: read again, nothing more is read."""
+    data: dict[str, Any] = {}
+    for path, value in entries:
+        try:
+            _put(data, path, value)
+        except (AttributeError, TypeError):
+            continue  # a place already holding a scalar of another entry
+    snapshot = repr(data)
+    schema = load_schema("manifest")
+    document = Document(Path("manifest" + suffix), data, {}, serial_dates=serial)
+    first = normalize(document, schema)
+    assert repr(data) == snapshot
+    for reading in first.readings:
+        node: Any = first.data
+        for part in reading.path:
+            node = node[part]
+        assert node == reading.value
+    again = normalize(Document(Path("manifest" + suffix), first.data, {},
+                               serial_dates=serial), schema)
+    assert again.readings == () and again.data == first.data
+    list(validator("manifest").iter_errors(first.data))  # the schema check copes with it
