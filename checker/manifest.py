@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -11,13 +12,20 @@ from typing import Any
 from patuh import manager
 from patuh.conditions import Evidence
 from patuh.errors import InputError
+from patuh.errors import InputErrors
 from patuh.evidence import collect
 from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
+from patuh.normalize import FieldReading
+from patuh.normalize import Normalized
+from patuh.normalize import normalize
 from patuh.questionnaire import drop_unanswered
 from patuh.validation import check
+from patuh.validation import load_schema
 from patuh.yamlio import Document
+from patuh.yamlio import check_values
+from patuh.yamlio import format_path
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Manifest:
     file: Path
     data: dict[str, Any]
     document: Document
+    readings: tuple[FieldReading, ...] = ()  # how values typed the human way were read
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -107,8 +116,36 @@ def load_manifest(path: Path) -> Manifest:
         raise document.error((), Text("manifest harus berupa pemetaan (kunci: nilai)",
                                       "a manifest must be a mapping (key: value)"),
                              Text("mulailah dari `patuh init`", "start from `patuh init`"))
-    document.data = drop_unanswered(document.data)
-    check(document, "manifest",
-          Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
-               "see the `patuh init` template for valid keys and values"))
-    return Manifest(path, document.data, document)
+    # the loader's document (and the file) stay as they were
+    answered = copy.copy(document)
+    answered.data = drop_unanswered(document.data)  # a blank answer is no answer
+    read = normalize(answered, load_schema("manifest"))
+    canonical = copy.copy(answered)
+    canonical.data = read.data
+    check_values(canonical)  # finite numbers, bounded nesting: whichever loader made it
+    try:
+        check(canonical, "manifest",
+              Text("lihat templat dari `patuh init` untuk kunci dan nilai yang sah",
+                   "see the `patuh init` template for valid keys and values"))
+    except InputErrors as exc:
+        raise with_accepted_forms(exc, read) from None
+    return Manifest(path, canonical.data, canonical, read.readings)
+
+
+def with_accepted_forms(errors: InputErrors, read: Normalized) -> InputErrors:
+    """The schema's errors, where a value could not be read, saying which forms are
+    accepted (``tulis tanggal sebagai 31/10/2025 …``); where a value was read but is still
+    wrong (``120,5`` above 100), saying what was typed and how it was read."""
+    forms = {format_path(path): hint for path, hint in read.unread.items()}
+    typed = {format_path(r.path): r.reading for r in read.readings}
+    for error in errors.errors:
+        if error.path in forms:
+            error.hint = forms[error.path]
+        elif error.path in typed:
+            reading = typed[error.path]
+            said = Text(f"tertulis {reading.raw!r}, dibaca sebagai {reading.value} "
+                        f"({reading.how.id})", f"written {reading.raw!r}, read as "
+                        f"{reading.value} ({reading.how.en})")
+            error.hint = said if error.hint is None else said + "; " + Text.of(error.hint)
+    errors.hint = errors.errors[0].hint
+    return errors

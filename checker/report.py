@@ -336,6 +336,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,
         "findings": _findings(evidence),
+        **({"readings": [r.as_dict() for r in manifest.readings]} if manifest.readings else {}),
         **({"waivers": adjusted.waivers} if adjusted.waivers else {}),
         **({"verification": adjusted.verification} if adjusted.verification else {}),
         "estimate": None if estimate is None else _text(estimate),

@@ -46,14 +46,22 @@ def format_path(path: JsonPath) -> str:
 
 
 class Document:
-    """A parsed file: its data and the line where each JSON path starts."""
+    """A parsed file: its data and the line where each JSON path starts.
+
+    ``raw_numbers``: the text of each plain YAML float as written (``9.870``, which YAML reads
+    as 9.87), so that a field that wants a whole number can read thousands dots.
+    ``serial_dates``: a number in a date field is an Excel date serial (a workbook loader sets
+    it; None: decided by the file's suffix)."""
 
     def __init__(self, file: Path, data: Any, lines: dict[JsonPath, int],
-                 checked: bool = False) -> None:
+                 checked: bool = False, *, raw_numbers: dict[JsonPath, str] | None = None,
+                 serial_dates: bool | None = None) -> None:
         self.file = file
         self.data = data
         self.lines = lines
         self.checked = checked  # already validated by this same code (the ruleset cache)
+        self.raw_numbers = raw_numbers or {}
+        self.serial_dates = serial_dates
 
     def line_of(self, path: JsonPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -72,7 +80,8 @@ class Document:
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
-_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_FLOAT = "tag:yaml.org,2002:float"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", _FLOAT)
 
 
 def _too_deep(file: Path, line: int | None, path: JsonPath) -> InputError:
@@ -97,12 +106,14 @@ def bad_number(file: Path, line: int | None, path: JsonPath, text: str) -> Input
 
 
 def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
-          budget: list[int], file: Path) -> None:
+          budget: list[int], file: Path, raw: dict[JsonPath, str]) -> None:
     if len(path) > MAX_DEPTH:
         raise _too_deep(file, node.start_mark.line + 1, path)
-    if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and \
-            len(node.value) > MAX_NUMBER_CHARS:
-        raise bad_number(file, node.start_mark.line + 1, path, node.value)
+    if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
+        if len(node.value) > MAX_NUMBER_CHARS:
+            raise bad_number(file, node.start_mark.line + 1, path, node.value)
+        if node.tag == _FLOAT and not node.style:  # plain (None; libyaml: "")
+            raw.setdefault(path, node.value)
     budget[0] -= 1
     if budget[0] < 0:
         raise InputError(
@@ -132,10 +143,10 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
                               "remove or merge one of the two entries"))
             seen[key] = key_node.start_mark.line + 1
             lines.setdefault((*path, key), seen[key])  # a key's line, not its value's
-            _walk(value_node, (*path, key), lines, budget, file)
+            _walk(value_node, (*path, key), lines, budget, file, raw)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, budget, file)
+            _walk(item, (*path, index), lines, budget, file, raw)
 
 
 def require_file(file: Path) -> int:
@@ -194,7 +205,8 @@ def load_yaml(file: Path) -> Document:
         if node is None:
             raise InputError(Text("berkas tidak berisi data", "the file has no content"), file=file)
         lines: dict[JsonPath, int] = {}
-        _walk(node, (), lines, [MAX_NODES], file)
+        raw: dict[JsonPath, str] = {}
+        _walk(node, (), lines, [MAX_NODES], file, raw)
         data = loader.construct_document(node)
         check_values(Document(file, data, lines))
     except RecursionError:
@@ -212,7 +224,7 @@ def load_yaml(file: Path) -> Document:
                          file=file) from None
     finally:
         loader.dispose()
-    return Document(file, data, lines)
+    return Document(file, data, lines, raw_numbers=raw)
 
 
 def load_json(file: Path) -> Document:

@@ -11,6 +11,7 @@ no timestamps, no random ids.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -67,6 +68,8 @@ WORDS: dict[str, dict[str, Any]] = {
                             "too_large": "terlalu besar untuk di-hash; tetap dihitung"},
         "generated": "Dibuat oleh {tool} {version} (skema laporan {schema}).",
         "none": "tidak ada",
+        "readings": "Cara patuh membaca isian", "written": "Ditulis", "read_as": "Dibaca "
+        "sebagai", "how": "Cara", "field": "Isian",
         # batch summary
         "batch_title": "Ringkasan pemeriksaan", "rank": "Peringkat", "ruleset": "Ruleset",
         "error": "Galat", "units": "unit", "scores": "Nilai per unit",
@@ -118,6 +121,8 @@ WORDS: dict[str, dict[str, Any]] = {
                             "too_large": "too large to hash; still counts"},
         "generated": "Made by {tool} {version} (report schema {schema}).",
         "none": "none",
+        "readings": "How patuh read your entries", "written": "Written", "read_as": "Read "
+        "as", "how": "How", "field": "Entry",
         "batch_title": "Check summary", "rank": "Rank", "ruleset": "Ruleset",
         "error": "Error", "units": "units", "scores": "Scores by unit",
         "scores_desc": "Bar chart of each unit's score for ruleset {ruleset}, scale {lo}–{hi}.",
@@ -771,6 +776,26 @@ def _findings_section(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _readings_section(report: Mapping[str, Any], lang: str) -> list[str]:
+    """How values typed the way people write them were read (absent when none were)."""
+    readings = report.get("readings") or []
+    if not readings:
+        return []
+    w = _w(lang)
+    out = [f'<h2 id="readings">{esc(w["readings"])}</h2>',
+           f"<table class=\"readings\"><thead><tr><th>{esc(w['field'])}</th>"
+           f"<th>{esc(w['written'])}</th><th>{esc(w['read_as'])}</th><th>{esc(w['how'])}</th>"
+           "</tr></thead><tbody>"]
+    for item in readings:
+        value = item["value"]
+        shown = value if isinstance(value, str) else json.dumps(value)
+        out.append(f'<tr class="reading"><td><code>{esc(item["path"])}</code></td>'
+                   f'<td>{esc(item["raw"])}</td><td><code>{esc(shown)}</code></td>'
+                   f'<td>{esc(_t(item["how"], lang))}</td></tr>')
+    out.append("</tbody></table>")
+    return out
+
+
 def _notes_section(report: Mapping[str, Any], lang: str) -> list[str]:
     w = _w(lang)
     if not report["notes"]:
@@ -882,6 +907,7 @@ def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     body += _indicators_section(report, lang)
     body += _plan_section(report, lang)
     body += _findings_section(report, lang)
+    body += _readings_section(report, lang)
     body += _notes_section(report, lang)
     body += _confidence_section(report, lang)
     body += _bibliography_section(report, lang)

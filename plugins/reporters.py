@@ -39,6 +39,8 @@ WORDS = {
         "no_score": "nilai tidak dapat dihitung: datanya tidak ada; lihat catatan",
         "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau results[].source "
         "pada --format json)",
+        "readings": "Cara patuh membaca isian", "more": "… dan {n} lagi (lihat readings[] pada "
+        "--format json)",
     },
     "en": {
         "unit": "Unit", "date": "Evaluation date", "predicate": "Predicate",
@@ -62,8 +64,24 @@ WORDS = {
         "no_score": "no score: its data is missing; see the notes",
         "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or results[].source in "
         "--format json)",
+        "readings": "How patuh read your entries", "more": "… and {n} more (see readings[] in "
+        "--format json)",
     },
 }
+
+
+MAX_READINGS = 20  # lines of "how patuh read your entries" in a text report
+
+
+def shown_value(value: Any) -> str:
+    """A canonical value as the manifest writes it: ``2025-10-31``, ``9870``, ``true``."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def reading_line(item: Mapping[str, Any], lang: str) -> str:
+    """``$.periode.tanggal_penilaian: 31/10/2025 → 2025-10-31 (hari lebih dulu)``."""
+    return (f"{item['path']}: {item['raw']} → {shown_value(item['value'])} "
+            f"({_t(item['how'], lang)})")
 
 
 def _t(value: Mapping[str, str] | None, lang: str) -> str:
@@ -189,6 +207,14 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"{w['findings']}:")
         for f in report["findings"]:
             add(f"  ! {f['ref']} ({f['owner']}): {_t(f['message'], lang)}")
+    readings = report.get("readings") or []
+    if readings:
+        add("")
+        add(f"{w['readings']}:")
+        for item in readings[:MAX_READINGS]:
+            add(f"  {reading_line(item, lang)}")
+        if len(readings) > MAX_READINGS:
+            add(f"  {w['more'].format(n=len(readings) - MAX_READINGS)}")
     for section in (render_verification(report.get("verification"), lang),
                     render_waivers(report.get("waivers"), lang)):
         if section:

@@ -48,9 +48,9 @@ CASES = {
     "count_as_text": (
         MANIFEST_HEAD + "skm:\n  dilaksanakan: true\n  responden: \"dua puluh\"\n",
         8, "$.skm.responden", '"dua puluh" is not of type integer'),
-    "score_as_text": (
-        MANIFEST_HEAD + "skm:\n  ikm: \"87,5\"\n",
-        7, "$.skm.ikm", '"87,5" is not of type number'),
+    "score_as_text": (  # "87,5" is read (decimal comma); words are not
+        MANIFEST_HEAD + "skm:\n  ikm: \"sangat baik\"\n",
+        7, "$.skm.ikm", '"sangat baik" is not of type number'),
     "number_out_of_range": (
         MANIFEST_HEAD + "skm:\n  ikm: 120\n",
         7, "$.skm.ikm", "120 must be <= 100"),
@@ -58,9 +58,9 @@ CASES = {
         "schema_version: 1\nunit: {nama: Unit Uji}\nperiode:\n  tahun: 2024\n"
         "  tanggal_penilaian: 2024-02-30\n",
         5, "$.periode.tanggal_penilaian", '"2024-02-30" is not a valid date'),
-    "date_in_local_format": (
-        MANIFEST_HEAD + "standar_pelayanan:\n  monev:\n    tanggal: 31-12-2024\n",
-        8, "$.standar_pelayanan.monev.tanggal", '"31-12-2024" is not a valid date'),
+    "date_in_local_format_unreadable": (  # 31-12-2024 is read day first; month 13 is not
+        MANIFEST_HEAD + "standar_pelayanan:\n  monev:\n    tanggal: 31-13-2024\n",
+        8, "$.standar_pelayanan.monev.tanggal", '"31-13-2024" is not a valid date'),
     "enum_value": (
         MANIFEST_HEAD + "standar_pelayanan:\n  penetapan:\n    oleh: camat\n",
         8, "$.standar_pelayanan.penetapan.oleh", '"camat" is not one of'),
@@ -101,10 +101,11 @@ def test_bad_manifest_message_is_indonesian_by_default(tmp_path: Path, run) -> N
 
 def test_every_schema_violation_is_listed(tmp_path: Path, run) -> None:
     manifest = tmp_path / "manifest.yaml"
-    manifest.write_text(MANIFEST_HEAD + "skm:\n  responden: \"dua puluh\"\n  ikm: \"87,5\"\n",
+    manifest.write_text(MANIFEST_HEAD + "skm:\n  responden: \"dua puluh\"\n  ikm: \"87,5 %\"\n",
                         encoding="utf-8")
     result = run("check", manifest, "--lang", "en")
-    assert_input_error(result, f"{manifest}:7: $.skm.responden", f"{manifest}:8: $.skm.ikm")
+    assert_input_error(result, f"{manifest}:7: $.skm.responden", f"{manifest}:8: $.skm.ikm",
+                       "write a whole number, e.g. 9870", "write a number, e.g. 82,5")
 
 
 def test_malformed_json_manifest(tmp_path: Path, run) -> None:
