@@ -36,6 +36,7 @@ HEADER = Text("""\
 # Ya/tidak: ya, tidak. Tanggal: 31/10/2025, 31 Oktober 2025 atau 2025-10-31. Angka: 82,5 atau 9.870.
 # Pilihan ganda dan daftar: [a, b]. Bukti dukung: jalur berkas relatif terhadap folder ini
 # (atau URL), mis. bukti: [sp/sk-sp-2025.pdf]. Untuk daftar (mis. inovasi) salin butir '- …'.
+# "→ {feed}" di samping kunci: jawabannya ikut menentukan level itu pada indikator itu.
 # Periksa dengan: patuh check {file}
 """, """\
 # patuh evidence manifest — one unit, one period.
@@ -46,6 +47,7 @@ HEADER = Text("""\
 # Numbers: 82,5 or 82.5. Multiple choices and lists: [a, b]. Evidence: file paths relative to
 # this folder (or URLs), e.g. bukti: [sp/sk-sp-2025.pdf]. For lists (e.g. inovasi) copy the
 # '- …' item.
+# "→ {feed}" beside a key: its answer helps decide that level of that indicator.
 # Check with: patuh check {file}
 """)
 
@@ -211,7 +213,9 @@ def manifest_template(model: Questionnaire, lang: str = "id",
     """The YAML form: every key of the questionnaire, with the answers in ``data``."""
     writer = _Writer(model, lang)
     editions = ", ".join(f"{r} {e}" for r, e in model.rulesets)
-    writer.out.append(HEADER.get(lang).format(file=file).rstrip("\n"))
+    example = next((_levels(q) for q in model.questions.values() if q.feeds), "…")
+    writer.out.append(HEADER.get(lang).format(file=file, feed=example.split("; ")[0])
+                      .rstrip("\n"))
     writer.out.append(f"# {Text('Ruleset', 'Rulesets').get(lang)}: {editions}")
     writer.tree(_nest(model), data or {}, "", 0)
     return "\n".join(writer.out) + "\n"
