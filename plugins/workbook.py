@@ -22,6 +22,7 @@ text, ``[a.pdf, {berkas: b.pdf, sha256: …}]``, and read back the same: convers
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -203,9 +204,17 @@ def cell_value(question: Question, value: Any, lang: str) -> Any:
             and not isinstance(value, bool):
         return value
     if isinstance(value, str):
-        # a text that looks like a YAML list would be read as one: quote it as YAML
-        return _flow(value) if value.startswith(("[", "{")) and kind != TEXT else value
+        return json.dumps(value, ensure_ascii=False) if _needs_quotes(value) else value
     return _flow(value)
+
+
+def _needs_quotes(text: str) -> bool:
+    """Whether a text is written JSON-quoted: control characters no cell may hold, or quotes
+    around it that reading would take off."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return bool(ILLEGAL_CHARACTERS_RE.search(text)) or (
+        len(text) >= 2 and text.startswith('"') and text.endswith('"'))
 
 
 def _how(question: Question, lang: str) -> str:
@@ -234,8 +243,8 @@ def _label(model: Questionnaire, question: Question, lang: str, start: int = 0) 
     parts = []
     path = ""
     for key in question.keys[:-1]:
-        path = f"{path}.{key.removesuffix('[]')}" if path else key.removesuffix("[]")
-        heading = model.headings.get(path)
+        path = f"{path}.{key}" if path else key
+        heading = model.headings.get(path.removesuffix("[]"))
         parts.append(heading.get(lang) if heading else key)
     parts = parts[start:]
     return " › ".join([*parts, question.label.get(lang)])
@@ -288,16 +297,16 @@ class _Book:
         sheet.add_data_validation(rule)
 
     def answer_cell(self, cell: Any, question: Question, value: Any) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         shown = cell_value(question, value, self.lang)
-        if isinstance(shown, str) and (ILLEGAL_CHARACTERS_RE.search(shown)
-                                       or len(shown) > MAX_CELL_CHARS
-                                       or shown.startswith("=")):
-            shown = _flow(value)  # escaped control characters; "=" would be a formula
-            if not shown.startswith(("'", '"')) and isinstance(value, str):
-                shown = '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(shown, str) and len(shown) > MAX_CELL_CHARS:
+            raise InputError(Text(f"jawaban lebih dari {MAX_CELL_CHARS} karakter, batas satu "
+                                  "sel Excel", f"the answer is longer than {MAX_CELL_CHARS} "
+                                  "characters, the limit of one Excel cell"),
+                             path=question.path, hint=Text("persingkat, atau tetap pakai YAML",
+                                                           "shorten it, or keep to YAML"))
         cell.value = shown
+        if isinstance(shown, str) and shown.startswith("="):
+            cell.data_type = "s"  # a text, never a formula
         cell.protection = self.style["open"]
         cell.alignment = self.style["wrap"]
         if question.kind == DATE:
@@ -716,13 +725,8 @@ class _Reader:
             return read_day[0].isoformat()
         text = _text(raw)
         if kind in (CHOICES, TEXTS, FILES):
-            if text.lstrip().startswith(("[", "{", '"', "'")):
-                items = self.flow(text, where, hint)
-                if items is None:
-                    return None
-                if not isinstance(items, list):
-                    items = [items]
-            else:
+            items = _flow_list(text) if text.lstrip().startswith("[") else None
+            if items is None:
                 items = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
             if kind == CHOICES:
                 chosen = [self.choice(question, item, where) for item in items]
@@ -731,23 +735,13 @@ class _Reader:
             return items
         if kind == CHOICE:
             return self.choice(question, text.strip(), where)
-        if text.startswith(("'", '"')) and kind in (TEXT, FILE):
-            loaded = self.flow(text, where, hint)
+        if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+            try:
+                loaded = json.loads(text)  # as the form writes a text no cell holds plainly
+            except ValueError:
+                loaded = None
             return loaded if isinstance(loaded, str) else text
         return text
-
-    def flow(self, text: str, where: str, hint: Text) -> Any:
-        """YAML flow text in a cell (as the form writes values a cell cannot show plainly);
-        aliases are refused (a few characters could expand without bound)."""
-        try:
-            if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
-                raise yaml.YAMLError("alias")
-            return yaml.safe_load(text)
-        except yaml.YAMLError:
-            self.fail(where, Text("teks YAML dalam sel tidak dapat dibaca (mulai dengan [ atau "
-                                  "{ )", "the YAML text in the cell cannot be read (it starts "
-                                  "with [ or { )"), hint)
-            return None
 
     def choice(self, question: Question, item: Any, where: str) -> str | None:
         if not isinstance(item, str):
@@ -876,6 +870,30 @@ class _Reader:
         if self.errors:
             raise InputErrors(self.errors[:10])
         return WorkbookDocument(self.file, self.data, self.cells, self.asked)
+
+
+def _flow_list(text: str) -> list[Any] | None:
+    """A list written as YAML flow text (as the form writes lists a cell cannot show as
+    ``a; b``), or None when it is not one: then the cell is read as ``a; b``. Aliases are
+    refused (a few characters could expand without bound)."""
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
+            return None
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return _plain(loaded) if isinstance(loaded, list) else None
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates as the ISO text a manifest holds."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (date, datetime)):
+        return _text(value)
+    return value
 
 
 def _text(value: Any) -> str:
