@@ -218,15 +218,18 @@ def _needs_quotes(text: str) -> bool:
 
 
 def _how(question: Question, lang: str) -> str:
+    low, high = question.minimum, question.maximum
+    if question.kind in (INTEGER, NUMBER) and (low is not None or high is not None):
+        word = (Text("bilangan bulat", "a whole number") if question.kind == INTEGER
+                else Text("angka (koma desimal boleh)", "a number")).get(lang)
+        if low is not None and high is not None:
+            return f"{word} {low:g}–{high:g}"
+        return f"{word} ≥ {low:g}" if low is not None else f"{word} ≤ {high:g}"
     how = KIND_HOW[question.kind].get(lang)
     if question.kind in (CHOICE, CHOICES) and question.choices:
         codes = "; ".join(c.code if c.label.get(lang) == c.code.replace("_", " ")
                           else f"{c.code} ({c.label.get(lang)})" for c in question.choices)
-        how += ": " + codes
-    low, high = question.minimum, question.maximum
-    if low is not None or high is not None:
-        how += " " + " ".join(p for p in ("" if low is None else f"≥ {low:g}",
-                                          "" if high is None else f"≤ {high:g}") if p)
+        how += " — " + codes
     return how
 
 
@@ -247,7 +250,8 @@ def _label(model: Questionnaire, question: Question, lang: str, start: int = 0) 
         heading = model.headings.get(path.removesuffix("[]"))
         parts.append(heading.get(lang) if heading else key)
     parts = parts[start:]
-    return " › ".join([*parts, question.label.get(lang)])
+    last = question.key if "." in question.key else question.label.get(lang)  # butir 1.a.K1
+    return " › ".join([*parts, last])
 
 
 class _Book:
@@ -311,9 +315,7 @@ class _Book:
         cell.alignment = self.style["wrap"]
         if question.kind == DATE:
             cell.number_format = "DD/MM/YYYY"
-        elif question.kind == INTEGER:
-            cell.number_format = "0"
-        elif question.kind == NUMBER:
+        elif question.kind in (INTEGER, NUMBER):
             cell.number_format = "General"
         else:
             cell.number_format = "@"  # text: Excel must not turn 1-4 into a date
@@ -494,12 +496,9 @@ class _Book:
         for sheet, row, paths in self.notes:
             if paths and paths[0] == "group":
                 target = sheets.get(paths[1], "")
-                group = self.model.groups.get(paths[1])
-                label = group.label.get(lang) if group else paths[1]
                 cell = sheet.cell(row, COL_QUESTION,
-                                  Text(f"Isi daftar '{label}' di lembar '{target}', satu baris "
-                                       "per butir.",
-                                       f"Fill in the list '{label}' on the sheet '{target}', "
+                                  Text(f"Isi daftar ini di lembar '{target}', satu baris per "
+                                       "butir.", f"Fill in this list on the sheet '{target}', "
                                        "one row per item.").get(lang))
                 cell.font = self.style["bold"]
                 cell.alignment = self.style["wrap"]
@@ -560,6 +559,9 @@ def xlsx_form(model: Questionnaire, data: Mapping[str, Any], lang: str) -> bytes
 
 # --- reading --------------------------------------------------------------------------------
 
+REQUIRED = "kunci wajib belum ada: "  # patuh.validation's words for a missing key
+
+
 class WorkbookDocument(Document):
     """A manifest read from a workbook: an error names the sheet and cell, and says what to
     enter there."""
@@ -580,8 +582,15 @@ class WorkbookDocument(Document):
 
     def error(self, path: JsonPath, message: str | Text,
               hint: str | Text | None = None) -> InputError:
-        cell = self.cell_of(tuple(path))
-        question = self.questions.get(tuple(path))
+        path = tuple(path)
+        at = path
+        if isinstance(message, Text) and message.id.startswith(REQUIRED):
+            missing = message.id.removeprefix(REQUIRED).split(", ")[0]
+            inside = [k for k in self.questions if k[:len(path) + 1] == (*path, missing)]
+            if inside:  # point at the (first) empty cell to fill in
+                at = (*path, missing) if (*path, missing) in self.questions else inside[0]
+        cell = self.cell_of(at)
+        question = self.questions.get(at)
         if question is not None:
             hint = _hint(question)
         where = f"{self.file}!{cell}" if cell else str(self.file)
@@ -784,14 +793,20 @@ class _Reader:
             value = self.value(question, raw, where)
             keys = tuple(question.keys)
             if value is None:
-                self.cells.setdefault(keys, where)
-                self.asked.setdefault(keys, question)
+                self.blank(keys, where, question)
                 continue
             self.put(keys, value, where, question)
+
+    def blank(self, keys: JsonPath, where: str, question: Question) -> None:
+        """Where an unanswered question is, for an error that asks for it."""
+        self.asked.setdefault(keys, question)
+        for depth in range(1, len(keys) + 1):
+            self.cells.setdefault(keys[:depth], where)
 
     def group(self, sheet: Any, path: str) -> None:
         from openpyxl.utils import get_column_letter
 
+        sheet.reset_dimensions()
         header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=64, values_only=True), ())
         columns: list[tuple[int, Question]] = []
         for column, cell in enumerate(header, start=1):
@@ -815,13 +830,15 @@ class _Reader:
             for column, question in columns:
                 where = f"{sheet.title}!{get_column_letter(column)}{number}"
                 raw = row[column - 1] if len(row) >= column else None
-                value = self.value(question, raw, where)
-                if value is not None:
-                    item.append((tuple(question.keys[start:]), value, where, question))
-            if not item:
+                item.append((tuple(question.keys[start:]), self.value(question, raw, where),
+                             where, question))
+            if all(value is None for _keys, value, _where, _question in item):
                 continue
             for keys, value, where, question in item:
-                self.put((*outer, index, *keys), value, where, question)
+                if value is None:
+                    self.blank((*outer, index, *keys), where, question)
+                else:
+                    self.put((*outer, index, *keys), value, where, question)
             first = get_column_letter(columns[0][0])
             self.cells[(*outer, index)] = f"{sheet.title}!{first}{number}"
             index += 1
@@ -838,17 +855,21 @@ class _Reader:
             if MARKER_SHEET not in book.sheetnames:
                 raise _not_a_form(self.file)
             marker = book[MARKER_SHEET]
+            marker.reset_dimensions()
             rows = list(marker.iter_rows(min_row=1, max_row=500, max_col=3, values_only=True))
             if not rows or not rows[0] or rows[0][0] != MARKER:
                 raise _not_a_form(self.file)
             for row in rows[1:]:
                 kind, path, name = (list(row) + [None] * 3)[:3]
                 if kind == "fixed":
-                    keys = yaml.safe_load(str(path))
+                    keys = _flow_list(str(path))
+                    value = _flow_list(f"[{name}]")
+                    if not keys or not all(isinstance(k, str) for k in keys) or not value:
+                        raise _not_a_form(self.file)
                     node = self.data
                     for key in keys[:-1]:
                         node = node.setdefault(key, {})
-                    node[keys[-1]] = yaml.safe_load(str(name))
+                    node[keys[-1]] = value[0]
                 elif kind in (SECTION, GROUP):
                     if name not in book.sheetnames:
                         raise _bad(self.file, Text(f"lembar {name!r} tidak ada",

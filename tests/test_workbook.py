@@ -270,7 +270,20 @@ def test_schema_errors_after_loading_point_at_the_cell(run, tmp_path) -> None:
     assert f"manifest.xlsx!{where['periode.tahun']}: $.periode.tahun: 1990 harus >= 2000" \
         in result.err
     assert "isi: bilangan bulat" in result.err
-    # an item of a list missing a required answer: the row is named
+    # a required answer left empty: its own empty cell is named
+    target.unlink()
+    target = init_xlsx(run, folder)
+    nama = fill(target, {"unit.nama": None})["unit.nama"]
+    result = run("check", target)
+    assert result.code == 2
+    assert f"manifest.xlsx!{nama}: $: kunci wajib belum ada: unit" in result.err
+    assert "isi: teks" in result.err
+    fill(target, {"unit.instansi": "Pemerintah Kota Uji"})
+    result = run("check", target)
+    assert result.code == 2
+    assert f"manifest.xlsx!{nama}: $.unit: kunci wajib belum ada: nama" in result.err
+    assert "isi: teks" in result.err
+    # an item of a list missing a required answer: the row's cell is named
     target.unlink()
     target = init_xlsx(run, folder)
     where = fill(target, {"inovasi.daftar[].tahap": "diterapkan"})
