@@ -349,6 +349,26 @@ class _Book:
                 cell.font = self.style["bold"]
         self.protect(sheet)
 
+    def contents(self) -> None:
+        """The instructions end with what each sheet holds."""
+        sheet = self.book.worksheets[0]
+        row = sheet.max_row + 2
+        sheet.cell(row, 1, Text("Lembar", "Sheets").get(self.lang)).font = self.style["bold"]
+        sections = {s.code: s for s in self.model.sections}
+        for name, kind, code in self.registry:
+            row += 1
+            if kind == SECTION:
+                section = sections[code]
+                count = sum(len(i.questions) for i in section.indicators)
+                what = Text(f"{len(section.indicators)} indikator, {count} pertanyaan",
+                            f"{len(section.indicators)} indicators, {count} questions")
+                if section.ruleset is None:
+                    what = Text("identitas unit, periode, berkas data",
+                                "the unit, the period, data files")
+            else:
+                what = Text("daftar: satu baris per butir", "a list: one row per item")
+            sheet.cell(row, 1, f"{name} — {what.get(self.lang)}")
+
     def section_sheets(self) -> None:
         homes: set[str] = set()
         for section in self.model.sections:
@@ -541,6 +561,7 @@ class _Book:
         self.section_sheets()
         self.group_sheets()
         self.fill_notes()
+        self.contents()
         self.book.move_sheet(self.list_sheet, offset=len(self.book.sheetnames))
         self.list_sheet.sheet_state = "hidden"
         self.protect(self.list_sheet)
@@ -650,6 +671,7 @@ class _Reader:
         self.asked: dict[JsonPath, Question] = {}
         self.errors: list[InputError] = []
         self.max_rows = tables.MAX_ROWS.value()
+        self.seen: dict[str, str] = {}  # question path -> its cell
 
     def fail(self, where: str, message: Text, hint: Text | None = None) -> None:
         self.errors.append(InputError(message, file=f"{self.file}!{where}", hint=hint))
@@ -785,6 +807,14 @@ class _Reader:
             column = COL_EVIDENCE if question.kind == FILES else COL_ANSWER
             other = COL_ANSWER + COL_EVIDENCE - column
             where = f"{sheet.title}!{get_column_letter(column)}{number}"
+            if path in self.seen:  # a row copied: which answer counts is not for us to guess
+                self.fail(f"{sheet.title}!A{number}",
+                          Text(f"pertanyaan {path} muncul dua kali (juga di {self.seen[path]})",
+                               f"the question {path} appears twice (also at "
+                               f"{self.seen[path]})"),
+                          Text("hapus salah satu baris", "delete one of the rows"))
+                continue
+            self.seen[path] = where
             if len(row) >= other and row[other - 1] not in (None, ""):
                 self.fail(f"{sheet.title}!{get_column_letter(other)}{number}",
                           Text("isian di kolom yang salah", "an answer in the wrong column"),

@@ -309,6 +309,24 @@ def test_an_answer_in_the_wrong_column_is_named(run, tmp_path) -> None:
     assert f"pindahkan ke {sheet.title}!D{cell.row}" in result.err
 
 
+def test_a_changed_path_column_is_named(run, tmp_path) -> None:
+    target = init_xlsx(run, tmp_path / "unit")
+    book = openpyxl.load_workbook(target)
+    cells = answer_cells(book)
+    first, second = cells["standar_pelayanan.ada"][0], cells["maklumat.ada"][0]
+    first.parent.protection.sheet = second.parent.protection.sheet = False
+    first.parent.cell(first.row, 1, "standar_pelayanan.tiada")
+    second.parent.cell(second.row, 1, "unit.nama")  # a row copied over another
+    book.save(target)
+    result = run("check", target)
+    assert result.code == 2
+    no_crash(result)
+    assert f"manifest.xlsx!{first.parent.title}!A{first.row}: kode 'standar_pelayanan.tiada' " \
+        "tidak dikenal" in result.err
+    assert f"manifest.xlsx!{second.parent.title}!A{second.row}: pertanyaan unit.nama muncul " \
+        "dua kali (juga di Umum!D2)" in result.err
+
+
 def test_a_workbook_that_is_not_a_form_is_refused_clearly(run, tmp_path) -> None:
     skm = tmp_path / "jawaban-skm.xlsx"
     shutil.copyfile(ROOT / "examples" / "skm-template" / "jawaban-skm.xlsx", skm)
