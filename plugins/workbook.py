@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ import yaml
 from patuh import hookimpl
 from patuh.errors import InputError
 from patuh.errors import InputErrors
+from patuh.habits import Reading
 from patuh.habits import read_bool
 from patuh.habits import read_date
 from patuh.habits import read_number
@@ -592,6 +594,8 @@ class WorkbookDocument(Document):
         super().__init__(file, data, {})
         self.cells = cells
         self.questions = questions
+        # how typed text was read (Sheet!Cell, reading), for a report to show
+        self.readings: list[tuple[str, Reading]] = []
 
     def cell_of(self, path: JsonPath) -> str | None:
         while True:
@@ -672,6 +676,7 @@ class _Reader:
         self.errors: list[InputError] = []
         self.max_rows = tables.MAX_ROWS.value()
         self.seen: dict[str, str] = {}  # question path -> its cell
+        self.readings: list[tuple[str, Reading]] = []  # 31/10/2025 -> 2025-10-31, per cell
 
     def fail(self, where: str, message: Text, hint: Text | None = None) -> None:
         self.errors.append(InputError(message, file=f"{self.file}!{where}", hint=hint))
@@ -702,6 +707,10 @@ class _Reader:
         for depth in range(1, len(keys)):
             self.cells.setdefault(keys[:depth], where)
 
+    def note(self, where: str, reading: Reading | None) -> None:
+        if reading is not None:
+            self.readings.append((where, reading))
+
     def value(self, question: Question, raw: Any, where: str) -> Any:
         """A cell's value as the manifest holds it (None: blank or unusable, reported)."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -717,15 +726,18 @@ class _Reader:
                 self.fail(where, Text(f"{shown!r} bukan jawaban ya/tidak",
                                       f"{shown!r} is not a yes/no answer"), hint)
                 return None
+            self.note(where, read[1])
             return read[0]
         if kind in (INTEGER, NUMBER):
             if isinstance(raw, (bool, datetime, date)):
                 number = None
             elif isinstance(raw, (int, float)):
-                number = raw
+                number = raw if math.isfinite(raw) else None
             else:
                 read = read_number(str(raw))
                 number = None if read is None else read[0]
+                if read is not None:
+                    self.note(where, read[1])
             if number is None:
                 self.fail(where, Text(f"{shown!r} bukan angka", f"{shown!r} is not a number"),
                           hint)
@@ -753,6 +765,7 @@ class _Reader:
                 self.fail(where, Text(f"{shown!r} bukan tanggal", f"{shown!r} is not a date"),
                           hint)
                 return None
+            self.note(where, read_day[1])
             return read_day[0].isoformat()
         text = _text(raw)
         if kind in (CHOICES, TEXTS, FILES):
@@ -920,7 +933,9 @@ class _Reader:
             book.close()
         if self.errors:
             raise InputErrors(self.errors[:10])
-        return WorkbookDocument(self.file, self.data, self.cells, self.asked)
+        document = WorkbookDocument(self.file, self.data, self.cells, self.asked)
+        document.readings = self.readings
+        return document
 
 
 def _flow_list(text: str) -> list[Any] | None:

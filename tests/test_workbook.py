@@ -226,11 +226,19 @@ def test_a_filled_workbook_checks_as_the_same_yaml(run, tmp_path, write_manifest
     for ref in ("sp/sk-sp-2024.pdf", "maklumat/maklumat.pdf"):
         (folder / ref).parent.mkdir(parents=True, exist_ok=True)
         (folder / ref).write_bytes(f"bukti {ref}\n".encode())
-    fill(target, {**PERSON, "unit.nama": "Unit Uji", "unit.instansi": "Pemerintah Kota Uji"})
+    where = fill(target, {**PERSON, "unit.nama": "Unit Uji",
+                          "unit.instansi": "Pemerintah Kota Uji"})
     before = sha(target)
     data = load_manifest(target).data
     expected = {**MINIMAL, **SAME_AS_YAML}
     assert data == expected
+    readings = {where: reading.describe().en for where, reading in
+                load_manifest(target).document.readings}
+    assert readings == {
+        where["maklumat.penetapan.tanggal"]: "'31/10/2024' read as 2024-10-31 (day first)",
+        where["maklumat.ada"]: "'Ya' read as true (yes/no)",
+        where["standar_pelayanan.ada"]: "'ya' read as true (yes/no)",
+        where["skm.ikm"]: "'82,5' read as 82.5 (decimal comma)"}
     yaml_twin = write_manifest(SAME_AS_YAML, folder="unit", name="twin.yaml")
     from_xlsx = levels(run, target)
     assert from_xlsx == levels(run, yaml_twin)
