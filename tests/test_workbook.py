@@ -353,6 +353,24 @@ def test_a_workbook_that_is_not_a_form_is_refused_clearly(run, tmp_path) -> None
     assert "berkas XLSX tidak dapat dibaca" in result.err
 
 
+@pytest.mark.parametrize("rows", [
+    [["bukan-penanda"]],
+    [["patuh-manifest-form", 1], ["fixed", "[&a x, *a]", "1"]],
+    [["patuh-manifest-form", 1], ["fixed", "bukan daftar", "[[[["]],
+])
+def test_a_false_marker_is_not_a_form(run, tmp_path, rows) -> None:
+    book = openpyxl.Workbook()
+    marker = book.create_sheet("_patuh")
+    for row in rows:
+        marker.append(row)
+    target = tmp_path / "manifest.xlsx"
+    book.save(target)
+    result = run("check", target)
+    assert result.code == 2
+    no_crash(result)
+    assert "bukan formulir manifest patuh" in result.err
+
+
 def test_a_missing_sheet_is_named(run, tmp_path) -> None:
     target = init_xlsx(run, tmp_path / "unit")
     book = openpyxl.load_workbook(target)
