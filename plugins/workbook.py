@@ -253,6 +253,8 @@ def _label(model: Questionnaire, question: Question, lang: str, start: int = 0) 
         parts.append(heading.get(lang) if heading else key)
     parts = parts[start:]
     last = question.key if "." in question.key else question.label.get(lang)  # butir 1.a.K1
+    if question.kind == FILES:  # its label repeats the heading before it
+        last = Text("Bukti dukung", "Evidence").get(lang)
     return " › ".join([*parts, last])
 
 
@@ -386,7 +388,6 @@ class _Book:
                 from openpyxl.utils import get_column_letter
 
                 sheet.column_dimensions[get_column_letter(column)].width = width
-            sheet.column_dimensions["A"].font = self.style["small"]
             sheet.freeze_panes = "D2"
             row = 2
             for path in asked:
@@ -507,7 +508,6 @@ class _Book:
                         if index < len(items) else None
                     self.answer_cell(sheet.cell(row, column), question, value)
                 self.validate(sheet, question, f"{letter}{GROUP_FIRST_ROW}:{letter}{last}")
-            sheet.row_dimensions[1].hidden = False
             sheet.row_dimensions[2].height = 45
             sheet.freeze_panes = f"A{GROUP_FIRST_ROW}"
             self.protect(sheet)
