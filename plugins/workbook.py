@@ -44,6 +44,7 @@ from patuh.habits import read_date
 from patuh.habits import read_number
 from patuh.habits import read_serial
 from patuh.i18n import Text
+from patuh.plugins import tables
 from patuh.questionnaire import CHOICE
 from patuh.questionnaire import CHOICES
 from patuh.questionnaire import DATE
@@ -60,8 +61,6 @@ from patuh.questionnaire import schema_questions
 from patuh.yamlio import Document
 from patuh.yamlio import JsonPath
 from patuh.yamlio import format_path
-
-from . import tables
 
 MARKER_SHEET = "_patuh"
 LISTS_SHEET = "Daftar"
