@@ -129,7 +129,7 @@ def load_manifest(path: Path) -> Manifest:
                    "see the `patuh init` template for valid keys and values"))
     except InputErrors as exc:
         raise with_accepted_forms(exc, read) from None
-    return Manifest(path, canonical.data, canonical, read.readings)
+    return Manifest(path, canonical.data, canonical, (*document.readings, *read.readings))
 
 
 def with_accepted_forms(errors: InputErrors, read: Normalized) -> InputErrors:

@@ -98,10 +98,12 @@ class FieldReading:
     path: JsonPath
     reading: Reading
     value: Any  # the canonical value now in the data
+    where: str | None = None  # where it was typed, when not a line (a workbook's Sheet!Cell)
 
     def as_dict(self) -> dict[str, Any]:
         return {"path": format_path(self.path), "raw": self.reading.raw, "value": self.value,
-                "how": self.reading.how.as_dict()}
+                "how": self.reading.how.as_dict(), **({"where": self.where} if self.where
+                                                      else {})}
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,10 @@ class Document:
         self.raw_numbers = raw_numbers or {}
         self.serial_dates = serial_dates
 
+    # how a loader read values typed the human way (patuh.normalize.FieldReading), when the
+    # loader reads them itself (a workbook form does, to name the cell)
+    readings: tuple[Any, ...] = ()
+
     def line_of(self, path: JsonPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         while True:

@@ -789,7 +789,8 @@ def _readings_section(report: Mapping[str, Any], lang: str) -> list[str]:
     for item in readings:
         value = item["value"]
         shown = value if isinstance(value, str) else json.dumps(value)
-        out.append(f'<tr class="reading"><td><code>{esc(item["path"])}</code></td>'
+        where = f'{esc(item["where"])} ' if item.get("where") else ""
+        out.append(f'<tr class="reading"><td>{where}<code>{esc(item["path"])}</code></td>'
                    f'<td>{esc(item["raw"])}</td><td><code>{esc(shown)}</code></td>'
                    f'<td>{esc(_t(item["how"], lang))}</td></tr>')
     out.append("</tbody></table>")

@@ -44,6 +44,7 @@ from patuh.habits import read_date
 from patuh.habits import read_number
 from patuh.habits import read_serial
 from patuh.i18n import Text
+from patuh.normalize import FieldReading
 from patuh.plugins import tables
 from patuh.questionnaire import CHOICE
 from patuh.questionnaire import CHOICES
@@ -470,11 +471,7 @@ class _Book:
         from openpyxl.utils import get_column_letter
 
         for path, group in self.model.groups.items():
-            parent = self.model.headings.get(path.rsplit(".", 1)[0]) if "." in path else None
-            title = group.label.get(self.lang)
-            if parent is not None and parent.get(self.lang) != title:
-                title = f"{parent.get(self.lang)} - {title}"
-            sheet = self.book.create_sheet(_sheet_name(title, self.taken))
+            sheet = self.book.create_sheet(_sheet_name(group.label.get(self.lang), self.taken))
             self.registry.append((sheet.title, GROUP, path))
             questions = [self.model.questions[p] for p in group.questions]
             start = next((i for i, k in enumerate(questions[0].keys) if k.endswith("[]")),
@@ -933,8 +930,18 @@ class _Reader:
         if self.errors:
             raise InputErrors(self.errors[:10])
         document = WorkbookDocument(self.file, self.data, self.cells, self.asked)
-        document.readings = self.readings
+        typed_at = {where: keys for keys, where in self.cells.items() if keys in self.asked}
+        document.readings = tuple(
+            FieldReading(typed_at[where], reading, _value_at(self.data, typed_at[where]),
+                         f"{self.file.name}!{where}")
+            for where, reading in self.readings if where in typed_at)
         return document
+
+
+def _value_at(data: Any, keys: JsonPath) -> Any:
+    for key in keys:
+        data = data[key]
+    return data
 
 
 def _flow_list(text: str) -> list[Any] | None:

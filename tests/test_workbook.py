@@ -232,13 +232,20 @@ def test_a_filled_workbook_checks_as_the_same_yaml(run, tmp_path, write_manifest
     data = load_manifest(target).data
     expected = {**MINIMAL, **SAME_AS_YAML}
     assert data == expected
-    readings = {where: reading.describe().en for where, reading in
-                load_manifest(target).document.readings}
+    readings = {r.where: r.reading.describe().en for r in load_manifest(target).readings}
+    cell = {path: f"manifest.xlsx!{at}" for path, at in where.items()}
     assert readings == {
-        where["maklumat.penetapan.tanggal"]: "'31/10/2024' read as 2024-10-31 (day first)",
-        where["maklumat.ada"]: "'Ya' read as true (yes/no)",
-        where["standar_pelayanan.ada"]: "'ya' read as true (yes/no)",
-        where["skm.ikm"]: "'82,5' read as 82.5 (decimal comma)"}
+        cell["maklumat.penetapan.tanggal"]: "'31/10/2024' read as 2024-10-31 (day first)",
+        cell["maklumat.ada"]: "'Ya' read as true (yes/no)",
+        cell["standar_pelayanan.ada"]: "'ya' read as true (yes/no)",
+        cell["skm.ikm"]: "'82,5' read as 82.5 (decimal comma)"}
+    # and the report says so, naming the cell
+    report = json.loads(run("check", target, "--format", "json").out)
+    assert {r["where"]: (r["path"], r["raw"], r["value"]) for r in report["readings"]}[
+        cell["maklumat.penetapan.tanggal"]] == ("$.maklumat.penetapan.tanggal", "31/10/2024",
+                                                "2024-10-31")
+    text = run("check", target, "--lang", "en").out
+    assert f"{cell['skm.ikm']} $.skm.ikm: 82,5 → 82.5 (decimal comma)" in text
     yaml_twin = write_manifest(SAME_AS_YAML, folder="unit", name="twin.yaml")
     from_xlsx = levels(run, target)
     assert from_xlsx == levels(run, yaml_twin)
@@ -375,11 +382,11 @@ def test_a_missing_sheet_is_named(run, tmp_path) -> None:
     target = init_xlsx(run, tmp_path / "unit")
     book = openpyxl.load_workbook(target)
     book.security.lockStructure = False
-    del book["Inovasi - Daftar"]
+    del book["Daftar inovasi"]
     book.save(target)
     result = run("check", target)
     assert result.code == 2
-    assert "lembar 'Inovasi - Daftar' tidak ada" in result.err
+    assert "lembar 'Daftar inovasi' tidak ada" in result.err
 
 
 def test_a_workbook_over_the_size_limit_is_refused(run, tmp_path, monkeypatch) -> None:
