@@ -18,11 +18,13 @@ import re
 import statistics
 from collections.abc import Iterator
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ import click
 from patuh import InputError
 from patuh import Text
 from patuh import hookimpl
+from patuh.habits import read_number
 from patuh.plugins import tables
 
 CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
@@ -100,9 +103,71 @@ def _check_zip(file: Path) -> None:
         raise tables.MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
 
 
-def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The first worksheet's header and rows, as they are in the sheet: its stored dimension
-    is not trusted (a stale one hides rows; a huge one would pad millions of empty cells)."""
+def _header_score(cells: list[str]) -> int:
+    """How much a row looks like the header of SKM answers: the columns it names, when at
+    least three of them are unsur (a title row names none)."""
+    known = vocabulary().known(cells)
+    return len(known) if len(known & set(CODES)) >= 3 else 0
+
+
+def _sheet_rows(sheet: Any, first: int, last: int, width: int) -> Iterator[tuple[int, list[str]]]:
+    for number, row in enumerate(sheet.iter_rows(min_row=first, max_row=last, max_col=width,
+                                                 values_only=True), start=first):
+        yield number, [_cell(v) for v in row]
+
+
+def _find_sheet_header(sheet: Any, width: int) -> tuple[int, list[str]] | None:
+    """(row number, header) of the first row within the first rows that looks like the header
+    of SKM answers."""
+    for number, cells in _sheet_rows(sheet, 1, tables.HEADER_SEARCH_ROWS, width):
+        if _header_score(cells) > 0:
+            return number, cells
+    return None
+
+
+def _pick_sheet(book: Any, file: Path, sheet_name: str | None, width: int,
+                json_path: str | None) -> tuple[Any, tuple[int, list[str]] | None]:
+    """The worksheet to read: the one named, else the first whose first rows hold a header
+    of SKM answers, else the first."""
+    if sheet_name is not None:
+        if sheet_name not in book.sheetnames:
+            names = ", ".join(repr(n) for n in book.sheetnames)
+            raise InputError(Text(f"lembar {sheet_name!r} tidak ada di buku kerja ini; lembar "
+                                  f"yang ada: {names}",
+                                  f"sheet {sheet_name!r} is not in this workbook; its sheets: "
+                                  f"{names}"), file=file, path=json_path,
+                             hint=Text("sebut salah satu nama lembar itu persis",
+                                       "name one of those sheets exactly"))
+        sheet = book[sheet_name]
+        if not hasattr(sheet, "reset_dimensions"):
+            raise InputError(Text(f"lembar {sheet_name!r} bukan lembar kerja (mungkin grafik)",
+                                  f"sheet {sheet_name!r} is not a worksheet (perhaps a chart)"),
+                             file=file, path=json_path)
+        sheet.reset_dimensions()
+        return sheet, _find_sheet_header(sheet, width)
+    if not book.worksheets:
+        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
+                         file=file)
+    first = book.worksheets[0]
+    for sheet in book.worksheets[:tables.HEADER_SEARCH_ROWS]:
+        if not hasattr(sheet, "reset_dimensions"):
+            continue
+        sheet.reset_dimensions()
+        found = _find_sheet_header(sheet, width)
+        if found is not None:
+            return sheet, found
+    if not hasattr(first, "reset_dimensions"):  # a chartsheet first: not a table of answers
+        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
+                              "the first sheet is not a worksheet (perhaps a chart)"),
+                         file=file, hint=Text("pindahkan tabel jawaban ke lembar pertama",
+                                              "move the table of answers to the first sheet"))
+    return first, None
+
+
+def _xlsx_rows(file: Path, sheet_name: str | None = None, json_path: str | None = None
+               ) -> Table:
+    """A worksheet's header and rows, as they are in the sheet: its stored dimension is not
+    trusted (a stale one hides rows; a huge one would pad millions of empty cells)."""
     import openpyxl  # only for spreadsheets
 
     _check_zip(file)
@@ -110,42 +175,46 @@ def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise _xlsx_error(file, exc) from None
-    if not book.worksheets:
-        book.close()
-        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
-                         file=file)
-    sheet = book.worksheets[0]
-    if not hasattr(sheet, "reset_dimensions"):  # a chartsheet first: not a table of answers
-        book.close()
-        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
-                              "the first sheet is not a worksheet (perhaps a chart)"),
-                         file=file, hint=Text("pindahkan tabel jawaban ke lembar pertama",
-                                              "move the table of answers to the first sheet"))
-    sheet.reset_dimensions()
     max_columns, max_rows = tables.MAX_COLUMNS.value(), tables.MAX_ROWS.value()
+    notes: list[Text] = []
     try:
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        header = [_cell(v) for v in first[:max_columns + 1]]
+        sheet, found = _pick_sheet(book, file, sheet_name, max_columns + 1, json_path)
+        if found is None:
+            header_line = 1
+            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+            header = [_cell(v) for v in first[:max_columns + 1]]
+        else:
+            header_line, header = found
+    except InputError:
+        book.close()
+        raise
     except Exception as exc:
         book.close()
         raise _xlsx_error(file, exc) from None
+    if sheet_name is None and sheet is not book.worksheets[0]:
+        notes.append(Text(f"dibaca lembar {sheet.title!r} (lembar pertama yang memuat baris "
+                          "judul U1 … U9)", f"read sheet {sheet.title!r} (the first sheet with "
+                          "a U1 … U9 header row)"))
     while header and not header[-1]:
         header.pop()
     if not header:
         book.close()
-        raise InputError(Text("baris pertama lembar kerja pertama kosong",
-                              "the first row of the first worksheet is empty"), file=file,
-                         line=1)
+        raise InputError(Text(f"baris pertama lembar {sheet.title!r} kosong",
+                              f"the first row of sheet {sheet.title!r} is empty"), file=file,
+                         line=1, hint=Text("baris judul (U1 … U9) harus ada di 20 baris pertama",
+                                           "the header row (U1 … U9) must be within the first "
+                                           "20 rows"))
     if len(header) > max_columns:
         book.close()
-        raise tables.MAX_COLUMNS.exceeded(file, len(header), line=1, at_least=True)
+        raise tables.MAX_COLUMNS.exceeded(file, len(header), line=header_line, at_least=True)
     width = len(header)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
         count = 0
         try:
-            for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width,
-                                                         values_only=True), start=2):
+            for number, row in enumerate(sheet.iter_rows(min_row=header_line + 1,
+                                                         max_col=width, values_only=True),
+                                         start=header_line + 1):
                 if row.count(None) == len(row):  # quick: the rows between rows
                     continue
                 cells = {header[i]: text for i, value in enumerate(row)
@@ -163,19 +232,78 @@ def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str
         finally:
             book.close()
 
-    return header, body()
+    return Table(header, body(), notes, header_line, workbook=True)
 
 
-def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], list[Text]]:
+@dataclass
+class Table:
+    """A response file as read: its header (and the line it is on), its rows, notes on how it
+    was read; ``workbook``: cells come from a workbook (numbers in a date column are serials)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    notes: list[Text]
+    header_line: int = 1
+    workbook: bool = False
+
+
+def read_table(file: Path, sheet: str | None = None, json_path: str | None = None) -> Table:
     """Header and rows of a CSV or XLSX response file, with notes on how it was read."""
     if file.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _xlsx_rows(file)
-        return header, rows, []
-    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True)
+        return _xlsx_rows(file, sheet, json_path)
+    if sheet is not None:
+        raise InputError(Text(f"lembar {sheet!r} diminta, tetapi berkas ini bukan buku kerja "
+                              "(.xlsx)", f"sheet {sheet!r} asked for, but this file is not a "
+                              "workbook (.xlsx)"), file=file, path=json_path,
+                         hint=Text("lembar hanya untuk berkas .xlsx; hapus pilihan lembar",
+                                   "a sheet is for .xlsx files only; drop the sheet option"))
+    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True,
+                                     header_score=_header_score)
     notes = [] if table.encoding == "utf-8" else [Text(
         f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
         f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]
-    return header, table, notes
+    return Table(header, table, notes, table.header_line)
+
+
+PROFILE_SPELLINGS = {
+    "layanan": ("jenis layanan", "jenis pelayanan", "pelayanan", "nama layanan",
+                "layanan yang diterima", "jenis layanan yang diterima", "service"),
+    "tanggal": ("tanggal survei", "tanggal survey", "tanggal pengisian", "tgl survei", "tgl",
+                "tanggal isi", "waktu pengisian", "waktu", "timestamp", "stempel waktu",
+                "cap waktu", "tanda waktu", "date"),
+    "jenis_kelamin": ("jenis kelamin", "jenis kelamin (L/P)", "kelamin", "jk", "L/P", "gender",
+                      "sex"),
+    "umur": ("usia", "umur (tahun)", "usia (tahun)", "umur (th)", "usia (th)", "umur responden",
+             "usia responden", "age"),
+    "pendidikan": ("pendidikan terakhir", "tingkat pendidikan", "education"),
+    "pekerjaan": ("pekerjaan utama", "profesi", "mata pencaharian", "occupation"),
+}
+UNUSED = ("no", "no.", "nomor", "nomor urut", "no urut", "responden", "nama", "nama responden",
+          "keterangan", "saran", "kritik dan saran", "saran dan masukan", "email",
+          "alamat email", "email address", "no hp", "nomor hp", "telepon", "nomor telepon")
+_UNSUR = re.compile(r"(?:u|unsur)_?([1-9])(?:_(.+))?")
+_UNSUR_AFTER = re.compile(r".+_(?:u|unsur)_?([1-9])")
+
+
+def _unsur(name: str) -> str | None:
+    """``U1 Persyaratan``, ``U1. Persyaratan``, ``Unsur 1``, ``Persyaratan (U1)`` → U1."""
+    folded = tables.fold(name)
+    match = _UNSUR.fullmatch(folded)
+    if match and not (match[2] and re.search(r"(?:^|_)(?:u|unsur)_?[0-9]", match[2])):
+        return f"U{match[1]}"
+    match = _UNSUR_AFTER.fullmatch(folded)
+    return f"U{match[1]}" if match else None
+
+
+@cache
+def vocabulary() -> tables.Vocabulary:
+    """The columns of SKM answers and their usual spellings; the unsur also by their titles
+    in the rule data (``Persyaratan``, ``Waktu penyelesaian`` …)."""
+    names: dict[str, tuple[str, ...]] = {code: (f"unsur {code[1]}",) for code in CODES}
+    for code, title in unsur_titles():
+        names[code] = (*names[code], title.id)
+    names.update(PROFILE_SPELLINGS)
+    return tables.Vocabulary(names, unused=UNUSED, match=_unsur, single=CODES)
 
 
 # --- computing -----------------------------------------------------------------------------
@@ -212,14 +340,26 @@ def _summary(answers: Mapping[str, list[int]]) -> dict[str, Any]:
     return {"nrr": nrr, "ikm": ikm, "complete": complete}
 
 
+def _age(value: str) -> int | None:
+    """An age in whole years as typed: ``34``, ``34,0``, ``34 tahun``; None otherwise (an age
+    group such as ``25-34`` is counted as it is written)."""
+    text = re.sub(r"\s*(?:tahun|thn|th)\.?$", "", value.strip(), flags=re.IGNORECASE)
+    if not AGE.fullmatch(text.split(",")[0].split(".")[0]):
+        return None
+    got = read_number(text)
+    if got is None or got[0] != got[0].to_integral_value() or not 0 <= got[0] <= 999:
+        return None
+    return int(got[0])
+
+
 def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     for column in PROFILE:
         if column not in header:
             continue
         values = [row.get(column, "") for row in rows if row.get(column, "")]
-        if column == "umur" and values and all(AGE.fullmatch(v) for v in values):
-            ages = [int(v) for v in values]
+        ages = [_age(v) for v in values] if column == "umur" else []
+        if values and ages and all(age is not None for age in ages):
             profile[column] = {"n": len(ages), "min": min(ages), "max": max(ages),
                                "median": statistics.median(ages)}
         else:
@@ -230,29 +370,73 @@ def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
     return profile
 
 
+def _no_usable_rows(file: Path, rows: Any, excluded: list[dict[str, Any]], out_of_range: int,
+                    bad_dates: int) -> InputError:
+    """Why no row could be used: the first bad cell when rows were left out for their values
+    (a date the reader does not know blamed as such, not the delimiter), else the file's
+    likely cause (blank answers, a mixed delimiter)."""
+    message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
+    hint = Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
+                "check the delimiter (, or ;) and fill U1 … U9 with 1–4")
+    if not excluded or not (out_of_range or bad_dates):
+        return tables.no_usable_rows(file, rows, message, hint)
+    first = next(row for row in excluded if any(p["value"] for p in row["problems"]))
+    problem = next(p for p in first["problems"] if p["value"])
+    is_date = problem["column"] not in CODES
+    shown = tables.shown(problem["value"])
+    if is_date:
+        cause = Text(f": semua baris dikeluarkan; {bad_dates} di antaranya karena tanggalnya "
+                     f"tidak dikenali (pertama: baris {first['line']}, kolom "
+                     f"{problem['column']!r}: {shown!r})",
+                     f": every row was left out; {bad_dates} of them because the date could "
+                     f"not be read (first: line {first['line']}, column {problem['column']!r}: "
+                     f"{shown!r})")
+        hint = Text("tulis tanggal seperti " + tables.ACCEPTED_DATES.id + " (hari lebih dulu), "
+                    "atau kosongkan kolom tanggal", "write dates like "
+                    + tables.ACCEPTED_DATES.en + " (day first), or leave the date column empty")
+    else:
+        cause = Text(f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
+                     f"{problem['column']}: {shown!r} {problem['reason']['id']})",
+                     f": every row was left out (first: line {first['line']}, column "
+                     f"{problem['column']}: {shown!r} {problem['reason']['en']})")
+    return InputError(message + cause, file=file, line=first["line"],
+                      path=f"[{problem['column']}]", hint=hint)
+
+
 def compute(file: Path, *, population: int | None = None, period: tuple[date, date] | None
-            = None, display_name: str | None = None) -> dict[str, Any]:
-    """Everything `patuh skm` reports about one response file."""
-    header, rows, notes = read_table(file)
-    tables.refuse_duplicates(file, header, str.lower)  # U1 and u1 are one unsur
-    by_lower = {h.lower(): h for h in header if h}
-    missing = [code for code in CODES if code.lower() not in by_lower]
+            = None, display_name: str | None = None, sheet: str | None = None,
+            sheet_path: str | None = None) -> dict[str, Any]:
+    """Everything `patuh skm` reports about one response file (``sheet``: the worksheet of a
+    workbook to read; ``sheet_path``: where it was named, for an error)."""
+    table = read_table(file, sheet, sheet_path)
+    header, rows, notes = table.header, table.rows, table.notes
+    # U1 and u1 are one unsur
+    tables.refuse_duplicates(file, header, tables.fold, line=table.header_line)
+    known = vocabulary().resolve(file, header, table.header_line)
+    missing = [code for code in CODES if known.get(code) is None]
     if missing:
+        hint = Text("baris judul harus memuat U1 … U9 (urutan unsur PermenPANRB 14/2017), di "
+                    f"salah satu dari {tables.HEADER_SEARCH_ROWS} baris pertama; lihat templat "
+                    "di README",
+                    "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
+                    f"14/2017), within the first {tables.HEADER_SEARCH_ROWS} rows; see the "
+                    "template in the README")
         raise InputError(
             Text(f"kolom unsur tidak ada: {', '.join(missing)}",
-                 f"unsur columns missing: {', '.join(missing)}"), file=file, line=1,
-            hint=Text("baris judul harus memuat U1 … U9 (urutan unsur PermenPANRB 14/2017); "
-                      "lihat templat di README",
-                      "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
-                      "14/2017); see the template in the README"))
-    columns = {code: by_lower[code.lower()] for code in CODES}
-    extra = {name: by_lower.get(name) for name in ("layanan", "tanggal", *PROFILE)}
+                 f"unsur columns missing: {', '.join(missing)}"), file=file,
+            line=table.header_line, hint=hint)
+    if (where := tables.header_note(table.header_line)) is not None:
+        notes.append(where)
+    notes.extend(known.notes())
+    columns = {code: known.columns[code] for code in CODES}
+    extra = {name: known.get(name) for name in ("layanan", "tanggal", *PROFILE)}
+    dates_read = tables.Dates(serials=table.workbook)
 
     kept: list[dict[str, str]] = []
     answers: dict[str, list[int]] = {code: [] for code in CODES}
     blanks = dict.fromkeys(CODES, 0)
     excluded: list[dict[str, Any]] = []
-    out_of_range = 0
+    out_of_range = bad_dates = 0
     dates: list[date] = []
     for line, row in rows:
         values: dict[str, int] = {}
@@ -269,15 +453,13 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
                 problems.append((code, cell, why))
                 continue
             values[code] = number
-        day_cell = row.get(extra["tanggal"] or "", "") if extra["tanggal"] else ""
-        day = None
-        if day_cell:
-            try:
-                day = date.fromisoformat(day_cell[:10] if day_cell[10:11] in ("", " ", "T")
-                                         else day_cell)
-            except ValueError:
-                problems.append(("tanggal", day_cell, Text("bukan tanggal ISO (2024-03-31)",
-                                                           "not an ISO date (2024-03-31)")))
+        day_cell = row.get(extra["tanggal"], "") if extra["tanggal"] else ""
+        day = dates_read.read(day_cell, line) if day_cell else None
+        if day_cell and day is None:
+            bad_dates += 1
+            problems.append((extra["tanggal"], day_cell, Text(
+                "bukan tanggal yang dikenali (" + tables.ACCEPTED_DATES.id + ")",
+                "not a date patuh can read (" + tables.ACCEPTED_DATES.en + ")")))
         if not problems and not values:
             problems.append(("U1–U9", "", Text("tidak ada jawaban", "no answers")))
         if problems:
@@ -294,20 +476,9 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             else:
                 blanks[code] += 1
     if not kept:
-        message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
-        if excluded and out_of_range:  # every row was left out for its values: show the first
-            first = excluded[0]
-            problem = first["problems"][0]
-            shown = problem["value"][:40]
-            message = message + Text(
-                f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
-                f"{problem['column']}: {shown!r} {problem['reason']['id']})",
-                f": every row was left out (first: line {first['line']}, column "
-                f"{problem['column']}: {shown!r} {problem['reason']['en']})")
-        raise tables.no_usable_rows(
-            file, rows if not excluded or out_of_range == 0 else (), message,
-            hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
-                      "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
+        raise _no_usable_rows(file, rows, excluded, out_of_range, bad_dates)
+    if (how := dates_read.note()) is not None:
+        notes.append(how)
 
     total = _summary(answers)
     respondents = len(kept)
@@ -406,7 +577,8 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
         return None
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
-        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"])
+        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"],
+                         sheet=skm.get("lembar"), sheet_path="$.skm.lembar")
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),
@@ -417,6 +589,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
             "tanggal": result["period"]["survey_to"] or skm.get("tanggal_laporan"),
             "ikm": result["ikm_unrounded"],
             "mutu": (result["mutu"] or {}).get("code"),
+            "catatan": result["notes"] or None,  # how the file was read, for the report
         }
         return {"skm.hasil": {k: v for k, v in facts.items() if v is not None}}
     return {"skm.hasil": _facts_from_declared(skm)}
@@ -439,6 +612,7 @@ def fact_score(edition: Any, results: Any, facts: Mapping[str, Any]) -> Any:
     origin = lookup(facts, options["origin"]) if "origin" in options else MISSING
     if final is not None and origin == "manifest":
         notes = (Text.of(options["declared"]),)
+    notes = (*notes, *tables.data_notes(facts))
     part = Part(options["part"]["id"], Text.of(options["part"]["title"]), final, Decimal(1))
     aspects = []
     for aspect in edition.aspects:
@@ -562,9 +736,12 @@ def patuh_add_commands(cli: click.Group) -> None:
                   show_default=True)
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+    @click.option("--sheet", "sheet", metavar="NAMA",
+                  help="Lembar kerja XLSX yang dibaca / the XLSX worksheet to read (default: "
+                       "the first with a U1 … U9 header).")
     def skm_command(responses: Path, population: int | None, year: int | None,
                     start: str | None, end: str | None, fmt: str, output: Path | None,
-                    lang: str) -> None:
+                    lang: str, sheet: str | None) -> None:
         """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
         from patuh.options import parse_date
         from patuh.outputs import write_output
@@ -584,7 +761,8 @@ def patuh_add_commands(cli: click.Group) -> None:
                                       f"--to {last} is before --from {first}"),
                                  hint=Text("tukar kedua tanggal", "swap the two dates"))
             period = (first, last)
-        result = compute(responses, population=population, period=period)
+        result = compute(responses, population=population, period=period, sheet=sheet,
+                         sheet_path="--sheet")
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
                 if fmt == "json" else render_text(result, lang))
         write_output(text, output, protect=(responses,), fmt=fmt)
