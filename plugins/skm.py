@@ -278,9 +278,8 @@ PROFILE_SPELLINGS = {
     "pendidikan": ("pendidikan terakhir", "tingkat pendidikan", "education"),
     "pekerjaan": ("pekerjaan utama", "profesi", "mata pencaharian", "occupation"),
 }
-UNUSED = ("no", "no.", "nomor", "nomor urut", "no urut", "responden", "nama", "nama responden",
-          "keterangan", "saran", "kritik dan saran", "saran dan masukan", "email",
-          "alamat email", "email address", "no hp", "nomor hp", "telepon", "nomor telepon")
+# a row's number or the respondent's name: known, not read, no note (other columns are named)
+UNUSED = ("no", "no.", "nomor", "nomor urut", "no urut", "responden", "nama", "nama responden")
 _UNSUR = re.compile(r"(?:u|unsur)_?([1-9])(?:_(.+))?")
 _UNSUR_AFTER = re.compile(r".+_(?:u|unsur)_?([1-9])")
 
@@ -578,7 +577,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
         result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"],
-                         sheet=skm.get("lembar"), sheet_path="$.skm.lembar")
+                         sheet=skm.get("lembar") or None, sheet_path="$.skm.lembar")
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),

@@ -34,6 +34,9 @@ from patuh import Text
 from patuh import resolve_inside
 from patuh.habits import DAY_FIRST
 from patuh.habits import MONTH_FIRST
+from patuh.habits import MONTH_NAME
+from patuh.habits import SERIAL
+from patuh.habits import TIME_DROPPED
 from patuh.habits import Reading
 from patuh.habits import read_date
 from patuh.habits import read_serial
@@ -627,7 +630,7 @@ class Vocabulary:
             spellings.sort()
             name = spellings[0][2]
             result.columns[canonical] = name
-            if name != canonical:
+            if fold(name) != fold(canonical):
                 result.renamed.append((name, canonical))
             result.shadowed.extend((other[2], name) for other in spellings[1:])
         result.renamed.sort(key=lambda pair: header.index(pair[0]))
@@ -697,11 +700,11 @@ class Dates:
         for key, rows in self._rows.items():
             example = self._example[key]
             form = _form(example)
-            how = example.how
+            how = _HOW.get(key, example.how)
             parts_id.append(f"{how.id}{form}, mis. {example.raw.strip()!r} → {example.value}: "
                             f"{_n(rows, 'id')} baris")
             parts_en.append(f"{how.en}{form}, e.g. {example.raw.strip()!r} → {example.value}: "
-                            f"{_n(rows, 'en')} rows")
+                            f"{_n(rows, 'en')} {'row' if rows == 1 else 'rows'}")
         text = Text("tanggal dibaca " + "; ".join(parts_id),
                     "dates read " + "; ".join(parts_en))
         if self._month_first is not None and self._ambiguous:
@@ -713,6 +716,11 @@ class Dates:
                 f" — CHECK: {raw!r} (line {line}) can only be read month first, but "
                 f"{_n(self._ambiguous, 'en')} dates that read both ways were read day first")
         return text
+
+
+_HOW = {MONTH_NAME.en: Text("dengan nama bulan", "with the month's name"),
+        SERIAL.en: Text("dari nomor seri tanggal Excel", "from Excel date serial numbers"),
+        TIME_DROPPED.en: Text("tanpa jamnya", "without their time")}
 
 
 def _form(reading: Reading) -> str:
