@@ -353,3 +353,60 @@ def test_complaint_log_bad_date_names_line_column_and_the_forms(write_manifest, 
     assert_input_error(result, "log.csv:4: [Tanggal Tanggapan]",
                        "column 'Tanggal Tanggapan': '31/02/2024' is not a date patuh can read",
                        "31/10/2025, 31-10-2025, 31.10.2025, 31 Oktober 2025 or 2025-10-31")
+
+
+# --- F-03 responses and user interviews ----------------------------------------------------
+
+def test_f03_responses_with_a_title_row_and_headings_with_words(write_manifest, run) -> None:
+    """1.a.K1 answers 5 and 3 → mean 4; 2.a.K1 answers 2 and (blank) → 2; F-03 = (4 + 2) / 2
+    = 3 (as in test_scoring). The item headings go on with the item's words, the respondent's
+    details have their usual names, and a column patuh does not know is named, not read."""
+    manifest = write_manifest({"penilaian_pengguna": {"berkas": "f03.csv"}})
+    rows = [["PENILAIAN PENGGUNA LAYANAN (F-03)", "", "", "", "", ""],
+            ["No.", "Nama Responden", "Tanggal Survei", "1.a.K1 Kebijakan pelayanan",
+             "2.a.K1. Standar pelayanan", "Catatan Petugas"],
+            ["1", "Ani", "31/10/2025", "5", "2", "lengkap"],
+            ["2", "Budi", "01/11/2025", "3", "", "tanpa KTP"]]
+    write(manifest.parent / "f03.csv", csv_text(rows, ";"))
+    report = check(run, manifest, "pekppp")
+    f03 = next(p for p in report["score"]["parts"] if p["id"] == "f03")
+    assert (f03["value"], f03["respondents"]) == (3.0, 2)
+    assert f03["items"] == {"1.a.K1": 4.0, "2.a.K1": 2.0}
+    [note] = [n["en"] for n in report["notes"] if n["en"].startswith("f03.csv: ")]
+    assert "the header row was found on line 2" in note
+    assert "'1.a.K1 Kebijakan pelayanan' → 1.a.K1" in note
+    assert "'2.a.K1. Standar pelayanan' → 2.a.K1" in note
+    assert "columns not known, not read: 'Catatan Petugas'" in note
+    assert "Nama Responden" not in note  # known, not read: no note
+
+
+INTERVIEW_ROWS = [
+    ["WAWANCARA PENGGUNA LAYANAN 2024", "", "", "", "", "", ""],
+    ["No", "Nama", "Tanggal Wawancara", "Penundaan berlarut", "Permintaan imbalan",
+     "Tidak kompeten", "Diskriminasi"],
+    ["1", "R1", "01/06/2024", "tidak", "tidak", "tidak", "tidak"],
+    ["2", "R2", "01/06/2024", "Ya", "tidak ada", "tdk", "t"],
+    ["3", "R3", "02/06/2024", "iya", "ya", "-", "tidak"],
+    ["4", "R4", "02/06/2024", "TIDAK", "tidak", "y", ""],
+    ["5", "R5", "03/06/2024", "Tidak", "Tidak", "tidak", "tidak"],
+]
+
+
+def test_interviews_with_a_title_row_and_yes_no_as_typed(write_manifest, run) -> None:
+    """The interviews of test_ombudsman (score 14 / 18 = 77.78) as a unit types them:
+    `Ya`, `iya`, `y`, `tidak ada`, `tdk`, `t`; a dash is "not asked", like a blank (counting it
+    as `tidak` would raise the score)."""
+    manifest = write_manifest({"periode": {"tahun": 2024},
+                               "wawancara_pengguna": {"berkas": "wawancara.csv"}})
+    write(manifest.parent / "wawancara.csv", csv_text(INTERVIEW_ROWS, ";"))
+    report = check(run, manifest, "ombudsman")
+    result = next(r for r in report["results"]
+                  if r["rule_id"] == "ombudsman.persepsi-maladministrasi")
+    assert result["score"] == 77.78
+    [note] = [n["en"] for n in report["notes"] if n["en"].startswith("wawancara.csv: ")]
+    assert "the header row was found on line 2" in note
+
+    rows = [*INTERVIEW_ROWS[:3], [*INTERVIEW_ROWS[3][:3], "mungkin", *INTERVIEW_ROWS[3][4:]]]
+    write(manifest.parent / "wawancara.csv", csv_text(rows, ";"))
+    assert_input_error(run("check", manifest, "--ruleset", "ombudsman", "--lang", "en"),
+                       "wawancara.csv:4: [Penundaan berlarut]", "'mungkin' is not ya/tidak")
