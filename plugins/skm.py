@@ -420,9 +420,16 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
                     "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
                     f"14/2017), within the first {tables.HEADER_SEARCH_ROWS} rows; see the "
                     "template in the README")
+        seen = ""
+        if known.unknown:  # what was there instead, so the user sees what patuh saw
+            names = ", ".join(repr(tables.shown(n)) for n in known.unknown[:12])
+            more = "" if len(known.unknown) <= 12 else " …"
+            seen = f" ({names}{more})"
         raise InputError(
-            Text(f"kolom unsur tidak ada: {', '.join(missing)}",
-                 f"unsur columns missing: {', '.join(missing)}"), file=file,
+            Text(f"kolom unsur tidak ada: {', '.join(missing)}; kolom yang tidak dikenal di "
+                 f"baris {table.header_line}{seen or ': tidak ada'}",
+                 f"unsur columns missing: {', '.join(missing)}; columns not known on line "
+                 f"{table.header_line}{seen or ': none'}"), file=file,
             line=table.header_line, hint=hint)
     if (where := tables.header_note(table.header_line)) is not None:
         notes.append(where)

@@ -43,7 +43,6 @@ from patuh.habits import read_serial
 from patuh.limits import Limit
 from patuh.limits import count
 
-META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
 CHUNK = 1 << 20
 MAX_ROW_CHARS = 1 << 20  # one row (record) of a CSV, all its cells together
 
@@ -518,7 +517,7 @@ def _find_header(file: Path, encoding: str, score: Callable[[list[str]], int]
                 row = next(reader, None)
                 if row is None:
                     break
-                points = score([_clean(cell) for cell in row])
+                points = score([_clean(cell) for cell in row[:MAX_COLUMNS.value() + 1]])
                 if points > 0:
                     if best is None or (start, -points) < best[:2]:
                         best = (start, -points, delimiter)
