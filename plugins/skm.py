@@ -725,6 +725,25 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+class Population(click.ParamType):
+    """A count of users as people type it: ``9870``, or with thousands dots ``9.870``
+    (a count has no decimals, so the dot can only group thousands)."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        got = read_number(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,12}",
+                                                text, re.ASCII) else None
+        if got is None or got[0] < 1:
+            self.fail(f"{value!r}: jumlah pengguna adalah bilangan bulat ≥ 1, mis. 9870 atau "
+                      f"9.870 / the number of users is a whole number ≥ 1, e.g. 9870 or 9.870",
+                      param, ctx)
+        return int(got[0])
+
+
 @hookimpl
 def patuh_add_commands(cli: click.Group) -> None:
     if "skm" in cli.commands:
@@ -732,7 +751,7 @@ def patuh_add_commands(cli: click.Group) -> None:
 
     @cli.command("skm")
     @click.argument("responses", type=click.Path(path_type=Path))
-    @click.option("--population", type=click.IntRange(min=1),
+    @click.option("--population", type=Population(),
                   help="Pengguna layanan pada periode survei / users served in the period.")
     @click.option("--period", "year", type=click.IntRange(2000, 2100),
                   help="Tahun periode evaluasi / evaluation year.")

@@ -410,3 +410,18 @@ def test_interviews_with_a_title_row_and_yes_no_as_typed(write_manifest, run) ->
     write(manifest.parent / "wawancara.csv", csv_text(rows, ";"))
     assert_input_error(run("check", manifest, "--ruleset", "ombudsman", "--lang", "en"),
                        "wawancara.csv:4: [Penundaan berlarut]", "'mungkin' is not ya/tidak")
+
+
+@pytest.mark.parametrize("typed", ["9870", "9.870"])
+def test_population_with_thousands_dots(typed: str, tmp_path: Path, run) -> None:
+    """Krejcie–Morgan for N = 9870: 3.841·9870·0.25 / (0.0025·9869 + 0.96025) = 369.98 → 370."""
+    report = skm_json(run, write(tmp_path / "j.csv", indonesian_csv()), "--population", typed)
+    assert (report["sample"]["population"], report["sample"]["required"]) == (9870, 370)
+
+
+@pytest.mark.parametrize("typed", ["0", "1.2", "9,87", "\u0663", "-5"])
+def test_population_that_is_not_a_count(typed: str, tmp_path: Path, run) -> None:
+    result = run("skm", write(tmp_path / "j.csv", indonesian_csv()), "--population", typed)
+    assert result.code == 2, result
+    assert "--population" in result.err and "9.870" in result.err
+    assert "Traceback" not in result.err
