@@ -25,8 +25,9 @@ REQUIRED = "tanggal_diterima"
 ORDER = ("tanggal_diterima", "tanggal_tanda_terima", "tanggal_lengkap", "tanggal_tanggapan",
          "tanggal_keputusan", "tanggal_pemberitahuan")
 SPELLINGS = {
-    "nomor": ("no", "no.", "nomor pengaduan", "no pengaduan", "nomor registrasi",
-              "no registrasi", "nomor tiket", "no tiket", "nomor laporan", "no laporan"),
+    # the case's own number before a row counter (a closer spelling wins when both are there)
+    "nomor": ("nomor pengaduan", "no pengaduan", "nomor registrasi", "no registrasi",
+              "nomor tiket", "no tiket", "nomor laporan", "no laporan", "no", "no."),
     "tanggal_diterima": ("tanggal diterima", "tgl diterima", "tanggal pengaduan",
                          "tgl pengaduan", "tanggal masuk", "tgl masuk", "tanggal terima",
                          "tanggal pengaduan diterima", "diterima", "tanggal laporan"),

@@ -2,6 +2,13 @@
 UTF-8 with or without a byte-order mark, `,` `;` or tab as delimiter. A helper for the
 built-in fact derivers; not a plugin itself.
 
+A header may sit below a report's title rows (it is looked for among the first
+:data:`HEADER_SEARCH_ROWS` rows, by the column names the reader knows); a :class:`Vocabulary`
+knows each column under the spellings people give it (``Jenis Layanan`` → ``layanan``) and
+names the columns it does not know; :class:`Dates` reads dates as people type them (day first)
+and says how, in one note per file, which the scoring models carry into the report
+(:func:`data_notes`).
+
 Every data file is read as a stream within limits (README, "Limits on data files"): its size
 in bytes (for a workbook: the unpacked size of its parts), its rows and its columns, each
 overridable by an environment variable. A file over a limit is an error that names the file,

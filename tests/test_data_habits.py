@@ -425,3 +425,13 @@ def test_population_that_is_not_a_count(typed: str, tmp_path: Path, run) -> None
     assert result.code == 2, result
     assert "--population" in result.err and "9.870" in result.err
     assert "Traceback" not in result.err
+
+
+def test_complaint_log_with_a_row_counter_and_a_case_number(write_manifest, run) -> None:
+    """`No` (1, 2, 3) beside `No. Pengaduan`: the case's own number names the case."""
+    rows = [["No", *LOG[1]], *([str(i), *row] for i, row in enumerate(LOG[2:], start=1))]
+    report = check(run, log_manifest(write_manifest, rows), "uu25")
+    reply = next(r for r in report["results"] if r["rule_id"] == "uu25.44")
+    assert "LATE-REPLY" in "\n".join(u["message"]["en"] for u in reply["unmet"])
+    [note] = [n["en"] for n in report["notes"] if n["en"].startswith("log.csv: ")]
+    assert "column 'No' not read: 'No. Pengaduan' gives the same" in note
