@@ -269,7 +269,7 @@ PROFILE_SPELLINGS = {
     "layanan": ("jenis layanan", "jenis pelayanan", "pelayanan", "nama layanan",
                 "layanan yang diterima", "jenis layanan yang diterima", "service"),
     "tanggal": ("tanggal survei", "tanggal survey", "tanggal pengisian", "tgl survei", "tgl",
-                "tanggal isi", "waktu pengisian", "waktu", "timestamp", "stempel waktu",
+                "tanggal isi", "waktu pengisian", "timestamp", "stempel waktu",
                 "cap waktu", "tanda waktu", "date"),
     "jenis_kelamin": ("jenis kelamin", "jenis kelamin (L/P)", "kelamin", "jk", "L/P", "gender",
                       "sex"),
@@ -410,7 +410,8 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
     table = read_table(file, sheet, sheet_path)
     header, rows, notes = table.header, table.rows, table.notes
     # U1 and u1 are one unsur
-    tables.refuse_duplicates(file, header, tables.fold, line=table.header_line)
+    tables.refuse_duplicates(file, header, lambda name: tables.fold(name) or name,
+                             line=table.header_line)
     known = vocabulary().resolve(file, header, table.header_line)
     missing = [code for code in CODES if known.get(code) is None]
     if missing:
