@@ -435,3 +435,13 @@ def test_complaint_log_with_a_row_counter_and_a_case_number(write_manifest, run)
     assert "LATE-REPLY" in "\n".join(u["message"]["en"] for u in reply["unmet"])
     [note] = [n["en"] for n in report["notes"] if n["en"].startswith("log.csv: ")]
     assert "column 'No' not read: 'No. Pengaduan' gives the same" in note
+
+
+def test_the_issues_file_without_a_title_block(tmp_path: Path, run) -> None:
+    """Exactly the issue's file: Excel, Indonesian locale, `;`, dates 31/10/2025, the header
+    on line 1. Before: every row dropped and the delimiter blamed."""
+    report = skm_json(run, write(tmp_path / "jawaban.csv", indonesian_csv(title=False)))
+    assert_data_set_a(report)
+    assert not any("header row was found" in n for n in notes_en(report))
+    assert any(n.startswith("dates read day first (DD/MM/YYYY), e.g. '31/10/2025'")
+               for n in notes_en(report))
