@@ -751,15 +751,16 @@ def header_note(line: int) -> Text | None:
 
 
 def data_notes(facts: Any) -> list[Text]:
-    """One note per data file that a fact deriver read (``berkas`` with its ``catatan``): how
-    its header and dates were read, the columns it left. For the scoring models, which carry
-    them into the report."""
+    """One note per data file that a fact deriver read (``berkas`` with its ``sha256`` and
+    ``catatan``): how its header and dates were read, the columns it left. For the scoring
+    models, which carry them into the report."""
     found: dict[str, list[Text]] = {}
 
     def walk(node: Any) -> None:
         if isinstance(node, Mapping):
             notes = node.get("catatan")
-            if isinstance(node.get("berkas"), str) and isinstance(notes, list) and notes:
+            if isinstance(node.get("berkas"), str) and isinstance(node.get("sha256"), str) \
+                    and isinstance(notes, list) and notes:  # as a deriver records a file
                 found[node["berkas"]] = [Text.of(n) for n in notes]
             for value in node.values():
                 walk(value)
