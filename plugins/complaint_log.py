@@ -1,5 +1,6 @@
 """Fact deriver for a complaint log (``pengaduan.log.berkas``): one CSV row per complaint,
-turned into ``pengaduan.log.kasus`` so that rules can check every case's deadlines.
+turned into ``pengaduan.log.kasus`` so that rules can check every case's deadlines. A workbook
+(XLSX) is read too: its date cells, and numbers in a date column as Excel date serials.
 
 Columns: ``nomor`` (optional; the row number otherwise), ``tanggal_diterima`` (required),
 ``tanggal_tanda_terima``, ``tanggal_lengkap``, ``tanggal_tanggapan``, ``tanggal_keputusan``,
@@ -46,6 +47,7 @@ SPELLINGS = {
                    "catatan"),
 }
 VOCABULARY = tables.Vocabulary(SPELLINGS, single=ORDER)
+HEADER_IS = Text("kolom tanggal_diterima", "a tanggal_diterima column")
 
 
 def _header_score(cells: list[str]) -> int:
@@ -56,7 +58,8 @@ def _header_score(cells: list[str]) -> int:
 
 def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
     """The cases of a complaint log, and notes on how it was read (header, dates, columns)."""
-    header, rows = tables.read_rows(file, header_score=_header_score)
+    header, rows = tables.read_rows(file, workbooks=True, header_score=_header_score,
+                                    header_is=HEADER_IS)
     known = VOCABULARY.resolve(file, header, rows.header_line)
     if known.get(REQUIRED) is None:
         raise InputError(Text(f"kolom {REQUIRED!r} tidak ada di baris judul",
@@ -71,7 +74,7 @@ def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
     # a column: its key in the case, and whether it holds dates
     keys = {name: canonical for canonical, name in known.columns.items()}
     kept = [name for name in known.unknown if name.startswith("tanggal_")]
-    dates = tables.Dates()
+    dates = tables.Dates(serials=rows.workbook)
     cases = []
     for number, row in rows:
         case: dict[str, Any] = {"nomor": row.get(known.get("nomor") or "") or f"baris {number}"}
@@ -87,7 +90,7 @@ def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
                              file=file, line=number, path=f"[{known.get(REQUIRED)}]",
                              hint=rows.why_unusable() if mixed else None)
         cases.append(case)
-    notes = [n for n in (tables.header_note(rows.header_line),) if n is not None]
+    notes = [*rows.notes, *(n for n in (tables.header_note(rows.header_line),) if n)]
     notes.extend(known.notes(kept_as_text=True))
     if (how := dates.note()) is not None:
         notes.append(how)

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from fractions import Fraction
@@ -65,42 +64,7 @@ def ikm_of(nrr: Mapping[str, Fraction]) -> Fraction:
 
 # --- reading -------------------------------------------------------------------------------
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _xlsx_error(file: Path, exc: BaseException) -> InputError:
-    return InputError(Text(f"berkas XLSX tidak dapat dibaca: {type(exc).__name__}: {exc}",
-                           f"the XLSX file cannot be read: {type(exc).__name__}: {exc}"),
-                      file=file, hint=Text("buka dan simpan ulang di Excel/LibreOffice, atau "
-                                           "simpan sebagai CSV", "open and save it again in "
-                                           "Excel/LibreOffice, or save it as CSV"))
-
-
-def _check_zip(file: Path) -> None:
-    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
-    takes long to parse), from the sizes its zip directory declares: reading never goes past
-    them."""
-    import zipfile
-
-    limit = tables.MAX_WORKBOOK_BYTES.value()
-    with tables.open_data(file) as handle:
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                members = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise _xlsx_error(file, exc) from None
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limit:
-        raise tables.MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
+HEADER_IS = Text("baris judul U1 … U9", "a U1 … U9 header row")
 
 
 def _header_score(cells: list[str]) -> int:
@@ -108,131 +72,6 @@ def _header_score(cells: list[str]) -> int:
     least three of them are unsur (a title row names none)."""
     known = vocabulary().known(cells)
     return len(known) if len(known & set(CODES)) >= 3 else 0
-
-
-def _sheet_rows(sheet: Any, first: int, last: int, width: int) -> Iterator[tuple[int, list[str]]]:
-    for number, row in enumerate(sheet.iter_rows(min_row=first, max_row=last, max_col=width,
-                                                 values_only=True), start=first):
-        yield number, [_cell(v) for v in row]
-
-
-def _find_sheet_header(sheet: Any, width: int) -> tuple[int, list[str]] | None:
-    """(row number, header) of the first row within the first rows that looks like the header
-    of SKM answers."""
-    for number, cells in _sheet_rows(sheet, 1, tables.HEADER_SEARCH_ROWS, width):
-        if _header_score(cells) > 0:
-            return number, cells
-    return None
-
-
-def _pick_sheet(book: Any, file: Path, sheet_name: str | None, width: int,
-                json_path: str | None) -> tuple[Any, tuple[int, list[str]] | None]:
-    """The worksheet to read: the one named, else the first whose first rows hold a header
-    of SKM answers, else the first."""
-    if sheet_name is not None:
-        if sheet_name not in book.sheetnames:
-            names = ", ".join(repr(n) for n in book.sheetnames)
-            raise InputError(Text(f"lembar {sheet_name!r} tidak ada di buku kerja ini; lembar "
-                                  f"yang ada: {names}",
-                                  f"sheet {sheet_name!r} is not in this workbook; its sheets: "
-                                  f"{names}"), file=file, path=json_path,
-                             hint=Text("sebut salah satu nama lembar itu persis",
-                                       "name one of those sheets exactly"))
-        sheet = book[sheet_name]
-        if not hasattr(sheet, "reset_dimensions"):
-            raise InputError(Text(f"lembar {sheet_name!r} bukan lembar kerja (mungkin grafik)",
-                                  f"sheet {sheet_name!r} is not a worksheet (perhaps a chart)"),
-                             file=file, path=json_path)
-        sheet.reset_dimensions()
-        return sheet, _find_sheet_header(sheet, width)
-    if not book.worksheets:
-        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
-                         file=file)
-    first = book.worksheets[0]
-    for sheet in book.worksheets[:tables.HEADER_SEARCH_ROWS]:
-        if not hasattr(sheet, "reset_dimensions"):
-            continue
-        sheet.reset_dimensions()
-        found = _find_sheet_header(sheet, width)
-        if found is not None:
-            return sheet, found
-    if not hasattr(first, "reset_dimensions"):  # a chartsheet first: not a table of answers
-        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
-                              "the first sheet is not a worksheet (perhaps a chart)"),
-                         file=file, hint=Text("pindahkan tabel jawaban ke lembar pertama",
-                                              "move the table of answers to the first sheet"))
-    return first, None
-
-
-def _xlsx_rows(file: Path, sheet_name: str | None = None, json_path: str | None = None
-               ) -> Table:
-    """A worksheet's header and rows, as they are in the sheet: its stored dimension is not
-    trusted (a stale one hides rows; a huge one would pad millions of empty cells)."""
-    import openpyxl  # only for spreadsheets
-
-    _check_zip(file)
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _xlsx_error(file, exc) from None
-    max_columns, max_rows = tables.MAX_COLUMNS.value(), tables.MAX_ROWS.value()
-    notes: list[Text] = []
-    try:
-        sheet, found = _pick_sheet(book, file, sheet_name, max_columns + 1, json_path)
-        if found is None:
-            header_line = 1
-            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-            header = [_cell(v) for v in first[:max_columns + 1]]
-        else:
-            header_line, header = found
-    except InputError:
-        book.close()
-        raise
-    except Exception as exc:
-        book.close()
-        raise _xlsx_error(file, exc) from None
-    if sheet_name is None and sheet is not book.worksheets[0]:
-        notes.append(Text(f"dibaca lembar {sheet.title!r} (lembar pertama yang memuat baris "
-                          "judul U1 … U9)", f"read sheet {sheet.title!r} (the first sheet with "
-                          "a U1 … U9 header row)"))
-    while header and not header[-1]:
-        header.pop()
-    if not header:
-        book.close()
-        raise InputError(Text(f"baris pertama lembar {sheet.title!r} kosong",
-                              f"the first row of sheet {sheet.title!r} is empty"), file=file,
-                         line=1, hint=Text("baris judul (U1 … U9) harus ada di 20 baris pertama",
-                                           "the header row (U1 … U9) must be within the first "
-                                           "20 rows"))
-    if len(header) > max_columns:
-        book.close()
-        raise tables.MAX_COLUMNS.exceeded(file, len(header), line=header_line, at_least=True)
-    width = len(header)
-
-    def body() -> Iterator[tuple[int, dict[str, str]]]:
-        count = 0
-        try:
-            for number, row in enumerate(sheet.iter_rows(min_row=header_line + 1,
-                                                         max_col=width, values_only=True),
-                                         start=header_line + 1):
-                if row.count(None) == len(row):  # quick: the rows between rows
-                    continue
-                cells = {header[i]: text for i, value in enumerate(row)
-                         if header[i] and (text := _cell(value))}
-                if not cells:
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise tables.MAX_ROWS.exceeded(file, count, line=number, at_least=True)
-                yield number, cells
-        except InputError:
-            raise
-        except Exception as exc:  # a damaged or hostile sheet (entities, bad XML)
-            raise _xlsx_error(file, exc) from None
-        finally:
-            book.close()
-
-    return Table(header, body(), notes, header_line, workbook=True)
 
 
 @dataclass
@@ -249,20 +88,14 @@ class Table:
 
 def read_table(file: Path, sheet: str | None = None, json_path: str | None = None) -> Table:
     """Header and rows of a CSV or XLSX response file, with notes on how it was read."""
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(file, sheet, json_path)
-    if sheet is not None:
-        raise InputError(Text(f"lembar {sheet!r} diminta, tetapi berkas ini bukan buku kerja "
-                              "(.xlsx)", f"sheet {sheet!r} asked for, but this file is not a "
-                              "workbook (.xlsx)"), file=file, path=json_path,
-                         hint=Text("lembar hanya untuk berkas .xlsx; hapus pilihan lembar",
-                                   "a sheet is for .xlsx files only; drop the sheet option"))
     header, table = tables.read_rows(file, fallback="cp1252", workbooks=True,
-                                     header_score=_header_score)
-    notes = [] if table.encoding == "utf-8" else [Text(
-        f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
-        f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]
-    return Table(header, table, notes, table.header_line)
+                                     header_score=_header_score, sheet=sheet,
+                                     sheet_path=json_path, header_is=HEADER_IS)
+    notes = list(table.notes)
+    if table.encoding not in ("utf-8", tables.WORKBOOK):
+        notes.append(Text(f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
+                          f"The file is not UTF-8; it was read as {table.encoding} (Windows)."))
+    return Table(header, table, notes, table.header_line, workbook=table.workbook)
 
 
 PROFILE_SPELLINGS = {

@@ -1,6 +1,6 @@
 """Fact deriver for a service-user assessment (``penilaian_pengguna``): per-item means from a
-CSV of responses (one row per respondent, one column per item code, answers 0–5) or from the
-aggregates written in the manifest. Produces ``penilaian_pengguna.hasil``.
+CSV or XLSX of responses (one row per respondent, one column per item code, answers 0–5) or from
+the aggregates written in the manifest. Produces ``penilaian_pengguna.hasil``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def read_responses(file: Path) -> dict[str, Any]:
     Columns are item codes (``1.a.K1``, or ``1.a.K1 Kebijakan pelayanan``) or the respondent's
     details (``responden``, ``tanggal``, ``layanan``, ``keterangan`` and their usual
     spellings), which are not read; any other column is named in a note, not read."""
-    header, rows = tables.read_rows(file, header_score=_header_score)
+    header, rows = tables.read_rows(file, workbooks=True, header_score=_header_score,
+                                    header_is=Text("kode butir", "item codes"))
     known = META.resolve(file, header, rows.header_line)
     columns = {canonical: name for canonical, name in known.columns.items()
                if ITEM.fullmatch(canonical)}
@@ -82,7 +83,7 @@ def read_responses(file: Path) -> dict[str, Any]:
                              "the response file has no respondents with an answer"),
             hint=Text("satu baris per responden, jawaban 0–5 di kolom kode butir",
                       "one row per respondent, answers 0–5 under the item codes"))
-    notes = [n for n in (tables.header_note(rows.header_line),) if n is not None]
+    notes = [*rows.notes, *(n for n in (tables.header_note(rows.header_line),) if n)]
     notes.extend(known.notes())
     result: dict[str, Any] = {
         "responden": respondents,

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -283,6 +284,8 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
         self.header = [_clean(h) for h in header]
         refuse_duplicates(file, self.header, line=self.header_line)
         self.other_delimiter: tuple[int, str] | None = None  # (first line, delimiter)
+        self.notes: list[Text] = []
+        self.workbook = False
 
     @property
     def line_num(self) -> int:
@@ -349,7 +352,7 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
 
 def no_usable_rows(file: Path, rows: Iterable[Any], message: Text, hint: Text) -> InputError:
     """The error for a data file with no usable row, with its likely cause when known."""
-    if isinstance(rows, Rows):
+    if isinstance(rows, Rows | SheetRows):
         message = message + Text(": ", ": ") + rows.why_unusable()
     return InputError(message, file=file, hint=hint)
 
@@ -471,15 +474,215 @@ def _clean(cell: str) -> str:
 
 
 def read_rows(file: Path, fallback: str | None = None, *, workbooks: bool = False,
-              header_score: Callable[[list[str]], int] | None = None
-              ) -> tuple[list[str], Rows]:
+              header_score: Callable[[list[str]], int] | None = None,
+              sheet: str | None = None, sheet_path: str | None = None,
+              header_is: Text | None = None) -> tuple[list[str], Rows | SheetRows]:
     """The header and the non-empty rows as (line number, {column: stripped cell}), streamed.
     A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``).
-    ``workbooks``: the caller reads XLSX itself (a workbook named .csv is told to be renamed).
+    ``workbooks``: a file named .xlsx/.xlsm is read as a workbook (:class:`SheetRows`:
+    ``sheet``, named at ``sheet_path``, or the first sheet whose first rows hold the header,
+    ``header_is`` saying what that is), and a workbook named .csv is told to be renamed.
     ``header_score``: how much a row looks like the header (0: not at all); the header is then
     looked for below title rows (see :func:`_find_header`), else it is the first line."""
+    if workbooks and file.suffix.lower() in WORKBOOK_SUFFIXES:
+        sheet_rows = SheetRows(file, header_score, sheet, sheet_path, header_is)
+        return sheet_rows.header, sheet_rows
+    if sheet is not None:
+        raise InputError(Text(f"lembar {sheet!r} diminta, tetapi berkas ini bukan buku kerja "
+                              "(.xlsx)", f"sheet {sheet!r} asked for, but this file is not a "
+                              "workbook (.xlsx)"), file=file, path=sheet_path,
+                         hint=Text("lembar hanya untuk berkas .xlsx; hapus pilihan lembar",
+                                   "a sheet is for .xlsx files only; drop the sheet option"))
     rows = Rows(file, encoding_of(file, fallback, workbooks=workbooks), header_score)
     return rows.header, rows
+
+
+# --- workbooks -------------------------------------------------------------------------------
+
+WORKBOOK = "xlsx"  # the "encoding" of rows read from a workbook
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def workbook_cell(value: Any) -> str:
+    """A cell's value as text: a date cell as its ISO date, 4.0 as ``4``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_error(file: Path, exc: BaseException) -> InputError:
+    return InputError(Text(f"berkas XLSX tidak dapat dibaca: {type(exc).__name__}: {exc}",
+                           f"the XLSX file cannot be read: {type(exc).__name__}: {exc}"),
+                      file=file, hint=Text("buka dan simpan ulang di Excel/LibreOffice, atau "
+                                           "simpan sebagai CSV", "open and save it again in "
+                                           "Excel/LibreOffice, or save it as CSV"))
+
+
+def _check_zip(file: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
+    takes long to parse), from the sizes its zip directory declares: reading never goes past
+    them."""
+    import zipfile
+
+    limit = MAX_WORKBOOK_BYTES.value()
+    with open_data(file) as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _xlsx_error(file, exc) from None
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limit:
+        raise MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
+
+
+def _sheet_header(sheet: Any, width: int, score: Callable[[list[str]], int] | None
+                  ) -> tuple[int, list[str]] | None:
+    """(row number, header) of the first of the first rows that looks like the header."""
+    if score is None:
+        return None
+    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=width,
+                           values_only=True)
+    for number, row in enumerate(rows, start=1):
+        cells = [workbook_cell(v) for v in row]
+        if score(cells) > 0:
+            return number, cells
+    return None
+
+
+def _pick_sheet(book: Any, file: Path, name: str | None, width: int,
+                score: Callable[[list[str]], int] | None, json_path: str | None
+                ) -> tuple[Any, tuple[int, list[str]] | None]:
+    """The worksheet to read: the one named, else the first whose first rows hold the header,
+    else the first."""
+    if name is not None:
+        if name not in book.sheetnames:
+            names = ", ".join(repr(n) for n in book.sheetnames)
+            raise InputError(Text(f"lembar {name!r} tidak ada di buku kerja ini; lembar yang "
+                                  f"ada: {names}", f"sheet {name!r} is not in this workbook; "
+                                  f"its sheets: {names}"), file=file, path=json_path,
+                             hint=Text("sebut salah satu nama lembar itu persis",
+                                       "name one of those sheets exactly"))
+        sheet = book[name]
+        if not hasattr(sheet, "reset_dimensions"):
+            raise InputError(Text(f"lembar {name!r} bukan lembar kerja (mungkin grafik)",
+                                  f"sheet {name!r} is not a worksheet (perhaps a chart)"),
+                             file=file, path=json_path)
+        sheet.reset_dimensions()
+        return sheet, _sheet_header(sheet, width, score)
+    if not book.worksheets:
+        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
+                         file=file)
+    first = book.worksheets[0]
+    for sheet in book.worksheets[:HEADER_SEARCH_ROWS]:
+        if not hasattr(sheet, "reset_dimensions"):
+            continue
+        sheet.reset_dimensions()
+        found = _sheet_header(sheet, width, score)
+        if found is not None:
+            return sheet, found
+    if not hasattr(first, "reset_dimensions"):  # a chartsheet first: not a table
+        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
+                              "the first sheet is not a worksheet (perhaps a chart)"),
+                         file=file, hint=Text("pindahkan tabelnya ke lembar pertama",
+                                              "move the table to the first sheet"))
+    return first, None
+
+
+class SheetRows(Iterator[tuple[int, dict[str, str]]]):
+    """The non-empty rows of a workbook's sheet as (row number, {column: cell as text}), like
+    :class:`Rows`. The sheet's stored dimension is not trusted (a stale one hides rows; a huge
+    one would pad millions of empty cells): what is in the sheet is read. Date cells become ISO
+    dates; ``workbook`` tells a reader that numbers in a date column are date serials."""
+
+    encoding = WORKBOOK
+    workbook = True
+    other_delimiter: tuple[int, str] | None = None
+
+    def __init__(self, file: Path, header_score: Callable[[list[str]], int] | None,
+                 sheet_name: str | None = None, json_path: str | None = None,
+                 header_is: Text | None = None) -> None:
+        import openpyxl  # only for workbooks
+
+        self.file, self.count, self.notes = file, 0, []
+        _check_zip(file)
+        try:
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise _xlsx_error(file, exc) from None
+        max_columns = MAX_COLUMNS.value()
+        try:
+            sheet, found = _pick_sheet(book, file, sheet_name, max_columns + 1, header_score,
+                                       json_path)
+            if found is None:
+                self.header_line = 1
+                first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+                header = [workbook_cell(v) for v in first[:max_columns + 1]]
+            else:
+                self.header_line, header = found
+        except InputError:
+            book.close()
+            raise
+        except Exception as exc:
+            book.close()
+            raise _xlsx_error(file, exc) from None
+        if sheet_name is None and sheet is not book.worksheets[0]:
+            what = header_is or Text("baris judul yang dikenali", "a header row patuh knows")
+            self.notes.append(Text(f"dibaca lembar {sheet.title!r} (lembar pertama yang memuat "
+                                   f"{what.id})", f"read sheet {sheet.title!r} (the first sheet "
+                                   f"with {what.en})"))
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            book.close()
+            raise InputError(Text(f"baris pertama lembar {sheet.title!r} kosong",
+                                  f"the first row of sheet {sheet.title!r} is empty"), file=file,
+                             line=1, hint=Text(f"baris judul harus ada di {HEADER_SEARCH_ROWS} "
+                                               "baris pertama", "the header row must be within "
+                                               f"the first {HEADER_SEARCH_ROWS} rows"))
+        if len(header) > max_columns:
+            book.close()
+            raise MAX_COLUMNS.exceeded(file, len(header), line=self.header_line, at_least=True)
+        self.header = header
+        self._body = self._rows(book, sheet)
+
+    def _rows(self, book: Any, sheet: Any) -> Iterator[tuple[int, dict[str, str]]]:
+        header, first = self.header, self.header_line + 1
+        max_rows = MAX_ROWS.value()
+        try:
+            for number, row in enumerate(sheet.iter_rows(min_row=first, max_col=len(header),
+                                                         values_only=True), start=first):
+                if row.count(None) == len(row):  # quick: the rows between rows
+                    continue
+                cells = {header[i]: text for i, value in enumerate(row)
+                         if header[i] and (text := workbook_cell(value))}
+                if not cells:
+                    continue
+                self.count += 1
+                if self.count > max_rows:
+                    raise MAX_ROWS.exceeded(self.file, self.count, line=number, at_least=True)
+                yield number, cells
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged or hostile sheet (entities, bad XML)
+            raise _xlsx_error(self.file, exc) from None
+        finally:
+            book.close()
+
+    def __next__(self) -> tuple[int, dict[str, str]]:
+        return next(self._body)
+
+    def why_unusable(self) -> Text:
+        if self.count == 0:
+            return Text("tidak ada baris berisi di bawah baris judul",
+                        "no row below the header row has anything in it")
+        return Text("semua sel jawaban kosong", "every answer cell is empty")
 
 
 WHOLE = re.compile(r"^\s*([0-9]{1,3})(?:[.,]0+)?\s*$", re.ASCII)

@@ -1,8 +1,9 @@
 """Fact deriver for user interviews on maladministration (``wawancara_pengguna``).
 
 The interview questions themselves are not public; patuh takes one column per question with
-answers ``ya`` (the user experienced or saw maladministration) or ``tidak``, blank when not
-asked. The score is the share of ``tidak`` answers, 0–100. Produces
+answers ``ya`` (the user experienced or saw maladministration) or ``tidak`` (also as typed:
+``Ya``, ``iya``, ``tdk``, ``tidak ada`` …), blank or ``-`` when not asked; CSV or XLSX, the
+header possibly below title rows. The score is the share of ``tidak`` answers, 0–100. Produces
 ``wawancara_pengguna.hasil`` {responden, jawaban, tanpa_maladministrasi_persen, per_pertanyaan}.
 """
 
@@ -54,7 +55,7 @@ def _header_score(cells: list[str]) -> int:
 
 
 def read_interviews(file: Path) -> dict[str, Any]:
-    header, rows = tables.read_rows(file, header_score=_header_score)
+    header, rows = tables.read_rows(file, workbooks=True, header_score=_header_score)
     known = META.resolve(file, header, rows.header_line)
     meta = set(known.columns.values()) | known.shadowed_names()
     questions = [h for h in header if h and h not in meta]
@@ -95,8 +96,9 @@ def read_interviews(file: Path) -> dict[str, Any]:
         "per_pertanyaan": {q: Fraction(no[q] * 100, answered[q])
                            for q in questions if answered[q]},
     }
-    if (where := tables.header_note(rows.header_line)) is not None:
-        result["catatan"] = [where.as_dict()]
+    notes = [*rows.notes, *(n for n in (tables.header_note(rows.header_line),) if n)]
+    if notes:
+        result["catatan"] = [note.as_dict() for note in notes]
     return result
 
 

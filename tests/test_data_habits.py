@@ -445,3 +445,66 @@ def test_the_issues_file_without_a_title_block(tmp_path: Path, run) -> None:
     assert not any("header row was found" in n for n in notes_en(report))
     assert any(n.startswith("dates read day first (DD/MM/YYYY), e.g. '31/10/2025'")
                for n in notes_en(report))
+
+
+# --- the other data files as workbooks -----------------------------------------------------
+
+def excel_serial(day: date) -> int:
+    return (day - date(1899, 12, 30)).days
+
+
+def test_complaint_log_workbook_with_date_cells(write_manifest, run) -> None:
+    """The log of test_complaint_log_as_a_unit_keeps_it kept in Excel: a title row, real date
+    cells, one date typed as text and one stored as a serial number; same deadlines."""
+    manifest = write_manifest({"periode": {"tahun": 2024, "tanggal_penilaian": "2024-06-30"},
+                               "pengaduan": {"log": {"berkas": "log.xlsx"}}})
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Log 2024"
+    for row in LOG[:2]:
+        sheet.append(row)
+    for row in LOG[2:]:
+        cells: list = [row[0]]
+        for text in row[1:7]:
+            day = None
+            for form in ("%d/%m/%Y", "%d-%m-%Y"):
+                try:
+                    day = datetime.strptime(text, form).date()
+                except ValueError:
+                    continue
+            cells.append(day if day is not None else text)
+        sheet.append([*cells, *row[7:]])
+    sheet["F4"] = excel_serial(date(2024, 3, 1))  # LATE-REPLY's decision, as a number
+    sheet["F4"].number_format = "General"  # (a date format would make it a date cell)
+    sheet["B5"] = "01/03/2024"  # LATE-DECISION received: typed as text
+    book.save(manifest.parent / "log.xlsx")
+    report = check(run, manifest, "uu25")
+    results = {r["rule_id"]: r for r in report["results"]}
+    reply = "\n".join(u["message"]["en"] for u in results["uu25.44"]["unmet"])
+    decision = "\n".join(u["message"]["en"] for u in results["uu25.50"]["unmet"])
+    assert "1 of 3 do not comply" in reply
+    assert "LATE-REPLY" in reply and "limit 2024-02-16" in reply and "OK-1" not in reply
+    assert "LATE-DECISION" in decision and "limit 2024-04-30" in decision
+    [note] = [n["en"] for n in report["notes"] if n["en"].startswith("log.xlsx: ")]
+    assert "the header row was found on line 2" in note
+    assert "from Excel date serial numbers, e.g. '45352' → 2024-03-01: 1 row" in note
+    assert "day first (DD/MM/YYYY), e.g. '01/03/2024' → 2024-03-01: 1 row" in note
+    assert "with the month's name, e.g. '2 Februari 2024' → 2024-02-02: 1 row" in note
+
+
+def test_f03_workbook_on_its_second_sheet(write_manifest, run) -> None:
+    manifest = write_manifest({"penilaian_pengguna": {"berkas": "f03.xlsx"}})
+    book = openpyxl.Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Nilai 0–5 per butir"])
+    sheet = book.create_sheet("Jawaban")
+    for row in [["PENILAIAN PENGGUNA"], [], ["Responden", "1.a.K1 Kebijakan", "2.a.K1"],
+                ["Ani", 5, 2.0], ["Budi", 3, None]]:
+        sheet.append(row)
+    book.save(manifest.parent / "f03.xlsx")
+    report = check(run, manifest, "pekppp")
+    f03 = next(p for p in report["score"]["parts"] if p["id"] == "f03")
+    assert (f03["value"], f03["items"]) == (3.0, {"1.a.K1": 4.0, "2.a.K1": 2.0})
+    [note] = [n["en"] for n in report["notes"] if n["en"].startswith("f03.xlsx: ")]
+    assert "read sheet 'Jawaban' (the first sheet with item codes)" in note
+    assert "the header row was found on line 3" in note
