@@ -20,6 +20,7 @@ from typing import Any
 
 from patuh import Text
 from patuh import hookimpl
+from patuh.plugins import tables
 from patuh.scoring import AspectScore
 from patuh.scoring import Part
 from patuh.scoring import Score
@@ -99,6 +100,7 @@ def weighted_levels(edition: Any, results: Sequence[Any], facts: Mapping[str, An
         aspect = edition.aspect(r.aspect)
         if r.level < r.version.max_level and aspect is not None:
             gains[r.rule.id] = share * aspect.weight / HUNDRED * r.weight / HUNDRED
+    notes.extend(tables.data_notes(facts))  # how the unit's data files were read
     return Score(final, tuple(parts), tuple(aspects), gains, tuple(notes), tuple(sources))
 
 
@@ -155,7 +157,7 @@ def weighted_share(edition: Any, results: Sequence[Any], facts: Mapping[str, Any
     part = edition.scoring.get("part", {"id": "total", "title": {"id": "Nilai", "en": "Score"}})
     parts = (Part(part["id"], Text.of(part["title"]), final, Decimal(1)),)
     sources = tuple(s for s in [edition.scoring.get("weights_source")] if s)
-    return Score(final, parts, tuple(aspects), gains, (), sources)
+    return Score(final, parts, tuple(aspects), gains, tuple(tables.data_notes(facts)), sources)
 
 
 @hookimpl

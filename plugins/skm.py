@@ -18,11 +18,12 @@ import re
 import statistics
 from collections.abc import Iterator
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import click
 from patuh import InputError
 from patuh import Text
 from patuh import hookimpl
+from patuh.habits import read_number
 from patuh.plugins import tables
 
 CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
@@ -62,120 +64,78 @@ def ikm_of(nrr: Mapping[str, Fraction]) -> Fraction:
 
 # --- reading -------------------------------------------------------------------------------
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+HEADER_IS = Text("baris judul U1 … U9", "a U1 … U9 header row")
 
 
-def _xlsx_error(file: Path, exc: BaseException) -> InputError:
-    return InputError(Text(f"berkas XLSX tidak dapat dibaca: {type(exc).__name__}: {exc}",
-                           f"the XLSX file cannot be read: {type(exc).__name__}: {exc}"),
-                      file=file, hint=Text("buka dan simpan ulang di Excel/LibreOffice, atau "
-                                           "simpan sebagai CSV", "open and save it again in "
-                                           "Excel/LibreOffice, or save it as CSV"))
+def _header_score(cells: list[str]) -> int:
+    """How much a row looks like the header of SKM answers: the columns it names, when at
+    least three of them are unsur (a title row names none)."""
+    known = vocabulary().known(cells)
+    return len(known) if len(known & set(CODES)) >= 3 else 0
 
 
-def _check_zip(file: Path) -> None:
-    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
-    takes long to parse), from the sizes its zip directory declares: reading never goes past
-    them."""
-    import zipfile
+@dataclass
+class Table:
+    """A response file as read: its header (and the line it is on), its rows, notes on how it
+    was read; ``workbook``: cells come from a workbook (numbers in a date column are serials)."""
 
-    limit = tables.MAX_WORKBOOK_BYTES.value()
-    with tables.open_data(file) as handle:
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                members = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise _xlsx_error(file, exc) from None
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limit:
-        raise tables.MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    notes: list[Text]
+    header_line: int = 1
+    workbook: bool = False
 
 
-def _xlsx_rows(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The first worksheet's header and rows, as they are in the sheet: its stored dimension
-    is not trusted (a stale one hides rows; a huge one would pad millions of empty cells)."""
-    import openpyxl  # only for spreadsheets
-
-    _check_zip(file)
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _xlsx_error(file, exc) from None
-    if not book.worksheets:
-        book.close()
-        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
-                         file=file)
-    sheet = book.worksheets[0]
-    if not hasattr(sheet, "reset_dimensions"):  # a chartsheet first: not a table of answers
-        book.close()
-        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
-                              "the first sheet is not a worksheet (perhaps a chart)"),
-                         file=file, hint=Text("pindahkan tabel jawaban ke lembar pertama",
-                                              "move the table of answers to the first sheet"))
-    sheet.reset_dimensions()
-    max_columns, max_rows = tables.MAX_COLUMNS.value(), tables.MAX_ROWS.value()
-    try:
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        header = [_cell(v) for v in first[:max_columns + 1]]
-    except Exception as exc:
-        book.close()
-        raise _xlsx_error(file, exc) from None
-    while header and not header[-1]:
-        header.pop()
-    if not header:
-        book.close()
-        raise InputError(Text("baris pertama lembar kerja pertama kosong",
-                              "the first row of the first worksheet is empty"), file=file,
-                         line=1)
-    if len(header) > max_columns:
-        book.close()
-        raise tables.MAX_COLUMNS.exceeded(file, len(header), line=1, at_least=True)
-    width = len(header)
-
-    def body() -> Iterator[tuple[int, dict[str, str]]]:
-        count = 0
-        try:
-            for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=width,
-                                                         values_only=True), start=2):
-                if row.count(None) == len(row):  # quick: the rows between rows
-                    continue
-                cells = {header[i]: text for i, value in enumerate(row)
-                         if header[i] and (text := _cell(value))}
-                if not cells:
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise tables.MAX_ROWS.exceeded(file, count, line=number, at_least=True)
-                yield number, cells
-        except InputError:
-            raise
-        except Exception as exc:  # a damaged or hostile sheet (entities, bad XML)
-            raise _xlsx_error(file, exc) from None
-        finally:
-            book.close()
-
-    return header, body()
-
-
-def read_table(file: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], list[Text]]:
+def read_table(file: Path, sheet: str | None = None, json_path: str | None = None) -> Table:
     """Header and rows of a CSV or XLSX response file, with notes on how it was read."""
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _xlsx_rows(file)
-        return header, rows, []
-    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True)
-    notes = [] if table.encoding == "utf-8" else [Text(
-        f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
-        f"The file is not UTF-8; it was read as {table.encoding} (Windows).")]
-    return header, table, notes
+    header, table = tables.read_rows(file, fallback="cp1252", workbooks=True,
+                                     header_score=_header_score, sheet=sheet,
+                                     sheet_path=json_path, header_is=HEADER_IS)
+    notes = list(table.notes)
+    if table.encoding not in ("utf-8", tables.WORKBOOK):
+        notes.append(Text(f"Berkas bukan UTF-8; dibaca sebagai {table.encoding} (Windows).",
+                          f"The file is not UTF-8; it was read as {table.encoding} (Windows)."))
+    return Table(header, table, notes, table.header_line, workbook=table.workbook)
+
+
+PROFILE_SPELLINGS = {
+    "layanan": ("jenis layanan", "jenis pelayanan", "pelayanan", "nama layanan",
+                "layanan yang diterima", "jenis layanan yang diterima", "service"),
+    "tanggal": ("tanggal survei", "tanggal survey", "tanggal pengisian", "tgl survei", "tgl",
+                "tanggal isi", "waktu pengisian", "timestamp", "stempel waktu",
+                "cap waktu", "tanda waktu", "date"),
+    "jenis_kelamin": ("jenis kelamin", "jenis kelamin (L/P)", "kelamin", "jk", "L/P", "gender",
+                      "sex"),
+    "umur": ("usia", "umur (tahun)", "usia (tahun)", "umur (th)", "usia (th)", "umur responden",
+             "usia responden", "age"),
+    "pendidikan": ("pendidikan terakhir", "tingkat pendidikan", "education"),
+    "pekerjaan": ("pekerjaan utama", "profesi", "mata pencaharian", "occupation"),
+}
+# a row's number or the respondent's name: known, not read, no note (other columns are named)
+UNUSED = ("no", "no.", "nomor", "nomor urut", "no urut", "responden", "nama", "nama responden")
+_UNSUR = re.compile(r"(?:u|unsur)_?([1-9])(?:_(.+))?")
+_UNSUR_AFTER = re.compile(r".+_(?:u|unsur)_?([1-9])")
+
+
+def _unsur(name: str) -> str | None:
+    """``U1 Persyaratan``, ``U1. Persyaratan``, ``Unsur 1``, ``Persyaratan (U1)`` → U1."""
+    folded = tables.fold(name)
+    match = _UNSUR.fullmatch(folded)
+    if match and not (match[2] and re.search(r"(?:^|_)(?:u|unsur)_?[0-9]", match[2])):
+        return f"U{match[1]}"
+    match = _UNSUR_AFTER.fullmatch(folded)
+    return f"U{match[1]}" if match else None
+
+
+@cache
+def vocabulary() -> tables.Vocabulary:
+    """The columns of SKM answers and their usual spellings; the unsur also by their titles
+    in the rule data (``Persyaratan``, ``Waktu penyelesaian`` …)."""
+    names: dict[str, tuple[str, ...]] = {code: (f"unsur {code[1]}",) for code in CODES}
+    for code, title in unsur_titles():
+        names[code] = (*names[code], title.id)
+    names.update(PROFILE_SPELLINGS)
+    return tables.Vocabulary(names, unused=UNUSED, match=_unsur, single=CODES)
 
 
 # --- computing -----------------------------------------------------------------------------
@@ -212,14 +172,26 @@ def _summary(answers: Mapping[str, list[int]]) -> dict[str, Any]:
     return {"nrr": nrr, "ikm": ikm, "complete": complete}
 
 
+def _age(value: str) -> int | None:
+    """An age in whole years as typed: ``34``, ``34,0``, ``34 tahun``; None otherwise (an age
+    group such as ``25-34`` is counted as it is written)."""
+    text = re.sub(r"\s*(?:tahun|thn|th)\.?$", "", value.strip(), flags=re.IGNORECASE)
+    if not AGE.fullmatch(text.split(",")[0].split(".")[0]):
+        return None
+    got = read_number(text)
+    if got is None or got[0] != got[0].to_integral_value() or not 0 <= got[0] <= 999:
+        return None
+    return int(got[0])
+
+
 def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     for column in PROFILE:
         if column not in header:
             continue
         values = [row.get(column, "") for row in rows if row.get(column, "")]
-        if column == "umur" and values and all(AGE.fullmatch(v) for v in values):
-            ages = [int(v) for v in values]
+        ages = [_age(v) for v in values] if column == "umur" else []
+        if values and ages and all(age is not None for age in ages):
             profile[column] = {"n": len(ages), "min": min(ages), "max": max(ages),
                                "median": statistics.median(ages)}
         else:
@@ -230,29 +202,81 @@ def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
     return profile
 
 
+def _no_usable_rows(file: Path, rows: Any, excluded: list[dict[str, Any]], out_of_range: int,
+                    bad_dates: int) -> InputError:
+    """Why no row could be used: the first bad cell when rows were left out for their values
+    (a date the reader does not know blamed as such, not the delimiter), else the file's
+    likely cause (blank answers, a mixed delimiter)."""
+    message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
+    hint = Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
+                "check the delimiter (, or ;) and fill U1 … U9 with 1–4")
+    if not excluded or not (out_of_range or bad_dates):
+        return tables.no_usable_rows(file, rows, message, hint)
+    first = next(row for row in excluded if any(p["value"] for p in row["problems"]))
+    problem = next(p for p in first["problems"] if p["value"])
+    is_date = problem["column"] not in CODES
+    shown = tables.shown(problem["value"])
+    if is_date:
+        cause = Text(f": semua baris dikeluarkan; {bad_dates} di antaranya karena tanggalnya "
+                     f"tidak dikenali (pertama: baris {first['line']}, kolom "
+                     f"{problem['column']!r}: {shown!r})",
+                     f": every row was left out; {bad_dates} of them because the date could "
+                     f"not be read (first: line {first['line']}, column {problem['column']!r}: "
+                     f"{shown!r})")
+        hint = Text("tulis tanggal seperti " + tables.ACCEPTED_DATES.id + " (hari lebih dulu), "
+                    "atau kosongkan kolom tanggal", "write dates like "
+                    + tables.ACCEPTED_DATES.en + " (day first), or leave the date column empty")
+    else:
+        cause = Text(f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
+                     f"{problem['column']}: {shown!r} {problem['reason']['id']})",
+                     f": every row was left out (first: line {first['line']}, column "
+                     f"{problem['column']}: {shown!r} {problem['reason']['en']})")
+    return InputError(message + cause, file=file, line=first["line"],
+                      path=f"[{problem['column']}]", hint=hint)
+
+
 def compute(file: Path, *, population: int | None = None, period: tuple[date, date] | None
-            = None, display_name: str | None = None) -> dict[str, Any]:
-    """Everything `patuh skm` reports about one response file."""
-    header, rows, notes = read_table(file)
-    tables.refuse_duplicates(file, header, str.lower)  # U1 and u1 are one unsur
-    by_lower = {h.lower(): h for h in header if h}
-    missing = [code for code in CODES if code.lower() not in by_lower]
+            = None, display_name: str | None = None, sheet: str | None = None,
+            sheet_path: str | None = None) -> dict[str, Any]:
+    """Everything `patuh skm` reports about one response file (``sheet``: the worksheet of a
+    workbook to read; ``sheet_path``: where it was named, for an error)."""
+    table = read_table(file, sheet, sheet_path)
+    header, rows, notes = table.header, table.rows, table.notes
+    # U1 and u1 are one unsur
+    tables.refuse_duplicates(file, header, lambda name: tables.fold(name) or name,
+                             line=table.header_line)
+    known = vocabulary().resolve(file, header, table.header_line)
+    missing = [code for code in CODES if known.get(code) is None]
     if missing:
+        hint = Text("baris judul harus memuat U1 … U9 (urutan unsur PermenPANRB 14/2017), di "
+                    f"salah satu dari {tables.HEADER_SEARCH_ROWS} baris pertama; lihat templat "
+                    "di README",
+                    "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
+                    f"14/2017), within the first {tables.HEADER_SEARCH_ROWS} rows; see the "
+                    "template in the README")
+        seen = ""
+        if known.unknown:  # what was there instead, so the user sees what patuh saw
+            names = ", ".join(repr(tables.shown(n)) for n in known.unknown[:12])
+            more = "" if len(known.unknown) <= 12 else " …"
+            seen = f" ({names}{more})"
         raise InputError(
-            Text(f"kolom unsur tidak ada: {', '.join(missing)}",
-                 f"unsur columns missing: {', '.join(missing)}"), file=file, line=1,
-            hint=Text("baris judul harus memuat U1 … U9 (urutan unsur PermenPANRB 14/2017); "
-                      "lihat templat di README",
-                      "the header row must hold U1 … U9 (the unsur order of PermenPANRB "
-                      "14/2017); see the template in the README"))
-    columns = {code: by_lower[code.lower()] for code in CODES}
-    extra = {name: by_lower.get(name) for name in ("layanan", "tanggal", *PROFILE)}
+            Text(f"kolom unsur tidak ada: {', '.join(missing)}; kolom yang tidak dikenal di "
+                 f"baris {table.header_line}{seen or ': tidak ada'}",
+                 f"unsur columns missing: {', '.join(missing)}; columns not known on line "
+                 f"{table.header_line}{seen or ': none'}"), file=file,
+            line=table.header_line, hint=hint)
+    if (where := tables.header_note(table.header_line)) is not None:
+        notes.append(where)
+    notes.extend(known.notes())
+    columns = {code: known.columns[code] for code in CODES}
+    extra = {name: known.get(name) for name in ("layanan", "tanggal", *PROFILE)}
+    dates_read = tables.Dates(serials=table.workbook)
 
     kept: list[dict[str, str]] = []
     answers: dict[str, list[int]] = {code: [] for code in CODES}
     blanks = dict.fromkeys(CODES, 0)
     excluded: list[dict[str, Any]] = []
-    out_of_range = 0
+    out_of_range = bad_dates = 0
     dates: list[date] = []
     for line, row in rows:
         values: dict[str, int] = {}
@@ -269,15 +293,13 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
                 problems.append((code, cell, why))
                 continue
             values[code] = number
-        day_cell = row.get(extra["tanggal"] or "", "") if extra["tanggal"] else ""
-        day = None
-        if day_cell:
-            try:
-                day = date.fromisoformat(day_cell[:10] if day_cell[10:11] in ("", " ", "T")
-                                         else day_cell)
-            except ValueError:
-                problems.append(("tanggal", day_cell, Text("bukan tanggal ISO (2024-03-31)",
-                                                           "not an ISO date (2024-03-31)")))
+        day_cell = row.get(extra["tanggal"], "") if extra["tanggal"] else ""
+        day = dates_read.read(day_cell, line) if day_cell else None
+        if day_cell and day is None:
+            bad_dates += 1
+            problems.append((extra["tanggal"], day_cell, Text(
+                "bukan tanggal yang dikenali (" + tables.ACCEPTED_DATES.id + ")",
+                "not a date patuh can read (" + tables.ACCEPTED_DATES.en + ")")))
         if not problems and not values:
             problems.append(("U1–U9", "", Text("tidak ada jawaban", "no answers")))
         if problems:
@@ -294,20 +316,9 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             else:
                 blanks[code] += 1
     if not kept:
-        message = Text("tidak ada baris jawaban yang dapat dipakai", "no usable answer rows")
-        if excluded and out_of_range:  # every row was left out for its values: show the first
-            first = excluded[0]
-            problem = first["problems"][0]
-            shown = problem["value"][:40]
-            message = message + Text(
-                f": semua baris dikeluarkan (pertama: baris {first['line']}, kolom "
-                f"{problem['column']}: {shown!r} {problem['reason']['id']})",
-                f": every row was left out (first: line {first['line']}, column "
-                f"{problem['column']}: {shown!r} {problem['reason']['en']})")
-        raise tables.no_usable_rows(
-            file, rows if not excluded or out_of_range == 0 else (), message,
-            hint=Text("periksa pemisah kolom (, atau ;) dan isi U1 … U9 dengan 1–4",
-                      "check the delimiter (, or ;) and fill U1 … U9 with 1–4"))
+        raise _no_usable_rows(file, rows, excluded, out_of_range, bad_dates)
+    if (how := dates_read.note()) is not None:
+        notes.append(how)
 
     total = _summary(answers)
     respondents = len(kept)
@@ -406,7 +417,8 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
         return None
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
-        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"])
+        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"],
+                         sheet=skm.get("lembar") or None, sheet_path="$.skm.lembar")
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),
@@ -417,6 +429,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
             "tanggal": result["period"]["survey_to"] or skm.get("tanggal_laporan"),
             "ikm": result["ikm_unrounded"],
             "mutu": (result["mutu"] or {}).get("code"),
+            "catatan": result["notes"] or None,  # how the file was read, for the report
         }
         return {"skm.hasil": {k: v for k, v in facts.items() if v is not None}}
     return {"skm.hasil": _facts_from_declared(skm)}
@@ -439,6 +452,7 @@ def fact_score(edition: Any, results: Any, facts: Mapping[str, Any]) -> Any:
     origin = lookup(facts, options["origin"]) if "origin" in options else MISSING
     if final is not None and origin == "manifest":
         notes = (Text.of(options["declared"]),)
+    notes = (*notes, *tables.data_notes(facts))
     part = Part(options["part"]["id"], Text.of(options["part"]["title"]), final, Decimal(1))
     aspects = []
     for aspect in edition.aspects:
@@ -545,6 +559,25 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+class Population(click.ParamType):
+    """A count of users as people type it: ``9870``, or with thousands dots ``9.870``
+    (a count has no decimals, so the dot can only group thousands)."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        got = read_number(text) if re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,12}",
+                                                text, re.ASCII) else None
+        if got is None or got[0] < 1:
+            self.fail(f"{value!r}: jumlah pengguna adalah bilangan bulat ≥ 1, mis. 9870 atau "
+                      f"9.870 / the number of users is a whole number ≥ 1, e.g. 9870 or 9.870",
+                      param, ctx)
+        return int(got[0])
+
+
 @hookimpl
 def patuh_add_commands(cli: click.Group) -> None:
     if "skm" in cli.commands:
@@ -552,7 +585,7 @@ def patuh_add_commands(cli: click.Group) -> None:
 
     @cli.command("skm")
     @click.argument("responses", type=click.Path(path_type=Path))
-    @click.option("--population", type=click.IntRange(min=1),
+    @click.option("--population", type=Population(),
                   help="Pengguna layanan pada periode survei / users served in the period.")
     @click.option("--period", "year", type=click.IntRange(2000, 2100),
                   help="Tahun periode evaluasi / evaluation year.")
@@ -562,9 +595,12 @@ def patuh_add_commands(cli: click.Group) -> None:
                   show_default=True)
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+    @click.option("--sheet", "sheet", metavar="NAMA",
+                  help="Lembar kerja XLSX yang dibaca / the XLSX worksheet to read (default: "
+                       "the first with a U1 … U9 header).")
     def skm_command(responses: Path, population: int | None, year: int | None,
                     start: str | None, end: str | None, fmt: str, output: Path | None,
-                    lang: str) -> None:
+                    lang: str, sheet: str | None) -> None:
         """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
         from patuh.options import parse_date
         from patuh.outputs import write_output
@@ -584,7 +620,8 @@ def patuh_add_commands(cli: click.Group) -> None:
                                       f"--to {last} is before --from {first}"),
                                  hint=Text("tukar kedua tanggal", "swap the two dates"))
             period = (first, last)
-        result = compute(responses, population=population, period=period)
+        result = compute(responses, population=population, period=period, sheet=sheet,
+                         sheet_path="--sheet")
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
                 if fmt == "json" else render_text(result, lang))
         write_output(text, output, protect=(responses,), fmt=fmt)

@@ -2,6 +2,13 @@
 UTF-8 with or without a byte-order mark, `,` `;` or tab as delimiter. A helper for the
 built-in fact derivers; not a plugin itself.
 
+A header may sit below a report's title rows (it is looked for among the first
+:data:`HEADER_SEARCH_ROWS` rows, by the column names the reader knows); a :class:`Vocabulary`
+knows each column under the spellings people give it (``Jenis Layanan`` → ``layanan``) and
+names the columns it does not know; :class:`Dates` reads dates as people type them (day first)
+and says how, in one note per file, which the scoring models carry into the report
+(:func:`data_notes`).
+
 Every data file is read as a stream within limits (README, "Limits on data files"): its size
 in bytes (for a workbook: the unpacked size of its parts), its rows and its columns, each
 overridable by an environment variable. A file over a limit is an error that names the file,
@@ -17,11 +24,15 @@ import itertools
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -29,10 +40,17 @@ from typing import Any
 from patuh import InputError
 from patuh import Text
 from patuh import resolve_inside
+from patuh.habits import DAY_FIRST
+from patuh.habits import MONTH_FIRST
+from patuh.habits import MONTH_NAME
+from patuh.habits import SERIAL
+from patuh.habits import TIME_DROPPED
+from patuh.habits import Reading
+from patuh.habits import read_date
+from patuh.habits import read_serial
 from patuh.limits import Limit
 from patuh.limits import count
 
-META_COLUMNS = {"no", "nomor", "responden", "nama", "tanggal", "layanan", "keterangan"}
 CHUNK = 1 << 20
 MAX_ROW_CHARS = 1 << 20  # one row (record) of a CSV, all its cells together
 
@@ -237,27 +255,42 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
     how the file was read. No file stays open between rows (see :func:`_lines`), so a reader
     that stops early leaves nothing to close."""
 
-    def __init__(self, file: Path, encoding: str) -> None:
+    def __init__(self, file: Path, encoding: str,
+                 header_score: Callable[[list[str]], int] | None = None) -> None:
         self.file, self.encoding = file, encoding
         self.count = 0
         self._max_rows = MAX_ROWS.value()
         max_columns = MAX_COLUMNS.value()
         self._budget = _Budget(file)
+        found = None if header_score is None else _find_header(file, encoding, header_score)
+        self.skip, delimiter = found or (0, None)
+        self.header_line = self.skip + 1
         lines = self._budget.lines(_lines(file, encoding))
+        for _ in range(self.skip):  # title rows above the header
+            self._budget.start_record()
+            next(lines, None)
         first = next(lines, "")
         if not first.strip():
             raise InputError(Text("berkas kosong atau tanpa baris judul",
-                                  "the file is empty or has no header row"), file=file, line=1)
-        self.delimiter = max(",;\t", key=first.count)
+                                  "the file is empty or has no header row"), file=file,
+                             line=self.header_line)
+        self.delimiter = delimiter or max(",;\t", key=first.count)
         self.reader = csv.reader(itertools.chain([first], lines), delimiter=self.delimiter)
         header = self._next() or []
         while header and not header[-1].strip():
             header.pop()  # trailing empty columns, as spreadsheets save them
         if len(header) > max_columns:
-            raise MAX_COLUMNS.exceeded(file, len(header), line=1)
+            raise MAX_COLUMNS.exceeded(file, len(header), line=self.header_line)
         self.header = [_clean(h) for h in header]
-        refuse_duplicates(file, self.header)
+        refuse_duplicates(file, self.header, line=self.header_line)
         self.other_delimiter: tuple[int, str] | None = None  # (first line, delimiter)
+        self.notes: list[Text] = []
+        self.workbook = False
+
+    @property
+    def line_num(self) -> int:
+        """The file's line number of the end of the record just read."""
+        return self.reader.line_num + self.skip
 
     def _next(self) -> list[str] | None:
         self._budget.start_record()
@@ -274,12 +307,12 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
                 limit = csv.field_size_limit()
                 raise InputError(Text(f"sel lebih dari {_n(limit, 'id')} karakter",
                                       f"a cell longer than {_n(limit, 'en')} characters"),
-                                 file=self.file, line=self.reader.line_num,
+                                 file=self.file, line=self.line_num,
                                  hint=Text("periksa tanda kutip pada baris ini, atau "
                                            "persingkat selnya", "check the quotes on this "
                                            "line, or shorten the cell")) from None
             raise InputError(Text(f"CSV tidak sah: {exc}", f"invalid CSV: {exc}"),
-                             file=self.file, line=self.reader.line_num,
+                             file=self.file, line=self.line_num,
                              hint=Text("periksa tanda kutip pada baris ini",
                                        "check the quotes on this line")) from None
 
@@ -293,12 +326,12 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
             if len(row) == 1 and len(header) > 1 and self.other_delimiter is None:
                 other = next((d for d in ",;\t" if d != self.delimiter and d in row[0]), None)
                 if other:
-                    self.other_delimiter = (self.reader.line_num, other)
+                    self.other_delimiter = (self.line_num, other)
             self.count += 1
             if self.count > self._max_rows:
-                raise MAX_ROWS.exceeded(self.file, self.count, line=self.reader.line_num,
+                raise MAX_ROWS.exceeded(self.file, self.count, line=self.line_num,
                                         at_least=True)
-            return self.reader.line_num, cells
+            return self.line_num, cells
         raise StopIteration
 
 
@@ -319,13 +352,13 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
 
 def no_usable_rows(file: Path, rows: Iterable[Any], message: Text, hint: Text) -> InputError:
     """The error for a data file with no usable row, with its likely cause when known."""
-    if isinstance(rows, Rows):
+    if isinstance(rows, Rows | SheetRows):
         message = message + Text(": ", ": ") + rows.why_unusable()
     return InputError(message, file=file, hint=hint)
 
 
 def refuse_duplicates(file: Path, header: list[str],
-                      fold: Callable[[str], str] = lambda name: name) -> None:
+                      fold: Callable[[str], str] = lambda name: name, *, line: int = 1) -> None:
     """A column named twice in the header row (``fold`` tells which names are the same, e.g.
     ``str.lower``): reading it would keep one column's cells and lose the other's."""
     positions: dict[str, list[int]] = {}
@@ -340,7 +373,7 @@ def refuse_duplicates(file: Path, header: list[str],
                      "satunya akan hilang",
                      f"column {name!r} appears more than once (columns {cols}); one "
                      "column's cells would be lost"),
-                file=file, line=1, path=f"[{name}]",
+                file=file, line=line, path=f"[{name}]",
                 hint=Text("gabungkan atau ganti nama kolom yang ganda sehingga tiap nama hanya "
                           "ada satu kolom", "merge or rename the duplicated columns so that "
                           "each name has one column"))
@@ -440,13 +473,216 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
-def read_rows(file: Path, fallback: str | None = None, *, workbooks: bool = False
-              ) -> tuple[list[str], Rows]:
+def read_rows(file: Path, fallback: str | None = None, *, workbooks: bool = False,
+              header_score: Callable[[list[str]], int] | None = None,
+              sheet: str | None = None, sheet_path: str | None = None,
+              header_is: Text | None = None) -> tuple[list[str], Rows | SheetRows]:
     """The header and the non-empty rows as (line number, {column: stripped cell}), streamed.
     A cell left empty is not in the row's mapping (read it with ``row.get(column, "")``).
-    ``workbooks``: the caller reads XLSX itself (a workbook named .csv is told to be renamed)."""
-    rows = Rows(file, encoding_of(file, fallback, workbooks=workbooks))
+    ``workbooks``: a file named .xlsx/.xlsm is read as a workbook (:class:`SheetRows`:
+    ``sheet``, named at ``sheet_path``, or the first sheet whose first rows hold the header,
+    ``header_is`` saying what that is), and a workbook named .csv is told to be renamed.
+    ``header_score``: how much a row looks like the header (0: not at all); the header is then
+    looked for below title rows (see :func:`_find_header`), else it is the first line."""
+    if workbooks and file.suffix.lower() in WORKBOOK_SUFFIXES:
+        sheet_rows = SheetRows(file, header_score, sheet, sheet_path, header_is)
+        return sheet_rows.header, sheet_rows
+    if sheet is not None:
+        raise InputError(Text(f"lembar {sheet!r} diminta, tetapi berkas ini bukan buku kerja "
+                              "(.xlsx)", f"sheet {sheet!r} asked for, but this file is not a "
+                              "workbook (.xlsx)"), file=file, path=sheet_path,
+                         hint=Text("lembar hanya untuk berkas .xlsx; hapus pilihan lembar",
+                                   "a sheet is for .xlsx files only; drop the sheet option"))
+    rows = Rows(file, encoding_of(file, fallback, workbooks=workbooks), header_score)
     return rows.header, rows
+
+
+# --- workbooks -------------------------------------------------------------------------------
+
+WORKBOOK = "xlsx"  # the "encoding" of rows read from a workbook
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def workbook_cell(value: Any) -> str:
+    """A cell's value as text: a date cell as its ISO date, 4.0 as ``4``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_error(file: Path, exc: BaseException) -> InputError:
+    return InputError(Text(f"berkas XLSX tidak dapat dibaca: {type(exc).__name__}: {exc}",
+                           f"the XLSX file cannot be read: {type(exc).__name__}: {exc}"),
+                      file=file, hint=Text("buka dan simpan ulang di Excel/LibreOffice, atau "
+                                           "simpan sebagai CSV", "open and save it again in "
+                                           "Excel/LibreOffice, or save it as CSV"))
+
+
+def _check_zip(file: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than its limit (a zip bomb, or XML that
+    takes long to parse), from the sizes its zip directory declares: reading never goes past
+    them."""
+    import zipfile
+
+    limit = MAX_WORKBOOK_BYTES.value()
+    with open_data(file) as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _xlsx_error(file, exc) from None
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limit:
+        raise MAX_WORKBOOK_BYTES.exceeded(file, unpacked, unpacked=True)
+
+
+def _sheet_header(sheet: Any, width: int, score: Callable[[list[str]], int] | None
+                  ) -> tuple[int, list[str]] | None:
+    """(row number, header) of the first of the first rows that looks like the header."""
+    if score is None:
+        return None
+    rows = sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=width,
+                           values_only=True)
+    for number, row in enumerate(rows, start=1):
+        cells = [workbook_cell(v) for v in row]
+        if score(cells) > 0:
+            return number, cells
+    return None
+
+
+def _pick_sheet(book: Any, file: Path, name: str | None, width: int,
+                score: Callable[[list[str]], int] | None, json_path: str | None
+                ) -> tuple[Any, tuple[int, list[str]] | None]:
+    """The worksheet to read: the one named, else the first whose first rows hold the header,
+    else the first."""
+    if name is not None:
+        if name not in book.sheetnames:
+            names = ", ".join(repr(n) for n in book.sheetnames)
+            raise InputError(Text(f"lembar {name!r} tidak ada di buku kerja ini; lembar yang "
+                                  f"ada: {names}", f"sheet {name!r} is not in this workbook; "
+                                  f"its sheets: {names}"), file=file, path=json_path,
+                             hint=Text("sebut salah satu nama lembar itu persis",
+                                       "name one of those sheets exactly"))
+        sheet = book[name]
+        if not hasattr(sheet, "reset_dimensions"):
+            raise InputError(Text(f"lembar {name!r} bukan lembar kerja (mungkin grafik)",
+                                  f"sheet {name!r} is not a worksheet (perhaps a chart)"),
+                             file=file, path=json_path)
+        sheet.reset_dimensions()
+        return sheet, _sheet_header(sheet, width, score)
+    if not book.worksheets:
+        raise InputError(Text("buku kerja tanpa lembar kerja", "the workbook has no worksheet"),
+                         file=file)
+    first = book.worksheets[0]
+    for sheet in book.worksheets[:HEADER_SEARCH_ROWS]:
+        if not hasattr(sheet, "reset_dimensions"):
+            continue
+        sheet.reset_dimensions()
+        found = _sheet_header(sheet, width, score)
+        if found is not None:
+            return sheet, found
+    if not hasattr(first, "reset_dimensions"):  # a chartsheet first: not a table
+        raise InputError(Text("lembar pertama bukan lembar kerja (mungkin grafik)",
+                              "the first sheet is not a worksheet (perhaps a chart)"),
+                         file=file, hint=Text("pindahkan tabelnya ke lembar pertama",
+                                              "move the table to the first sheet"))
+    return first, None
+
+
+class SheetRows(Iterator[tuple[int, dict[str, str]]]):
+    """The non-empty rows of a workbook's sheet as (row number, {column: cell as text}), like
+    :class:`Rows`. The sheet's stored dimension is not trusted (a stale one hides rows; a huge
+    one would pad millions of empty cells): what is in the sheet is read. Date cells become ISO
+    dates; ``workbook`` tells a reader that numbers in a date column are date serials."""
+
+    encoding = WORKBOOK
+    workbook = True
+    other_delimiter: tuple[int, str] | None = None
+
+    def __init__(self, file: Path, header_score: Callable[[list[str]], int] | None,
+                 sheet_name: str | None = None, json_path: str | None = None,
+                 header_is: Text | None = None) -> None:
+        import openpyxl  # only for workbooks
+
+        self.file, self.count, self.notes = file, 0, []
+        _check_zip(file)
+        try:
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise _xlsx_error(file, exc) from None
+        max_columns = MAX_COLUMNS.value()
+        try:
+            sheet, found = _pick_sheet(book, file, sheet_name, max_columns + 1, header_score,
+                                       json_path)
+            if found is None:
+                self.header_line = 1
+                first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+                header = [workbook_cell(v) for v in first[:max_columns + 1]]
+            else:
+                self.header_line, header = found
+        except InputError:
+            book.close()
+            raise
+        except Exception as exc:
+            book.close()
+            raise _xlsx_error(file, exc) from None
+        if sheet_name is None and sheet is not book.worksheets[0]:
+            what = header_is or Text("baris judul yang dikenali", "a header row patuh knows")
+            self.notes.append(Text(f"dibaca lembar {sheet.title!r} (lembar pertama yang memuat "
+                                   f"{what.id})", f"read sheet {sheet.title!r} (the first sheet "
+                                   f"with {what.en})"))
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            book.close()
+            raise InputError(Text(f"baris pertama lembar {sheet.title!r} kosong",
+                                  f"the first row of sheet {sheet.title!r} is empty"), file=file,
+                             line=1, hint=Text(f"baris judul harus ada di {HEADER_SEARCH_ROWS} "
+                                               "baris pertama", "the header row must be within "
+                                               f"the first {HEADER_SEARCH_ROWS} rows"))
+        if len(header) > max_columns:
+            book.close()
+            raise MAX_COLUMNS.exceeded(file, len(header), line=self.header_line, at_least=True)
+        self.header = header
+        self._body = self._rows(book, sheet)
+
+    def _rows(self, book: Any, sheet: Any) -> Iterator[tuple[int, dict[str, str]]]:
+        header, first = self.header, self.header_line + 1
+        max_rows = MAX_ROWS.value()
+        try:
+            for number, row in enumerate(sheet.iter_rows(min_row=first, max_col=len(header),
+                                                         values_only=True), start=first):
+                if row.count(None) == len(row):  # quick: the rows between rows
+                    continue
+                cells = {header[i]: text for i, value in enumerate(row)
+                         if header[i] and (text := workbook_cell(value))}
+                if not cells:
+                    continue
+                self.count += 1
+                if self.count > max_rows:
+                    raise MAX_ROWS.exceeded(self.file, self.count, line=number, at_least=True)
+                yield number, cells
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged or hostile sheet (entities, bad XML)
+            raise _xlsx_error(self.file, exc) from None
+        finally:
+            book.close()
+
+    def __next__(self) -> tuple[int, dict[str, str]]:
+        return next(self._body)
+
+    def why_unusable(self) -> Text:
+        if self.count == 0:
+            return Text("tidak ada baris berisi di bawah baris judul",
+                        "no row below the header row has anything in it")
+        return Text("semua sel jawaban kosong", "every answer cell is empty")
 
 
 WHOLE = re.compile(r"^\s*([0-9]{1,3})(?:[.,]0+)?\s*$", re.ASCII)
@@ -461,13 +697,283 @@ def whole_number(cell: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def parse_date(file: Path, line: int, column: str, cell: str) -> date:
-    try:
-        return date.fromisoformat(cell)
-    except ValueError:
-        shown = cell if len(cell) <= 40 else cell[:40] + "…"
-        raise InputError(Text(f"kolom {column!r}: {shown!r} bukan tanggal ISO",
-                              f"column {column!r}: {shown!r} is not an ISO date"),
-                         file=file, line=line, path=f"[{column}]",
-                         hint=Text("tulis tanggal sebagai 2024-03-31 (format sel: teks)",
-                                   "write dates as 2024-03-31 (cell format: text)")) from None
+# --- how people write a header and its dates --------------------------------------------------
+
+HEADER_SEARCH_ROWS = 20  # a header is looked for among the first rows only
+
+
+def _capped(lines: Iterable[str], limit: int) -> Iterator[str]:
+    """``lines`` until ``limit`` characters have been handed out."""
+    total = 0
+    for line in lines:
+        total += len(line)
+        if total > limit:
+            return
+        yield line
+
+
+def _find_header(file: Path, encoding: str, score: Callable[[list[str]], int]
+                 ) -> tuple[int, str] | None:
+    """(lines above the header, its delimiter) for the first of the first
+    :data:`HEADER_SEARCH_ROWS` records that looks like the header (``score`` > 0; the highest
+    score wins on the same line), trying each delimiter; None when none does. Reads at most
+    :data:`MAX_ROW_CHARS` characters per delimiter."""
+    best: tuple[int, int, str] | None = None
+    for delimiter in ",;\t":
+        reader = csv.reader(_capped(_lines(file, encoding), MAX_ROW_CHARS), delimiter=delimiter)
+        try:
+            for _ in range(HEADER_SEARCH_ROWS):
+                start = reader.line_num
+                row = next(reader, None)
+                if row is None:
+                    break
+                points = score([_clean(cell) for cell in row[:MAX_COLUMNS.value() + 1]])
+                if points > 0:
+                    if best is None or (start, -points) < best[:2]:
+                        best = (start, -points, delimiter)
+                    break
+        except (csv.Error, InputError):  # the real reader names it
+            continue
+    return None if best is None else (best[0], best[2])
+
+
+def fold(name: str) -> str:
+    """A column name as compared: case, spaces and punctuation ignored (``Jenis Kelamin (L/P)``
+    → ``jenis_kelamin_l_p``, ``U1. Persyaratan`` → ``u1_persyaratan``)."""
+    return "_".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold()))
+
+
+@dataclass
+class Header:
+    """What a reader made of a header row: the columns it reads, by their canonical name
+    (mapped to the header's own spelling, the rows' key), and what it left."""
+
+    columns: dict[str, str]
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (as written, canonical)
+    unknown: list[str] = field(default_factory=list)  # not read
+    shadowed: list[tuple[str, str]] = field(default_factory=list)  # (not read, the one read)
+
+    def get(self, canonical: str) -> str | None:
+        return self.columns.get(canonical)
+
+    def shadowed_names(self) -> set[str]:
+        return {name for name, _ in self.shadowed}
+
+    def notes(self, *, kept_as_text: bool = False) -> list[Text]:
+        """What the reader made of the header, for the user: the headings it read under
+        another name, the columns it does not know (``kept_as_text``: they are kept, as text,
+        but no rule reads them), and the columns a closer spelling shadowed."""
+        notes = []
+        if self.renamed:
+            pairs = ", ".join(f"{name!r} → {canonical}" for name, canonical in self.renamed)
+            notes.append(Text(f"judul kolom dibaca sebagai: {pairs}",
+                              f"column headings read as: {pairs}"))
+        if self.unknown:
+            names = ", ".join(repr(name) for name in self.unknown)
+            notes.append(Text(f"kolom tidak dikenal, disimpan sebagai teks tanpa dinilai: {names}",
+                              f"columns not known, kept as text but not assessed: {names}")
+                         if kept_as_text else
+                         Text(f"kolom tidak dikenal, tidak dibaca: {names}",
+                              f"columns not known, not read: {names}"))
+        for name, used in self.shadowed:
+            notes.append(Text(f"kolom {name!r} tidak dibaca: isinya sudah diambil dari {used!r}",
+                              f"column {name!r} not read: {used!r} gives the same"))
+        return notes
+
+
+class Vocabulary:
+    """The columns a reader knows, each with the spellings people give it (compared after
+    :func:`fold`); ``match`` recognises names by shape (``U1 Persyaratan``); ``unused``:
+    known columns that are not read (``no``, ``nama``), left without a note; ``single``:
+    columns that must not appear twice (a second one would lose answers)."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]], *, unused: Iterable[str] = (),
+                 match: Callable[[str], str | None] | None = None,
+                 single: Iterable[str] = ()) -> None:
+        self._exact: dict[str, tuple[str, int]] = {}
+        for canonical, spellings in names.items():
+            for rank, spelling in enumerate((canonical, *spellings)):
+                self._exact.setdefault(fold(spelling), (canonical, rank))
+        self._unused = {fold(name) for name in unused}
+        self._match = match
+        self.single = set(single)
+
+    def canonical(self, name: str) -> tuple[str, int] | None:
+        """(canonical name, rank: lower is a closer spelling), or None."""
+        known = self._exact.get(fold(name))
+        if known is not None:
+            return known
+        found = self._match(name) if self._match is not None and len(name) <= 200 else None
+        return None if found is None else (found, 1000)
+
+    def known(self, cells: Iterable[str]) -> set[str]:
+        """The canonical columns a row names (to tell a header from a title row)."""
+        return {found[0] for cell in cells if cell and (found := self.canonical(cell))}
+
+    def resolve(self, file: Path, header: list[str], line: int = 1) -> Header:
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        unknown = []
+        for index, name in enumerate(header, start=1):
+            if not name:
+                continue
+            known = self.canonical(name)
+            if known is None:
+                if fold(name) not in self._unused:
+                    unknown.append(name)
+                continue
+            found.setdefault(known[0], []).append((known[1], index, name))
+        result = Header({}, unknown=unknown)
+        for canonical, spellings in found.items():
+            if len(spellings) > 1 and canonical in self.single:
+                first, second = spellings[0], spellings[1]
+                raise InputError(
+                    Text(f"kolom {first[2]!r} (ke-{first[1]}) dan {second[2]!r} "
+                         f"(ke-{second[1]}) sama-sama dibaca sebagai {canonical}; isi salah "
+                         "satunya akan hilang",
+                         f"columns {first[2]!r} (no. {first[1]}) and {second[2]!r} "
+                         f"(no. {second[1]}) are both read as {canonical}; one column's "
+                         "cells would be lost"),
+                    file=file, line=line, path=f"[{second[2]}]",
+                    hint=Text("gabungkan atau ganti nama salah satu kolom",
+                              "merge the two columns or rename one of them"))
+            spellings.sort()
+            name = spellings[0][2]
+            result.columns[canonical] = name
+            if fold(name) != fold(canonical):
+                result.renamed.append((name, canonical))
+            result.shadowed.extend((other[2], name) for other in spellings[1:])
+        result.renamed.sort(key=lambda pair: header.index(pair[0]))
+        return result
+
+
+ACCEPTED_DATES = Text("31/10/2025, 31-10-2025, 31.10.2025, 31 Oktober 2025 atau 2025-10-31",
+                      "31/10/2025, 31-10-2025, 31.10.2025, 31 Oktober 2025 or 2025-10-31")
+
+
+def shown(cell: str) -> str:
+    return cell if len(cell) <= 40 else cell[:40] + "…"
+
+
+def bad_date(file: Path, line: int, column: str, cell: str) -> InputError:
+    return InputError(Text(f"kolom {column!r}: {shown(cell)!r} bukan tanggal yang dikenali",
+                           f"column {column!r}: {shown(cell)!r} is not a date patuh can read"),
+                      file=file, line=line, path=f"[{column}]",
+                      hint=Text("tulis tanggal seperti " + ACCEPTED_DATES.id + " (hari lebih "
+                                "dulu)", "write dates like " + ACCEPTED_DATES.en
+                                + " (day first)"))
+
+
+class Dates:
+    """Reads one file's dates as people type them (:func:`patuh.habits.read_date`; with
+    ``serials``, a workbook's date serial numbers too) and counts how, for a one-line note."""
+
+    def __init__(self, *, serials: bool = False) -> None:
+        self.serials = serials
+        self._rows: dict[str, int] = {}
+        self._last: dict[str, int] = {}
+        self._example: dict[str, Reading] = {}
+        self._ambiguous = 0  # read day first where month first was possible too
+        self._month_first: tuple[int, str] | None = None
+
+    def read(self, cell: str, line: int) -> date | None:
+        got = read_date(cell)
+        if got is None and self.serials:
+            got = read_serial(cell)
+        if got is None:
+            return None
+        day, reading = got
+        if reading is not None:
+            key = reading.how.en
+            if self._last.get(key) != line:
+                self._rows[key] = self._rows.get(key, 0) + 1
+                self._last[key] = line
+            self._example.setdefault(key, reading)
+            if reading.how == DAY_FIRST and day.day <= 12 and day.month != day.day:
+                self._ambiguous += 1
+            if reading.how == MONTH_FIRST and self._month_first is None:
+                self._month_first = (line, reading.raw)
+        return day
+
+    def read_or_fail(self, file: Path, line: int, column: str, cell: str) -> date:
+        day = self.read(cell, line)
+        if day is None:
+            raise bad_date(file, line, column, cell)
+        return day
+
+    def note(self) -> Text | None:
+        """``tanggal dibaca hari lebih dulu (DD/MM/YYYY), mis. '31/10/2025' → 2025-10-31:
+        412 baris``; None when every date was ISO."""
+        if not self._rows:
+            return None
+        parts_id, parts_en = [], []
+        for key, rows in self._rows.items():
+            example = self._example[key]
+            form = _form(example)
+            how = _HOW.get(key, example.how)
+            parts_id.append(f"{how.id}{form}, mis. {example.raw.strip()!r} → {example.value}: "
+                            f"{_n(rows, 'id')} baris")
+            parts_en.append(f"{how.en}{form}, e.g. {example.raw.strip()!r} → {example.value}: "
+                            f"{_n(rows, 'en')} {'row' if rows == 1 else 'rows'}")
+        text = Text("tanggal dibaca " + "; ".join(parts_id),
+                    "dates read " + "; ".join(parts_en))
+        if self._month_first is not None and self._ambiguous:
+            line, raw = self._month_first
+            text = text + Text(
+                f" — PERIKSA: {raw!r} (baris {line}) hanya dapat dibaca bulan lebih dulu, "
+                f"tetapi {_n(self._ambiguous, 'id')} tanggal yang dapat dibaca dua arah dibaca "
+                "hari lebih dulu",
+                f" — CHECK: {raw!r} (line {line}) can only be read month first, but "
+                f"{_n(self._ambiguous, 'en')} dates that read both ways were read day first")
+        return text
+
+
+_HOW = {MONTH_NAME.en: Text("dengan nama bulan", "with the month's name"),
+        SERIAL.en: Text("dari nomor seri tanggal Excel", "from Excel date serial numbers"),
+        TIME_DROPPED.en: Text("tanpa jamnya", "without their time")}
+
+
+def _form(reading: Reading) -> str:
+    """The pattern of a numeric date as written (``DD/MM/YYYY``), for the note."""
+    match = re.match(r"\s*[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}", reading.raw)
+    if match is None:
+        return ""
+    sep = match[1]
+    if reading.how == MONTH_FIRST:
+        return f" (MM{sep}DD{sep}YYYY)"
+    return f" (DD{sep}MM{sep}YYYY)"
+
+
+def header_note(line: int) -> Text | None:
+    """Where the header was found, when title rows were above it."""
+    if line <= 1:
+        return None
+    return Text(f"baris judul kolom ditemukan di baris {line}; {line - 1} baris di atasnya "
+                "(judul) dilewati",
+                f"the header row was found on line {line}; the {line - 1} rows above it "
+                "(titles) were skipped")
+
+
+def data_notes(facts: Any) -> list[Text]:
+    """One note per data file that a fact deriver read (``berkas`` with its ``sha256`` and
+    ``catatan``): how its header and dates were read, the columns it left. For the scoring
+    models, which carry them into the report."""
+    found: dict[str, list[Text]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            notes = node.get("catatan")
+            if isinstance(node.get("berkas"), str) and isinstance(node.get("sha256"), str) \
+                    and isinstance(notes, list) and notes:  # as a deriver records a file
+                found[node["berkas"]] = [Text.of(n) for n in notes]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(facts)
+    out = []
+    for berkas, notes in sorted(found.items()):
+        out.append(Text(f"{berkas}: " + "; ".join(n.id for n in notes) + ".",
+                        f"{berkas}: " + "; ".join(n.en for n in notes) + "."))
+    return out

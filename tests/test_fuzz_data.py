@@ -21,11 +21,15 @@ HOSTILE_CELLS = st.sampled_from([
     "4\u00b2", "\u00b3", "\u0663", "9" * 5000, "ya", "tidak", "Y", "2024-03-31", "9999-12-31",
     "0001-01-01", "2024-02-30", "=1+1", "\ufeff4", '"', '""', "a,b", "a;b", "\t", "\r\n",
     "\x00", "\x1b[31m", "\u202e", " 4 ", "x" * 300,
+    # as people in Indonesia type dates and numbers, and headings they give
+    "31/10/2025", "10/31/2025", "31-10-2025", "31 Oktober 2025", "31/13/2025", "45961",
+    "3,0", "9.870", "U1 Persyaratan", "Jenis Layanan", "HASIL SURVEI", "Tidak Ada",
 ])
 VALID_CELLS = {  # most cells valid, so that the reading goes on past the first row
-    "skm": st.sampled_from(["1", "2", "3", "4", "", "2024-03-04", "30", "Layanan A"]),
+    "skm": st.sampled_from(["1", "2", "3", "4", "", "2024-03-04", "30", "Layanan A",
+                            "04/03/2024"]),
     "f03": st.sampled_from(["0", "1", "2", "3", "4", "5", "", "R1"]),
-    "log": st.sampled_from(["2024-01-02", "2024-02-03", "", "A1", "catatan"]),
+    "log": st.sampled_from(["2024-01-02", "2024-02-03", "", "A1", "catatan", "03/02/2024"]),
     "interviews": st.sampled_from(["ya", "tidak", "", "R1"]),
 }
 HEADERS = {
@@ -36,6 +40,11 @@ HEADERS = {
             "tanggal_tanggapan", "tanggal_keputusan", "tanggal_pemberitahuan", "keterangan"],
     "interviews": ["responden", "penundaan_berlarut", "permintaan_imbalan"],
 }
+SPELLINGS = {"U1": "U1 Persyaratan", "U2": "U2. Sistem", "U9": "Unsur 9",
+             "tanggal": "Tanggal Survei", "umur": "Umur (tahun)", "layanan": "Jenis Layanan",
+             "tanggal_diterima": "Tanggal Diterima", "nomor": "No. Pengaduan",
+             "tanggal_tanggapan": "Tgl Tanggapan", "1.a.K1": "1.a.K1 Kebijakan",
+             "responden": "Nama Responden"}
 SECTIONS = {
     "skm": "skm:\n  berkas: data.csv\n",
     "f03": "penilaian_pengguna:\n  berkas: data.csv\n",
@@ -49,6 +58,8 @@ def csv_bytes(draw: st.DrawFn, kind: str) -> bytes:
     header = list(HEADERS[kind])
     if draw(st.booleans()):
         header = draw(st.permutations(header))[:draw(st.integers(1, len(header)))]
+    if draw(st.booleans()):  # the headings people write (Jenis Layanan, U1 Persyaratan …)
+        header = [SPELLINGS.get(name, name) for name in header]
     valid = VALID_CELLS[kind]
     cells = st.one_of(valid, valid, valid, valid, HOSTILE_CELLS, st.text(max_size=12))
     rows = draw(st.lists(st.lists(cells, min_size=0, max_size=len(header) + 2), max_size=6))
@@ -59,7 +70,10 @@ def csv_bytes(draw: st.DrawFn, kind: str) -> bytes:
     def cell(value: str) -> str:
         return '"' + value.replace('"', '""') + '"' if quote or delimiter in value else value
 
-    text = end.join(delimiter.join(cell(c) for c in row) for row in [header, *rows]) + end
+    titles = draw(st.lists(st.lists(st.sampled_from(["HASIL SURVEI 2025", "", "Periode:"]),
+                                    max_size=3), max_size=2))  # a report's title block
+    text = end.join(delimiter.join(cell(c) for c in row)
+                    for row in [*titles, header, *rows]) + end
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "cp1252"]))
     data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 9)) == 9:  # now and then, raw bytes spliced in

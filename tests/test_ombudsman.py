@@ -401,8 +401,8 @@ def test_log_file_appears_in_the_digests(run, write_manifest) -> None:
 
 
 @pytest.mark.parametrize(("content", "line", "words"), [
-    (f"{LOG_HEADER}\nA-1,2024-03-01,2024-03-01,,,,\nA-2,31/03/2024,,,,,\n", 3,
-     ["tanggal_diterima", "31/03/2024", "ISO"]),
+    (f"{LOG_HEADER}\nA-1,2024-03-01,2024-03-01,,,,\nA-2,31/13/2024,,,,,\n", 3,
+     ["tanggal_diterima", "31/13/2024", "not a date", "31 Oktober 2025"]),
     (f"{LOG_HEADER}\nA-1,2024-03-01,2024-03-32,,,,\n", 2, ["tanggal_tanda_terima", "2024-03-32"]),
     ("nomor,tanggal,tanggal_tanggapan\nA-1,2024-03-01,2024-03-02\n", 1,
      ["'tanggal_diterima'", "header"]),

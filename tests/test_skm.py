@@ -290,7 +290,7 @@ CSV_BAD = """no,U1,U2,U3,U4,U5,U6,U7,U8,U9,tanggal
 3,3,,3,3,3,3,3,3,3,2024-02-02
 4,3,3,3,3,5,3,3,3,3,2024-02-02
 5,2,3,2,2,2,2,2,2,2,2024-02-03
-6,4,4,4,4,4,4,4,4,4,02/03/2024
+6,4,4,4,4,4,4,4,4,4,31/02/2024
 """
 
 
@@ -303,7 +303,7 @@ def test_bad_rows_are_left_out_and_listed(tmp_path: Path, run) -> None:
     assert {u["id"]: u["blank"] for u in report["unsur"]}["U2"] == 1
     listed = [(row["line"], p["column"], p["value"])
               for row in report["excluded"] for p in row["problems"]]
-    assert listed == [(3, "U3", "tiga"), (5, "U5", "5"), (7, "tanggal", "02/03/2024")]
+    assert listed == [(3, "U3", "tiga"), (5, "U5", "5"), (7, "tanggal", "31/02/2024")]
     assert report["checks"]["scale_1_4"] is False
     assert report["checks"]["nine_unsur"] is True
 
@@ -311,7 +311,7 @@ def test_bad_rows_are_left_out_and_listed(tmp_path: Path, run) -> None:
     assert text.code == 0
     assert "baris 3, U3 = 'tiga': bukan angka" in text.out
     assert "baris 5, U5 = '5': di luar skala 1–4" in text.out
-    assert "baris 7, tanggal = '02/03/2024'" in text.out
+    assert "baris 7, tanggal = '31/02/2024'" in text.out
     assert "[✗] jawaban pada skala 1–4" in text.out
 
 
