@@ -152,7 +152,8 @@ def labels() -> Mapping[str, Any]:
     source = resources.files("patuh.schemas").joinpath("manifest.labels.yaml")
     if not source.is_file():
         return {}
-    return yaml.safe_load(source.read_text("utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
+    return yaml.load(source.read_text("utf-8"), Loader=loader) or {}
 
 
 def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
