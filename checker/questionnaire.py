@@ -8,8 +8,10 @@ model and writes the same manifest::
 
 A *question* is one key of the manifest schema that a person fills in (a leaf: yes/no, number,
 date, choice, several choices, text, a list of texts, a data file, evidence files). Each is
-asked once, under the first indicator that reads it most specifically; the indicators that also
-read it list it in ``Indicator.reads``, and ``Question.feeds`` says which levels of which rules it
+asked once: beside the keys of its own object, under the first indicator that reads it or one
+of them directly (so a form keeps the SP decree's number and date with who set it), else under
+the indicator that reads it most specifically; the indicators that also read it list it in
+``Indicator.reads``, and ``Question.feeds`` says which levels of which rules it
 moves. A key no rule reads is still asked (under the indicator that reads its nearest relative,
 else in the general section), so a front end that renders every question writes every key the
 schema accepts. Which paths a condition reads comes from its operator (``Operator.reads``).
@@ -384,25 +386,38 @@ def build(rulesets: Iterable[tuple[Ruleset, str]], day: date) -> Questionnaire:
                     (), tuple(p for p in questions if p in touched))
                 order.append((f"{ruleset.id}:{aspect.id}", indicator, touched))
     feeds: dict[str, list[Feed]] = {p: [] for p in questions}
-    best: dict[str, tuple[int, int]] = {}  # question -> (-specificity, position) of its home
+    siblings: dict[str, list[str]] = {}
+    for path in questions:
+        siblings.setdefault(_parent(path), []).append(path)
+    # question -> the rank of its home: (tier, -specificity, position). Tier 0: the indicator
+    # reads the question itself, or one beside it in the same object, directly — so a form
+    # keeps an object's keys together (the SP decree's number and date with who set it);
+    # tier 1: it reads it only as part of something larger; tier 2: no rule reads it
+    best: dict[str, tuple[int, int, int]] = {}
     for position, (_section, indicator, touched) in enumerate(order):
+        direct = {_parent(p) for p, (_levels, depth) in touched.items()
+                  if _direct(questions[p], depth)}
         for path, (levels, depth) in touched.items():
             feeds[path].append(Feed(indicator.rule, tuple(sorted(levels))))
-            rank = (-depth, position)
+            rank = (0, 0, position) if _parent(path) in direct else (1, -depth, position)
             if path not in best or rank < best[path]:
                 best[path] = rank
+        for parent in direct:
+            for path in siblings[parent]:
+                if path not in best or (0, 0, position) < best[path]:
+                    best[path] = (0, 0, position)
     # a key no rule reads goes with the indicator that reads its nearest relative
     for path in questions:
         if path in best:
             continue
         relative = _relative_home(path, best, questions)
         if relative is not None:
-            best[path] = (1, relative)
+            best[path] = (2, 0, relative)
     homes: dict[int, list[str]] = {}
     general: list[str] = []
     for path in questions:
         if path in best:
-            homes.setdefault(best[path][1], []).append(path)
+            homes.setdefault(best[path][2], []).append(path)
         else:
             general.append(path)
     sections: list[Section] = [Section(GENERAL, None, Text("Umum", "General"),
@@ -423,12 +438,22 @@ def build(rulesets: Iterable[tuple[Ruleset, str]], day: date) -> Questionnaire:
                          walk.groups, walk.headings, walk.fixed, walk.fixed_keys)
 
 
-def _relative_home(path: str, best: Mapping[str, tuple[int, int]],
+def _parent(path: str) -> str:
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def _direct(question: Question, depth: int) -> bool:
+    """A read of the question's own path (for evidence: of the object it proves)."""
+    own = question.path.count(".") + 1
+    return depth >= (own - 1 if question.kind == FILES else own)
+
+
+def _relative_home(path: str, best: Mapping[str, tuple[int, int, int]],
                    questions: Mapping[str, Question]) -> int | None:
     prefix = path
     while "." in prefix:
         prefix = prefix.rsplit(".", 1)[0]
-        near = [best[p][1] for p in questions if p in best
+        near = [best[p][2] for p in questions if p in best
                 and (p.startswith(prefix + ".") or p.startswith(prefix + "[]"))]
         if near:
             return min(near)

@@ -212,3 +212,16 @@ def test_blank_answers_are_no_answers() -> None:
     assert drop_unanswered(data) == {"unit": {"nama": "X"}, "maklumat": {"isi": []}}
     assert drop_unanswered({"a": [1, None, 2], "b": False, "c": 0}) == \
         {"a": [1, 2], "b": False, "c": 0}
+
+
+def test_an_objects_keys_are_asked_together(model) -> None:
+    """The SP decree's date is read directly only by a statutory rule, but it is asked beside
+    who set the decree (read by the PEKPPP indicator), not on another ruleset's page."""
+    section, indicator = model.home("standar_pelayanan.penetapan.tanggal")
+    assert indicator.rule == "pekppp.1.a.Ak"
+    assert model.home("standar_pelayanan.penetapan.oleh")[1].rule == "pekppp.1.a.Ak"
+    rules = {f.rule for f in model.questions["standar_pelayanan.penetapan.tanggal"].feeds}
+    assert "pekppp.1.a.Ak" not in rules and rules  # it feeds others; it is asked here
+    assert model.home("standar_pelayanan.publikasi.media")[1].rule == "pekppp.3.a.T"
+    assert model.home("standar_pelayanan.publikasi.bukti")[1].rule == "pekppp.3.a.T"
+    assert model.home("inovasi.daftar[].dukungan.payung_hukum")[1].rule == "pekppp.30.f.B"
