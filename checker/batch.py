@@ -71,7 +71,6 @@ from patuh.yamlio import require_file
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
 DEFAULT_TIMEOUT = 120.0  # seconds per unit; a real unit takes well under one
-MANIFEST_SUFFIXES = tuple(f".{name}" for name in MANIFEST_NAMES)
 SUMMARY_STEM = "summary"
 EXTENSIONS = {"json": "json", "text": "txt"}  # other (plugin) formats use their own name
 
@@ -97,16 +96,25 @@ NONE = "—"
 
 # --- which manifests -----------------------------------------------------------------------
 
-def is_manifest_name(name: str) -> bool:
-    return name in MANIFEST_NAMES or name.endswith(MANIFEST_SUFFIXES)
+def manifest_names() -> tuple[str, ...]:
+    """``manifest.yaml``, ``.yml``, ``.json``, and ``manifest.<format>`` for every manifest form
+    a plugin offers (``manifest.xlsx``)."""
+    forms = tuple(f"manifest.{fmt}" for fmt in sorted(manager.manifest_formats()))
+    return tuple(dict.fromkeys((*MANIFEST_NAMES, *forms)))
+
+
+def is_manifest_name(name: str, names: tuple[str, ...] = MANIFEST_NAMES) -> bool:
+    return name in names or name.endswith(tuple(f".{n}" for n in names))
 
 
 def discover(folder: Path, exclude: Path | None = None) -> list[str]:
     """Every manifest below ``folder`` (``manifest.yaml`` or ``*.manifest.yaml``, also
-    ``.yml`` and ``.json``), in path order. Hidden folders, symlinked folders and ``exclude``
-    (the output folder) are not searched. A folder that cannot be read is an error that names
-    it (a unit is never left out silently); any depth works (no recursion)."""
+    ``.yml``, ``.json`` and every plugin form such as ``.xlsx``), in path order. Hidden
+    folders, symlinked folders and ``exclude`` (the output folder) are not searched. A folder
+    that cannot be read is an error that names it (a unit is never left out silently); any
+    depth works (no recursion). One unit written twice in one folder is refused."""
     skip = _identity(exclude) if exclude is not None else None
+    names = manifest_names()
     found: list[str] = []  # strings, not Paths: a fifth of the memory for a large batch
     stack = [os.fspath(folder)]
     while stack:
@@ -118,7 +126,7 @@ def discover(folder: Path, exclude: Path | None = None) -> list[str]:
                         if not (entry.name.startswith(".") or entry.is_symlink()) and (
                                 skip is None or _identity(entry.path) != skip):
                             stack.append(entry.path)
-                    elif is_manifest_name(entry.name):
+                    elif is_manifest_name(entry.name, names):
                         found.append(entry.path)
         except OSError as exc:
             raise InputError(Text(f"folder tidak dapat dibaca: {exc.strerror}",
@@ -127,7 +135,25 @@ def discover(folder: Path, exclude: Path | None = None) -> list[str]:
                                        "DAFTAR (satu jalur per baris)", "fix its permissions, "
                                        "or name the manifests in a LIST file (one path per "
                                        "line)")) from None
+    _refuse_twins(found)
     return sorted(found, key=lambda p: os.path.relpath(p, folder).split(os.sep))
+
+
+def _refuse_twins(found: list[str]) -> None:
+    """One unit written twice in one folder (``manifest.yaml`` beside ``manifest.xlsx``, say
+    after ``patuh convert``) would be scored twice, or the stale copy would win unseen."""
+    units: dict[str, str] = {}
+    for path in found:
+        unit = path.rsplit(".", 1)[0]
+        if unit in units:
+            raise InputError(Text(
+                f"dua manifest untuk satu unit: {units[unit]} dan {path}",
+                f"two manifests for one unit: {units[unit]} and {path}"), file=path,
+                hint=Text("simpan salah satunya saja (pindahkan yang lain keluar dari folder); "
+                          "`patuh convert` mengubah satu bentuk ke bentuk lain",
+                          "keep only one (move the other out of the folder); `patuh convert` "
+                          "turns one form into the other"))
+        units[unit] = path
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

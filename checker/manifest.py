@@ -98,10 +98,12 @@ def load_manifest(path: Path) -> Manifest:
     except (OSError, ValueError):  # a name too long, a NUL byte: reading it says which
         folder = False
     if folder:
+        present = [path / f"manifest.{fmt}" for fmt in ("yaml", "yml", "json",
+                                                         *sorted(manager.manifest_formats()))]
+        meant = next((p for p in present if p.is_file()), path / "manifest.yaml")
         raise InputError(Text("ini folder, bukan berkas manifest", "this is a folder, not a "
                               "manifest file"), file=path,
-                         hint=Text(f"maksud Anda {path / 'manifest.yaml'}?",
-                                   f"did you mean {path / 'manifest.yaml'}?"))
+                         hint=Text(f"maksud Anda {meant}?", f"did you mean {meant}?"))
     document = hook.patuh_load_manifest(path=path)
     if document is not None and not isinstance(document, Document):
         plugin = manager.culprit(hook.patuh_load_manifest,
@@ -109,9 +111,13 @@ def load_manifest(path: Path) -> Manifest:
                                  path=path)
         raise manager.wrong_type(plugin, "patuh_load_manifest", "a patuh.Document", document)
     if document is None:
+        forms = ", ".join(f".{fmt}" for fmt in sorted(manager.manifest_formats())
+                          if fmt != "yaml")
         raise InputError(Text("format manifest tidak dikenal", "unknown manifest format"),
-                         file=path, hint=Text("pakai berkas .yaml, .yml, atau .json",
-                                              "use a .yaml, .yml or .json file"))
+                         file=path, hint=Text(f"pakai berkas .yaml, .yml, .json atau formulir "
+                                              f"({forms or '-'}) dari `patuh init`",
+                                              f"use a .yaml, .yml or .json file, or a form "
+                                              f"({forms or '-'}) from `patuh init`"))
     if not isinstance(document.data, dict):
         raise document.error((), Text("manifest harus berupa pemetaan (kunci: nilai)",
                                       "a manifest must be a mapping (key: value)"),

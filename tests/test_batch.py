@@ -200,6 +200,28 @@ def test_discovery_names_order_and_skipped_folders(tmp_path: Path, run) -> None:
     assert batch.discover(folder, exclude=out) == found
 
 
+def test_excel_forms_are_units_and_a_unit_written_twice_is_refused(tmp_path: Path,
+                                                                      run) -> None:
+    folder = tmp_path / "units"
+    copy_unit("puskesmas-sukamaju", folder / "a")
+    copy_unit("dpmptsp-kota-harapan", folder / "b")
+    yaml_b = folder / "b" / "manifest.yaml"
+    assert run("convert", yaml_b, folder / "b" / "manifest.xlsx").code == 0
+    moved = tmp_path / "asli.yaml"
+    yaml_b.rename(moved)  # the unit now keeps its answers in the Excel form only
+    out = tmp_path / "out"
+    assert run("batch", folder, "-o", out, "--workers", "1").code == 0
+    rows = jsonl(out / "summary.jsonl")
+    assert [(Path(r["manifest"]).name, r["status"]) for r in rows] == [
+        ("manifest.xlsx", "ok"), ("manifest.yaml", "ok")]  # ranked: dpmptsp first
+    assert rows[0]["predicate_code"] == "A"
+    shutil.copy(moved, yaml_b)  # the same unit twice: which one counts?
+    twice = run("batch", folder, "-o", tmp_path / "out2", "--workers", "1")
+    assert twice.code == 2 and "Traceback" not in twice.err
+    assert "dua manifest untuk satu unit" in twice.err
+    assert "manifest.yaml" in twice.err and "manifest.xlsx" in twice.err
+
+
 def test_equal_scores_share_a_rank_and_file_names_stay_apart(tmp_path: Path, run) -> None:
     folder = tmp_path / "units"
     copy_unit("dpmptsp-kota-harapan", folder / "a")

@@ -217,7 +217,7 @@ def test_blank_answers_are_no_answers() -> None:
 def test_an_objects_keys_are_asked_together(model) -> None:
     """The SP decree's date is read directly only by a statutory rule, but it is asked beside
     who set the decree (read by the PEKPPP indicator), not on another ruleset's page."""
-    section, indicator = model.home("standar_pelayanan.penetapan.tanggal")
+    _section, indicator = model.home("standar_pelayanan.penetapan.tanggal")
     assert indicator.rule == "pekppp.1.a.Ak"
     assert model.home("standar_pelayanan.penetapan.oleh")[1].rule == "pekppp.1.a.Ak"
     rules = {f.rule for f in model.questions["standar_pelayanan.penetapan.tanggal"].feeds}
