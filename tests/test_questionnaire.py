@@ -13,13 +13,18 @@ from patuh import manager
 from patuh.manifest import load_manifest
 from patuh.questionnaire import FILES
 from patuh.questionnaire import _matches
+from patuh.questionnaire import build
 from patuh.questionnaire import drop_unanswered
 from patuh.questionnaire import for_day
 from patuh.questionnaire import rule_reads
 from patuh.rulebook import available
 from patuh.rulebook import load_ruleset
+from patuh.rulebook import load_ruleset_folder
 from patuh.template import manifest_template
 from patuh.template import placeholders
+
+from rulecopies import copy_ruleset
+from rulecopies import replace_once
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["dpmptsp-kota-harapan", "puskesmas-sukamaju", "kecamatan-lembah-hijau",
@@ -225,3 +230,17 @@ def test_an_objects_keys_are_asked_together(model) -> None:
     assert model.home("standar_pelayanan.publikasi.media")[1].rule == "pekppp.3.a.T"
     assert model.home("standar_pelayanan.publikasi.bukti")[1].rule == "pekppp.3.a.T"
     assert model.home("inovasi.daftar[].dukungan.payung_hukum")[1].rule == "pekppp.30.f.B"
+
+
+def test_a_changed_rule_changes_the_questionnaire_by_itself(tmp_path: Path) -> None:
+    """Nothing is written per indicator: a rule that starts reading a key makes that key feed
+    it, with no other change."""
+    folder = copy_ruleset(tmp_path)
+    rule = folder / "b_sdm" / "11.b.K.yaml"
+    before = build([(load_ruleset_folder(folder), "2022")], DAY)
+    assert not any(f.rule == "pekppp.11.b.K"
+                   for f in before.questions["sdm.penghargaan_pegawai.ada"].feeds)
+    replace_once(rule, "- is_true: kode_etik.ada", "- is_true: kode_etik.ada\n"
+                 "            - is_true: sdm.penghargaan_pegawai.ada")
+    after = build([(load_ruleset_folder(folder), "2022")], DAY)
+    assert after.questions["sdm.penghargaan_pegawai.ada"].levels_of("pekppp.11.b.K") == (1,)
