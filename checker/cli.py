@@ -281,6 +281,11 @@ def init(folder: Path, fmt: str, ruleset_ids: tuple[str, ...], as_of: str | None
     ensure_folder(folder)
     write_bytes(target, writer(model, placeholders(day.year), lang))
     click.echo(f"{target}")
+    # the next step, for a person (stdout stays the path alone, for scripts)
+    click.echo(Text(f"Isi jawabannya (yang kosong berarti tidak ada data), simpan bukti dukung di "
+                    f"{folder}, lalu periksa: patuh check {target}",
+                    f"Fill in the answers (empty means no data), keep the evidence files in "
+                    f"{folder}, then check: patuh check {target}").get(lang), err=True)
 
 
 @cli.command()

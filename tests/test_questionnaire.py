@@ -140,6 +140,8 @@ def test_init_writes_a_form_that_checks(tmp_path: Path, run, lang: str) -> None:
     assert result.code == 0, result.err
     manifest = folder / "manifest.yaml"
     assert result.out.strip() == str(manifest)
+    assert f"patuh check {manifest}" in result.err  # the next step, in --lang
+    assert ("Fill in the answers" in result.err) == (lang == "en")
     checked = run("check", manifest, "--format", "json")
     assert checked.code == 0, checked.err
     report = json.loads(checked.out)
