@@ -8,8 +8,10 @@ import json
 import math
 import stat
 from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from typing import TypeVar
 
 import yaml
 
@@ -45,6 +47,19 @@ def format_path(path: JsonPath) -> str:
     return out
 
 
+T = TypeVar("T")
+
+
+def nearest(places: Mapping[JsonPath, T], path: JsonPath) -> T | None:
+    """The place of ``path`` (a line, a cell), or of its nearest ancestor that has one."""
+    while True:
+        if path in places:
+            return places[path]
+        if not path:
+            return None
+        path = path[:-1]
+
+
 class Document:
     """A parsed file: its data and the line where each JSON path starts.
 
@@ -69,12 +84,7 @@ class Document:
 
     def line_of(self, path: JsonPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
-        while True:
-            if path in self.lines:
-                return self.lines[path]
-            if not path:
-                return None
-            path = path[:-1]
+        return nearest(self.lines, path)
 
     def error(self, path: JsonPath, message: str | Text,
               hint: str | Text | None = None) -> InputError:

@@ -62,6 +62,7 @@ from patuh.questionnaire import schema_questions
 from patuh.yamlio import Document
 from patuh.yamlio import JsonPath
 from patuh.yamlio import format_path
+from patuh.yamlio import nearest
 
 MARKER_SHEET = "_patuh"
 LISTS_SHEET = "Daftar"
@@ -590,16 +591,9 @@ class WorkbookDocument(Document):
         super().__init__(file, data, {})
         self.cells = cells
         self.questions = questions
-        # how typed text was read (Sheet!Cell, reading), for a report to show
-        self.readings: list[tuple[str, Reading]] = []
 
     def cell_of(self, path: JsonPath) -> str | None:
-        while True:
-            if path in self.cells:
-                return self.cells[path]
-            if not path:
-                return None
-            path = path[:-1]
+        return nearest(self.cells, path)
 
     def error(self, path: JsonPath, message: str | Text,
               hint: str | Text | None = None) -> InputError:
