@@ -39,6 +39,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_forms.py
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
