@@ -160,6 +160,9 @@ class _Writer:
                 self.announce(first, pad)
             heading = self.model.headings.get(path.removesuffix("[]"))
             label = f"  # {heading.get(self.lang)}" if heading else ""
+            if key.endswith("[]") and data.get(name) == []:  # "none at all" is an answer
+                self.out.append(f"{pad}{_key(name)}: []{label}")
+                continue
             self.out.append(f"{pad}{_key(name)}:{label}")
             if key.endswith("[]"):
                 items = data.get(name)

@@ -259,6 +259,23 @@ def _label(model: Questionnaire, question: Question, lang: str, start: int = 0) 
     return " › ".join([*parts, last])
 
 
+NONE_HOW = Text("ya bila unit tidak memiliki satu pun (daftarnya kosong); selain itu biarkan "
+                "kosong dan isi lembarnya", "yes when the unit has none at all (the list is "
+                "empty); otherwise leave it blank and fill in the list's sheet")
+
+
+def none_question(path: str) -> Question:
+    """The yes/no "none at all" of a list: an empty list is a claim, a blank sheet is none."""
+    return Question(path, YES_NO, Text("Tidak ada satu pun", "None at all"))
+
+
+def group_keys(questions: Mapping[str, Question], path: str) -> tuple[str, ...]:
+    """The keys of a list of objects (``inovasi.daftar``) from any of its item questions."""
+    item = next(q for q in questions.values() if q.group == path + "[]")
+    start = next(i for i, k in enumerate(item.keys) if k.endswith("[]")) + 1
+    return tuple(k.removesuffix("[]") for k in item.keys[:start])
+
+
 class _Book:
     def __init__(self, model: Questionnaire, data: Mapping[str, Any], lang: str) -> None:
         import openpyxl
@@ -272,6 +289,7 @@ class _Book:
         self.list_sheet: Any = None
         self.answer_cells: dict[str, str] = {}  # question path -> Sheet!Cell
         self.notes: list[tuple[Any, Any, tuple[str, ...]]] = []  # cells to list "read here"
+        self.none_asked: set[str] = set()  # lists whose "none at all" answer is written
         self.yes_no = f'"{YES.get(lang, "ya")},{NO.get(lang, "tidak")}"'
 
     # dropdowns
@@ -444,6 +462,16 @@ class _Book:
         path = group.removesuffix("[]")
         self.notes.append((sheet, row, ("group", path)))
         sheet.cell(row, COL_INDICATOR).fill = self.style["locked"]
+        if path not in self.none_asked:  # "none at all" is an answer; a blank sheet is none
+            self.none_asked.add(path)
+            sheet.cell(row, COL_PATH, path).font = self.style["small"]
+            flag = none_question(path)
+            cell = sheet.cell(row, COL_ANSWER)
+            keys = group_keys(self.model.questions, path)
+            self.answer_cell(cell, flag, True if _get(self.data, keys) == [] else None)
+            self.validate(sheet, flag, cell.coordinate)
+            how = sheet.cell(row, COL_HOW, NONE_HOW.get(self.lang))
+            how.alignment = self.style["wrap"]
         return row + 1
 
     def question_row(self, sheet: Any, row: int, path: str, rule: str | None) -> int:
@@ -659,7 +687,10 @@ def _check_zip(file: Path) -> None:
 class _Reader:
     def __init__(self, file: Path) -> None:
         self.file = file
-        self.questions = schema_questions().questions
+        schema = schema_questions()
+        self.questions = schema.questions
+        self.groups = set(schema.groups)
+        self.none_lists: dict[str, str] = {}  # lists answered "none at all" -> their cell
         self.data: dict[str, Any] = {}
         self.cells: dict[JsonPath, str] = {}
         self.asked: dict[JsonPath, Question] = {}
@@ -799,6 +830,12 @@ class _Reader:
             path = _text(row[COL_PATH - 1]).strip() if row[COL_PATH - 1] is not None else ""
             if not path:
                 continue
+            if path in self.groups:
+                where = f"{sheet.title}!{get_column_letter(COL_ANSWER)}{number}"
+                raw = row[COL_ANSWER - 1] if len(row) >= COL_ANSWER else None
+                if self.value(none_question(path), raw, where):
+                    self.none_lists[path] = where
+                continue
             question = self.questions.get(path)
             if question is None or question.group is not None:
                 self.fail(f"{sheet.title}!A{number}",
@@ -829,6 +866,25 @@ class _Reader:
                 self.blank(keys, where, question)
                 continue
             self.put(keys, value, where, question)
+
+    def empty_lists(self) -> None:
+        """The lists answered "none at all": empty, unless their sheet has items too."""
+        for path, where in self.none_lists.items():
+            keys = group_keys(self.questions, path)
+            items = _get(self.data, keys)
+            if items:
+                self.fail(where, Text(f"dijawab tidak ada satu pun, tetapi lembar daftarnya "
+                                      f"berisi {len(items)} butir",
+                                      f"answered none at all, but the list's sheet holds "
+                                      f"{len(items)} items"),
+                          Text("kosongkan jawaban ini, atau hapus butir di lembarnya",
+                               "clear this answer, or delete the items on its sheet"))
+                continue
+            node = self.data
+            for key in keys[:-1]:
+                node = node.setdefault(key, {})
+            node[keys[-1]] = []
+            self.cells[keys] = where
 
     def blank(self, keys: JsonPath, where: str, question: Question) -> None:
         """Where an unanswered question is, for an error that asks for it."""
@@ -921,6 +977,7 @@ class _Reader:
             raise _xlsx_error(self.file, exc) from None
         finally:
             book.close()
+        self.empty_lists()
         if self.errors:
             raise InputErrors(self.errors[:10])
         document = WorkbookDocument(self.file, self.data, self.cells, self.asked)

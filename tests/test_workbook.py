@@ -119,8 +119,13 @@ def test_init_writes_a_protected_workbook_asking_every_question(run, tmp_path, m
     assert book["_patuh"].sheet_state == "hidden"
     assert book.security.lockStructure
     cells = answer_cells(book)
-    # every question of the model is asked, once in the section sheets
-    assert set(cells) == set(model.questions)
+    # every question of the model is asked, once in the section sheets, and for each list
+    # whether the unit has none at all (an empty list is a claim; a blank sheet is no answer)
+    assert set(cells) == set(model.questions) | set(model.groups)
+    for group in model.groups:
+        (flag,) = cells.pop(group)
+        assert validation_of(flag.parent, flag.coordinate).formula1 == '"ya,tidak"'
+        assert flag.protection.locked is False and flag.value is None
     assert all(len(c) == 1 for p, c in cells.items() if "[]" not in p)
     assert all(len(c) >= 20 for p, c in cells.items() if "[]" in p)  # blank list rows ready
     kinds_seen = set()
@@ -157,7 +162,7 @@ def test_init_writes_a_protected_workbook_asking_every_question(run, tmp_path, m
     for row in umum.iter_rows(min_row=2):
         path = row[0].value
         assert row[0].protection.locked and row[2].protection.locked
-        if path:
+        if path in model.questions:
             evidence = model.questions[path].kind == FILES
             assert row[3].protection.locked is evidence
             assert row[4].protection.locked is not evidence
@@ -513,3 +518,31 @@ def test_convert_is_lossless_for_every_kind_of_answer(run, tmp_path, model) -> N
     assert cells["unit.instansi"][0].value == '"Pemkot\\u0007 Uji"'
     dates = [c.value for c in cells["inovasi.daftar[].tanggal_diterapkan"][:2]]
     assert dates == [datetime(2024, 1, 20), datetime(2024, 2, 21)]
+
+
+def test_none_at_all_is_an_answer_in_both_forms(run, tmp_path) -> None:
+    """`inovasi.daftar: []` (the unit has no innovation: level 0, not met) differs from no
+    answer (no data); both forms keep the difference."""
+    folder = tmp_path / "unit"
+    source = folder / "manifest.yaml"
+    folder.mkdir()
+    source.write_text("schema_version: 1\nunit: {nama: Unit Uji}\nperiode: {tahun: 2024}\n"
+                      "inovasi: {daftar: []}\n", encoding="utf-8")
+    workbook, back = folder / "manifest.xlsx", tmp_path / "back.yaml"
+    assert run("convert", source, workbook).code == 0
+    assert load_manifest(workbook).data["inovasi"] == {"daftar": []}
+    assert run("convert", workbook, back).code == 0
+    assert "daftar: []" in back.read_text("utf-8")
+    assert load_manifest(back).data == load_manifest(source).data
+    status = {r["rule_id"]: r["status"] for r in json.loads(run(
+        "check", workbook, "--format", "json", "--as-of", AS_OF).out)["results"]}
+    assert status["pekppp.29.f.B"] == "fail"
+    # "none at all" and an item on the list's sheet contradict each other: the cell is named
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Daftar inovasi"]
+    sheet.cell(3, 1, "Antrian daring")
+    sheet.cell(3, 2, "pembelajaran")
+    book.save(workbook)
+    result = run("check", workbook)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "tidak ada satu pun" in result.err and "manifest.xlsx!Inovasi!D" in result.err
