@@ -52,8 +52,7 @@ def main() -> None:
         folder = Path(tmp)
         for fmt in ("yaml", "xlsx"):
             cmd = [str(BIN / "patuh"), "init", str(folder / fmt), "--format", fmt, "--force"]
-            ms = median_ms(lambda cmd=cmd: subprocess.run(cmd, check=True,
-                                                          stdout=subprocess.DEVNULL))
+            ms = median_ms(lambda cmd=cmd: subprocess.run(cmd, check=True, capture_output=True))
             print(f"  patuh init --format {fmt:<4} (whole process)     {ms:7.1f}")
         source = ROOT / "examples/dpmptsp-kota-harapan/manifest.yaml"
         workbook = folder / "dpmptsp.xlsx"
