@@ -1,0 +1,206 @@
+"""What `patuh serve` and `patuh web …` do (imported only when they run: it loads Django)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from patuh.errors import InputError
+from patuh.errors import ensure_folder
+from patuh.i18n import Text
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def setup(data: Path, database_url: str | None = None, *, hosts: Iterable[str] = (),
+          secure_cookies: bool = True, migrate: bool = True) -> None:
+    """Point Django at the data folder (made on first use) and bring its database up to date."""
+    ensure_folder(data)
+    os.environ["PATUH_WEB_DATA"] = str(data.resolve())
+    if database_url:
+        os.environ["PATUH_WEB_DATABASE_URL"] = database_url
+    os.environ["PATUH_WEB_HOSTS"] = ",".join(hosts)
+    os.environ["PATUH_WEB_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patuh.plugins.web.settings")
+    try:
+        import django
+    except ImportError:
+        raise InputError(Text("platform web belum terpasang", "the web platform is not "
+                              "installed"),
+                         hint=Text("pasang dengan: pip install 'patuh[web]'",
+                                   "install it with: pip install 'patuh[web]'")) from None
+    try:
+        django.setup()
+    except ValueError as exc:  # an unsupported --database URL
+        raise InputError(Text(f"--database: {exc}", f"--database: {exc}"),
+                         hint=Text("pakai postgresql://pengguna:sandi@host:5432/nama",
+                                   "use postgresql://user:password@host:5432/name")) from None
+    if migrate:
+        from django.core.management import call_command
+        from django.db.utils import OperationalError
+
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+        except OperationalError as exc:
+            raise InputError(Text(f"basis data tidak dapat dipakai: {exc}",
+                                  f"the database cannot be used: {exc}"),
+                             hint=Text("periksa --data atau --database",
+                                       "check --data or --database")) from None
+
+
+def serve(data: Path, host: str, port: int, database_url: str | None, threads: int,
+          insecure_cookies: bool) -> None:
+    secure = not insecure_cookies
+    setup(data, database_url, hosts=[host] if host not in ("0.0.0.0", "::") else ["*"],
+          secure_cookies=secure)
+    import waitress
+
+    from patuh.plugins.web.wsgi import application
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"patuh serve: http://{shown}:{port}/  (data: {data})", err=True)
+    from django.contrib.auth.models import User
+
+    if not User.objects.exists():
+        click.echo(Text(
+            "Belum ada pengguna. Buat admin dulu: patuh web user add admin --role admin "
+            f"--data {data}", "No users yet. Create an admin first: patuh web user add admin "
+            f"--role admin --data {data}").get(_lang()), err=True)
+    if secure and host not in LOOPBACK:
+        click.echo(Text(
+            "Cookie bertanda Secure: buka lewat HTTPS (proksi TLS), atau pakai "
+            "--insecure-cookies untuk HTTP polos di intranet.",
+            "Cookies are marked Secure: serve through HTTPS (a TLS proxy), or use "
+            "--insecure-cookies for plain HTTP on an intranet.").get(_lang()), err=True)
+    waitress.serve(application, host=host, port=port, threads=threads, ident="patuh",
+                   max_request_body_size=64 * 1024 * 1024, clear_untrusted_proxy_headers=True)
+
+
+def _lang() -> str:
+    return "en" if os.environ.get("PATUH_LANG") == "en" else "id"
+
+
+def round_add(data: Path, database_url: str | None, name: str, ruleset: str, edition: str,
+              year: int, slug: str | None) -> None:
+    from patuh.rulebook import load_ruleset
+
+    load_ruleset(ruleset).require_edition(edition)  # an unknown one: exit 2, listing them
+    setup(data, database_url)
+    from django.utils.text import slugify
+
+    from patuh.plugins.web.audit import record
+    from patuh.plugins.web.models import Round
+
+    slug = slug or slugify(name)[:60]
+    if not slug:
+        raise InputError(Text("nama putaran tidak menghasilkan pengenal URL; beri --slug",
+                              "the round's name gives no URL id; give --slug"))
+    if Round.objects.filter(slug=slug).exists():
+        raise InputError(Text(f"putaran {slug!r} sudah ada", f"round {slug!r} already exists"),
+                         hint=Text("pakai --slug lain", "use another --slug"))
+    created = Round.objects.create(slug=slug, name=name, ruleset=ruleset, edition=edition,
+                                   year=year)
+    record(None, "round.add", round=created, slug=slug, ruleset=ruleset, edition=edition,
+           year=year, via="cli")
+    click.echo(slug)
+
+
+def unit_import(data: Path, database_url: str | None, round_slug: str,
+                folders: tuple[Path, ...]) -> None:
+    setup(data, database_url)
+    from patuh.plugins.web.services import import_unit
+
+    found = _round(round_slug)
+    for folder in folders:
+        unit = import_unit(found, folder, user=None)
+        click.echo(f"{found.slug}/{unit.kode}")
+
+
+def _round(slug: str):
+    from patuh.plugins.web.models import Round
+
+    found = Round.objects.filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(Round.objects.values_list("slug", flat=True)) or "-"
+        raise InputError(Text(f"putaran tidak dikenal {slug!r}", f"unknown round {slug!r}"),
+                         hint=Text(f"yang ada: {known}", f"rounds: {known}"))
+    return found
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Kata sandi / password: ")
+        if first != getpass.getpass("Ulangi / repeat: "):
+            raise InputError(Text("kata sandi tidak sama", "the passwords differ"))
+        return first
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def user_add(data: Path, database_url: str | None, username: str, role: str,
+             units: tuple[str, ...], round_slug: str | None) -> None:
+    setup(data, database_url)
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from patuh.plugins.web.audit import record
+    from patuh.plugins.web.models import Profile
+    from patuh.plugins.web.models import Unit
+
+    if User.objects.filter(username=username).exists():
+        raise InputError(Text(f"pengguna {username!r} sudah ada",
+                              f"user {username!r} already exists"))
+    chosen = []
+    for kode in units:
+        matches = Unit.objects.filter(kode=kode)
+        if round_slug:
+            matches = matches.filter(round__slug=round_slug)
+        found = list(matches[:2])
+        if not found:
+            raise InputError(Text(f"unit tidak dikenal {kode!r}", f"unknown unit {kode!r}"),
+                             hint=Text("impor dulu: patuh web unit import ROUND FOLDER",
+                                       "import it first: patuh web unit import ROUND FOLDER"))
+        if len(found) > 1:
+            raise InputError(Text(f"unit {kode!r} ada di beberapa putaran; beri --round",
+                                  f"unit {kode!r} is in several rounds; give --round"))
+        chosen.append(found[0])
+    if role == "operator" and not chosen:
+        raise InputError(Text("operator perlu minimal satu --unit",
+                              "an operator needs at least one --unit"))
+    password = _password()
+    candidate = User(username=username)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise InputError(Text("kata sandi ditolak: " + " ".join(exc.messages),
+                              "password refused: " + " ".join(exc.messages))) from None
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password)
+        profile = Profile.objects.create(user=user, role=role)
+        profile.units.set(chosen)
+        record(None, "user.add", username_added=username, role=role,
+               units=[u.kode for u in chosen], via="cli")
+    click.echo(username)
+
+
+def token(data: Path, database_url: str | None, username: str) -> None:
+    setup(data, database_url)
+    from django.contrib.auth.models import User
+
+    from patuh.plugins.web.audit import record
+    from patuh.plugins.web.models import ApiToken
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise InputError(Text(f"pengguna tidak dikenal {username!r}",
+                              f"unknown user {username!r}"))
+    issued = ApiToken.issue(user)
+    record(None, "token.issue", for_user=username, via="cli")
+    click.echo(issued)

@@ -1,0 +1,16 @@
+"""The platform's URLs (see the README, "Platform")."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from patuh.plugins.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.sign_in, name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("lang/<str:code>/", views.language, name="language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("r/<slug:round_slug>/", views.round_page, name="round"),
+]

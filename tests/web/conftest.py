@@ -1,0 +1,67 @@
+"""Fixtures for the platform's tests: people with roles, rounds and units made the way the
+platform makes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+PASSWORD = "sandi-uji-yang-panjang-7"
+
+
+@pytest.fixture
+def make_round(db) -> Callable[..., Any]:
+    from patuh.plugins.web.models import Round
+
+    def make(slug: str = "pekppp-2025", **fields: Any) -> Any:
+        values = {"name": f"PEKPPP mandiri {slug}", "ruleset": "pekppp", "edition": "2022",
+                  "year": 2025, **fields}
+        return Round.objects.create(slug=slug, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_unit(db) -> Callable[..., Any]:
+    from patuh.plugins.web.models import Unit
+
+    def make(round_: Any, kode: str, nama: str | None = None) -> Any:
+        return Unit.objects.create(round=round_, kode=kode, nama=nama or kode.upper())
+
+    return make
+
+
+@pytest.fixture
+def make_person(db) -> Callable[..., Any]:
+    from django.contrib.auth.models import User
+
+    from patuh.plugins.web.models import Profile
+
+    def make(username: str, role: str, units: tuple[Any, ...] = ()) -> Any:
+        user = User.objects.create_user(username=username, password=PASSWORD)
+        profile = Profile.objects.create(user=user, role=role)
+        profile.units.set(units)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client) -> Callable[[Any], Any]:
+    def sign_in(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The login-failure counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
