@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import include
 from django.urls import path
 
 from patuh.plugins.web import views
@@ -13,4 +14,6 @@ urlpatterns = [
     path("lang/<str:code>/", views.language, name="language"),
     path("healthz", views.healthz, name="healthz"),
     path("r/<slug:round_slug>/", views.round_page, name="round"),
+    path("r/<slug:round_slug>/u/<slug:kode>/", include("patuh.plugins.web.unit_urls")),
+    path("api/v1/", include("patuh.plugins.web.api_urls")),
 ]
