@@ -149,3 +149,44 @@ def test_bundled_schemas_are_valid_draft_2020_12(name: str) -> None:
     from patuh.validation import load_schema
 
     Draft202012Validator.check_schema(load_schema(name))
+
+
+# The web platform's stack: loaded by `patuh serve` and `patuh web ...` only, never by the CLI.
+WEB_STACK = ("django", "waitress", "whitenoise", "psycopg", "selenium")
+NO_WEB_STACK = """
+import json, sys
+from importlib.metadata import entry_points
+
+WEB_STACK = {stack!r}
+
+def loaded():
+    return sorted(m for m in sys.modules if m.split(".")[0] in WEB_STACK)
+
+import patuh.cli
+after_import = loaded()
+from patuh.cli import main
+codes = [main(["--help"]), main(["check", sys.argv[1], "--format", "json"])]
+plugins = sorted(ep.value for ep in entry_points(group="patuh"))
+print(json.dumps({{"import": after_import, "check": loaded(), "codes": codes,
+                   "plugins": plugins, "unloaded": [p for p in plugins if p not in sys.modules]}}))
+"""
+
+
+def test_the_cli_and_patuh_check_never_import_the_web_stack(tmp_path: Path) -> None:
+    """`import patuh.cli`, `patuh --help` (every plugin adds its commands) and `patuh check`
+    load every plugin, the web platform's too, without importing Django or the rest of its
+    stack: the web plugin imports them inside its commands, so the CLI starts no slower."""
+    import json
+    import subprocess
+    import sys
+
+    manifest = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
+    done = subprocess.run([sys.executable, "-c", NO_WEB_STACK.format(stack=WEB_STACK),
+                           str(manifest)], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["codes"] == [0, 0]
+    # Every installed plugin was loaded, so the guard covers them all (the web one included).
+    assert "patuh.plugins.scoring" in seen["plugins"] and seen["unloaded"] == []
+    assert seen["import"] == [], "import patuh.cli loads the web stack"
+    assert seen["check"] == [], "patuh --help or patuh check loads the web stack"

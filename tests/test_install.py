@@ -6,6 +6,7 @@ written. The slow tests need PyPI (build and runtime dependencies), as `make tes
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import re
@@ -63,6 +64,25 @@ def test_python_m_patuh_is_the_patuh_command(argv: list[str], code: int, tmp_pat
 # Where each top-level folder of the repository lands in the installed package (setup.cfg).
 PACKAGE_DIRS = {"checker": "patuh", "plugins": "patuh/plugins", "rules": "patuh/rules",
                 "schemas": "patuh/schemas", "docs": "patuh/docs"}
+
+
+def test_every_python_package_is_listed_in_setup_cfg() -> None:
+    """setup.cfg lists the packages one by one (each folder maps to a name under `patuh`): a
+    subpackage left off the list (plugins/web/migrations/ ...) would be missing from the wheel
+    without any error, so every folder holding an __init__.py must be listed, and nothing else."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    listed = set(config["options"]["packages"].split())
+    found = set()
+    for folder, name in PACKAGE_DIRS.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT / folder).parts
+            if "__pycache__" not in parts:
+                found.add(".".join((*name.split("/"), *parts)))
+    assert found - listed == set(), "add these to setup.cfg's packages"
+    assert listed - found == set(), "setup.cfg lists packages that have no __init__.py"
+
+
 # Repository files that are not part of a source release (editor and git settings).
 NOT_RELEASED = (".gitignore", ".vscode/")
 

@@ -1,12 +1,16 @@
 """Fixtures for the platform's tests: people with roles, rounds and units made the way the
-platform makes them."""
+platform makes them, and a headless browser."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from selenium_browser import Browser
+from selenium_browser import skip_or_fail_without_browser
+from selenium_browser import start_browser
 
 PASSWORD = "sandi-uji-yang-panjang-7"
 
@@ -65,3 +69,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Headless Chromium through Selenium (tests/web/selenium_browser.py): skipped without
+    chromium and chromium-driver, failed instead under CI or PATUH_REQUIRE_BROWSER=1."""
+    skip_or_fail_without_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    with start_browser(folder / "profile", log=folder / "chromedriver.log") as started:
+        yield started
