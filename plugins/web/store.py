@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +104,7 @@ class SaveResult:
     ok: bool
     error: Text | None = None
     readings: tuple[FieldReading, ...] = ()  # how the saved value was read (``ya`` → true)
+    needs: tuple[str, ...] = ()  # required answers to save together with this one
 
 
 @dataclass(frozen=True)
@@ -284,20 +286,29 @@ class UnitFolder:
     def save_answer(self, path: str, value: Any, model: Questionnaire) -> SaveResult:
         """Save one answer (``value`` as typed; None or "" clears it). An answer the manifest
         refuses is not written: the file stays as it was and ``error`` says why."""
-        try:
-            question, keys = _locate(model, path)
-        except InputError as exc:
-            return SaveResult(False, _message(exc))
-        if question.kind in (FILE, FILES) and value not in (None, "", []) \
-                and not isinstance(value, (str, list)):
-                return SaveResult(False, Text("berkas diunggah, bukan diketik",
-                                              "files are uploaded, not typed"))
+        return self.save_answers({path: value}, model)
+
+    def save_answers(self, values: Mapping[str, Any], model: Questionnaire) -> SaveResult:
+        """Save several answers at once, all or none: the keys an object requires together
+        (a new innovation's ``nama`` and ``tahap``) are saved in one step. ``needs`` of a
+        refusal names the required answers still missing beside the ones given."""
         data = self.answers()
-        try:
-            _set(data, keys, _typed(question, value))
-        except InputError as exc:
-            return SaveResult(False, _message(exc))
-        return self._commit(data, model, keys)
+        located: list[tuple[Question, list[str | int]]] = []
+        for path, value in values.items():
+            try:
+                question, keys = _locate(model, path)
+                if question.kind in (FILE, FILES) and value not in (None, "", []) \
+                        and not isinstance(value, (str, list)):
+                    return SaveResult(False, Text("berkas diunggah, bukan diketik",
+                                                  "files are uploaded, not typed"))
+                _set(data, keys, _typed(question, value))
+            except InputError as exc:
+                return SaveResult(False, _message(exc))
+            located.append((question, keys))
+        result = self._commit(data, model, [keys for _q, keys in located])
+        if result.ok:
+            return result
+        return replace(result, needs=_needs(model, data, located))
 
     def remove_item(self, group_path: str, index: int, model: Questionnaire) -> SaveResult:
         """Remove item ``index`` (0-based) of a list of objects (``inovasi.daftar``)."""
@@ -327,19 +338,33 @@ class UnitFolder:
         del items[index]
         if not items:
             _set(data, list_keys, None)  # the last item gone: no answer, not "none at all"
-        return self._commit(data, model, list_keys)
+        return self._commit(data, model, [list_keys])
 
     def _commit(self, data: dict[str, Any], model: Questionnaire,
-                keys: list[str | int]) -> SaveResult:
+                saved: list[list[str | int]]) -> SaveResult:
         text = manifest_template(model, FORM_LANG, data)
         try:
             loaded = self._validate(text)
         except InputError as exc:
-            return SaveResult(False, _message(_concerning(exc, keys)))
+            own = _concerning(exc, saved)
+            if own is not None or self._loads():
+                return SaveResult(False, _message(own or _first(exc)))
+            # the manifest on disk was already refused (edited by hand) for something else:
+            # an answer that is fine in itself is kept, so the form can repair it
+            self._write(text)
+            return SaveResult(True, None, ())
         self._write(manifest_template(model, FORM_LANG, loaded.data))
-        prefix = tuple(keys)
-        readings = tuple(r for r in loaded.readings if r.path[:len(prefix)] == prefix)
+        prefixes = [tuple(keys) for keys in saved]
+        readings = tuple(r for r in loaded.readings
+                         if any(r.path[:len(p)] == p for p in prefixes))
         return SaveResult(True, None, readings)
+
+    def _loads(self) -> bool:
+        try:
+            self.manifest()
+        except InputError:
+            return False
+        return True
 
     def _validate(self, text: str) -> Manifest:
         """Load ``text`` as this folder's manifest would be loaded (raises InputError)."""
@@ -401,7 +426,7 @@ class UnitFolder:
             else:
                 items = current if isinstance(current, list) else []
                 _set(answers, keys, [*items, entry])
-            saved = self._commit(answers, model, keys)
+            saved = self._commit(answers, model, [keys])
             if not saved.ok:
                 if not self._referenced(upload.sha256):
                     target.unlink(missing_ok=True)
@@ -428,7 +453,7 @@ class UnitFolder:
             _set(answers, keys, None)
         else:
             return
-        saved = self._commit(answers, model, keys)
+        saved = self._commit(answers, model, [keys])
         if not saved.ok:
             raise InputError(saved.error or Text("tidak tersimpan", "not saved"),
                              file=self.manifest_path)
@@ -545,16 +570,47 @@ def _message(exc: InputError) -> Text:
     return message
 
 
-def _concerning(exc: InputError, keys: list[str | int]) -> InputError:
-    """Of several errors, the one about the saved answer (else the first)."""
-    if not isinstance(exc, InputErrors):
-        return exc
-    own = _json_path(keys)
-    for error in exc.errors:
-        if error.path and (error.path == own or error.path.startswith(own + ".")
-                           or error.path.startswith(own + "[")):
-            return error
-    return exc.errors[0]
+def _concerning(exc: InputError, saved: list[list[str | int]]) -> InputError | None:
+    """Of the errors, the one about a saved answer, or about the object holding it (a key it
+    requires), or with no path (the whole file); None when every error is about something
+    else."""
+    errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+    for keys in saved:
+        own = _json_path(keys)
+        for error in errors:
+            if not error.path or error.path == own \
+                    or error.path.startswith((own + ".", own + "[")):
+                return error
+    for keys in saved:
+        for depth in range(len(keys) - 1, 0, -1):
+            holder = _json_path(keys[:depth])
+            for error in errors:
+                if error.path == holder:
+                    return error
+    return None
+
+
+def _needs(model: Questionnaire, data: Any,
+           located: list[tuple[Question, list[str | int]]]) -> tuple[str, ...]:
+    """The required answers still missing in the objects that hold the saved answers."""
+    out: list[str] = []
+    for question, keys in located:
+        indices = [k for k in keys if isinstance(k, int)]
+        for other in model.questions.values():
+            holder = other.keys[:-1]  # the object requiring it: the saved answer's or above
+            if not other.required or not holder or question.keys[:len(holder)] != holder \
+                    or len(holder) >= len(question.keys):
+                continue
+            position = iter(indices)
+            concrete = _INDEX.sub(lambda _m, p=position: f"[{next(p, 0)}]", other.path)
+            _q, other_keys = _locate(model, concrete)
+            if _get(data, other_keys) in (None, "") and concrete not in out:
+                out.append(concrete)
+    return tuple(out)
+
+
+def _first(exc: InputError) -> InputError:
+    return exc.errors[0] if isinstance(exc, InputErrors) else exc
 
 
 def _sha_of(item: Any) -> str | None:
