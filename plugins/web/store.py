@@ -310,8 +310,10 @@ class UnitFolder:
             return result
         return replace(result, needs=_needs(model, data, located))
 
-    def remove_item(self, group_path: str, index: int, model: Questionnaire) -> SaveResult:
+    def remove_item(self, group_path: str, index: int,
+                    model: Questionnaire | None = None) -> SaveResult:
         """Remove item ``index`` (0-based) of a list of objects (``inovasi.daftar``)."""
+        model = model or _default_model(self.answers())
         outer = [int(i) for i in _INDEX.findall(group_path) if i]
         generic = _INDEX.sub("[]", group_path).removesuffix("[]")
         group = model.groups.get(generic)
@@ -825,6 +827,8 @@ def _import_files(data: Any, source: Path, root: Path) -> None:
         if target is None:
             return
         destination = root / ref
+        if destination == root / MANIFEST_NAME:
+            return  # the unit's own manifest is written from the data, not copied
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, destination)
 
