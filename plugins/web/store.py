@@ -81,6 +81,10 @@ TYPES = {
 }
 # what a refused file looks like, for the message (signature -> name)
 _KNOWN = (
+    (b"\xff\xfe", Text("teks UTF-16 (simpan ulang sebagai CSV UTF-8)",
+                       "UTF-16 text (save it again as CSV UTF-8)")),
+    (b"\xfe\xff", Text("teks UTF-16 (simpan ulang sebagai CSV UTF-8)",
+                       "UTF-16 text (save it again as CSV UTF-8)")),
     (b"PK\x03\x04", Text("arsip ZIP (bukan XLSX)", "a ZIP archive (not XLSX)")),
     (b"\xd0\xcf\x11\xe0", Text("dokumen Office lama (DOC/XLS)", "an old Office document "
                                "(DOC/XLS)")),
@@ -685,7 +689,7 @@ class _TextCheck:
                 self.binary = True
 
 
-_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")  # controls no text file holds
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1f]")  # controls no text file holds
 
 
 def _refused(what: Text) -> InputError:

@@ -247,6 +247,8 @@ def test_the_type_comes_from_the_content_not_the_name(unit: UnitFolder, model) -
     (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "HTML"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "HTML/XML"),
     (b"\x00\x01\x02\x03binary", "biner"),
+    ("nama;nilai\nAndi;4\n".encode("utf-16"), "UTF-16"),
+    (b"nama;nilai\n\x1b[2Jhapus layar\n", "biner"),
 ])
 def test_other_types_are_refused_whatever_their_name(unit: UnitFolder, model, content: bytes,
                                                      detected: str) -> None:
