@@ -881,6 +881,10 @@ def _store_copy(target: Path, root: Path) -> tuple[str, str]:
 # --- the manifest cache --------------------------------------------------------------------------
 
 _MANIFESTS: dict[Path, tuple[Any, Manifest]] = {}
+# sha256 of evidence and data files by (path, device, inode, size, mtime, ctime): a save
+# changes the manifest, not the files, so the next report hashes nothing again
+_DIGESTS: dict[Any, str] = {}
+MAX_DIGESTS = 100_000
 
 
 def _stamp(path: Path) -> Any:
@@ -926,6 +930,9 @@ def _cached_manifest(path: Path) -> Manifest:
             and held[0][1] == _files_stamp(held[1]):
         return held[1]
     manifest = load_manifest(path)
+    if len(_DIGESTS) > MAX_DIGESTS:
+        _DIGESTS.clear()
+    manifest.reuse_digests(_DIGESTS)
     if stamp is not None and stamp == _stamp(path):
         if len(_MANIFESTS) > 256:
             _MANIFESTS.clear()

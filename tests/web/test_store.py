@@ -574,3 +574,24 @@ def test_the_store_imports_no_django() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
     source = (ROOT / "plugins" / "web" / "store.py").read_text("utf-8")
     assert "django" not in source.lower().replace("no django", "")
+
+
+def test_a_save_hashes_no_evidence_file_again(tmp_path: Path, imported: UnitFolder, model,
+                                              monkeypatch) -> None:
+    from patuh import evidence
+
+    unit = copy_unit(imported, tmp_path / "u")
+    first = unit.report("pekppp")
+    hashed: list[Path] = []
+    real = evidence._sha256
+    monkeypatch.setattr(evidence, "_sha256", lambda f: hashed.append(f) or real(f))
+    assert unit.save_answer("standar_pelayanan.peninjauan.dilakukan", "tidak", model).ok
+    assert unit.report("pekppp")["digests"]["evidence"] == first["digests"]["evidence"]
+    assert hashed == []
+    # a file replaced behind the platform's back is hashed again and its digest checked
+    stored = unit.root / next(iter(first["digests"]["evidence"]))
+    stored.write_bytes(stored.read_bytes() + b"diubah")
+    assert unit.save_answer("standar_pelayanan.peninjauan.dilakukan", "ya", model).ok
+    findings = unit.report("pekppp")["findings"]
+    assert hashed == [stored.resolve()]
+    assert [f["status"] for f in findings] == ["digest_mismatch"]
