@@ -126,15 +126,18 @@ class EvidenceResult:
 
 # --- the questionnaire and the ruleset loads, shared by every unit -------------------------------
 
-@lru_cache(maxsize=32)
 def questionnaire(rulesets: tuple[tuple[str, str], ...] = (), day: date | None = None
                   ) -> Questionnaire:
     """The questionnaire for ``(ruleset id, edition)`` pairs on ``day`` (default: today), built
     once per process; none: every installed ruleset in force on ``day`` (as ``patuh init``)."""
+    return _questionnaire(tuple(rulesets), day or date.today())
+
+
+@lru_cache(maxsize=32)
+def _questionnaire(rulesets: tuple[tuple[str, str], ...], day: date) -> Questionnaire:
     from patuh.questionnaire import build
     from patuh.questionnaire import for_day
 
-    day = day or date.today()
     if not rulesets:
         return for_day((), day)
     return build([(load_ruleset(r), e) for r, e in rulesets], day)
