@@ -558,13 +558,19 @@ class UnitFolder:
             raise InputError(Text("unit ini sudah ada; tidak ditimpa",
                                   "this unit already exists; not overwritten"),
                              file=unit.manifest_path)
+        created = not unit.root.exists()
         unit.root.mkdir(parents=True, exist_ok=True)
-        data = copy.deepcopy(old.data)
-        _import_files(data, old.base_dir, unit.root)
-        day, _how = old.as_of(None)
-        model = model or questionnaire((), day)
-        loaded = unit._validate(manifest_template(model, FORM_LANG, data))
-        unit._write(manifest_template(model, FORM_LANG, loaded.data))
+        try:
+            data = copy.deepcopy(old.data)
+            _import_files(data, old.base_dir, unit.root)
+            day, _how = old.as_of(None)
+            model = model or questionnaire((), day)
+            loaded = unit._validate(manifest_template(model, FORM_LANG, data))
+            unit._write(manifest_template(model, FORM_LANG, loaded.data))
+        except BaseException:
+            if created:  # no half-imported unit is left behind
+                shutil.rmtree(unit.root, ignore_errors=True)
+            raise
         return unit
 
 

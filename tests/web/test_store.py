@@ -595,3 +595,13 @@ def test_a_save_hashes_no_evidence_file_again(tmp_path: Path, imported: UnitFold
     findings = unit.report("pekppp")["findings"]
     assert hashed == [stored.resolve()]
     assert [f["status"] for f in findings] == ["digest_mismatch"]
+
+
+def test_a_failed_import_leaves_no_half_unit(tmp_path: Path, monkeypatch) -> None:
+    def full_disk(target: Path, root: Path) -> tuple[str, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_store_copy", full_disk)
+    with pytest.raises(OSError):
+        UnitFolder.import_folder(EXAMPLES / "dpmptsp-kota-harapan", tmp_path / "unit")
+    assert not (tmp_path / "unit").exists()
