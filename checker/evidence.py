@@ -7,6 +7,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Mapping
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,22 @@ def _sha256(file: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+Digests = MutableMapping[tuple[Any, ...], str]
+
+
+def _digest(target: Path, digests: Digests | None) -> str:
+    """The file's sha256; with ``digests`` (a long-running process that checks the same
+    files again, the web platform), reused while the file's identity, size and times are
+    unchanged."""
+    if digests is None:
+        return _sha256(target)
+    st = target.stat()
+    key = (str(target), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key not in digests:
+        digests[key] = _sha256(target)
+    return digests[key]
 
 
 def resolve_inside(base_dir: Path, ref: str) -> tuple[Path | None, str]:
@@ -80,7 +97,8 @@ class _Budget:
 
 
 def _check(owner: str, item: Any, base_dir: Path | None,
-           cache: dict[str, tuple[str, str | None]], budget: _Budget | None) -> Evidence:
+           cache: dict[str, tuple[str, str | None]], budget: _Budget | None,
+           digests: Digests | None = None) -> Evidence:
     if isinstance(item, str):
         item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
     note = item.get("keterangan")
@@ -96,7 +114,7 @@ def _check(owner: str, item: Any, base_dir: Path | None,
             status = "too_large"
         elif target is not None:
             try:
-                digest = _sha256(target)
+                digest = _digest(target, digests)
             except OSError:  # it went away or became unreadable since it was checked
                 status = "unreadable"
         cache[ref] = (status, digest)
@@ -107,10 +125,12 @@ def _check(owner: str, item: Any, base_dir: Path | None,
     return Evidence(owner, ref, "file", status, digest, note)
 
 
-def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tuple[Evidence, ...]]:
+def collect(manifest: Mapping[str, Any], base_dir: Path | None,
+            digests: Digests | None = None) -> dict[str, tuple[Evidence, ...]]:
     """Every ``bukti`` list in the manifest, keyed by the dotted path of the fact that owns it.
 
     With ``base_dir`` None (rule examples), file references are taken as declared.
+    ``digests``: see :func:`_digest`.
     """
     found: dict[str, tuple[Evidence, ...]] = {}
     cache: dict[str, tuple[str, str | None]] = {}
@@ -121,11 +141,13 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None) -> dict[str, tup
             for key, value in node.items():
                 if key == EVIDENCE_KEY and isinstance(value, list):
                     found[path] = (*found.get(path, ()),
-                                   *(_check(path, v, base_dir, cache, budget) for v in value))
+                                   *(_check(path, v, base_dir, cache, budget, digests)
+                                     for v in value))
                 elif key == DATA_KEY and isinstance(value, str):
                     # a data file (responses, a log) is evidence of the facts derived from it
                     found[path] = (*found.get(path, ()),
-                                   _check(path, {"berkas": value}, base_dir, cache, budget))
+                                   _check(path, {"berkas": value}, base_dir, cache, budget,
+                                          digests))
                 else:
                     walk(value, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):

@@ -43,8 +43,13 @@ class Manifest:
     def evidence(self) -> dict[str, tuple[Evidence, ...]]:
         """Its evidence, checked and hashed once however many rulesets read it."""
         if "evidence" not in self._memo:
-            self._memo["evidence"] = collect(self.data, self.base_dir)
+            self._memo["evidence"] = collect(self.data, self.base_dir, self._memo.get("digests"))
         return self._memo["evidence"]
+
+    def reuse_digests(self, digests: dict[Any, str]) -> None:
+        """Let a long-running process (the web platform) share the digests of files it has
+        already hashed, while each file's identity, size and times are unchanged."""
+        self._memo["digests"] = digests
 
     def input_files(self) -> list[Path]:
         """The files a check of this manifest reads: itself and every evidence or data file
