@@ -19,7 +19,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def setup(data: Path, database_url: str | None = None, *, hosts: Iterable[str] = (),
           secure_cookies: bool = True, migrate: bool = True) -> None:
-    """Point Django at the data folder (made on first use) and bring its database up to date."""
+    """Point Django at the data folder (made on first use) and bring its database up to date.
+    Everything the platform writes there (database, evidence, key) is its owner's alone."""
+    os.umask(0o077)
     ensure_folder(data)
     os.environ["PATUH_WEB_DATA"] = str(data.resolve())
     if database_url:

@@ -100,6 +100,8 @@ def test_serve_creates_the_data_folder_and_answers(tmp_path: Path) -> None:
             assert missing.code == 404
             assert b"Traceback" not in missing.read()  # no debug page
         assert (data / "db.sqlite3").is_file() and (data / "secret_key").is_file()
+        for private in (data, data / "db.sqlite3", data / "secret_key"):
+            assert stat.S_IMODE(private.stat().st_mode) & 0o077 == 0, private  # owner only
     finally:
         server.terminate()
         _out, err = server.communicate(timeout=30)
