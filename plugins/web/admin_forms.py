@@ -71,7 +71,7 @@ class UnitChoices(forms.ModelMultipleChoiceField):
 class PersonForm(forms.Form):
     username = forms.CharField(label=_("Nama pengguna"), max_length=150,
                                validators=[UnicodeUsernameValidator()])
-    role = forms.ChoiceField(label=_("Peran"), choices=ROLES)
+    role = forms.ChoiceField(label=_("Peran"), choices=ROLES, initial="operator")
     units = UnitChoices(label=_("Unit (untuk operator dan evaluator)"), required=False,
                         queryset=Unit.objects.none(),
                         widget=forms.SelectMultiple(attrs={"size": 8}))
