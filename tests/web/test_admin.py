@@ -338,3 +338,41 @@ def test_admin_pages_have_no_inline_script(client, signed_in, world) -> None:
         assert not re.search(r"\son[a-z]+=", html), url
         assert "script-src 'self'" in response["Content-Security-Policy"]
         assert html.count("csrfmiddlewaretoken") >= 3  # sign-out, language, the page's forms
+
+
+@pytest.mark.parametrize(("kode", "fallback", "made"), [
+    ("dinas-a", "x", "dinas-a"), ("DPMPTSP_01", "x", "DPMPTSP_01"), ("1.2.3", "x", "123"),
+    ("Dinas Kesehatan", "x", "dinas-kesehatan"), ("../../luar", "x", "luar"),
+    ("", "folder-unit", "folder-unit"), (None, "Folder Unit", "folder-unit"),
+])
+def test_a_manifests_kode_becomes_a_safe_name(kode, fallback, made) -> None:
+    from patuh.plugins.web.services import unit_kode
+
+    assert unit_kode(kode, fallback) == made
+
+
+def test_a_unit_without_any_usable_kode_is_refused() -> None:
+    from patuh.errors import InputError
+    from patuh.plugins.web.services import unit_kode
+
+    with pytest.raises(InputError, match=r"unit\.kode"):
+        unit_kode("...", "///")
+
+
+def test_an_imported_manifest_with_dots_as_its_kode_stays_inside(world, tmp_path) -> None:
+    """The manifest schema lets a kode be ``..`` (letters, digits, ``.``, ``_``, ``-``): it
+    never names a folder; the folder's own name stands in."""
+    import shutil
+
+    from patuh.plugins.web.services import import_unit
+
+    round_, *_rest = world
+    source = tmp_path / "sumber"
+    shutil.copytree(EXAMPLES / "puskesmas-sukamaju", source)
+    manifest = source / "manifest.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace("kode: pkm-sukamaju",
+                                                            "kode: '..'"), "utf-8")
+    unit = import_unit(round_, source, user=None)
+    assert unit.kode == "sumber" and unit.folder == round_.folder / "sumber"
+    assert (unit.folder / "manifest.yaml").is_file()
+    assert sorted(p.name for p in round_.folder.iterdir()) == ["sumber"]
