@@ -93,23 +93,10 @@ def round_add(data: Path, database_url: str | None, name: str, ruleset: str, edi
 
     load_ruleset(ruleset).require_edition(edition)  # an unknown one: exit 2, listing them
     setup(data, database_url)
-    from django.utils.text import slugify
+    from patuh.plugins.web.services import add_round
 
-    from patuh.plugins.web.audit import record
-    from patuh.plugins.web.models import Round
-
-    slug = slug or slugify(name)[:60]
-    if not slug:
-        raise InputError(Text("nama putaran tidak menghasilkan pengenal URL; beri --slug",
-                              "the round's name gives no URL id; give --slug"))
-    if Round.objects.filter(slug=slug).exists():
-        raise InputError(Text(f"putaran {slug!r} sudah ada", f"round {slug!r} already exists"),
-                         hint=Text("pakai --slug lain", "use another --slug"))
-    created = Round.objects.create(slug=slug, name=name, ruleset=ruleset, edition=edition,
-                                   year=year)
-    record(None, "round.add", round=created, slug=slug, ruleset=ruleset, edition=edition,
-           year=year, via="cli")
-    click.echo(slug)
+    created = add_round(name, ruleset, edition, year, user=None, slug=slug, via="cli")
+    click.echo(created.slug)
 
 
 def unit_import(data: Path, database_url: str | None, round_slug: str,
@@ -148,13 +135,9 @@ def user_add(data: Path, database_url: str | None, username: str, role: str,
              units: tuple[str, ...], round_slug: str | None) -> None:
     setup(data, database_url)
     from django.contrib.auth.models import User
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
 
-    from patuh.plugins.web.audit import record
-    from patuh.plugins.web.models import Profile
     from patuh.plugins.web.models import Unit
+    from patuh.plugins.web.services import add_person
 
     if User.objects.filter(username=username).exists():
         raise InputError(Text(f"pengguna {username!r} sudah ada",
@@ -177,18 +160,7 @@ def user_add(data: Path, database_url: str | None, username: str, role: str,
         raise InputError(Text("operator perlu minimal satu --unit",
                               "an operator needs at least one --unit"))
     password = _password()
-    candidate = User(username=username)
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        raise InputError(Text("kata sandi ditolak: " + " ".join(exc.messages),
-                              "password refused: " + " ".join(exc.messages))) from None
-    with transaction.atomic():
-        user = User.objects.create_user(username=username, password=password)
-        profile = Profile.objects.create(user=user, role=role)
-        profile.units.set(chosen)
-        record(None, "user.add", username_added=username, role=role,
-               units=[u.kode for u in chosen], via="cli")
+    add_person(username, role, chosen, password, user=None, via="cli")
     click.echo(username)
 
 

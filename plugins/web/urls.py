@@ -16,4 +16,5 @@ urlpatterns = [
     path("r/<slug:round_slug>/", views.round_page, name="round"),
     path("r/<slug:round_slug>/u/<slug:kode>/", include("patuh.plugins.web.unit_urls")),
     path("api/v1/", include("patuh.plugins.web.api_urls")),
+    path("kelola/", include("patuh.plugins.web.admin_urls")),
 ]

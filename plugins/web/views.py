@@ -90,11 +90,27 @@ def home(request: HttpRequest) -> HttpResponse:
                                                    "role": access.role(request.user)})
 
 
+def round_page_context(request: HttpRequest, found: Round) -> dict[str, Any]:
+    """The round page's table (each unit the person may see, with its score, predicate and
+    stage) and, for the admin, the forms to add or import a unit and to lock the round."""
+    from patuh.plugins.web import summary
+    from patuh.plugins.web.admin_forms import ImportForm
+    from patuh.plugins.web.admin_forms import UnitForm
+
+    units = list(access.visible_units(request.user).filter(round=found)
+                 .select_related("round").order_by("kode"))
+    lines = summary.round_summary(units)
+    is_admin = access.role(request.user) == "admin"
+    return {"round": found, "units": units, "rows": list(zip(units, lines, strict=True)),
+            "is_admin": is_admin, "lang": "en" if translation.get_language() == "en" else "id",
+            "unit_form": UnitForm() if is_admin else None,
+            "import_form": ImportForm() if is_admin else None}
+
+
 @login_required
 def round_page(request: HttpRequest, round_slug: str) -> HttpResponse:
     found = access.round_or_404(request.user, round_slug)
-    units = access.visible_units(request.user).filter(round=found)
-    return render(request, "patuh_web/round.html", {"round": found, "units": units})
+    return render(request, "patuh_web/round.html", round_page_context(request, found))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
