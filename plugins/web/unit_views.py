@@ -73,10 +73,12 @@ def _ladder_id(rule: str) -> str:
     return "ladder-" + re.sub(r"[^a-zA-Z0-9_-]", "-", rule)
 
 
-def _points(gain: Any) -> str:
+def _points(gain: Any, lang: str = "id") -> str:
+    """A gain in points of the final score, as people of the language write it (+0,037)."""
     if not isinstance(gain, (int, float)):
         return ""
-    return f"+{gain:.3f}".rstrip("0").rstrip(".").replace(".", ",") if gain else "+0"
+    text = f"+{gain:.3f}".rstrip("0").rstrip(".") if gain else "+0"
+    return text.replace(".", ",") if lang == "id" else text
 
 
 # --- the unit's state ---------------------------------------------------------------------------
@@ -120,7 +122,7 @@ class State:
             plan.append({"rule": item["rule_id"], "title": _t(item.get("title"), lang),
                          "from": item.get("from_level"), "to": item.get("to_level"),
                          "next": _t(item.get("next_title"), lang),
-                         "gain": _points(item.get("gain")),
+                         "gain": _points(item.get("gain"), lang),
                          "section": code if self._has_section(code) else None})
         score = report.get("score") or {}
         return {"error": self.report_error, "final": score.get("final"),
@@ -181,7 +183,7 @@ class State:
             "status": result.get("status"), "score": result.get("score"),
             "next": _t(next_level.get("title"), lang), "next_level": next_level.get("level"),
             "unmet": [_t(u.get("message"), lang) for u in result.get("unmet") or []],
-            "gain": _points(result.get("gain")),
+            "gain": _points(result.get("gain"), lang),
         }
 
     def indicator(self, indicator: Any) -> dict[str, Any]:
