@@ -14,11 +14,14 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import StopUpload
 from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpRequest
@@ -28,6 +31,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
@@ -35,6 +40,7 @@ from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
+from patuh.plugins.web import security
 from patuh.plugins.web.models import DRAFT
 from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Unit
@@ -461,22 +467,51 @@ def item_remove(request: HttpRequest, round_slug: str, kode: str) -> HttpRespons
     return redirect(_section_url(unit, code, _dom_id("group-" + group)))
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops reading an uploaded file past the size limit: the rest of the request is read and
+    thrown away (nothing of it is kept, in memory or on disk) and the view answers 413."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # checked below, once the size limit is in place (Django's documented pattern)
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     unit = _unit(request, round_slug, kode)
-    access.require_edit(request.user, unit)
+    access.require_edit(request.user, unit)  # refused before a byte of the file is read
+    limit = MAX_UPLOAD_BYTES.value()
+    guard = _SizeLimit(request, limit)
+    request.upload_handlers.insert(0, guard)
+    return _evidence_upload(request, unit, guard)
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, unit: Unit, guard: _SizeLimit) -> HttpResponse:
     model = service.model_of(unit)
     slot = request.POST.get("slot", "")
     upload = request.FILES.get("file")
     back = _section_url(unit, _section_of(model, slot), _dom_id(slot))
+    if guard.exceeded:
+        return _refusal(request, unit, back, _(
+            "Berkas terlalu besar: lebih dari %(limit)s per berkas.")
+            % {"limit": _size(guard.limit)}, 413)
     if upload is None:
         return _refusal(request, unit, back, _("Pilih berkas yang akan diunggah."), 400)
-    limit = MAX_UPLOAD_BYTES.value()
-    if upload.size is not None and upload.size > limit:
-        return _refusal(request, unit, back, _(
-            "Berkas terlalu besar: %(size)s, batasnya %(limit)s per berkas.")
-            % {"size": _size(upload.size), "limit": _size(limit)}, 413)
     result = service.upload(request.user, unit, slot, upload.name, upload.file)
     if not result.ok:
         text = result.error.get(_lang()) if result.error else ""
@@ -555,13 +590,29 @@ def submit(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
 
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _hash(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def report_policy(html: str) -> str:
+    """The Content Security Policy of the HTML report: the platform's own, allowing exactly
+    the report's style block and style attributes by their hashes (CSP level 3
+    'unsafe-hashes' names attribute values, no others); scripts stay forbidden."""
+    blocks = {_hash(block) for block in STYLE.findall(html)}
+    attributes = {_hash(unescape(a or b)) for a, b in STYLE_ATTRIBUTE.findall(html)}
+    styles = "".join(f" 'sha256-{h}'" for h in sorted(blocks | attributes))
+    if attributes:
+        styles = " 'unsafe-hashes'" + styles
+    return security.CSP.format(styles=styles)
 
 
 @login_required
 @require_GET
 def report(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
-    """The HTML report exactly as ``patuh check --format html`` writes it; its one inline
-    style block is allowed by its hash, scripts stay forbidden."""
+    """The HTML report exactly as ``patuh check --format html`` writes it."""
     unit = _unit(request, round_slug, kode)
     folder = service.folder_of(unit)
     try:
@@ -570,9 +621,7 @@ def report(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
         return _refusal(request, unit, reverse("unit", args=[unit.round.slug, unit.kode]),
                         Text.of(exc.message).get(_lang()), 409)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response.csp_style_hashes = [  # type: ignore[attr-defined]
-        base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode("ascii")
-        for block in STYLE.findall(html)]
+    response["Content-Security-Policy"] = report_policy(html)
     return response
 
 

@@ -329,7 +329,7 @@ def test_the_report_is_the_commands_html_under_a_strict_policy(client, signed_in
     assert response.content.decode() == expected
     policy = response["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "'sha256-" in policy
-    assert "unsafe-inline" not in policy
+    assert "unsafe-inline" not in policy and "script-src 'self';" in policy
 
 
 def test_the_export_checks_to_the_same_json_report(client, signed_in, world,
@@ -354,3 +354,20 @@ def test_the_export_checks_to_the_same_json_report(client, signed_in, world,
     platform = UnitFolder(b.folder).report_json("pekppp", "2022")
     assert checked.stdout.decode("utf-8") == platform
     assert "800/123/2025" in (tmp_path / "unit" / "manifest.yaml").read_text("utf-8")
+
+
+def test_an_upload_without_the_csrf_token_is_refused(world) -> None:
+    from django.test import Client
+
+    a = world["a"]
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(world["op_a"])
+    guarded.get(url(a))
+    before = manifest_text(a)
+    upload = io.BytesIO(PDF)
+    upload.name = "sk.pdf"
+    response = guarded.post(url(a, "evidence"), {"slot": SLOT, "file": upload})
+    assert response.status_code == 403
+    assert manifest_text(a) == before
+    assert guarded.post(url(a, "answer"), {"path": "standar_pelayanan.ada",
+                                           "value": "ya"}).status_code == 403

@@ -70,5 +70,10 @@ def test_an_operator_answers_and_sees_the_score_move(browser, live_server, unit_
         By.ID, "f-standar_pelayanan-penetapan-bukti").text)
     assert "diunggah" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     browser.screenshot("operator-upload")
+    browser.get(base + "report")  # the command's HTML report: its style allowed by hash
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.execute_script(
+        "return getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    browser.screenshot("operator-report")
     # no script or style refused by the policy (the site has no favicon: not this test's)
     assert [e for e in browser.console_errors() if "favicon.ico" not in e] == []
