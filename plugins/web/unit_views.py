@@ -75,6 +75,12 @@ def _dom_id(path: str) -> str:
     return "f-" + re.sub(r"[^a-zA-Z0-9_-]", "-", path)
 
 
+def _status_label(status: str | None) -> str:
+    labels = {"pass": _("terpenuhi"), "partial": _("sebagian"), "fail": _("belum terpenuhi"),
+              "missing": _("belum ada data")}
+    return labels.get(status or "", status or "")
+
+
 def _ladder_id(rule: str) -> str:
     return "ladder-" + re.sub(r"[^a-zA-Z0-9_-]", "-", rule)
 
@@ -187,6 +193,7 @@ class State:
                         "next": n == next_level.get("level")} for n, t in indicator.levels],
             "level": reached, "max": result.get("max_level"),
             "status": result.get("status"), "score": result.get("score"),
+            "status_label": _status_label(result.get("status")),
             "next": _t(next_level.get("title"), lang), "next_level": next_level.get("level"),
             "unmet": [_t(u.get("message"), lang) for u in result.get("unmet") or []],
             "gain": _points(result.get("gain"), lang),

@@ -26,15 +26,22 @@ def unit_b(settings, tmp_path, transactional_db, make_round, make_person):
 
 def test_an_operator_answers_and_sees_the_score_move(browser, live_server, unit_b,
                                                      tmp_path) -> None:
+    from selenium.common.exceptions import NoSuchElementException
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser.driver, 20)
+    # an element read while the page is replaced goes stale: read it again
+    wait = WebDriverWait(browser.driver, 20, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException))
     browser.get(live_server.url + "/accounts/login/")
     browser.find_element(By.NAME, "username").send_keys("operator_b")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]:not(.link)").click()
     wait.until(lambda d: "/accounts/login/" not in d.current_url)
+    # the browser asks for English; the operator picks Indonesian
+    browser.find_element(By.CSS_SELECTOR, "button[lang=id]").click()
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "id")
 
     base = f"{live_server.url}/r/{unit_b.round.slug}/u/{unit_b.kode}/"
     browser.get(base)
@@ -70,6 +77,11 @@ def test_an_operator_answers_and_sees_the_score_move(browser, live_server, unit_
         By.ID, "f-standar_pelayanan-penetapan-bukti").text)
     assert "diunggah" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     browser.screenshot("operator-upload")
+    browser.find_element(By.CSS_SELECTOR, "button[lang=en]").click()
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    assert "Unit score" in browser.find_element(By.ID, "score-panel").text
+    assert "Level now" in browser.find_element(By.ID, "ladder-pekppp-1-a-Ak").text
+    browser.screenshot("operator-section-en")
     browser.get(base + "report")  # the command's HTML report: its style allowed by hash
     assert browser.find_element(By.TAG_NAME, "h1").text
     assert browser.execute_script(
