@@ -75,6 +75,10 @@ def _dom_id(path: str) -> str:
     return "f-" + re.sub(r"[^a-zA-Z0-9_-]", "-", path)
 
 
+def _group_id(group: str) -> str:
+    return "group-" + re.sub(r"[^a-zA-Z0-9_-]", "-", group)
+
+
 def _status_label(status: str | None) -> str:
     labels = {"pass": _("terpenuhi"), "partial": _("sebagian"), "fail": _("belum terpenuhi"),
               "missing": _("belum ada data")}
@@ -199,22 +203,33 @@ class State:
             "gain": _points(result.get("gain"), lang),
         }
 
-    def indicator(self, indicator: Any) -> dict[str, Any]:
+    def indicator(self, indicator: Any, groups: set[str] | None = None) -> dict[str, Any]:
         lang = self.lang
         return {"rule": indicator.rule, "title": indicator.title.get(lang),
                 "guidance": indicator.guidance.get(lang),
                 "evidence": indicator.evidence.get(lang), "weight": indicator.weight,
-                "ladder": self.ladder(indicator), "blocks": self.blocks(indicator.questions)}
+                "ladder": self.ladder(indicator),
+                "blocks": self.blocks(indicator.questions, groups)}
 
-    def blocks(self, paths: tuple[str, ...]) -> list[dict[str, Any]]:
-        """Fields and lists of objects, in the questionnaire's order."""
+    def blocks(self, paths: tuple[str, ...], groups: set[str] | None = None
+               ) -> list[dict[str, Any]]:
+        """Fields and lists of objects, in the questionnaire's order. A list of objects whose
+        questions are asked under several indicators is shown once per page (``groups``: the
+        lists already shown), then referred to."""
         out: list[dict[str, Any]] = []
-        groups: set[str] = set()
+        here: set[str] = set()
+        groups = set() if groups is None else groups
         for path in paths:
             question = self.model.questions[path]
             if question.group:
                 group = question.group.removesuffix("[]")
-                if group not in groups:
+                if group in here:
+                    continue
+                here.add(group)
+                if group in groups:
+                    out.append({"type": "ref", "id": _group_id(group),
+                                "label": self.model.groups[group].label.get(self.lang)})
+                else:
                     groups.add(group)
                     out.append(self.group(group))
                 continue
@@ -242,7 +257,7 @@ class State:
                and "[]" not in generic.split("[]", 1)[1]]
         return {"type": "group", "path": group, "label": spec.label.get(self.lang),
                 "help": spec.help.get(self.lang) if spec.help else "", "items": rows,
-                "new": new, "id": _dom_id("group-" + group)}
+                "new": new, "id": _group_id(group)}
 
     def field(self, path: str, *, error: str = "", reading: str = "") -> dict[str, Any]:
         question, keys = _locate(self.model, path)
@@ -353,10 +368,11 @@ def section(request: HttpRequest, round_slug: str, kode: str, code: str) -> Http
         raise Http404
     codes = [s.code for s in state.model.sections]
     position = codes.index(code)
+    shown: set[str] = set()  # lists of objects already on the page
     return render(request, "patuh_web/section.html", {
         "unit": unit, "section": {"code": code, "title": found.title.get(state.lang)},
-        "blocks": state.blocks(found.questions),
-        "indicators": [state.indicator(i) for i in found.indicators],
+        "blocks": state.blocks(found.questions, shown),
+        "indicators": [state.indicator(i, shown) for i in found.indicators],
         "score": state.score(), "can_edit": state.can_edit,
         "sections": state.progress(),
         "previous": codes[position - 1] if position else None,
@@ -439,7 +455,7 @@ def item_add(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     code = _section_of(model, spec.questions[0])
     if not values:
         messages.error(request, _("Isi dulu kolom butir baru."))
-        return redirect(_section_url(unit, code, _dom_id("group-" + group)))
+        return redirect(_section_url(unit, code, _group_id(group)))
     result = service.save(request.user, unit, values)
     if result.ok:
         messages.success(request, _("Butir ditambahkan."))
@@ -448,7 +464,7 @@ def item_add(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
         if result.needs:
             message += " — " + _("wajib diisi juga: ") + ", ".join(result.needs)
         messages.error(request, message)
-    return redirect(_section_url(unit, code, _dom_id("group-" + group)))
+    return redirect(_section_url(unit, code, _group_id(group)))
 
 
 @login_required
@@ -471,7 +487,7 @@ def item_remove(request: HttpRequest, round_slug: str, kode: str) -> HttpRespons
     else:
         messages.error(request, result.error.get(_lang()) if result.error else "")
     code = _section_of(model, model.groups[group].questions[0])
-    return redirect(_section_url(unit, code, _dom_id("group-" + group)))
+    return redirect(_section_url(unit, code, _group_id(group)))
 
 
 class _SizeLimit(FileUploadHandler):

@@ -93,6 +93,9 @@ def test_every_page_opens_for_the_units_operator(client, signed_in, world) -> No
     assert "<script>" not in section and "onclick" not in section.lower()
     innovation = client.get(url(b, "a/pekppp.f/")).content.decode()
     assert "Tambah butir" in innovation and "inovasi.daftar[0].nama" in innovation
+    # the innovations are asked under two indicators: listed once, referred to once
+    assert innovation.count('id="group-inovasi-daftar"') == 1
+    assert 'Diisi pada daftar <a href="#group-inovasi-daftar">' in innovation
     assert client.get(url(b, "a/tidak-ada/")).status_code == 404
 
 
@@ -371,3 +374,14 @@ def test_an_upload_without_the_csrf_token_is_refused(world) -> None:
     assert manifest_text(a) == before
     assert guarded.post(url(a, "answer"), {"path": "standar_pelayanan.ada",
                                            "value": "ya"}).status_code == 403
+
+
+def test_no_element_id_appears_twice_on_a_section_page(client, signed_in, world) -> None:
+    from patuh.plugins.web.answers import model_of
+
+    b = world["b"]
+    signed_in(world["op_b"])
+    for section in model_of(b).sections:
+        page = client.get(url(b, "a", section.code) + "/").content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), (section.code, [i for i in ids if ids.count(i) > 1])

@@ -77,8 +77,12 @@ def test_an_operator_answers_and_sees_the_score_move(browser, live_server, unit_
         By.ID, "f-standar_pelayanan-penetapan-bukti").text)
     assert "diunggah" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     browser.screenshot("operator-upload")
+    browser.get(base + "a/pekppp.f/")  # a list of objects: the innovations
+    assert "Tambah butir" in browser.find_element(By.ID, "group-inovasi-daftar").text
+    browser.screenshot("operator-innovation", full_page=True)
     browser.find_element(By.CSS_SELECTOR, "button[lang=en]").click()
     wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    browser.get(base + "a/pekppp.a/")
     assert "Unit score" in browser.find_element(By.ID, "score-panel").text
     assert "Level now" in browser.find_element(By.ID, "ladder-pekppp-1-a-Ak").text
     browser.screenshot("operator-section-en")
