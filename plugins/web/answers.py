@@ -39,8 +39,11 @@ def folder_of(unit: Unit) -> UnitFolder:
     needed — a unit created in the admin pages has no folder yet."""
     folder = UnitFolder(unit.folder)
     if not folder.manifest_path.exists():
-        folder.create({"nama": unit.nama, "kode": unit.kode}, {"tahun": unit.round.year},
-                      model=model_of(unit))
+        with transaction.atomic():  # two first visits at once: one creates, under the lock
+            locked = _locked(unit)
+            if not folder.manifest_path.exists():
+                folder.create({"nama": locked.nama, "kode": locked.kode},
+                              {"tahun": locked.round.year}, model=model_of(locked))
     return folder
 
 

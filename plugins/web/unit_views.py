@@ -44,6 +44,7 @@ from patuh.plugins.web import security
 from patuh.plugins.web.models import DRAFT
 from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Unit
+from patuh.plugins.web.store import EVIDENCE_DIR
 from patuh.plugins.web.store import MAX_UPLOAD_BYTES
 from patuh.plugins.web.store import _get
 from patuh.plugins.web.store import _locate
@@ -281,6 +282,13 @@ class State:
         entries = value if isinstance(value, list) else ([value] if value else [])
         out = []
         for entry in entries:
+            address = entry.get("url") if isinstance(entry, Mapping) else None
+            if isinstance(entry, str) and entry.startswith(("http://", "https://")):
+                address = entry
+            if isinstance(address, str):  # a web address given as evidence: shown as text
+                out.append({"name": address, "stored": "", "sha256": None, "size": None,
+                            "reuse": 0, "url": None, "address": True})
+                continue
             if isinstance(entry, Mapping):
                 stored, digest = str(entry.get("berkas") or ""), entry.get("sha256")
                 name = str(entry.get("keterangan") or stored)
@@ -296,7 +304,8 @@ class State:
                         "reuse": len(self.reuse.get(digest or "", [])),
                         "url": reverse("evidence_file", args=[self.unit.round.slug,
                                                               self.unit.kode, digest])
-                        if exists and digest else None})
+                        if exists and digest and stored.startswith(EVIDENCE_DIR + "/")
+                        else None})
         return out
 
 

@@ -87,6 +87,10 @@ def test_every_page_opens_for_the_units_operator(client, signed_in, world) -> No
     for section in model_of(b).sections:
         response = client.get(url(b, "a", section.code) + "/")
         assert response.status_code == 200, section.code
+        # every file the example refers to is there, data files outside bukti/ included
+        assert "(berkas tidak ditemukan)" not in response.content.decode(), section.code
+    home = model_of(b).home("skm.berkas")[0].code
+    assert "skm/jawaban-skm-2024.csv" in client.get(url(b, "a", home) + "/").content.decode()
     section = client.get(url(b, "a/pekppp.a/")).content.decode()
     assert "Tersedianya Standar Pelayanan sesuai ketentuan" in section
     assert "Bukti yang diminta" in section and 'hx-post="' in section
