@@ -14,8 +14,11 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
+from functools import wraps
 from html import unescape
 from typing import Any
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -399,7 +402,26 @@ def _size(count: int) -> str:
 
 # --- changes ------------------------------------------------------------------------------------
 
-@login_required
+def _signed_in(view: Any) -> Any:
+    """``login_required`` that tells htmx where to go: a save whose session has ended gets
+    ``HX-Redirect`` to the sign-in page (a 302 would be followed inside the request, and the
+    sign-in page swapped in place of the field)."""
+    plain = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.headers.get("HX-Request") and not request.user.is_authenticated:
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            target = current.path if current.path.startswith("/r/") else "/"
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{reverse('login')}?{urlencode({'next': target})}"
+            return response
+        return plain(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_signed_in
 @require_POST
 def answer(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     """Save one answer (htmx: the field again, with the error or how the value was read, and

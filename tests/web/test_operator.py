@@ -389,3 +389,14 @@ def test_no_element_id_appears_twice_on_a_section_page(client, signed_in, world)
         page = client.get(url(b, "a", section.code) + "/").content.decode()
         ids = re.findall(r'\sid="([^"]+)"', page)
         assert len(ids) == len(set(ids)), (section.code, [i for i in ids if ids.count(i) > 1])
+
+
+def test_a_save_after_the_session_ended_sends_htmx_to_sign_in(client, world) -> None:
+    a = world["a"]
+    page = f"http://testserver{url(a, 'a/pekppp.a/')}"
+    response = client.post(url(a, "answer"), {"path": "standar_pelayanan.ada", "value": "ya"},
+                           HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == (
+        "/accounts/login/?next=%2Fr%2Fpekppp-2025%2Fu%2Fdinas-a%2Fa%2Fpekppp.a%2F")
+    assert not (a.folder / "manifest.yaml").exists()

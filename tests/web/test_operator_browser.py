@@ -80,6 +80,19 @@ def test_an_operator_answers_and_sees_the_score_move(browser, live_server, unit_
     browser.get(base + "a/pekppp.f/")  # a list of objects: the innovations
     assert "Tambah butir" in browser.find_element(By.ID, "group-inovasi-daftar").text
     browser.screenshot("operator-innovation", full_page=True)
+    # submitted meanwhile (another tab): a change on the open page is refused, and says so
+    browser.get(base + "a/pekppp.a/")
+    wait.until(lambda d: d.execute_script("return !!window.htmx"))
+    type(unit_b).objects.filter(pk=unit_b.pk).update(status="submitted")
+    field = browser.find_element(By.ID, "f-standar_pelayanan-ada")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    field.find_element(By.CSS_SELECTOR, "input[value=ya]").click()
+    wait.until(lambda d: "Tidak tersimpan" in d.find_element(
+        By.ID, "f-standar_pelayanan-ada").text)
+    assert "ada: false" in (unit_b.folder / "manifest.yaml").read_text("utf-8")
+    browser.screenshot("operator-refused-save")
+    browser.get_log("browser")  # the refused POST's 403 is logged by the browser, as expected
+    type(unit_b).objects.filter(pk=unit_b.pk).update(status="draft")
     browser.find_element(By.CSS_SELECTOR, "button[lang=en]").click()
     wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
     browser.get(base + "a/pekppp.a/")
