@@ -152,6 +152,16 @@ class State:
                 "next_label": band.get("label_en" if lang == "en" else "label"),
                 "gap": band.get("gap"), "plan": plan}
 
+    def slot_label(self, slot: str) -> str:
+        """An evidence slot as people read it: its question's label (the item's number for
+        a slot inside a list), the path when the questionnaire does not know it."""
+        question = self.model.questions.get(_INDEX.sub("[]", slot))
+        if question is None:
+            return slot
+        label = question.label.get(self.lang)
+        numbers = [int(n) + 1 for n in re.findall(r"\[([0-9]+)\]", slot)]
+        return label + "".join(f" #{n}" for n in numbers)
+
     def _has_section(self, code: str | None) -> bool:
         return any(s.code == code for s in self.model.sections)
 
@@ -363,7 +373,8 @@ def _section_url(unit: Unit, code: str, anchor: str = "") -> str:
 def overview(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     unit = _unit(request, round_slug, kode)
     state = State(unit, request.user)
-    reuse = [{"count": len(slots), "slots": slots} for slots in state.reuse.values()]
+    reuse = [{"count": len(slots), "slots": [state.slot_label(s) for s in slots]}
+             for slots in state.reuse.values()]
     return render(request, "patuh_web/unit.html", {
         "unit": unit, "score": state.score(), "sections": state.progress(), "reuse": reuse,
         "can_edit": state.can_edit,

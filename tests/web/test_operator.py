@@ -83,6 +83,7 @@ def test_every_page_opens_for_the_units_operator(client, signed_in, world) -> No
     page = overview.content.decode()
     assert "4.67" in shown_score(page) and "Pelayanan Prima" in page
     assert "Rencana perbaikan" in page and "berkas yang sama dilampirkan di" in page
+    assert "Bukti dukung: Publikasi SP" in page  # a reused file's places, by their labels
     assert f'href="{url(b, "a/pekppp.a")}/"' in page
     for section in model_of(b).sections:
         response = client.get(url(b, "a", section.code) + "/")
