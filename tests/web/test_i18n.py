@@ -15,8 +15,8 @@ import pytest
 WEB = Path(__file__).resolve().parents[2] / "plugins" / "web"
 CATALOGUE = WEB / "locale" / "en" / "LC_MESSAGES"
 TEMPLATE_STRINGS = re.compile(r'{%\s*translate\s+"((?:[^"\\]|\\.)*)"')
-BLOCK_STRINGS = re.compile(r"{%\s*blocktranslate(?:\s+trimmed)?[^%]*%}(.*?){%\s*endblocktranslate",
-                           re.S)
+BLOCK_STRINGS = re.compile(r"{%\s*blocktranslate([^%]*)%}(.*?){%\s*endblocktranslate", re.S)
+VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
 
 
 def po_entries(path: Path) -> dict[str, str]:
@@ -47,8 +47,9 @@ def marked_strings() -> set[str]:
         text = template.read_text("utf-8")
         found.update(m.encode().decode("unicode_escape") if "\\" in m else m
                      for m in TEMPLATE_STRINGS.findall(text))
-        for body in BLOCK_STRINGS.findall(text):
-            found.add(" ".join(body.split()) if "trimmed" in text else body)
+        for options, body in BLOCK_STRINGS.findall(text):
+            body = VARIABLE.sub(r"%(\1)s", body)  # as Django's makemessages writes it
+            found.add(" ".join(body.split()) if "trimmed" in options.split() else body)
     for module in WEB.glob("*.py"):
         tree = ast.parse(module.read_text("utf-8"))
         for node in ast.walk(tree):
@@ -62,8 +63,13 @@ def marked_strings() -> set[str]:
 
 def test_every_marked_string_has_english() -> None:
     english = po_entries(CATALOGUE / "django.po")
+    assert len(english) > 100
     missing = sorted(s for s in marked_strings() if not english.get(s))
     assert not missing, "run makemessages -l en and translate:\n" + "\n".join(missing)
+    untranslated = sorted(msgid for msgid, msgstr in english.items() if not msgstr)
+    assert not untranslated, "translate in django.po:\n" + "\n".join(untranslated)
+    fuzzy = (CATALOGUE / "django.po").read_text("utf-8").count("#, fuzzy")
+    assert fuzzy == 0, "review the entries makemessages marked fuzzy (msgfmt skips them)"
 
 
 def test_the_compiled_catalogue_matches_the_reviewed_one() -> None:

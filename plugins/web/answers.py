@@ -1,0 +1,167 @@
+"""The operator's changes to a unit, over the store: each one under the unit's row lock, written
+to the manifest folder (the truth), mirrored in the ``Evidence`` index and recorded in the audit
+log. The views call these; nothing here reads a request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import IO
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from patuh.plugins.web import audit
+from patuh.plugins.web.models import SUBMITTED
+from patuh.plugins.web.models import Evidence
+from patuh.plugins.web.models import Unit
+from patuh.plugins.web.store import TYPES
+from patuh.plugins.web.store import EvidenceResult
+from patuh.plugins.web.store import SaveResult
+from patuh.plugins.web.store import UnitFolder
+from patuh.plugins.web.store import _attachments
+from patuh.plugins.web.store import questionnaire
+
+CONTENT_TYPES = {ext: content_type for ext, content_type in TYPES.values()}
+
+
+def model_of(unit: Unit):
+    """The unit's questionnaire: its round's ruleset edition, rules as in force at the end of
+    the round's year."""
+    round_ = unit.round
+    return questionnaire(((round_.ruleset, round_.edition),), date(round_.year, 12, 31))
+
+
+def folder_of(unit: Unit) -> UnitFolder:
+    """The unit's manifest folder, made (identity and period only) the first time it is
+    needed — a unit created in the admin pages has no folder yet."""
+    folder = UnitFolder(unit.folder)
+    if not folder.manifest_path.exists():
+        with transaction.atomic():  # two first visits at once: one creates, under the lock
+            locked = _locked(unit)
+            if not folder.manifest_path.exists():
+                folder.create({"nama": locked.nama, "kode": locked.kode},
+                              {"tahun": locked.round.year}, model=model_of(locked))
+    return folder
+
+
+def _locked(unit: Unit) -> Unit:
+    return Unit.objects.select_for_update().select_related("round").get(pk=unit.pk)
+
+
+def save(user: Any, unit: Unit, values: Mapping[str, Any]) -> SaveResult:
+    """Save one or several answers together (all or none)."""
+    with transaction.atomic():
+        locked = _locked(unit)
+        result = folder_of(locked).save_answers(values, model_of(locked))
+        if result.ok:
+            audit.record(user, "answer.save", unit=locked,
+                         values={k: _loggable(v) for k, v in values.items()})
+    return result
+
+
+def remove_item(user: Any, unit: Unit, group: str, index: int) -> SaveResult:
+    with transaction.atomic():
+        locked = _locked(unit)
+        result = folder_of(locked).remove_item(group, index, model_of(locked))
+        if result.ok:
+            sync_evidence(locked)
+            audit.record(user, "answer.remove_item", unit=locked, group=group, index=index)
+    return result
+
+
+def upload(user: Any, unit: Unit, slot: str, name: str | None,
+           data: bytes | IO[bytes]) -> EvidenceResult:
+    with transaction.atomic():
+        locked = _locked(unit)
+        result = folder_of(locked).add_evidence(slot, name, data, model_of(locked))
+        if result.ok:
+            sync_evidence(locked, uploaded_by=user)
+            audit.record(user, "evidence.add", unit=locked, slot=slot, sha256=result.sha256,
+                         name=result.original_name, size=result.size,
+                         already=result.already)
+    return result
+
+
+def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
+    with transaction.atomic():
+        locked = _locked(unit)
+        folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
+        sync_evidence(locked)
+        audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256)
+
+
+def submit(user: Any, unit: Unit) -> Unit:
+    with transaction.atomic():
+        locked = _locked(unit)
+        locked.status = SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = user if getattr(user, "is_authenticated", False) else None
+        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit.record(user, "unit.submit", unit=locked)
+    return locked
+
+
+def attachments(answers: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(slot, sha256) -> the manifest's entry ({berkas, sha256, keterangan})."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for digest, slot in _attachments(answers):
+        found[(slot, digest)] = {}
+    _entries(answers, (), found)
+    return found
+
+
+def _entries(node: Any, keys: tuple[Any, ...], found: dict[tuple[str, str], dict[str, Any]]
+             ) -> None:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "bukti" and isinstance(value, list):
+                slot = _slot((*keys, key))
+                for item in value:
+                    if isinstance(item, Mapping) and (slot, item.get("sha256")) in found:
+                        found[(slot, str(item["sha256"]))] = dict(item)
+            else:
+                _entries(value, (*keys, key), found)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _entries(value, (*keys, index), found)
+
+
+def _slot(keys: tuple[Any, ...]) -> str:
+    out = ""
+    for key in keys:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def sync_evidence(unit: Unit, *, uploaded_by: Any = None) -> None:
+    """Make the ``Evidence`` rows of the unit list exactly what its manifest holds."""
+    folder = UnitFolder(unit.folder)
+    held = attachments(folder.answers())
+    rows = {(e.slot, e.sha256): e for e in Evidence.objects.filter(unit=unit)}
+    gone = [row.pk for key, row in rows.items() if key not in held]
+    if gone:
+        Evidence.objects.filter(pk__in=gone).delete()
+    real = uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None
+    for (slot, digest), entry in held.items():
+        if (slot, digest) in rows:
+            continue
+        stored = str(entry.get("berkas") or "")
+        path = folder.root / stored if stored else None
+        size = path.stat().st_size if path is not None and path.is_file() else 0
+        Evidence.objects.create(
+            unit=unit, slot=slot, sha256=digest, stored_name=stored[:120],
+            original_name=str(entry.get("keterangan") or Path(stored).name)[:255], size=size,
+            content_type=CONTENT_TYPES.get(Path(stored).suffix.lstrip("."),
+                                           "application/octet-stream"),
+            uploaded_by=real)
+
+
+def _loggable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:500]
+    if isinstance(value, (list, tuple)):
+        return [_loggable(v) for v in value][:50]
+    return value if isinstance(value, (int, float, bool)) or value is None else str(value)
