@@ -97,6 +97,25 @@ class Browser:
             raise RuntimeError(f"Chromium did not save the screenshot {path}")
         return path
 
+    def click_and_wait(self, element: Any, timeout: float = 20) -> None:
+        """Click ``element`` and wait until the page it leads to has replaced this one and
+        finished loading. While the old page goes, chromedriver may report the element as
+        stale or as "not belonging to the document": both mean it is gone."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def gone(_driver: Any) -> bool:
+            try:
+                element.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        element.click()
+        wait = WebDriverWait(self.driver, timeout)
+        wait.until(gone)
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
     def console_errors(self) -> list[str]:
         """The page's console errors since the last call (uncaught exceptions, failed loads,
         Content Security Policy violations), each as its message."""

@@ -28,12 +28,7 @@ def site(live_server, settings, tmp_path):
 
 
 def click_and_wait(browser, element) -> None:
-    """Click, and wait until the page it leads to has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    element.click()
-    WebDriverWait(browser.driver, 20).until(expected_conditions.staleness_of(element))
+    browser.click_and_wait(element)
 
 
 def submit(browser, field_id: str) -> None:
