@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-batch dist clean
+.PHONY: demo test lint bench bench-batch bench-web dist clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 
 bench-batch: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
+
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/bench_web_store.py
+	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_web_summary.py
 
 # The wheel (what users install: pipx/pip install dist/patuh-VERSION-py3-none-any.whl) and the
 # source release (the whole project), both in dist/.
