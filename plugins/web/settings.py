@@ -142,5 +142,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
