@@ -79,3 +79,22 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     folder = tmp_path_factory.mktemp("browser")
     with start_browser(folder / "profile", log=folder / "chromedriver.log") as started:
         yield started
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """Each test its own data folder (unit folders live under DATA/units/<round>/<kode>), and
+    no report cached from another test."""
+    from patuh.plugins.web import summary
+
+    settings.DATA = tmp_path / "data"
+    summary.forget()
+    yield settings.DATA
+    summary.forget()
+
+
+@pytest.fixture
+def site(live_server, settings, data_dir) -> str:
+    """The platform on a live server for a browser, over plain HTTP (so no Secure cookies)."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    return live_server.url

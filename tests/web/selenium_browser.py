@@ -116,6 +116,14 @@ class Browser:
         wait.until(gone)
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
+    def submit_form_of(self, field_id: str) -> None:
+        """Submit the form that holds the field ``field_id`` and wait for the next page."""
+        from selenium.webdriver.common.by import By
+
+        form = self.driver.find_element(By.ID, field_id).find_element(By.XPATH,
+                                                                      "ancestor::form")
+        self.click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
     def console_errors(self) -> list[str]:
         """The page's console errors since the last call (uncaught exceptions, failed loads,
         Content Security Policy violations), each as its message."""

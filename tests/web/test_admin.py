@@ -20,16 +20,6 @@ PASSWORD = "sandi-uji-yang-panjang-7"
 
 
 @pytest.fixture
-def data_dir(settings, tmp_path):
-    from patuh.plugins.web import summary
-
-    settings.DATA = tmp_path / "data"
-    summary.forget()
-    yield settings.DATA
-    summary.forget()
-
-
-@pytest.fixture
 def world(data_dir, make_round, make_unit, make_person):
     round_ = make_round()
     a = make_unit(round_, "dinas-a", "Dinas A")

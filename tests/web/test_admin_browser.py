@@ -16,25 +16,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PASSWORD = "sandi-uji-yang-panjang-7"
 
 
-@pytest.fixture
-def site(live_server, settings, tmp_path):
-    from patuh.plugins.web import summary
-
-    settings.DATA = tmp_path / "data"
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain HTTP here
-    summary.forget()
-    yield live_server.url
-    summary.forget()
-
-
 def click_and_wait(browser, element) -> None:
     browser.click_and_wait(element)
 
 
 def submit(browser, field_id: str) -> None:
-    """Submit the form that holds the field ``field_id``."""
-    form = browser.find_element(By.ID, field_id).find_element(By.XPATH, "ancestor::form")
-    click_and_wait(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    browser.submit_form_of(field_id)
 
 
 @pytest.mark.django_db(transaction=True)

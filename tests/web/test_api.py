@@ -12,17 +12,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
-def data_dir(settings, tmp_path):
-    """Each test its own data folder (unit folders live under DATA/units/<round>/<kode>)."""
-    from patuh.plugins.web import summary
-
-    settings.DATA = tmp_path / "data"
-    summary.forget()
-    yield settings.DATA
-    summary.forget()
-
-
-@pytest.fixture
 def world(data_dir, make_round, make_unit, make_person):
     """A round with two real units (the bundled examples), one unit whose manifest does not
     check, one unit of another round, and a person of each role with a token."""

@@ -22,31 +22,15 @@ PASSWORD = "sandi-uji-yang-panjang-7"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def site(live_server, settings, tmp_path):
-    from patuh.plugins.web import summary
-
-    settings.DATA = tmp_path / "data"
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain HTTP here
-    summary.forget()
-    yield live_server.url
-    summary.forget()
-
-
 def go(browser, element) -> None:
     browser.click_and_wait(element)
-
-
-def submit_form_of(browser, field_id: str) -> None:
-    form = browser.find_element(By.ID, field_id).find_element(By.XPATH, "ancestor::form")
-    go(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def sign_in(browser, site: str, username: str) -> None:
     browser.get(site + "/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    submit_form_of(browser, "id_username")
+    browser.submit_form_of("id_username")
     go(browser, browser.find_element(By.CSS_SELECTOR, "button[lang=id]"))
 
 
@@ -74,10 +58,10 @@ def test_a_round_from_set_up_to_export(browser, site, make_person, tmp_path) -> 
     browser.find_element(By.ID, "id_name").send_keys("PEKPPP Mandiri Kota Contoh 2025")
     Select(browser.find_element(By.ID, "id_edition")).select_by_value("pekppp:2022")
     browser.find_element(By.ID, "id_year").send_keys("2025")
-    submit_form_of(browser, "id_name")
+    browser.submit_form_of("id_name")
     browser.find_element(By.ID, "id_kode").send_keys("dinas-perizinan")
     browser.find_element(By.ID, "id_nama").send_keys("Dinas Perizinan Kota Contoh")
-    submit_form_of(browser, "id_kode")
+    browser.submit_form_of("id_kode")
     go(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Tambah pengguna"))
     browser.find_element(By.ID, "id_username").send_keys("op-perizinan")
     Select(browser.find_element(By.ID, "id_role")).select_by_value("operator")
@@ -86,7 +70,7 @@ def test_a_round_from_set_up_to_export(browser, site, make_person, tmp_path) -> 
                                       if "dinas-perizinan" in o.text))
     browser.find_element(By.ID, "id_password1").send_keys(PASSWORD)
     browser.find_element(By.ID, "id_password2").send_keys(PASSWORD)
-    submit_form_of(browser, "id_password1")
+    browser.submit_form_of("id_password1")
     assert "Pengguna op-perizinan ditambahkan" in browser.page_source
     go(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Keluar']"))
 
