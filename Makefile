@@ -30,9 +30,15 @@ demo: $(STAMP)
 	  '(Linux/macOS: source $(BIN)/activate; Windows: $(VENV)\Scripts\activate),' \
 	  'then just type patuh.'
 
+# With PATUH_TEST_POSTGRES_URL set (.ci/run sets it), the platform's suite runs a second time on
+# PostgreSQL (pytest-django makes its test database there).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	@if [ -n "$$PATUH_TEST_POSTGRES_URL" ]; then \
+	  echo "tests/web on PostgreSQL"; \
+	  PATUH_WEB_DATABASE_URL="$$PATUH_TEST_POSTGRES_URL" $(BIN)/python -m pytest -q tests/web; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

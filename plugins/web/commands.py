@@ -26,6 +26,8 @@ def setup(data: Path, database_url: str | None = None, *, hosts: Iterable[str] =
     os.environ["PATUH_WEB_DATA"] = str(data.resolve())
     if database_url:
         os.environ["PATUH_WEB_DATABASE_URL"] = database_url
+    else:  # the data folder's SQLite: never a database left in the environment by accident
+        os.environ.pop("PATUH_WEB_DATABASE_URL", None)
     os.environ["PATUH_WEB_HOSTS"] = ",".join(hosts)
     os.environ["PATUH_WEB_SECURE_COOKIES"] = "1" if secure_cookies else "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patuh.plugins.web.settings")

@@ -98,3 +98,4 @@ def site(live_server, settings, data_dir) -> str:
     """The platform on a live server for a browser, over plain HTTP (so no Secure cookies)."""
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     return live_server.url
+
