@@ -268,6 +268,14 @@ class _Walk:
         return asked
 
 
+def list_keys(questions: Mapping[str, Question], group: str) -> tuple[str, ...]:
+    """The manifest keys of a list of objects (``inovasi.daftar`` → ``("inovasi", "daftar")``),
+    from any of its item questions."""
+    item = next(q for q in questions.values() if q.group == group + "[]")
+    start = next(i for i, k in enumerate(item.keys) if k.endswith("[]")) + 1
+    return tuple(k.removesuffix("[]") for k in item.keys[:start])
+
+
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 

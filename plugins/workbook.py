@@ -58,7 +58,9 @@ from patuh.questionnaire import TEXTS
 from patuh.questionnaire import YES_NO
 from patuh.questionnaire import Question
 from patuh.questionnaire import Questionnaire
+from patuh.questionnaire import list_keys
 from patuh.questionnaire import schema_questions
+from patuh.template import scalar
 from patuh.yamlio import Document
 from patuh.yamlio import JsonPath
 from patuh.yamlio import format_path
@@ -176,12 +178,6 @@ def _get(data: Any, keys: Iterable[str]) -> Any:
     return data
 
 
-def _flow(value: Any) -> str:
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30,
-                          sort_keys=False)
-    return text.removesuffix("\n").removesuffix("\n...").strip()
-
-
 def _plain_list(items: list[Any]) -> bool:
     """Whether a list can be written as ``a; b`` and read back the same."""
     return bool(items) and all(
@@ -202,13 +198,13 @@ def cell_value(question: Question, value: Any, lang: str) -> Any:
         except ValueError:
             return value
     if kind in (CHOICES, TEXTS, FILES) and isinstance(value, list):
-        return "; ".join(value) if _plain_list(value) else _flow(value)
+        return "; ".join(value) if _plain_list(value) else scalar(value)
     if kind in (INTEGER, NUMBER) and isinstance(value, (int, float)) \
             and not isinstance(value, bool):
         return value
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False) if _needs_quotes(value) else value
-    return _flow(value)
+    return scalar(value)
 
 
 def _needs_quotes(text: str) -> bool:
@@ -267,13 +263,6 @@ NONE_HOW = Text("ya bila unit tidak memiliki satu pun (daftarnya kosong); selain
 def none_question(path: str) -> Question:
     """The yes/no "none at all" of a list: an empty list is a claim, a blank sheet is none."""
     return Question(path, YES_NO, Text("Tidak ada satu pun", "None at all"))
-
-
-def group_keys(questions: Mapping[str, Question], path: str) -> tuple[str, ...]:
-    """The keys of a list of objects (``inovasi.daftar``) from any of its item questions."""
-    item = next(q for q in questions.values() if q.group == path + "[]")
-    start = next(i for i, k in enumerate(item.keys) if k.endswith("[]")) + 1
-    return tuple(k.removesuffix("[]") for k in item.keys[:start])
 
 
 class _Book:
@@ -467,7 +456,7 @@ class _Book:
             sheet.cell(row, COL_PATH, path).font = self.style["small"]
             flag = none_question(path)
             cell = sheet.cell(row, COL_ANSWER)
-            keys = group_keys(self.model.questions, path)
+            keys = list_keys(self.model.questions, path)
             self.answer_cell(cell, flag, True if _get(self.data, keys) == [] else None)
             self.validate(sheet, flag, cell.coordinate)
             how = sheet.cell(row, COL_HOW, NONE_HOW.get(self.lang))
@@ -567,8 +556,8 @@ class _Book:
         for path, value in self.model.fixed.items():
             keys = self.model.fixed_keys.get(path, (path,))
             sheet.cell(row, 1, "fixed")
-            sheet.cell(row, 2, _flow(list(keys)))
-            sheet.cell(row, 3, _flow(_get(self.data, keys) if _get(self.data, keys)
+            sheet.cell(row, 2, scalar(list(keys)))
+            sheet.cell(row, 3, scalar(_get(self.data, keys) if _get(self.data, keys)
                                      is not None else value))
             row += 1
         for name, kind, path in self.registry:
@@ -870,7 +859,7 @@ class _Reader:
     def empty_lists(self) -> None:
         """The lists answered "none at all": empty, unless their sheet has items too."""
         for path, where in self.none_lists.items():
-            keys = group_keys(self.questions, path)
+            keys = list_keys(self.questions, path)
             items = _get(self.data, keys)
             if items:
                 self.fail(where, Text(f"dijawab tidak ada satu pun, tetapi lembar daftarnya "

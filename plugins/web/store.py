@@ -476,7 +476,7 @@ class UnitFolder:
         if any(digest == sha256 for digest, _slot in _attachments(answers)):
             return True
         prefix = f"{EVIDENCE_DIR}/{sha256[:16]}."
-        return any(ref.startswith(prefix) for ref in _references(answers))
+        return any(ref.startswith(prefix) for ref in references(answers))
 
     def evidence_reuse(self) -> dict[str, list[str]]:
         """sha256 → the slots one stored file is attached to, for files attached to more than
@@ -896,7 +896,8 @@ _DIGESTS: dict[Any, str] = {}
 MAX_DIGESTS = 100_000
 
 
-def _stamp(path: Path) -> Any:
+def stamp(path: Path) -> Any:
+    """What changes when a file is replaced or edited (inode, size, mtime); None: absent."""
     try:
         st = path.stat()
     except OSError:
@@ -904,7 +905,8 @@ def _stamp(path: Path) -> Any:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _references(data: Any) -> Iterator[str]:
+def references(data: Any) -> Iterator[str]:
+    """Every file a manifest's data names: evidence (``bukti``) and data files (``berkas``)."""
     if isinstance(data, Mapping):
         for key, value in data.items():
             if key == EVIDENCE_KEY and isinstance(value, list):
@@ -915,35 +917,41 @@ def _references(data: Any) -> Iterator[str]:
             elif key == DATA_FILE_KEY and isinstance(value, str):
                 yield value
             else:
-                yield from _references(value)
+                yield from references(value)
     elif isinstance(data, list):
         for value in data:
-            yield from _references(value)
+            yield from references(value)
 
 
-def _files_stamp(manifest: Manifest) -> tuple[Any, ...]:
-    stamps = []
-    for ref in _references(manifest.data):
-        target, status = resolve_inside(manifest.base_dir, ref)
-        stamps.append((ref, status, None if target is None else _stamp(target)))
-    return tuple(stamps)
+def referenced_files(manifest: Manifest) -> tuple[tuple[Path, Any], ...]:
+    """Each file the manifest references with its stamp. A reference that does not resolve is
+    stamped by where it would be: creating the file later changes the stamp."""
+    out = []
+    for ref in references(manifest.data):
+        target, _status = resolve_inside(manifest.base_dir, ref)
+        where = target if target is not None else manifest.base_dir / ref
+        out.append((where, stamp(where)))
+    return tuple(out)
+
+
+def unchanged(files: tuple[tuple[Path, Any], ...]) -> bool:
+    return all(stamp(path) == held for path, held in files)
 
 
 def _cached_manifest(path: Path) -> Manifest:
     """``load_manifest(path)``, reused (with the evidence digests and facts it has computed)
     while the manifest and every file it references are unchanged (inode, size, mtime)."""
     key = path.resolve() if path.exists() else path
-    stamp = _stamp(path)
+    now = stamp(path)
     held = _MANIFESTS.get(key)
-    if held is not None and stamp is not None and held[0][0] == stamp \
-            and held[0][1] == _files_stamp(held[1]):
+    if held is not None and now is not None and held[0][0] == now and unchanged(held[0][1]):
         return held[1]
     manifest = load_manifest(path)
     if len(_DIGESTS) > MAX_DIGESTS:
         _DIGESTS.clear()
     manifest.reuse_digests(_DIGESTS)
-    if stamp is not None and stamp == _stamp(path):
+    if now is not None and now == stamp(path):
         if len(_MANIFESTS) > 256:
             _MANIFESTS.clear()
-        _MANIFESTS[key] = ((stamp, _files_stamp(manifest)), manifest)
+        _MANIFESTS[key] = ((now, referenced_files(manifest)), manifest)
     return manifest

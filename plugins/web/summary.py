@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from patuh.errors import InputError
-from patuh.evidence import resolve_inside
 from patuh.i18n import Text
 from patuh.options import reporter
 from patuh.plugins.web.store import UnitFolder
-from patuh.plugins.web.store import _references
+from patuh.plugins.web.store import referenced_files
+from patuh.plugins.web.store import stamp
+from patuh.plugins.web.store import unchanged
 from patuh.safetext import json_safe
 
 ERROR = "error"
@@ -59,27 +60,11 @@ _LOCK = threading.Lock()
 STATS = {"scored": 0, "reused": 0}  # for the benchmark and the tests
 
 
-def _stamp(path: Path) -> Any:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 def _referenced_files(folder: UnitFolder) -> tuple[tuple[Path, Any], ...]:
     try:
-        manifest = folder.manifest()
+        return referenced_files(folder.manifest())
     except InputError:
         return ()
-    out = []
-    for ref in _references(manifest.data):
-        target, _status = resolve_inside(manifest.base_dir, ref)
-        # a reference that does not resolve is stamped by where it would be: creating the
-        # file later changes the stamp
-        where = target if target is not None else manifest.base_dir / ref
-        out.append((where, _stamp(where)))
-    return tuple(out)
 
 
 def _error_text(exc: InputError, root: Path) -> Text:
@@ -93,11 +78,10 @@ def unit_report(root: Path, ruleset: str, edition: str | None) -> tuple[dict[str
     """The report dict of the unit folder ``root`` (or why there is none), scored again only
     when the manifest or a file it references has changed. The dict is shared: do not modify."""
     folder = UnitFolder(root)
-    key = (_stamp(folder.manifest_path), ruleset, edition, date.today())
+    key = (stamp(folder.manifest_path), ruleset, edition, date.today())
     with _LOCK:
         held = _CACHE.get(root)
-    if held is not None and held.key == key \
-            and all(_stamp(path) == stamp for path, stamp in held.files):
+    if held is not None and held.key == key and unchanged(held.files):
         with _LOCK:
             _CACHE.move_to_end(root)
             STATS["reused"] += 1
@@ -114,7 +98,7 @@ def unit_report(root: Path, ruleset: str, edition: str | None) -> tuple[dict[str
         except InputError as exc:
             error = _error_text(exc, root)
     entry = _Entry(key, files, report, error)
-    if key[0] == _stamp(folder.manifest_path):
+    if key[0] == stamp(folder.manifest_path):
         with _LOCK:
             _CACHE[root] = entry
             _CACHE.move_to_end(root)

@@ -41,6 +41,7 @@ from django.views.decorators.http import require_POST
 
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.plugins import tables
 from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
 from patuh.plugins.web import security
@@ -58,6 +59,7 @@ from patuh.questionnaire import FILES
 from patuh.questionnaire import TEXTS
 from patuh.questionnaire import YES_NO
 from patuh.questionnaire import Questionnaire
+from patuh.questionnaire import list_keys
 
 PLAN_ITEMS = 8
 _INDEX = re.compile(r"\[[0-9]*\]")
@@ -181,7 +183,7 @@ class State:
                         continue
                     seen_groups.add(group)
                     asked += 1
-                    items = _get(self.answers, self._group_keys(group))
+                    items = _get(self.answers, list(list_keys(self.model.questions, group)))
                     answered += bool(items)
                     continue
                 asked += 1
@@ -190,15 +192,6 @@ class State:
                          "asked": asked, "answered": answered,
                          "indicators": len(section.indicators)})
         return rows
-
-    def _group_keys(self, group: str) -> list[Any]:
-        first = self.model.questions[self.model.groups[group].questions[0]]
-        keys: list[Any] = []
-        for key in first.keys:
-            keys.append(key.removesuffix("[]"))
-            if key.endswith("[]"):
-                break
-        return keys
 
     def ladder(self, indicator: Any) -> dict[str, Any]:
         lang = self.lang
@@ -252,7 +245,7 @@ class State:
 
     def group(self, group: str) -> dict[str, Any]:
         spec = self.model.groups[group]
-        items = _get(self.answers, self._group_keys(group))
+        items = _get(self.answers, list(list_keys(self.model.questions, group)))
         count = len(items) if isinstance(items, list) else 0
         rows = []
         for index in range(count):
@@ -311,7 +304,7 @@ class State:
             exists = path is not None and path.is_file() and not stored.startswith(("http:",
                                                                                     "https:"))
             if exists and kind == FILE and not digest:
-                digest = _sha256(path)
+                digest = tables.sha256(path)
             out.append({"name": name, "stored": stored, "sha256": digest if exists else None,
                         "size": path.stat().st_size if exists else None,
                         "reuse": len(self.reuse.get(digest or "", [])),
@@ -320,14 +313,6 @@ class State:
                         if exists and digest and stored.startswith(EVIDENCE_DIR + "/")
                         else None})
         return out
-
-
-def _sha256(path: Any) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _display(kind: str, value: Any) -> str:
@@ -487,7 +472,7 @@ def item_add(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     if spec is None:
         raise Http404
     state = State(unit, request.user)
-    items = _get(state.answers, state._group_keys(group))
+    items = _get(state.answers, list(list_keys(state.model.questions, group)))
     index = len(items) if isinstance(items, list) else 0
     values = {}
     for generic in spec.questions:
