@@ -17,8 +17,13 @@ from django.utils.translation import gettext_lazy as _
 ADMIN, OPERATOR, EVALUATOR, PIMPINAN = "admin", "operator", "evaluator", "pimpinan"
 ROLES = [(ADMIN, _("Admin (Bagian Organisasi)")), (OPERATOR, _("Operator unit")),
          (EVALUATOR, _("Evaluator")), (PIMPINAN, _("Pimpinan (hanya baca)"))]
-DRAFT, SUBMITTED = "draft", "submitted"
-STAGES = [(DRAFT, _("Draf")), (SUBMITTED, _("Diserahkan"))]
+# A unit's stages in an official round (the operator's claim is checked by evaluators, F-01
+# against F-02): who moves a unit from which stage to which is ``patuh.plugins.web.stages``.
+DRAFT, SUBMITTED, IN_VERIFICATION = "draft", "submitted", "in_verification"
+REVISION, VERIFIED, FINAL = "revision_requested", "verified", "final"
+STAGES = [(DRAFT, _("Draf")), (SUBMITTED, _("Diserahkan")),
+          (IN_VERIFICATION, _("Dalam verifikasi")), (REVISION, _("Perlu perbaikan")),
+          (VERIFIED, _("Terverifikasi")), (FINAL, _("Final"))]
 
 
 class Round(models.Model):
