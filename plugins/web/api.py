@@ -98,7 +98,9 @@ def unit_report(request: HttpRequest, round_slug: str, kode: str) -> HttpRespons
 
 @token_required
 def round_summary(request: HttpRequest, round_slug: str) -> HttpResponse:
-    """Every unit of the round the token's owner can see: score, predicate, stage."""
+    """Every unit of the round the token's owner can see: score, predicate, stage; for admin
+    and pimpinan also the leadership dashboard's figures (progress, ranking, distribution,
+    heat map, missed indicators, history)."""
     found = _round(round_slug)
     if found is None:
         return _problem(404, "putaran tidak dikenal", "unknown round")
@@ -107,10 +109,20 @@ def round_summary(request: HttpRequest, round_slug: str) -> HttpResponse:
         return _problem(403, "putaran ini tidak memuat unit Anda",
                         "this round holds none of your units")
     lines = summary.round_summary(units.order_by("kode"))
-    response = JsonResponse({
+    body: dict[str, Any] = {
         "round": {"slug": found.slug, "name": found.name, "ruleset": found.ruleset,
                   "edition": found.edition, "year": found.year, "locked": found.locked},
         "units": [line.as_json() for line in lines],
-    }, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    }
+    if access.role(request.user) in (ADMIN, PIMPINAN):
+        # the leadership dashboard's figures (the same dict as /r/<round>/dasbor.json)
+        from patuh.plugins.web.dashboard_views import round_dashboard
+
+        dash = round_dashboard(found, lambda unit: request.build_absolute_uri(
+            f"/r/{unit.round.slug}/u/{unit.kode}/report"))
+        for key in ("progress", "ranking", "bands", "distribution", "aspects", "heatmap",
+                    "missed", "missed_definition", "history"):
+            body[key] = dash[key]
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Cache-Control"] = "no-store"
     return response

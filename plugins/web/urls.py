@@ -14,6 +14,7 @@ urlpatterns = [
     path("lang/<str:code>/", views.language, name="language"),
     path("healthz", views.healthz, name="healthz"),
     path("r/<slug:round_slug>/", views.round_page, name="round"),
+    path("r/<slug:round_slug>/", include("patuh.plugins.web.dashboard_views")),
     path("r/<slug:round_slug>/u/<slug:kode>/", include("patuh.plugins.web.unit_urls")),
     path("api/v1/", include("patuh.plugins.web.api_urls")),
     path("kelola/", include("patuh.plugins.web.admin_urls")),
