@@ -30,6 +30,8 @@ from patuh.plugins.web.models import STAGES
 from patuh.plugins.web.models import Round
 from patuh.plugins.web.models import Unit
 
+MISSED_SHOWN = 10  # the page's first table of missed indicators; the rest behind "more"
+
 
 def round_info(found: Round) -> dict[str, Any]:
     return {"slug": found.slug, "name": found.name, "ruleset": found.ruleset,
@@ -117,6 +119,7 @@ def page(request: HttpRequest, round_slug: str) -> HttpResponse:
         "chart_height": 28 * len(bars) + 10, "distribution": distribution, "heat_rows": rows,
         "table": [{"line": line, "history": history.get(line["kode"])}
                   for line in dash["ranking"]],
+        "missed_top": dash["missed"][:MISSED_SHOWN], "missed_rest": dash["missed"][MISSED_SHOWN:],
         "is_admin": access.role(request.user) == ADMIN})
 
 
