@@ -275,13 +275,13 @@ def build(round_info: Mapping[str, Any], units: Sequence[UnitInput],
                 "definition": FILLED.as_dict()}
     ranked = sorted(lines, key=lambda line: (line["score"] is None, -(line["score"] or 0),
                                              line["kode"]))
-    rank = 0
-    for line in ranked:
-        if line["score"] is not None:
-            rank += 1
-            line["rank"] = rank
-        else:
+    for index, line in enumerate(ranked):  # equal scores share a rank: 1, 2, 2, 4
+        if line["score"] is None:
             line["rank"] = None
+        elif index and ranked[index - 1]["score"] == line["score"]:
+            line["rank"] = ranked[index - 1]["rank"]
+        else:
+            line["rank"] = index + 1
         line["heat"] = heat_class(line["score"], bands)
         line["aspect_heat"] = {k: heat_class(v, bands) for k, v in line["aspects"].items()}
     aspects = _aspects(units)

@@ -344,3 +344,18 @@ def test_a_different_edition_is_flagged_as_not_comparable(reports) -> None:
     assert item["comparable"] is False and item["delta"] == 0
     assert item["reasons"][0]["id"].startswith("edisi berbeda: 2017 (periode 2021) dan 2022")
     assert "indicators, weights and bands may differ" in item["reasons"][0]["en"]
+
+
+def test_equal_scores_share_a_rank(reports) -> None:
+    from patuh.plugins.web import dashboard
+
+    info = {"slug": "r", "name": "R", "ruleset": "pekppp", "edition": "2022", "year": 2024}
+    units = [dashboard.UnitInput("a", "A", "draft", reports["puskesmas"]),
+             dashboard.UnitInput("b", "B", "draft", reports["dpmptsp"]),
+             dashboard.UnitInput("c", "C", "draft", reports["puskesmas"]),
+             dashboard.UnitInput("d", "D", "draft", reports["kecamatan"]),
+             dashboard.UnitInput("e", "E", "draft", None, None)]
+    dash = dashboard.build(info, units, [])
+    assert [(x["kode"], x["rank"]) for x in dash["ranking"]] == [
+        ("b", 1), ("a", 2), ("c", 2), ("d", 4), ("e", None)]
+    assert dash["ranking"][-1]["error"] == "laporan tidak tersedia"
