@@ -359,3 +359,30 @@ def test_equal_scores_share_a_rank(reports) -> None:
     assert [(x["kode"], x["rank"]) for x in dash["ranking"]] == [
         ("b", 1), ("a", 2), ("c", 2), ("d", 4), ("e", None)]
     assert dash["ranking"][-1]["error"] == "laporan tidak tersedia"
+
+
+def test_an_empty_round_and_one_whose_rules_do_not_load(client, signed_in, data_dir, make_round,
+                                                        make_unit, make_person) -> None:
+    make_round("kosong-2025")
+    odd = make_round("aneh-2025", ruleset="tidak-ada", edition="9999")
+    make_unit(odd, "unit-a", "=HYPERLINK(\"http://x\")")
+    signed_in(make_person("admin", "admin"))
+    empty = client.get("/r/kosong-2025/dasbor/")
+    assert empty.status_code == 200 and "Belum ada unit yang bernilai." in empty.content.decode()
+    data = json.loads(client.get("/r/kosong-2025/dasbor.json").content)
+    assert data["progress"]["units"] == 0 and data["progress"]["filled_pct"] is None
+    assert data["distribution"] and all(b["count"] == 0 for b in data["distribution"])
+    odd_page = client.get("/r/aneh-2025/dasbor/")
+    assert odd_page.status_code == 200 and "Manifest bermasalah" in odd_page.content.decode()
+    for ext in ("xlsx", "csv", "html", "json"):
+        assert client.get(f"/r/aneh-2025/dasbor.{ext}").status_code == 200
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/r/aneh-2025/dasbor.xlsx").content))
+    cell = book["Peringkat"]["C2"]  # a name a spreadsheet would run stays text
+    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://x\")"
+    rows = list(csv.reader(io.StringIO(client.get("/r/aneh-2025/dasbor.csv").content
+                                       .decode("utf-8-sig"))))
+    assert rows[1][2].startswith("'=")
+    assert "=HYPERLINK(&quot;http://x&quot;)" in client.get("/r/aneh-2025/dasbor.html") \
+        .content.decode()  # escaped in the HTML summary
