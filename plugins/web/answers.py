@@ -56,9 +56,11 @@ def save(user: Any, unit: Unit, values: Mapping[str, Any]) -> SaveResult:
     with transaction.atomic():
         locked = _locked(unit)
         result = folder_of(locked).save_answers(values, model_of(locked))
-        if result.ok:
+        if result.ok:  # before/after: what the store read and wrote, no second parse
             audit.record(user, "answer.save", unit=locked,
-                         values={k: _loggable(v) for k, v in values.items()})
+                         values={k: _loggable(v) for k, v in values.items()},
+                         before={k: _loggable(v) for k, v in result.before.items()},
+                         after={k: _loggable(v) for k, v in result.after.items()})
     return result
 
 
@@ -67,8 +69,9 @@ def remove_item(user: Any, unit: Unit, group: str, index: int) -> SaveResult:
         locked = _locked(unit)
         result = folder_of(locked).remove_item(group, index, model_of(locked))
         if result.ok:
-            sync_evidence(locked)
-            audit.record(user, "answer.remove_item", unit=locked, group=group, index=index)
+            sync_evidence(locked, detached_by=user)
+            audit.record(user, "answer.remove_item", unit=locked, group=group, index=index,
+                         before={k: _loggable(v) for k, v in result.before.items()})
     return result
 
 
@@ -78,19 +81,24 @@ def upload(user: Any, unit: Unit, slot: str, name: str | None,
         locked = _locked(unit)
         result = folder_of(locked).add_evidence(slot, name, data, model_of(locked))
         if result.ok:
-            sync_evidence(locked, uploaded_by=user)
+            sync_evidence(locked, uploaded_by=user, detached_by=user)
+            extra = {"replaced": result.replaced} if result.replaced else {}
             audit.record(user, "evidence.add", unit=locked, slot=slot, sha256=result.sha256,
                          name=result.original_name, size=result.size,
-                         already=result.already)
+                         already=result.already, stored=result.stored_name, **extra)
     return result
 
 
 def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
+    """Detach a file from its slot; the stored file stays as an earlier version."""
     with transaction.atomic():
         locked = _locked(unit)
-        folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
-        sync_evidence(locked)
-        audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256)
+        removed = folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
+        sync_evidence(locked, detached_by=user)
+        if removed is not None:
+            audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256,
+                         name=str(removed.get("keterangan") or ""),
+                         stored=str(removed.get("berkas") or ""))
 
 
 def submit(user: Any, unit: Unit) -> Unit:
@@ -136,14 +144,19 @@ def _slot(keys: tuple[Any, ...]) -> str:
     return out
 
 
-def sync_evidence(unit: Unit, *, uploaded_by: Any = None) -> None:
-    """Make the ``Evidence`` rows of the unit list exactly what its manifest holds."""
+def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None) -> None:
+    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds; a
+    row whose file was detached stays, marked with when and by whom (an earlier version)."""
     folder = UnitFolder(unit.folder)
     held = attachments(folder.answers())
-    rows = {(e.slot, e.sha256): e for e in Evidence.objects.filter(unit=unit)}
+    rows = {(e.slot, e.sha256): e
+            for e in Evidence.objects.filter(unit=unit, detached_at__isnull=True)}
     gone = [row.pk for key, row in rows.items() if key not in held]
     if gone:
-        Evidence.objects.filter(pk__in=gone).delete()
+        Evidence.objects.filter(pk__in=gone).update(
+            detached_at=timezone.now(),
+            detached_by=detached_by if getattr(detached_by, "is_authenticated", False)
+            else None)
     real = uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None
     for (slot, digest), entry in held.items():
         if (slot, digest) in rows:
