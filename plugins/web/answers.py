@@ -13,16 +13,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from patuh.plugins import tables
 from patuh.plugins.web import audit
 from patuh.plugins.web.models import SUBMITTED
 from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Unit
+from patuh.plugins.web.store import EVIDENCE_DIR
 from patuh.plugins.web.store import TYPES
 from patuh.plugins.web.store import EvidenceResult
 from patuh.plugins.web.store import SaveResult
 from patuh.plugins.web.store import UnitFolder
 from patuh.plugins.web.store import _attachments
 from patuh.plugins.web.store import questionnaire
+from patuh.questionnaire import DATA_FILE_KEY
 
 CONTENT_TYPES = {ext: content_type for ext, content_type in TYPES.values()}
 
@@ -81,7 +84,8 @@ def upload(user: Any, unit: Unit, slot: str, name: str | None,
         locked = _locked(unit)
         result = folder_of(locked).add_evidence(slot, name, data, model_of(locked))
         if result.ok:
-            sync_evidence(locked, uploaded_by=user, detached_by=user)
+            sync_evidence(locked, uploaded_by=user, detached_by=user,
+                          names={str(result.sha256): result.original_name or ""})
             extra = {"replaced": result.replaced} if result.replaced else {}
             audit.record(user, "evidence.add", unit=locked, slot=slot, sha256=result.sha256,
                          name=result.original_name, size=result.size,
@@ -93,11 +97,14 @@ def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
     """Detach a file from its slot; the stored file stays as an earlier version."""
     with transaction.atomic():
         locked = _locked(unit)
+        row = Evidence.objects.filter(unit=locked, slot=slot, sha256=sha256,
+                                      detached_at__isnull=True).first()
         removed = folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
         sync_evidence(locked, detached_by=user)
         if removed is not None:
             audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256,
-                         name=str(removed.get("keterangan") or ""),
+                         name=str(removed.get("keterangan") or (row.original_name if row
+                                                                else "")),
                          stored=str(removed.get("berkas") or ""))
 
 
@@ -144,11 +151,21 @@ def _slot(keys: tuple[Any, ...]) -> str:
     return out
 
 
-def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None) -> None:
-    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds; a
-    row whose file was detached stays, marked with when and by whom (an earlier version)."""
+def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None,
+                  names: Mapping[str, str] | None = None) -> None:
+    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds
+    (evidence lists and stored data files); a row whose file was detached or replaced stays,
+    marked with when and by whom (an earlier version). ``names``: sha256 -> the original file
+    name of an upload (a data file's reference does not keep it)."""
     folder = UnitFolder(unit.folder)
-    held = attachments(folder.answers())
+    answers = folder.answers()
+    held = attachments(answers)
+    for slot, stored in _data_files(answers, ()):
+        path = folder.root / stored
+        if path.is_file() and not path.is_symlink():
+            digest = tables.sha256(path)
+            held.setdefault((slot, digest), {"berkas": stored,
+                                             "keterangan": (names or {}).get(digest)})
     rows = {(e.slot, e.sha256): e
             for e in Evidence.objects.filter(unit=unit, detached_at__isnull=True)}
     gone = [row.pk for key, row in rows.items() if key not in held]
@@ -170,6 +187,22 @@ def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = Non
             content_type=CONTENT_TYPES.get(Path(stored).suffix.lstrip("."),
                                            "application/octet-stream"),
             uploaded_by=real)
+
+
+def _data_files(node: Any, keys: tuple[Any, ...]) -> list[tuple[str, str]]:
+    """(slot, stored name) of each data file (``berkas``) the platform stored in ``bukti/``."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == DATA_FILE_KEY and isinstance(value, str) \
+                    and value.startswith(EVIDENCE_DIR + "/"):
+                found.append((_slot((*keys, key)), value))
+            elif key != "bukti":
+                found += _data_files(value, (*keys, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _data_files(value, (*keys, index))
+    return found
 
 
 def _loggable(value: Any) -> Any:
