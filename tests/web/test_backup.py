@@ -81,10 +81,10 @@ print(json.dumps(out, default=str, sort_keys=True))
 """
 
 
-def patuh(*args: object, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PATUH_WEB_DATABASE_URL"}
+def patuh(*args: object, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PATUH_WEB_DATABASE_URL"}
     return subprocess.run([*PATUH, *map(str, args)], input=stdin, capture_output=True,
-                          text=True, timeout=300, env=env)
+                          text=True, timeout=300, env={**environment, **env})
 
 
 def python(script: str, *args: object) -> str:
@@ -256,6 +256,10 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     refused(patuh("web", "restore", stray, "--data", target), "tak dikenal", "db.sqlite3")
     broken = variant("rusak.zip", **{"database.json": b'[{"model": "patuh_web.nope"}]'})
     refused(patuh("web", "restore", broken, "--data", target), "database.json")
+    refused(patuh("web", "restore", good, "--data", target, PATUH_WEB_MAX_RESTORE_BYTES="100"),
+            "PATUH_WEB_MAX_RESTORE_BYTES")
+    refused(patuh("web", "restore", good, "--data", target, PATUH_WEB_MAX_RESTORE_FILES="2"),
+            "PATUH_WEB_MAX_RESTORE_FILES")
     assert not target.exists()  # nothing left of the refused restores
     target.mkdir()
     (target / "catatan.txt").write_text("milik orang lain")
