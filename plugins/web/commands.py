@@ -233,9 +233,12 @@ def restore(backup_file: Path, data: Path, database_url: str | None) -> None:
 
 def _empty(data: Path, *, remove: bool, rmtree) -> None:
     """Undo a failed restore's files (the folder was new or empty before it)."""
-    from django.db import connections
+    from django.conf import settings
 
-    connections.close_all()
+    if settings.configured:  # let go of the database file before removing it
+        from django.db import connections
+
+        connections.close_all()
     if remove:
         rmtree(data, ignore_errors=True)
         return

@@ -252,6 +252,8 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     escaping = variant("lolos.zip", **{"units/r/u/../../../../lolos.txt": b"x"})
     refused(patuh("web", "restore", escaping, "--data", target), "..")
     assert not (tmp_path / "lolos.txt").exists()
+    keyless = variant("tanpa-kunci.zip", secret_key=b"")
+    refused(patuh("web", "restore", keyless, "--data", target), "secret_key")
     stray = variant("asing.zip", **{"db.sqlite3": b"x"})
     refused(patuh("web", "restore", stray, "--data", target), "tak dikenal", "db.sqlite3")
     broken = variant("rusak.zip", **{"database.json": b'[{"model": "patuh_web.nope"}]'})
