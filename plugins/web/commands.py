@@ -196,7 +196,16 @@ def backup(data: Path, database_url: str | None, out: Path) -> None:
                          hint=Text("beri --database bila server memakai PostgreSQL",
                                    "give --database when the server uses PostgreSQL"))
     setup(data, database_url, migrate=False)
-    written = backups.write_backup(data, out)
+    from django.db import DatabaseError
+
+    try:
+        written = backups.write_backup(data, out)
+    except DatabaseError as exc:
+        raise InputError(Text(f"basis data tidak dapat dibaca: {exc}",
+                              f"the database cannot be read: {exc}"), file=data,
+                         hint=Text("periksa --data atau --database; berkas tujuan tidak diubah",
+                                   "check --data or --database; the output was not "
+                                   "changed")) from None
     click.echo(Text(f"{out}: {written.units} unit, {written.files} berkas unit, "
                     f"{written.rows} baris basis data",
                     f"{out}: {written.units} units, {written.files} unit files, "

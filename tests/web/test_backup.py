@@ -228,6 +228,18 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "lain" / "secret_key").exists()
     assert not (tmp_path / "y.zip").exists()
 
+    # a backup that fails leaves an earlier OUT as it was, and no temporary file
+    broken_data = tmp_path / "rusak"
+    broken_data.mkdir()
+    (broken_data / "secret_key").write_text("kunci\n")
+    (broken_data / "db.sqlite3").write_bytes(b"bukan basis data SQLite " * 100)
+    earlier = tmp_path / "keluar" / "cadangan.zip"
+    earlier.parent.mkdir()
+    earlier.write_bytes(b"cadangan kemarin")
+    refused(patuh("web", "backup", "--data", broken_data, earlier), "basis data")
+    assert earlier.read_bytes() == b"cadangan kemarin"
+    assert [p.name for p in earlier.parent.iterdir()] == ["cadangan.zip"]
+
     not_zip = tmp_path / "bukan.zip"
     not_zip.write_bytes(b"%PDF-1.4\n")
     refused(patuh("web", "restore", not_zip, "--data", target), "bukan berkas zip")
