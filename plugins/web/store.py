@@ -534,7 +534,10 @@ class UnitFolder:
         evidence and data files it references and the folder's other files (verification,
         waivers); no temporary files, no links, and no earlier versions (a file in
         ``bukti/`` the manifest no longer references)."""
-        held = _held(self.answers())
+        try:
+            held: set[str] | None = _held(self.answers())
+        except InputError:  # a manifest that does not even read as YAML: every file goes
+            held = None
         found = []
         for path in self.root.rglob("*"):
             relative = path.relative_to(self.root)
@@ -542,7 +545,8 @@ class UnitFolder:
                 continue
             if path.is_symlink() or not path.is_file():
                 continue
-            if relative.parts[0] == EVIDENCE_DIR and relative.as_posix() not in held:
+            if held is not None and relative.parts[0] == EVIDENCE_DIR \
+                    and relative.as_posix() not in held:
                 continue
             found.append(relative.as_posix())
         return sorted(found)
