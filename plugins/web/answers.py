@@ -209,5 +209,7 @@ def _loggable(value: Any) -> Any:
     if isinstance(value, str):
         return value[:500]
     if isinstance(value, (list, tuple)):
-        return [_loggable(v) for v in value][:50]
+        return [_loggable(v) for v in value[:50]]
+    if isinstance(value, Mapping):  # a list item removed, an evidence entry
+        return {str(k): _loggable(v) for k, v in list(value.items())[:50]}
     return value if isinstance(value, (int, float, bool)) or value is None else str(value)
