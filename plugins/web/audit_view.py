@@ -20,7 +20,7 @@ SHA = re.compile(r"[0-9a-f]{64}")
 # the keys shown as a change (old → new) or a file, not again as plain detail
 _SHOWN = {"answer.save": {"values", "before", "after"},
           "answer.remove_item": {"before", "group", "index"},
-          "evidence.add": {"slot", "sha256", "name", "stored", "replaced"},
+          "evidence.add": {"slot", "sha256", "name", "stored", "replaced", "size", "already"},
           "evidence.remove": {"slot", "sha256", "name", "stored"}}
 
 
@@ -96,7 +96,9 @@ def row(event: AuditEvent, lang: str) -> dict[str, Any]:
                 "question": _question(event, str(detail.get("slot") or ""), lang),
                 "url": reverse("kelola-audit-evidence", args=[event.unit_id, digest])
                 if event.unit_id else None,
-                "replaced": str(detail.get("replaced") or "")}
+                "replaced": str(detail.get("replaced") or ""),
+                "size": detail.get("size") if isinstance(detail.get("size"), int) else None,
+                "already": detail.get("already") is True}
     shown = _SHOWN.get(event.action, set()) if (changes or file) else set()
     rest = [(key, show(value)) for key, value in detail.items() if key not in shown]
     return {"event": event, "label": _labels().get(event.action, ""), "changes": changes,
