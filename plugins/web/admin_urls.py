@@ -10,6 +10,8 @@ urlpatterns = [
     path("", admin_views.rounds, name="kelola"),
     path("pengguna/", admin_views.people, name="kelola-people"),
     path("audit/", admin_views.audit_log, name="kelola-audit"),
+    path("audit/bukti/<int:unit_id>/<str:sha256>", admin_views.audit_evidence,
+         name="kelola-audit-evidence"),
     path("r/<slug:round_slug>/unit/", admin_views.unit_add, name="kelola-unit-add"),
     path("r/<slug:round_slug>/impor/", admin_views.unit_import, name="kelola-unit-import"),
     path("r/<slug:round_slug>/kunci/", admin_views.round_lock, name="kelola-round-lock"),

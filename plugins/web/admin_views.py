@@ -10,12 +10,15 @@ from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -29,17 +32,21 @@ from django.views.decorators.http import require_POST
 
 from patuh.errors import InputError
 from patuh.plugins.web import access
+from patuh.plugins.web import audit_view
 from patuh.plugins.web import services
 from patuh.plugins.web.admin_forms import ImportForm
 from patuh.plugins.web.admin_forms import PersonForm
 from patuh.plugins.web.admin_forms import RoundForm
 from patuh.plugins.web.admin_forms import UnitForm
+from patuh.plugins.web.answers import CONTENT_TYPES
 from patuh.plugins.web.models import ADMIN
 from patuh.plugins.web.models import AuditEvent
+from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Round
 from patuh.plugins.web.models import Unit
+from patuh.plugins.web.store import UnitFolder
 
-AUDIT_PAGE = 200
+AUDIT_PAGE = 100
 
 
 def admin_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -184,5 +191,64 @@ def people(request: HttpRequest) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET"])
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("round", "unit")[:AUDIT_PAGE]
-    return render(request, "patuh_web/audit.html", {"events": events, "limit": AUDIT_PAGE})
+    """Every change, latest first, filterable by unit (``unit=<round>/<kode>``), by person
+    (``pengguna=<username>``) and by action (``tindakan=``), a page at a time; with a unit
+    chosen, also the earlier versions of its evidence."""
+    events = AuditEvent.objects.select_related("round", "unit", "unit__round")
+    chosen_unit = _unit_param(request.GET.get("unit", ""))
+    username = request.GET.get("pengguna", "").strip()[:150]
+    action = request.GET.get("tindakan", "").strip()[:60]
+    if request.GET.get("unit") and chosen_unit is None:
+        events = events.none()  # an unknown unit shows nothing, not everything
+    elif chosen_unit is not None:
+        events = events.filter(unit=chosen_unit)
+    if username:
+        events = events.filter(username=username)
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, AUDIT_PAGE).get_page(request.GET.get("halaman"))
+    kept = {k: v for k, v in (("unit", request.GET.get("unit", "")), ("pengguna", username),
+                              ("tindakan", action)) if v}
+    versions = []
+    if chosen_unit is not None:
+        versions = list(Evidence.objects.filter(unit=chosen_unit, detached_at__isnull=False)
+                        .select_related("uploaded_by", "detached_by")
+                        .order_by("-detached_at", "-id"))
+    return render(request, "patuh_web/audit.html", {
+        "page": page, "rows": [audit_view.row(event, _lang()) for event in page],
+        "units": Unit.objects.select_related("round").order_by("round__slug", "kode"),
+        "usernames": (AuditEvent.objects.exclude(username="").order_by("username")
+                      .values_list("username", flat=True).distinct()),
+        "actions": (AuditEvent.objects.order_by("action").values_list("action", flat=True)
+                    .distinct()),
+        "chosen_unit": chosen_unit, "chosen_user": username, "chosen_action": action,
+        "query": urlencode(kept), "versions": versions, "per_page": AUDIT_PAGE})
+
+
+def _unit_param(value: str) -> Unit | None:
+    round_slug, _sep, kode = value.partition("/")
+    if not round_slug or not kode:
+        return None
+    return Unit.objects.select_related("round").filter(round__slug=round_slug,
+                                                       kode=kode).first()
+
+
+@admin_only
+@require_http_methods(["GET"])
+def audit_evidence(request: HttpRequest, unit_id: int, sha256: str) -> FileResponse:
+    """A unit's stored file by its digest — also an earlier version, detached from its slot
+    and outside the unit's export (the admin, from the audit log)."""
+    unit = get_object_or_404(Unit.objects.select_related("round"), pk=unit_id)
+    path = UnitFolder(unit.folder).evidence_file(sha256)
+    if path is None:
+        raise Http404
+    row = Evidence.objects.filter(unit=unit, sha256=sha256).order_by("-id").first()
+    name = row.original_name if row and row.original_name else path.name
+    if not name.lower().endswith(path.suffix.lower()):
+        name += path.suffix
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name,
+                            content_type=CONTENT_TYPES.get(path.suffix.lstrip("."),
+                                                           "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -13,16 +13,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from patuh.plugins import tables
 from patuh.plugins.web import audit
 from patuh.plugins.web.models import SUBMITTED
 from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Unit
+from patuh.plugins.web.store import EVIDENCE_DIR
 from patuh.plugins.web.store import TYPES
 from patuh.plugins.web.store import EvidenceResult
 from patuh.plugins.web.store import SaveResult
 from patuh.plugins.web.store import UnitFolder
 from patuh.plugins.web.store import _attachments
 from patuh.plugins.web.store import questionnaire
+from patuh.questionnaire import DATA_FILE_KEY
 
 CONTENT_TYPES = {ext: content_type for ext, content_type in TYPES.values()}
 
@@ -56,9 +59,11 @@ def save(user: Any, unit: Unit, values: Mapping[str, Any]) -> SaveResult:
     with transaction.atomic():
         locked = _locked(unit)
         result = folder_of(locked).save_answers(values, model_of(locked))
-        if result.ok:
+        if result.ok:  # before/after: what the store read and wrote, no second parse
             audit.record(user, "answer.save", unit=locked,
-                         values={k: _loggable(v) for k, v in values.items()})
+                         values={k: _loggable(v) for k, v in values.items()},
+                         before={k: _loggable(v) for k, v in result.before.items()},
+                         after={k: _loggable(v) for k, v in result.after.items()})
     return result
 
 
@@ -67,8 +72,9 @@ def remove_item(user: Any, unit: Unit, group: str, index: int) -> SaveResult:
         locked = _locked(unit)
         result = folder_of(locked).remove_item(group, index, model_of(locked))
         if result.ok:
-            sync_evidence(locked)
-            audit.record(user, "answer.remove_item", unit=locked, group=group, index=index)
+            sync_evidence(locked, detached_by=user)
+            audit.record(user, "answer.remove_item", unit=locked, group=group, index=index,
+                         before={k: _loggable(v) for k, v in result.before.items()})
     return result
 
 
@@ -78,19 +84,28 @@ def upload(user: Any, unit: Unit, slot: str, name: str | None,
         locked = _locked(unit)
         result = folder_of(locked).add_evidence(slot, name, data, model_of(locked))
         if result.ok:
-            sync_evidence(locked, uploaded_by=user)
+            sync_evidence(locked, uploaded_by=user, detached_by=user,
+                          names={str(result.sha256): result.original_name or ""})
+            extra = {"replaced": result.replaced} if result.replaced else {}
             audit.record(user, "evidence.add", unit=locked, slot=slot, sha256=result.sha256,
                          name=result.original_name, size=result.size,
-                         already=result.already)
+                         already=result.already, stored=result.stored_name, **extra)
     return result
 
 
 def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
+    """Detach a file from its slot; the stored file stays as an earlier version."""
     with transaction.atomic():
         locked = _locked(unit)
-        folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
-        sync_evidence(locked)
-        audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256)
+        row = Evidence.objects.filter(unit=locked, slot=slot, sha256=sha256,
+                                      detached_at__isnull=True).first()
+        removed = folder_of(locked).remove_evidence(slot, sha256, model_of(locked))
+        sync_evidence(locked, detached_by=user)
+        if removed is not None:
+            audit.record(user, "evidence.remove", unit=locked, slot=slot, sha256=sha256,
+                         name=str(removed.get("keterangan") or (row.original_name if row
+                                                                else "")),
+                         stored=str(removed.get("berkas") or ""))
 
 
 def submit(user: Any, unit: Unit) -> Unit:
@@ -136,14 +151,29 @@ def _slot(keys: tuple[Any, ...]) -> str:
     return out
 
 
-def sync_evidence(unit: Unit, *, uploaded_by: Any = None) -> None:
-    """Make the ``Evidence`` rows of the unit list exactly what its manifest holds."""
+def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None,
+                  names: Mapping[str, str] | None = None) -> None:
+    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds
+    (evidence lists and stored data files); a row whose file was detached or replaced stays,
+    marked with when and by whom (an earlier version). ``names``: sha256 -> the original file
+    name of an upload (a data file's reference does not keep it)."""
     folder = UnitFolder(unit.folder)
-    held = attachments(folder.answers())
-    rows = {(e.slot, e.sha256): e for e in Evidence.objects.filter(unit=unit)}
+    answers = folder.answers()
+    held = attachments(answers)
+    for slot, stored in _data_files(answers, ()):
+        path = folder.root / stored
+        if path.is_file() and not path.is_symlink():
+            digest = tables.sha256(path)
+            held.setdefault((slot, digest), {"berkas": stored,
+                                             "keterangan": (names or {}).get(digest)})
+    rows = {(e.slot, e.sha256): e
+            for e in Evidence.objects.filter(unit=unit, detached_at__isnull=True)}
     gone = [row.pk for key, row in rows.items() if key not in held]
     if gone:
-        Evidence.objects.filter(pk__in=gone).delete()
+        Evidence.objects.filter(pk__in=gone).update(
+            detached_at=timezone.now(),
+            detached_by=detached_by if getattr(detached_by, "is_authenticated", False)
+            else None)
     real = uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None
     for (slot, digest), entry in held.items():
         if (slot, digest) in rows:
@@ -159,9 +189,27 @@ def sync_evidence(unit: Unit, *, uploaded_by: Any = None) -> None:
             uploaded_by=real)
 
 
+def _data_files(node: Any, keys: tuple[Any, ...]) -> list[tuple[str, str]]:
+    """(slot, stored name) of each data file (``berkas``) the platform stored in ``bukti/``."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == DATA_FILE_KEY and isinstance(value, str) \
+                    and value.startswith(EVIDENCE_DIR + "/"):
+                found.append((_slot((*keys, key)), value))
+            elif key != "bukti":
+                found += _data_files(value, (*keys, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _data_files(value, (*keys, index))
+    return found
+
+
 def _loggable(value: Any) -> Any:
     if isinstance(value, str):
         return value[:500]
     if isinstance(value, (list, tuple)):
-        return [_loggable(v) for v in value][:50]
+        return [_loggable(v) for v in value[:50]]
+    if isinstance(value, Mapping):  # a list item removed, an evidence entry
+        return {str(k): _loggable(v) for k, v in list(value.items())[:50]}
     return value if isinstance(value, (int, float, bool)) or value is None else str(value)

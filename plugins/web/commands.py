@@ -180,3 +180,79 @@ def token(data: Path, database_url: str | None, username: str) -> None:
     issued = ApiToken.issue(user)
     record(None, "token.issue", for_user=username, via="cli")
     click.echo(issued)
+
+
+def backup(data: Path, database_url: str | None, out: Path) -> None:
+    """A backup of the data folder and its database, while the server may be running."""
+    from patuh.plugins.web import backup as backups
+
+    if not data.is_dir():
+        raise InputError(Text("folder data tidak ada", "the data folder does not exist"),
+                         file=data)
+    backups.check_backup_target(data, out)  # before Django, which would make a secret_key
+    if not database_url and not (data / "db.sqlite3").is_file():
+        raise InputError(Text("folder data ini tidak memuat basis data (db.sqlite3)",
+                              "this data folder holds no database (db.sqlite3)"), file=data,
+                         hint=Text("beri --database bila server memakai PostgreSQL",
+                                   "give --database when the server uses PostgreSQL"))
+    setup(data, database_url, migrate=False)
+    from django.db import DatabaseError
+
+    try:
+        written = backups.write_backup(data, out)
+    except DatabaseError as exc:
+        raise InputError(Text(f"basis data tidak dapat dibaca: {exc}",
+                              f"the database cannot be read: {exc}"), file=data,
+                         hint=Text("periksa --data atau --database; berkas tujuan tidak diubah",
+                                   "check --data or --database; the output was not "
+                                   "changed")) from None
+    click.echo(Text(f"{out}: {written.units} unit, {written.files} berkas unit, "
+                    f"{written.rows} baris basis data",
+                    f"{out}: {written.units} units, {written.files} unit files, "
+                    f"{written.rows} database rows").get(_lang()))
+
+
+def restore(backup_file: Path, data: Path, database_url: str | None) -> None:
+    """A backup into a new (empty) data folder and an empty database."""
+    import shutil
+
+    from patuh.plugins.web import backup as backups
+
+    backups.check_restore_target(data)
+    with backups.open_backup(backup_file) as archive:
+        made = not data.exists()
+        try:
+            backups.write_secret(archive, data)
+            setup(data, database_url)
+            backups.check_entries(archive, backup_file)
+            if not backups.database_is_empty():
+                raise InputError(Text("basis data tujuan tidak kosong; pemulihan hanya ke basis "
+                                      "data kosong", "the target database is not empty; a "
+                                      "restore goes only into an empty database"),
+                                 hint=Text("buat basis data baru dan beri --database",
+                                           "create a new database and give --database"))
+            files = backups.unpack_units(archive, data)
+            rows = backups.load_database(archive, data)
+        except BaseException:
+            _empty(data, remove=made, rmtree=shutil.rmtree)
+            raise
+    click.echo(Text(f"{data}: {rows} baris basis data, {files} berkas unit dipulihkan",
+                    f"{data}: {rows} database rows, {files} unit files restored").get(_lang()))
+
+
+def _empty(data: Path, *, remove: bool, rmtree) -> None:
+    """Undo a failed restore's files (the folder was new or empty before it)."""
+    from django.conf import settings
+
+    if settings.configured:  # let go of the database file before removing it
+        from django.db import connections
+
+        connections.close_all()
+    if remove:
+        rmtree(data, ignore_errors=True)
+        return
+    for child in data.iterdir() if data.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)

@@ -80,7 +80,9 @@ class Profile(models.Model):
 
 
 class Evidence(models.Model):
-    """An index of the files the unit's manifest holds (the folder stays the truth)."""
+    """An index of the files the unit's manifest holds (the folder stays the truth), and of
+    its earlier versions: a file detached from its slot (removed or replaced) keeps its row
+    with when and by whom (``detached_at`` set) — the stored file is never deleted."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="evidence")
     slot = models.CharField(max_length=200)
@@ -91,9 +93,16 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    detached_at = models.DateTimeField(null=True, blank=True)
+    detached_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["unit", "sha256"])]
+
+    @property
+    def current(self) -> bool:
+        return self.detached_at is None
 
 
 class ApiToken(models.Model):

@@ -112,3 +112,28 @@ def patuh_add_commands(cli: click.Group) -> None:
         from patuh.plugins.web import commands
 
         commands.token(data, database_url, username)
+
+    @web.command("backup")
+    @DATA_OPTION
+    @click.argument("out", metavar="OUT.zip", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--database", "database_url", metavar="URL")
+    def backup(data: Path, out: Path, database_url: str | None) -> None:
+        """Cadangkan basis data, folder unit dan kunci ke satu zip, juga saat server berjalan /
+        back up the database, unit folders and key into one zip, also while the server runs."""
+        from patuh.plugins.web import commands
+
+        commands.backup(data, database_url, out)
+
+    @web.command("restore")
+    @click.argument("backup_file", metavar="BACKUP.zip",
+                    type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
+                  required=True, help="Folder data baru (kosong) / a new (empty) data folder.")
+    @click.option("--database", "database_url", metavar="URL",
+                  help="Basis data kosong / an empty database (default: SQLite in --data).")
+    def restore(backup_file: Path, data: Path, database_url: str | None) -> None:
+        """Pulihkan cadangan ke folder data dan basis data kosong / restore a backup into an
+        empty data folder and database."""
+        from patuh.plugins.web import commands
+
+        commands.restore(backup_file, data, database_url)

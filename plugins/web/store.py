@@ -20,6 +20,7 @@ import copy
 import hashlib
 import io
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -109,6 +110,10 @@ class SaveResult:
     error: Text | None = None
     readings: tuple[FieldReading, ...] = ()  # how the saved value was read (``ya`` → true)
     needs: tuple[str, ...] = ()  # required answers to save together with this one
+    # answer path -> value before / after the save (canonical, as the manifest holds it), for
+    # the audit log: read from the answers the save loads anyway, no extra parse
+    before: Mapping[str, Any] = field(default_factory=dict)
+    after: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class EvidenceResult:
     original_name: str | None = None  # sanitised: what ``keterangan`` holds
     reused: tuple[str, ...] = ()  # the other slots this same file is attached to
     already: bool = False  # the slot already held this file: nothing changed
+    replaced: str | None = None  # a data-file slot's previous file (kept as an earlier version)
 
 
 # --- the questionnaire and the ruleset loads, shared by every unit -------------------------------
@@ -301,6 +307,7 @@ class UnitFolder:
         refusal names the required answers still missing beside the ones given."""
         data = self.answers()
         located: list[tuple[Question, list[str | int]]] = []
+        before: dict[str, Any] = {}
         for path, value in values.items():
             try:
                 question, keys = _locate(model, path)
@@ -308,13 +315,14 @@ class UnitFolder:
                         and not isinstance(value, (str, list)):
                     return SaveResult(False, Text("berkas diunggah, bukan diketik",
                                                   "files are uploaded, not typed"))
+                before.setdefault(_slot_name(keys), copy.deepcopy(_get(data, keys)))
                 _set(data, keys, _typed(question, value))
             except InputError as exc:
                 return SaveResult(False, _message(exc))
             located.append((question, keys))
         result = self._commit(data, model, [keys for _q, keys in located])
         if result.ok:
-            return result
+            return replace(result, before=before)
         return replace(result, needs=_needs(model, data, located))
 
     def remove_item(self, group_path: str, index: int,
@@ -344,10 +352,12 @@ class UnitFolder:
         if not isinstance(items, list) or not 0 <= index < len(items):
             return SaveResult(False, Text(f"butir ke-{index + 1} tidak ada",
                                           f"item {index + 1} does not exist"))
-        del items[index]
+        removed = items.pop(index)
         if not items:
             _set(data, list_keys, None)  # the last item gone: no answer, not "none at all"
-        return self._commit(data, model, [list_keys])
+        result = self._commit(data, model, [list_keys])
+        return replace(result, before={f"{_slot_name(list_keys)}[{index}]": removed},
+                       after={}) if result.ok else result
 
     def _commit(self, data: dict[str, Any], model: Questionnaire,
                 saved: list[list[str | int]]) -> SaveResult:
@@ -361,12 +371,12 @@ class UnitFolder:
             # the manifest on disk was already refused (edited by hand) for something else:
             # an answer that is fine in itself is kept, so the form can repair it
             self._write(text)
-            return SaveResult(True, None, ())
+            return SaveResult(True, None, (), after=_values(data, saved))
         self._write(manifest_template(model, FORM_LANG, loaded.data))
         prefixes = [tuple(keys) for keys in saved]
         readings = tuple(r for r in loaded.readings
                          if any(r.path[:len(p)] == p for p in prefixes))
-        return SaveResult(True, None, readings)
+        return SaveResult(True, None, readings, after=_values(loaded.data, saved))
 
     def _loads(self) -> bool:
         try:
@@ -418,10 +428,11 @@ class UnitFolder:
         ext, content_type = TYPES[upload.kind]
         stored = f"{EVIDENCE_DIR}/{upload.sha256[:16]}.{ext}"
         target = self.root / stored
-        if target.exists():
-            upload.discard()  # content-addressed: the same bytes are kept once
-        else:
+        created = not target.exists()
+        if created:
             os.replace(upload.path, target)
+        else:  # content-addressed: the same bytes are kept once (an earlier version reused)
+            upload.discard()
         note = sanitise_name(name)
         entry: dict[str, Any] = {"berkas": stored, "sha256": upload.sha256}
         if note:
@@ -429,25 +440,30 @@ class UnitFolder:
         current = _get(answers, keys)
         already = (current == stored if question.kind == FILE else isinstance(current, list)
                    and any(_sha_of(item) == upload.sha256 for item in current))
+        replaced = None
         if not already:
             if question.kind == FILE:
+                replaced = current if isinstance(current, str) and current else None
                 _set(answers, keys, stored)
             else:
                 items = current if isinstance(current, list) else []
                 _set(answers, keys, [*items, entry])
             saved = self._commit(answers, model, [keys])
             if not saved.ok:
-                if not self._referenced(upload.sha256):
-                    target.unlink(missing_ok=True)
+                if created and not self._referenced(upload.sha256):
+                    target.unlink(missing_ok=True)  # only the file this refused upload made
                 return EvidenceResult(False, saved.error)
         here = _slot_name(keys)
         reused = tuple(s for s in self.evidence_reuse().get(upload.sha256, []) if s != here)
         return EvidenceResult(True, None, upload.sha256, stored, content_type, upload.size,
-                              note, reused, already)
+                              note, reused, already, replaced)
 
     def remove_evidence(self, slot: str, sha256: str,
-                        model: Questionnaire | None = None) -> None:
-        """Detach the file from ``slot``; the stored file goes when nothing refers to it."""
+                        model: Questionnaire | None = None) -> dict[str, Any] | None:
+        """Detach the file from ``slot``: the manifest's entry that was removed
+        (``{berkas, sha256, keterangan}``), None when the slot did not hold it. The stored file
+        is never deleted: it stays in ``bukti/`` as an earlier version (outside the export,
+        see :meth:`files`), and a later upload of the same bytes reuses it."""
         answers = self.answers()
         model = model or _default_model(answers)
         question, keys = _locate(model, slot)
@@ -455,20 +471,20 @@ class UnitFolder:
         if question.kind == FILES and isinstance(current, list):
             kept = [item for item in current if _sha_of(item) != sha256]
             if len(kept) == len(current):
-                return
+                return None
+            removed = next(dict(item) for item in current if _sha_of(item) == sha256)
             _set(answers, keys, kept or None)
         elif question.kind == FILE and isinstance(current, str) \
                 and Path(current).name.startswith(sha256[:16]):
+            removed = {"berkas": current, "sha256": sha256}
             _set(answers, keys, None)
         else:
-            return
+            return None
         saved = self._commit(answers, model, [keys])
         if not saved.ok:
             raise InputError(saved.error or Text("tidak tersimpan", "not saved"),
                              file=self.manifest_path)
-        if not self._referenced(sha256):
-            for stored in (self.root / EVIDENCE_DIR).glob(f"{sha256[:16]}.*"):
-                stored.unlink(missing_ok=True)
+        return removed
 
     def _referenced(self, sha256: str) -> bool:
         """Whether the manifest still refers to the stored file of ``sha256``."""
@@ -515,7 +531,13 @@ class UnitFolder:
 
     def files(self) -> list[str]:
         """Every file of the folder an export holds (relative, sorted): the manifest, the
-        evidence and data files; no temporary files, no links."""
+        evidence and data files it references and the folder's other files (verification,
+        waivers); no temporary files, no links, and no earlier versions (a file in
+        ``bukti/`` the manifest no longer references)."""
+        try:
+            held: set[str] | None = _held(self.answers())
+        except InputError:  # a manifest that does not even read as YAML: every file goes
+            held = None
         found = []
         for path in self.root.rglob("*"):
             relative = path.relative_to(self.root)
@@ -523,8 +545,23 @@ class UnitFolder:
                 continue
             if path.is_symlink() or not path.is_file():
                 continue
+            if held is not None and relative.parts[0] == EVIDENCE_DIR \
+                    and relative.as_posix() not in held:
+                continue
             found.append(relative.as_posix())
         return sorted(found)
+
+    def earlier_versions(self) -> list[str]:
+        """The stored files in ``bukti/`` the manifest no longer references (relative,
+        sorted): detached or replaced evidence, kept."""
+        held = _held(self.answers())
+        folder = self.root / EVIDENCE_DIR
+        if not folder.is_dir():
+            return []
+        return sorted(f"{EVIDENCE_DIR}/{p.name}" for p in folder.iterdir()
+                      if p.is_file() and not p.is_symlink()
+                      and not p.name.startswith(_TEMP_PREFIX)
+                      and f"{EVIDENCE_DIR}/{p.name}" not in held)
 
     def write_zip(self, handle: IO[bytes]) -> None:
         """The folder as a deterministic zip (sorted entries, fixed timestamps and modes)."""
@@ -622,6 +659,15 @@ def _needs(model: Questionnaire, data: Any,
             if _get(data, other_keys) in (None, "") and concrete not in out:
                 out.append(concrete)
     return tuple(out)
+
+
+def _held(data: Any) -> set[str]:
+    """The folder-relative names of the files a manifest's data references."""
+    return {posixpath.normpath(ref.replace("\\", "/")) for ref in references(data)}
+
+
+def _values(data: Any, saved: list[list[str | int]]) -> dict[str, Any]:
+    return {_slot_name(keys): copy.deepcopy(_get(data, keys)) for keys in saved}
 
 
 def _first(exc: InputError) -> InputError:

@@ -287,12 +287,15 @@ def test_a_pdf_is_accepted_and_served_as_an_attachment(client, signed_in, world)
     again.name = "sama.pdf"
     client.post(url(a, "evidence"), {"slot": "standar_pelayanan.bukti", "file": again})
     assert "berkas yang sama dilampirkan di 2 tempat" in client.get(url(a)).content.decode()
-    # detached from both: gone from the manifest, the index and the folder
+    # detached from both: gone from the manifest and the index of what it holds; the file is
+    # kept as an earlier version (its index rows say when and by whom it was detached)
     for slot in (SLOT, "standar_pelayanan.bukti"):
         client.post(url(a, "evidence", row.sha256, "delete"), {"slot": slot})
     assert "SK Penetapan SP.pdf" not in manifest_text(a)
-    assert not Evidence.objects.filter(unit=a).exists()
-    assert client.get(url(a, "evidence", row.sha256)).status_code == 404
+    assert not Evidence.objects.filter(unit=a, detached_at__isnull=True).exists()
+    assert {e.detached_by for e in Evidence.objects.filter(unit=a)} == {world["op_a"]}
+    kept = client.get(url(a, "evidence", row.sha256))
+    assert kept.status_code == 200 and b"".join(kept.streaming_content) == PDF
 
 
 def test_a_renamed_program_is_refused(client, signed_in, world) -> None:

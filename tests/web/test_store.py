@@ -335,8 +335,13 @@ def test_the_same_file_in_many_slots_is_flagged(unit: UnitFolder, model) -> None
     unit.remove_evidence("maklumat.penetapan.bukti", first.sha256, model)
     assert unit.evidence_reuse() == {}
     assert (unit.root / first.stored_name).exists()  # still attached elsewhere
-    unit.remove_evidence("standar_pelayanan.penetapan.bukti", first.sha256, model)
-    assert not (unit.root / first.stored_name).exists()
+    removed = unit.remove_evidence("standar_pelayanan.penetapan.bukti", first.sha256, model)
+    assert removed == {"berkas": first.stored_name, "sha256": first.sha256,
+                       "keterangan": "sk.pdf"}
+    # kept as an earlier version, outside the export
+    assert (unit.root / first.stored_name).exists()
+    assert first.stored_name not in unit.files()
+    assert unit.earlier_versions() == [first.stored_name]
     assert "standar_pelayanan" not in unit.answers()
 
 
@@ -356,7 +361,7 @@ def test_evidence_on_a_list_item_and_a_data_file(unit: UnitFolder, model) -> Non
     assert report["score"]["final"] is not None  # the IKM is computed from the stored file
     unit.remove_evidence("skm.berkas", data.sha256, model)
     assert "skm" not in unit.answers()
-    assert not (unit.root / data.stored_name).exists()
+    assert (unit.root / data.stored_name).exists() and data.stored_name not in unit.files()
 
 
 def test_an_upload_to_a_question_that_takes_no_file(unit: UnitFolder, model) -> None:
