@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from patuh.errors import InputError
 from patuh.plugins.web import access
 from patuh.plugins.web import services
+from patuh.plugins.web import stages
 from patuh.plugins.web.admin_forms import ImportForm
 from patuh.plugins.web.admin_forms import PersonForm
 from patuh.plugins.web.admin_forms import RoundForm
@@ -145,7 +146,7 @@ def unit_import(request: HttpRequest, round_slug: str) -> HttpResponse:
 def round_lock(request: HttpRequest, round_slug: str) -> HttpResponse:
     found = _round_for_admin(round_slug)
     locked = request.POST.get("locked") == "1"
-    services.set_locked(found, locked, user=request.user)
+    stages.set_round_locked(found, locked, user=request.user)  # verified units become final
     messages.success(request, _("Putaran dikunci.") if locked else _("Putaran dibuka."))
     return redirect("round", found.slug)
 

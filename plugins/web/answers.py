@@ -11,7 +11,6 @@ from typing import IO
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from patuh.plugins.web import audit
 from patuh.plugins.web.models import SUBMITTED
@@ -94,14 +93,13 @@ def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
 
 
 def submit(user: Any, unit: Unit) -> Unit:
+    """The operator hands the unit in (from draft, or again after a revision request)."""
+    from patuh.plugins.web import stages
+
     with transaction.atomic():
-        locked = _locked(unit)
-        locked.status = SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.submitted_by = user if getattr(user, "is_authenticated", False) else None
-        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
-        audit.record(user, "unit.submit", unit=locked)
-    return locked
+        moved = stages.move(unit, SUBMITTED, user)
+        audit.record(user, "unit.submit", unit=moved)
+    return moved
 
 
 def attachments(answers: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
