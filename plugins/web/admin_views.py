@@ -179,7 +179,7 @@ def people(request: HttpRequest) -> HttpResponse:
               .order_by("username"))
     return render(request, "patuh_web/pengguna.html",
                   {"people": listed, "form": form, "rounds": Round.objects.all(),
-                   "chosen_round": chosen_round}, status=status)
+                   "chosen_round": chosen_round, "all_units": units}, status=status)
 
 
 @admin_only

@@ -209,3 +209,35 @@ def test_the_operator_may_edit_again_only_while_revision_is_requested(world) -> 
     assert not access.can_edit(world["ev_b"], b)
     assert stages.moves(op, b) == ["submitted"]
     assert stages.moves(world["pimpinan"], b) == []
+
+
+def test_the_admin_assigns_and_takes_back_units(client, signed_in, world) -> None:
+    from patuh.plugins.web.models import AuditEvent
+
+    a, b, ev = world["a"], world["b"], world["ev_a"]
+    signed_in(world["admin"])
+    page = client.get("/kelola/pengguna/").content.decode()
+    assert 'action="/kelola/pengguna/tugas/"' in page
+    response = client.post("/kelola/pengguna/tugas/", {"username": "ev_a", "unit": b.pk,
+                                                       "action": "assign"})
+    assert response.status_code == 302
+    assert set(ev.profile.units.all()) == {a, b}
+    signed_in(ev)
+    assert client.get(url(b, "verifikasi/")).status_code == 200
+    signed_in(world["admin"])
+    client.post("/kelola/pengguna/tugas/", {"username": "ev_a", "unit": b.pk,
+                                            "action": "unassign"})
+    assert set(ev.profile.units.all()) == {a}
+    assert {"user.assign", "user.unassign"} <= set(
+        AuditEvent.objects.values_list("action", flat=True))
+    # pimpinan and admins are not given units; unknown people or units are 404
+    client.post("/kelola/pengguna/tugas/", {"username": "pimpinan", "unit": b.pk})
+    assert not world["pimpinan"].profile.units.exists()
+    assert client.post("/kelola/pengguna/tugas/", {"username": "nobody", "unit": b.pk}
+                       ).status_code == 404
+    assert client.post("/kelola/pengguna/tugas/", {"username": "ev_a", "unit": "x"}
+                       ).status_code == 404
+    signed_in(ev)
+    assert client.get(url(b, "verifikasi/")).status_code == 404
+    assert client.post("/kelola/pengguna/tugas/", {"username": "ev_a", "unit": b.pk,
+                                                   "action": "assign"}).status_code == 403
