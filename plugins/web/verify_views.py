@@ -37,6 +37,7 @@ from patuh.plugins.web import access
 from patuh.plugins.web import audit
 from patuh.plugins.web import stages
 from patuh.plugins.web import verify
+from patuh.plugins.web.answers import attachments
 from patuh.plugins.web.models import REVISION
 from patuh.plugins.web.models import Unit
 from patuh.plugins.web.unit_views import State
@@ -93,7 +94,8 @@ def page(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
                 "ladder": [(n, t.get(lang)) for n, t in indicator.levels],
                 "verified": verified.get(indicator.rule), "side": side.get(indicator.rule),
                 "comments": [c.text for c in state.comments.get(indicator.rule, [])],
-                "blocks": blocks, "previews": _previews(blocks)})
+                "blocks": blocks, "section_code": sec.code,
+                "previews": _previews(state, indicator.rule)})
     waivers = (state.report or {}).get("waivers") or {}
     return render(request, "patuh_web/verify.html", {
         "unit": unit, "indicators": indicators, "score": state.score(),
@@ -125,20 +127,26 @@ def _claims(state: State) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _previews(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The PDF and image files of an indicator's answers, for viewing in the page."""
+def _previews(state: State, rule: str) -> list[dict[str, Any]]:
+    """The files the rule read (the report's evidence of its result), PDF and images to be
+    viewed in the page, the others to be downloaded."""
+    names = {digest: str(entry.get("keterangan") or entry.get("berkas") or "")
+             for (_slot, digest), entry in attachments(state.answers).items()}
     found: list[dict[str, Any]] = []
-
-    def walk(block: dict[str, Any]) -> None:
-        for item in block.get("files") or []:
-            if item.get("view") and all(f["inline"] != item["inline"] for f in found):
-                found.append(item)
-        for row in block.get("items") or []:
-            for field in row["fields"]:
-                walk(field)
-
-    for block in blocks:
-        walk(block)
+    seen: set[str] = set()
+    for item in state.results.get(rule, {}).get("evidence") or []:
+        digest, ref = item.get("sha256"), str(item.get("ref") or "")
+        if item.get("kind") != "file" or not digest or digest in seen \
+                or state.folder.evidence_file(digest) is None:
+            continue
+        seen.add(digest)
+        suffix = ref.rsplit(".", 1)[-1].lower() if "." in ref else ""
+        args = [state.unit.round.slug, state.unit.kode, digest]
+        found.append({"name": names.get(digest) or ref, "status": item.get("status"),
+                      "view": ("image" if suffix in ("jpg", "jpeg", "png")
+                               else "pdf" if suffix == "pdf" else ""),
+                      "inline": reverse("evidence_inline", args=args),
+                      "url": reverse("evidence_file", args=args)})
     return found
 
 
