@@ -46,8 +46,14 @@ Check = Callable[[Path], None]
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(Text("berkas ini bukan YAML yang dapat dibaca; perbaiki atau hapus "
+                              "dulu", "this file is not readable YAML; repair or remove it "
+                              "first"), file=path, hint=Text(str(exc)[:300], str(exc)[:300])
+                         ) from None
     return data if isinstance(data, dict) else {}
 
 

@@ -60,8 +60,11 @@ def _back(unit: Unit, rule: str = "") -> str:
     return f"{url}#v-{re.sub(r'[^a-zA-Z0-9_-]', '-', rule)}" if rule else url
 
 
-def _message(exc: InputError, name: str) -> str:
-    return TEMP.sub(name, exc.render(_lang())).strip()
+def _message(exc: InputError, name: str, unit: Unit) -> str:
+    """The message as people read it: the file's name, not the server's folder, nor the
+    temporary file a change was checked in."""
+    text = TEMP.sub(name, exc.render(_lang())).strip()
+    return text.replace(str(unit.folder) + "/", "")
 
 
 def _evaluator(user: Any) -> str:
@@ -74,7 +77,12 @@ def page(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     unit = _unit(request, round_slug, kode)
     state = State(unit, request.user)
     lang = state.lang
-    verified = verify.verified_items(unit.folder)
+    problems: list[str] = []
+    try:
+        verified = verify.verified_items(unit.folder)
+    except InputError as exc:
+        verified = {}
+        problems.append(_message(exc, verify.VERIFICATION_FILE, unit))
     section = (state.report or {}).get("verification") or {}
     side = {item["rule_id"]: item for item in section.get("items", [])}
     claims = _claims(state)
@@ -100,7 +108,8 @@ def page(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     return render(request, "patuh_web/verify.html", {
         "unit": unit, "indicators": indicators, "score": state.score(),
         "report_error": state.report_error, "verification": section,
-        "waiver_section": waivers, "waivers": _waiver_rows(unit, waivers, lang),
+        "waiver_section": waivers, "waivers": _waiver_rows(unit, waivers, lang, problems),
+        "problems": problems,
         "can_record": access.can_record_verification(request.user, unit),
         "can_revise": stages.may_move(request.user, unit, REVISION),
         "can_waive": access.can_waive(request.user, unit),
@@ -150,11 +159,17 @@ def _previews(state: State, rule: str) -> list[dict[str, Any]]:
     return found
 
 
-def _waiver_rows(unit: Unit, section: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def _waiver_rows(unit: Unit, section: dict[str, Any], lang: str,
+                 problems: list[str]) -> list[dict[str, Any]]:
     applied = {item["source"]: item for item in section.get("applied", [])}
     ignored = {item["source"]: item for item in section.get("ignored", [])}
     rows = []
-    for index, raw in enumerate(verify.read_waivers(unit.folder)):
+    try:
+        held = verify.read_waivers(unit.folder)
+    except InputError as exc:
+        held = []
+        problems.append(_message(exc, verify.WAIVERS_FILE, unit))
+    for index, raw in enumerate(held):
         reason = raw.get("reason")
         source_prefix = f"{verify.WAIVERS_FILE}:"
         match = next((a for s, a in applied.items() if s.startswith(source_prefix)
@@ -215,7 +230,7 @@ def save(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
                          level=level, score=None if score is None else str(score), note=note)
     except InputError as exc:
         return _refusal(request, unit, _back(unit, rule),
-                        _message(exc, verify.VERIFICATION_FILE), 400)
+                        _message(exc, verify.VERIFICATION_FILE, unit), 400)
     messages.success(request, _("Verifikasi %(rule)s tersimpan.") % {"rule": rule})
     return redirect(_back(unit, rule))
 
@@ -227,12 +242,17 @@ def remove(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     if not access.can_record_verification(request.user, unit):
         return _not_now(request, unit)
     rule = request.POST.get("rule", "")
-    with transaction.atomic():
-        locked = Unit.objects.select_for_update().select_related("round").get(pk=unit.pk)
-        before = verify.verified_items(locked.folder).get(rule)
-        if verify.remove_verified(locked.folder, rule):
-            audit.record(request.user, "verification.remove", unit=locked, rule=rule,
-                         before=before)
+    try:
+        with transaction.atomic():
+            locked = Unit.objects.select_for_update().select_related("round").get(pk=unit.pk)
+            before = verify.verified_items(locked.folder).get(rule)
+            if verify.remove_verified(locked.folder, rule,
+                                      check=_check(locked, "verification")):
+                audit.record(request.user, "verification.remove", unit=locked, rule=rule,
+                             before=before)
+    except InputError as exc:
+        return _refusal(request, unit, _back(unit, rule),
+                        _message(exc, verify.VERIFICATION_FILE, unit), 400)
     messages.success(request, _("Verifikasi %(rule)s dihapus; klaim unit berlaku lagi.")
                      % {"rule": rule})
     return redirect(_back(unit, rule))
@@ -282,7 +302,7 @@ def waiver_add(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse
             audit.record(request.user, "waiver.add", unit=locked, waiver=waiver)
     except InputError as exc:
         return _refusal(request, unit, _back(unit) + "#waivers",
-                        _message(exc, verify.WAIVERS_FILE), 400)
+                        _message(exc, verify.WAIVERS_FILE, unit), 400)
     messages.success(request, _("Pengecualian %(rule)s dicatat.") % {"rule": waiver["rule"]})
     return redirect(_back(unit) + "#waivers")
 
@@ -301,6 +321,6 @@ def waiver_remove(request: HttpRequest, round_slug: str, kode: str,
             audit.record(request.user, "waiver.remove", unit=locked, index=index, before=gone)
     except InputError as exc:
         return _refusal(request, unit, _back(unit) + "#waivers",
-                        _message(exc, verify.WAIVERS_FILE), 400)
+                        _message(exc, verify.WAIVERS_FILE, unit), 400)
     messages.success(request, _("Pengecualian %(rule)s dihapus.") % {"rule": gone.get("rule")})
     return redirect(_back(unit) + "#waivers")

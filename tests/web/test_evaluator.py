@@ -253,3 +253,19 @@ def test_no_verification_outside_the_verification_stage(client, signed_in, world
                                                           "note": "x"})
     assert response.status_code == 409
     assert not (b.folder / "verifikasi.yaml").exists()
+
+
+def test_a_broken_file_by_hand_is_named_and_left_alone(client, signed_in, world) -> None:
+    b = world["b"]
+    broken = b"verifikasi: [rule: {\n"
+    (b.folder / "verifikasi.yaml").write_bytes(broken)
+    signed_in(world["ev_b"])
+    page = client.get(url(b, "verifikasi/"))
+    assert page.status_code == 200 and "verifikasi.yaml" in page.content.decode()
+    response = client.post(url(b, "verifikasi/simpan"), {"rule": RULE, "level": "3",
+                                                          "note": "x"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "verifikasi.yaml" in text
+    assert str(b.folder) not in text
+    assert client.post(url(b, "verifikasi/hapus"), {"rule": RULE}).status_code == 400
+    assert (b.folder / "verifikasi.yaml").read_bytes() == broken
