@@ -149,6 +149,10 @@ def test_submit_revise_verify_lock(browser, site, make_round, make_person) -> No
     browser.get(base + "report")
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "Hanya tiga unsur masyarakat hadir." in text
+    table = browser.find_element(By.CSS_SELECTOR, "table.verification")
+    assert RULE in table.text and "4/5" in table.text and "3/5" in table.text
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
+    browser.screenshot("evaluation-report-verification")
     row = browser.find_element(By.ID, f"rule-{RULE}")
     assert "3/5" in row.text
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
