@@ -241,3 +241,13 @@ def test_the_admin_assigns_and_takes_back_units(client, signed_in, world) -> Non
     assert client.get(url(b, "verifikasi/")).status_code == 404
     assert client.post("/kelola/pengguna/tugas/", {"username": "ev_a", "unit": b.pk,
                                                    "action": "assign"}).status_code == 403
+
+
+def test_an_evaluator_sees_only_the_assigned_units(client, signed_in, world) -> None:
+    a, b = world["a"], world["b"]
+    signed_in(world["ev_b"])
+    home = client.get("/").content.decode()
+    assert b.nama in home and a.nama not in home
+    page = client.get(f"/r/{b.round.slug}/").content.decode()
+    assert b.kode in page and f"/u/{a.kode}/" not in page
+    assert client.get(url(a)).status_code == 404
