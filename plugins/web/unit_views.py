@@ -171,7 +171,11 @@ class State:
                          "gain": _points(item.get("gain"), lang),
                          "section": code if self._has_section(code) else None})
         score = report.get("score") or {}
+        effect = (report.get("verification") or {}).get("effect") or {}
+        claimed = (effect.get("claimed") or {}) if effect else {}
         return {"error": self.report_error, "final": score.get("final"),
+                "claimed": claimed.get("final") if effect else None,
+                "claimed_predicate": (claimed.get("predicate") or {}).get("code"),
                 "predicate": predicate.get("code"),
                 "predicate_label": predicate.get("label_en" if lang == "en" else "label"),
                 "next_code": band.get("code"),

@@ -130,6 +130,11 @@ def test_a_verified_level_is_written_and_reported_like_the_command(client, signe
     page = client.get(url(b, "verifikasi/")).content.decode()
     assert 'class="verified-level">3</strong>' in page and "Sekretaris Daerah" in page
     assert "Nilai tanpa pengecualian" in page
+    # the unit's pages say the score shown is the verified one, and what the unit claimed
+    claimed_final = report["verification"]["effect"]["claimed"]["final"]
+    overview = client.get(url(b)).content.decode()
+    assert "Nilai terverifikasi evaluator; klaim unit " + \
+        f"{claimed_final:.2f}".replace(".", ",") in overview
 
 
 def test_changing_and_removing_a_verification_changes_the_report(client, signed_in,
