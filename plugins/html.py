@@ -152,6 +152,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 p { margin: 4px 0; }
 code, .mono { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px; }
 .muted { color: var(--muted); }
+pre.waivers { white-space: pre-wrap; font-size: .85rem; }
 .nowrap { white-space: nowrap; }
 .small { font-size: 12px; }
 .subtitle { color: var(--muted); margin: 0 0 14px; }
@@ -896,6 +897,55 @@ def _digests_section(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The evaluator's verification (claim and verified side by side, both scores and
+    predicates) and the waivers, when the report has them (``--verification``,
+    ``--waivers``)."""
+    from patuh.waivers import render_waivers
+    from patuh.waivers import score_text
+
+    en = lang == "en"
+    out: list[str] = []
+    section = report.get("verification")
+    if section:
+        title = "Evaluator verification" if en else "Verifikasi evaluator"
+        out.append(f'<h2 id="verification">{title}</h2>')
+        out.append(f"<p>{esc(section['evaluator'])}, {esc(section['tanggal'])} "
+                   f"(<code>{esc(section['file'])}</code>)</p>")
+        if section.get("catatan"):
+            out.append(f"<p>{esc(section['catatan'])}</p>")
+        heads = (("Indicator", "Claim", "Verified", "Δ", "Note") if en else
+                 ("Indikator", "Klaim", "Terverifikasi", "Δ", "Catatan"))
+        out.append('<table class="parts verification"><thead><tr>'
+                   + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
+        for item in section["items"]:
+            if item["measured"]:
+                claim = "—" if item["claimed_score"] is None else f"{item['claimed_score']:g}"
+                verified = f"{item['verified_score']:g}"
+                delta = "—" if item["delta"] is None else f"{item['delta']:+g}"
+            else:
+                claim = f"{item['claimed_level']}/{item['max_level']}"
+                verified = f"{item['verified_level']}/{item['max_level']}"
+                delta = f"{item['delta']:+d}"
+            out.append(f"<tr><td><code>{esc(item['rule_id'])}</code> "
+                       f"{esc(_t(item['title'], lang))}</td><td>{esc(claim)}</td>"
+                       f"<td>{esc(verified)}</td><td>{esc(delta)}</td>"
+                       f"<td>{esc(item['note'])} <span class=\"muted\">({esc(item['evaluator'])}, "
+                       f"{esc(item['date'])})</span></td></tr>")
+        out.append("</tbody></table>")
+        effect = section.get("effect")
+        if effect:
+            out.append(f"<p><strong>{'Claimed score' if en else 'Nilai klaim'}:</strong> "
+                       f"{esc(score_text(effect['claimed'], lang))} → "
+                       f"<strong>{'verified' if en else 'terverifikasi'}:</strong> "
+                       f"{esc(score_text(effect['verified'], lang))}</p>")
+    waivers = report.get("waivers")
+    if waivers:
+        out.append(f'<h2 id="waivers">{"Waivers" if en else "Pengecualian"}</h2>')
+        out.append(f'<pre class="waivers">{esc(render_waivers(waivers, lang))}</pre>')
+    return out
+
+
 def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     """One report as a self-contained HTML5 page."""
     w = _w(lang)
@@ -903,6 +953,7 @@ def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     body: list[str] = ["<main>"]
     body += _header(report, lang)
     body += _score_section(report, lang)
+    body += _audit_section(report, lang)
     body += _aspects_section(report, lang)
     body += _legal_basis(report, lang)
     body += _indicators_section(report, lang)

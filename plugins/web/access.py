@@ -12,7 +12,11 @@ from django.http import Http404
 
 from patuh.plugins.web.models import ADMIN
 from patuh.plugins.web.models import DRAFT
+from patuh.plugins.web.models import EVALUATOR
+from patuh.plugins.web.models import FINAL
+from patuh.plugins.web.models import IN_VERIFICATION
 from patuh.plugins.web.models import PIMPINAN
+from patuh.plugins.web.models import REVISION
 from patuh.plugins.web.models import Round
 from patuh.plugins.web.models import Unit
 
@@ -37,11 +41,38 @@ def can_see(user: Any, unit: Unit) -> bool:
 
 
 def can_edit(user: Any, unit: Unit) -> bool:
-    """Admins, and the unit's operators while it is a draft and its round is open."""
+    """Admins, and the unit's operators while it is a draft or sent back for revision, and
+    its round is open."""
     if role(user) == ADMIN:
         return not unit.round.locked
-    return (role(user) == "operator" and unit.status == DRAFT and not unit.round.locked
+    return (role(user) == "operator" and unit.status in (DRAFT, REVISION)
+            and not unit.round.locked
             and user.profile.units.filter(pk=unit.pk).exists())
+
+
+def can_verify(user: Any, unit: Unit) -> bool:
+    """Who opens the evaluator's page of a unit: admins, and evaluators assigned to it."""
+    if role(user) == ADMIN:
+        return True
+    return role(user) == EVALUATOR and user.profile.units.filter(pk=unit.pk).exists()
+
+
+def can_record_verification(user: Any, unit: Unit) -> bool:
+    """Verified levels are written while the unit is in verification and the round open."""
+    return (can_verify(user, unit) and unit.status == IN_VERIFICATION
+            and not unit.round.locked)
+
+
+def can_waive(user: Any, unit: Unit) -> bool:
+    """Waivers are recorded by the unit's evaluator or an admin until the round is locked."""
+    return can_verify(user, unit) and not unit.round.locked and unit.status != FINAL
+
+
+def require_verifier(user: Any, unit: Unit) -> None:
+    """The evaluator's pages: 404 for a unit not visible, 403 for one visible to someone who
+    is not its evaluator."""
+    if not can_verify(user, unit):
+        raise PermissionDenied
 
 
 def unit_or_404(user: Any, round_slug: str, kode: str) -> Unit:

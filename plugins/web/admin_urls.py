@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.urls import path
 
 from patuh.plugins.web import admin_views
+from patuh.plugins.web import assign_views
 
 urlpatterns = [
     path("", admin_views.rounds, name="kelola"),
     path("pengguna/", admin_views.people, name="kelola-people"),
+    path("pengguna/tugas/", assign_views.assign, name="kelola-assign"),
     path("audit/", admin_views.audit_log, name="kelola-audit"),
     path("audit/bukti/<int:unit_id>/<str:sha256>", admin_views.audit_evidence,
          name="kelola-audit-evidence"),

@@ -34,6 +34,7 @@ from patuh.errors import InputError
 from patuh.plugins.web import access
 from patuh.plugins.web import audit_view
 from patuh.plugins.web import services
+from patuh.plugins.web import stages
 from patuh.plugins.web.admin_forms import ImportForm
 from patuh.plugins.web.admin_forms import PersonForm
 from patuh.plugins.web.admin_forms import RoundForm
@@ -152,7 +153,7 @@ def unit_import(request: HttpRequest, round_slug: str) -> HttpResponse:
 def round_lock(request: HttpRequest, round_slug: str) -> HttpResponse:
     found = _round_for_admin(round_slug)
     locked = request.POST.get("locked") == "1"
-    services.set_locked(found, locked, user=request.user)
+    stages.set_round_locked(found, locked, user=request.user)  # verified units become final
     messages.success(request, _("Putaran dikunci.") if locked else _("Putaran dibuka."))
     return redirect("round", found.slug)
 
@@ -185,7 +186,7 @@ def people(request: HttpRequest) -> HttpResponse:
               .order_by("username"))
     return render(request, "patuh_web/pengguna.html",
                   {"people": listed, "form": form, "rounds": Round.objects.all(),
-                   "chosen_round": chosen_round}, status=status)
+                   "chosen_round": chosen_round, "all_units": units}, status=status)
 
 
 @admin_only

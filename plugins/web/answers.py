@@ -109,14 +109,13 @@ def remove_evidence(user: Any, unit: Unit, slot: str, sha256: str) -> None:
 
 
 def submit(user: Any, unit: Unit) -> Unit:
+    """The operator hands the unit in (from draft, or again after a revision request)."""
+    from patuh.plugins.web import stages
+
     with transaction.atomic():
-        locked = _locked(unit)
-        locked.status = SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.submitted_by = user if getattr(user, "is_authenticated", False) else None
-        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
-        audit.record(user, "unit.submit", unit=locked)
-    return locked
+        moved = stages.move(unit, SUBMITTED, user)
+        audit.record(user, "unit.submit", unit=moved)
+    return moved
 
 
 def attachments(answers: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

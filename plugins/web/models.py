@@ -140,3 +140,30 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class StageChange(models.Model):
+    """One move of a unit from a stage to another: who, when, from, to, and why."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="stage_changes")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    username = models.CharField(max_length=150, blank=True)  # kept if the user is deleted
+    from_stage = models.CharField(max_length=20, choices=STAGES)
+    to_stage = models.CharField(max_length=20, choices=STAGES)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RevisionComment(models.Model):
+    """The evaluator's comment on one indicator (rule id) when asking the unit to revise."""
+
+    change = models.ForeignKey(StageChange, on_delete=models.CASCADE, related_name="comments")
+    rule = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["id"]

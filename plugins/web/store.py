@@ -47,6 +47,8 @@ from patuh.manifest import load_manifest
 from patuh.normalize import FieldReading
 from patuh.options import reporter
 from patuh.outputs import write_text
+from patuh.plugins.web.verify import VERIFICATION_FILE
+from patuh.plugins.web.verify import WAIVERS_FILE
 from patuh.questionnaire import CHOICES
 from patuh.questionnaire import DATA_FILE_KEY
 from patuh.questionnaire import EVIDENCE_KEY
@@ -60,6 +62,8 @@ from patuh.report import build_report
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
 from patuh.template import manifest_template
+from patuh.verification import load_verification
+from patuh.waivers import load_waivers
 from patuh.yamlio import format_path
 from patuh.yamlio import load_yaml
 
@@ -514,9 +518,28 @@ class UnitFolder:
 
     # -- reports ----------------------------------------------------------------------------------
 
-    def report(self, ruleset_id: str, edition: str | None = None) -> dict[str, Any]:
-        """The report dict, as ``patuh check MANIFEST --ruleset R [--edition E]`` builds it."""
-        return build_report(self.manifest(), load_ruleset(ruleset_id), edition_name=edition)
+    @property
+    def verification_path(self) -> Path:
+        return self.root / VERIFICATION_FILE
+
+    @property
+    def waivers_path(self) -> Path:
+        return self.root / WAIVERS_FILE
+
+    def report(self, ruleset_id: str, edition: str | None = None, *,
+               verification: Path | None = None, waivers: Path | None = None
+               ) -> dict[str, Any]:
+        """The report dict, as ``patuh check MANIFEST --ruleset R [--edition E]
+        [--verification verifikasi.yaml] [--waivers pengecualian.yaml]`` builds it: the
+        evaluator's files are passed when the folder has them (``verification``/``waivers``
+        name other files instead: a change checked before it is written)."""
+        verification = verification or (self.verification_path
+                                         if self.verification_path.is_file() else None)
+        waivers = waivers or (self.waivers_path if self.waivers_path.is_file() else None)
+        return build_report(self.manifest(), load_ruleset(ruleset_id), edition_name=edition,
+                            verification=load_verification(verification) if verification
+                            else None,
+                            waivers=load_waivers(waivers) if waivers else None)
 
     def report_json(self, ruleset_id: str, edition: str | None = None) -> str:
         """Byte for byte ``patuh check … --format json`` (the same reporter, the same

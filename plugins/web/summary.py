@@ -3,8 +3,9 @@
 Scoring a unit reads its manifest and hashes its evidence; a round page of a hundred units
 must not do that a hundred times on every visit. Each unit's report is kept in memory, keyed by
 the manifest file's ``(mtime_ns, size, inode)`` and the same stamp of every file the manifest
-references (evidence, data files), the ruleset edition and the day (a report dated "today"
-changes at midnight). A save, an upload or a hand edit changes a stamp and the unit is scored
+references (evidence, data files), the ruleset edition, the day (a report dated "today"
+changes at midnight) and the stamps of the evaluator's ``verifikasi.yaml`` and
+``pengecualian.yaml``. A save, an upload or a hand edit changes a stamp and the unit is scored
 again; an unchanged unit costs a few ``stat`` calls (``benchmarks/bench_web_summary.py``)."""
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def unit_report(root: Path, ruleset: str, edition: str | None) -> tuple[dict[str
     """The report dict of the unit folder ``root`` (or why there is none), scored again only
     when the manifest or a file it references has changed. The dict is shared: do not modify."""
     folder = UnitFolder(root)
-    key = (stamp(folder.manifest_path), ruleset, edition, date.today())
+    key = (stamp(folder.manifest_path), ruleset, edition, date.today(),
+           stamp(folder.verification_path), stamp(folder.waivers_path))
     with _LOCK:
         held = _CACHE.get(root)
     if held is not None and held.key == key and unchanged(held.files):

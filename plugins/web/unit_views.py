@@ -16,13 +16,13 @@ from datetime import date
 from datetime import datetime
 from functools import wraps
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.files.uploadhandler import StopUpload
 from django.http import FileResponse
@@ -33,7 +33,9 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
@@ -45,7 +47,11 @@ from patuh.plugins import tables
 from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
 from patuh.plugins.web import security
-from patuh.plugins.web.models import DRAFT
+from patuh.plugins.web import stages
+from patuh.plugins.web.models import IN_VERIFICATION
+from patuh.plugins.web.models import REVISION
+from patuh.plugins.web.models import SUBMITTED
+from patuh.plugins.web.models import VERIFIED
 from patuh.plugins.web.models import Evidence
 from patuh.plugins.web.models import Unit
 from patuh.plugins.web.store import EVIDENCE_DIR
@@ -62,6 +68,7 @@ from patuh.questionnaire import Questionnaire
 from patuh.questionnaire import list_keys
 
 PLAN_ITEMS = 8
+INLINE_TYPES = ("application/pdf", "image/jpeg", "image/png")
 _INDEX = re.compile(r"\[[0-9]*\]")
 
 
@@ -89,6 +96,10 @@ def _status_label(status: str | None) -> str:
     labels = {"pass": _("terpenuhi"), "partial": _("sebagian"), "fail": _("belum terpenuhi"),
               "missing": _("belum ada data")}
     return labels.get(status or "", status or "")
+
+
+def _rule_anchor(rule: str) -> str:
+    return slugify(rule)  # the indicator's card on its section page
 
 
 def _ladder_id(rule: str) -> str:
@@ -124,6 +135,19 @@ class State:
             self.report_error = Text.of(exc.message).get(self.lang)
         self.results = {r["rule_id"]: r for r in (self.report or {}).get("results", [])}
         self._reuse: dict[str, list[str]] | None = None
+        self.comments = stages.revision_comments(unit)
+
+    def comment_list(self) -> list[dict[str, Any]]:
+        """The evaluator's revision comments, each with its indicator and section page."""
+        out = []
+        for rule, items in self.comments.items():
+            home = next(((s, i) for s in self.model.sections for i in s.indicators
+                         if i.rule == rule), None)
+            out.append({"rule": rule, "texts": [c.text for c in items],
+                        "title": home[1].title.get(self.lang) if home else "",
+                        "url": (_section_url(self.unit, home[0].code, _rule_anchor(rule))
+                                if home else None)})
+        return out
 
     @property
     def reuse(self) -> dict[str, list[str]]:
@@ -147,7 +171,11 @@ class State:
                          "gain": _points(item.get("gain"), lang),
                          "section": code if self._has_section(code) else None})
         score = report.get("score") or {}
+        effect = (report.get("verification") or {}).get("effect") or {}
+        claimed = (effect.get("claimed") or {}) if effect else {}
         return {"error": self.report_error, "final": score.get("final"),
+                "claimed": claimed.get("final") if effect else None,
+                "claimed_predicate": (claimed.get("predicate") or {}).get("code"),
                 "predicate": predicate.get("code"),
                 "predicate_label": predicate.get("label_en" if lang == "en" else "label"),
                 "next_code": band.get("code"),
@@ -213,6 +241,7 @@ class State:
     def indicator(self, indicator: Any, groups: set[str] | None = None) -> dict[str, Any]:
         lang = self.lang
         return {"rule": indicator.rule, "title": indicator.title.get(lang),
+                "comments": [c.text for c in self.comments.get(indicator.rule, [])],
                 "guidance": indicator.guidance.get(lang),
                 "evidence": indicator.evidence.get(lang), "weight": indicator.weight,
                 "ladder": self.ladder(indicator),
@@ -312,6 +341,12 @@ class State:
                                                               self.unit.kode, digest])
                         if exists and digest and stored.startswith(EVIDENCE_DIR + "/")
                         else None})
+            if out[-1]["url"]:
+                suffix = Path(stored).suffix.lower().lstrip(".")
+                out[-1]["inline"] = reverse("evidence_inline", args=[
+                    self.unit.round.slug, self.unit.kode, digest])
+                out[-1]["view"] = ("image" if suffix in ("jpg", "jpeg", "png")
+                                   else "pdf" if suffix == "pdf" else "")
         return out
 
 
@@ -360,10 +395,14 @@ def overview(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     state = State(unit, request.user)
     reuse = [{"count": len(slots), "slots": [state.slot_label(s) for s in slots]}
              for slots in state.reuse.values()]
+    allowed = stages.moves(request.user, unit)
     return render(request, "patuh_web/unit.html", {
         "unit": unit, "score": state.score(), "sections": state.progress(), "reuse": reuse,
-        "can_edit": state.can_edit,
-        "can_submit": unit.status == DRAFT and state.can_edit})
+        "can_edit": state.can_edit, "can_submit": SUBMITTED in allowed,
+        "moves": [(to, stages.stage_label(to)) for to in allowed
+                  if to in (IN_VERIFICATION, VERIFIED)],
+        "can_verify": access.can_verify(request.user, unit),
+        "timeline": stages.timeline(unit), "comments": state.comment_list()})
 
 
 @login_required
@@ -604,8 +643,26 @@ def evidence_delete(request: HttpRequest, round_slug: str, kode: str,
 
 @login_required
 @require_GET
+@xframe_options_sameorigin
+def evidence_inline(request: HttpRequest, round_slug: str, kode: str,
+                    sha256: str) -> FileResponse:
+    """An evidence file to be viewed in the browser (PDF, images): ``inline``, nosniff, and
+    framed by the platform's own pages only (the evaluator's page shows it in a frame)."""
+    response = _evidence_response(request, round_slug, kode, sha256, inline=True)
+    response["Content-Security-Policy"] = security.CSP.format(styles="").replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
+
+
+@login_required
+@require_GET
 def evidence_file(request: HttpRequest, round_slug: str, kode: str,
                   sha256: str) -> FileResponse:
+    return _evidence_response(request, round_slug, kode, sha256)
+
+
+def _evidence_response(request: HttpRequest, round_slug: str, kode: str, sha256: str, *,
+                       inline: bool = False) -> FileResponse:
     unit = _unit(request, round_slug, kode)
     folder = service.folder_of(unit)
     path = folder.evidence_file(sha256)
@@ -620,7 +677,9 @@ def evidence_file(request: HttpRequest, round_slug: str, kode: str,
     if not name.lower().endswith(path.suffix.lower()):
         name += path.suffix
     content_type = service.CONTENT_TYPES.get(path.suffix.lstrip("."), "application/octet-stream")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name,
+    if inline and content_type not in INLINE_TYPES:
+        inline = False  # only PDF and images are shown in the browser
+    response = FileResponse(path.open("rb"), as_attachment=not inline, filename=name,
                             content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -632,10 +691,35 @@ def evidence_file(request: HttpRequest, round_slug: str, kode: str,
 def submit(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
     unit = _unit(request, round_slug, kode)
     access.require_edit(request.user, unit)
-    if unit.status != DRAFT:
-        raise PermissionDenied
-    service.submit(request.user, unit)
+    try:
+        service.submit(request.user, unit)
+    except stages.StageError as exc:
+        return stage_refusal(request, unit, exc)
     messages.success(request, _("Unit diserahkan; jawaban operator kini terkunci."))
+    return redirect("unit", round_slug=unit.round.slug, kode=unit.kode)
+
+
+def stage_refusal(request: HttpRequest, unit: Unit, exc: InputError) -> HttpResponse:
+    """A move the stage does not allow now: 409 with the reason, and the way back."""
+    return _refusal(request, unit, reverse("unit", args=[unit.round.slug, unit.kode]),
+                    Text.of(exc.message).get(_lang()), 409)
+
+
+@login_required
+@require_POST
+def stage(request: HttpRequest, round_slug: str, kode: str) -> HttpResponse:
+    """Start verification, verify, reopen (evaluator/admin); submit (operator)."""
+    unit = _unit(request, round_slug, kode)
+    to = request.POST.get("to", "")
+    if to == REVISION:  # needs the comments: the evaluator's page sends them
+        return redirect("verify", round_slug=unit.round.slug, kode=unit.kode)
+    try:
+        stages.move(unit, to, request.user, comment=request.POST.get("comment", "")[:2000])
+    except stages.StageError as exc:
+        return stage_refusal(request, unit, exc)
+    messages.success(request, _("Tahap unit kini: %(stage)s.") % {"stage": stages.stage_label(to)})
+    if to == IN_VERIFICATION:
+        return redirect("verify", round_slug=unit.round.slug, kode=unit.kode)
     return redirect("unit", round_slug=unit.round.slug, kode=unit.kode)
 
 
