@@ -386,3 +386,22 @@ def test_an_empty_round_and_one_whose_rules_do_not_load(client, signed_in, data_
     assert rows[1][2].startswith("'=")
     assert "=HYPERLINK(&quot;http://x&quot;)" in client.get("/r/aneh-2025/dasbor.html") \
         .content.decode()  # escaped in the HTML summary
+
+
+def test_a_unit_the_evaluator_verified_counts_with_its_verified_score(client, signed_in, world,
+                                                                      reports) -> None:
+    """The same through the platform: the unit folder's verifikasi.yaml (what the evaluator's
+    page writes) makes the dashboard, its downloads and the API take the verified score."""
+    import shutil
+
+    _now, units, people = world
+    shutil.copy(EXAMPLES / "audit" / "verifikasi-dpmptsp.yaml",
+                units["dpmptsp"].folder / "verifikasi.yaml")
+    verified = check_json("dpmptsp-kota-harapan", "--verification",
+                          str(EXAMPLES / "audit" / "verifikasi-dpmptsp.yaml"))
+    dash = dashboard_json(client, signed_in, people["admin"])
+    line = next(x for x in dash["ranking"] if x["kode"] == "dpmptsp")
+    assert line["basis"] == "verified"
+    assert line["score"] == verified["score"]["final"] != reports["dpmptsp"]["score"]["final"]
+    assert line["claimed_score"] == reports["dpmptsp"]["score"]["final"]
+    assert dash["progress"]["verified_basis"] == 1
