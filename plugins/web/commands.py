@@ -64,7 +64,14 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
           secure_cookies=secure)
     import waitress
 
+    from patuh.plugins.web.store import sweep_temporary
     from patuh.plugins.web.wsgi import application
+
+    swept = sweep_temporary(data / "units")
+    if swept:
+        click.echo(Text(f"{len(swept)} berkas sementara dari penulisan yang terputus dihapus",
+                        f"{len(swept)} temporary file(s) of interrupted writes removed")
+                   .get(_lang()), err=True)
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"patuh serve: http://{shown}:{port}/  (data: {data})", err=True)
