@@ -412,6 +412,7 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
     outcomes: Counter = field(default_factory=Counter)
+    acknowledged: list[float] = field(default_factory=list)  # when (time.monotonic)
 
     def add(self, kind: str, ms: float | None, error: str | None = None,
             outcome: str | None = None) -> None:
@@ -422,6 +423,8 @@ class Stats:
                 self.errors[f"{kind}: {error}"] += 1
             if outcome:
                 self.outcomes[f"{kind} {outcome}"] += 1
+                if outcome == "acknowledged":
+                    self.acknowledged.append(time.monotonic())
 
 
 class Load:
@@ -437,6 +440,7 @@ class Load:
         self.viewer_pages: list[tuple[str, str]] = []
         self.failures: list[str] = []
         self.killed_left = 0  # temporary files the killed servers left (swept at start-up)
+        self.restarts: list[float] = []  # when the server answered again (time.monotonic)
 
     def _timed(self, kind: str, call: Any) -> tuple[int, bytes]:
         """A request, timed; raises Unknown when its outcome cannot be known."""
@@ -573,6 +577,7 @@ class Load:
                   f"by the killed server, {len(after)} after the restart (in "
                   f"{time.monotonic() - killed_at:.1f} s)", flush=True)
             self.killed_left += len(left)
+            self.restarts.append(time.monotonic())
             if after:
                 self.failures.append(f"temporary files left after the restart: {after[:5]}")
             self.running.set()
@@ -686,9 +691,16 @@ def report(load: Load, elapsed: float) -> None:
 
 # --- the whole run ------------------------------------------------------------------------------
 
+@dataclass
+class Result:
+    problems: list[str]
+    load: Load
+    elapsed: float
+
+
 def run(seconds: float, operators: int, viewers: int, database: str | None, kills: int = 0,
-        threads: int = 8, keep: bool = False) -> list[str]:
-    """Set up, load (and kill), stop, verify; the problems found. Prints the figures."""
+        threads: int = 8, keep: bool = False) -> Result:
+    """Set up, load (and kill), stop, verify; prints the figures."""
     work = Path(tempfile.mkdtemp(prefix="patuh-bench-load-"))
     plan = Plan(work / "data", database, secrets.token_hex(3), operators, viewers)
     server: Server | None = None
@@ -713,7 +725,7 @@ def run(seconds: float, operators: int, viewers: int, database: str | None, kill
             print("PROBLEM:", problem)
         if not problems:
             print("no acknowledged save lost; no half-written file; index = manifests")
-        return problems
+        return Result(problems, load, elapsed)
     finally:
         if server is not None:
             server.stop()
@@ -744,9 +756,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {options.seconds:g} s, "
           f"{options.operators} operators, {options.viewers} viewers"
           f"{f', SIGKILL x{kills}' if kills else ''}", flush=True)
-    problems = run(options.seconds, options.operators, options.viewers, options.database,
-                   kills, options.threads, options.keep)
-    return 1 if problems else 0
+    result = run(options.seconds, options.operators, options.viewers, options.database, kills,
+                 options.threads, options.keep)
+    return 1 if result.problems else 0
 
 
 if __name__ == "__main__":
