@@ -104,17 +104,21 @@ def test_serve_start_up_repairs_what_a_kill_leaves(tmp_path: Path, database) -> 
             unit / "bukti" / ".patuh-g7h8i9.upload"]
     for path in left:
         path.write_bytes(b"%PDF-1.4 half")
+    staging = unit.parent / ".incoming-0123456789abcdef"  # an import cut short
+    (staging / "bukti").mkdir(parents=True)
+    (staging / "manifest.yaml").write_text("schema_version: 1\n", "utf-8")
     _forget_index(plan, plan.unit(0))
     assert bench.inspect_database(plan)[plan.unit(0)]["missing"]
     server = bench.Server(plan, bench.free_port(), threads=2)
     server.start()
     try:
-        assert bench.temp_files(plan) == []
+        assert bench.temp_files(plan) == [] and not staging.exists()
+        assert sorted(p.name for p in unit.parent.iterdir()) == [plan.unit(0), plan.unit(1)]
         assert (unit / "manifest.yaml").read_bytes() == manifest
         assert sorted(p.name for p in (unit / "bukti").iterdir()) == kept
     finally:
         server.stop()
     assert bench.inspect_database(plan) == imported
     log = server.log.read_text("utf-8")
-    assert "3 berkas sementara" in log and "indeks bukti 1 unit" in log, log
+    assert "4 berkas sementara" in log and "indeks bukti 1 unit" in log, log
     shutil.rmtree(plan.data, ignore_errors=True)
