@@ -114,14 +114,17 @@ def reconcile_evidence() -> int:
         folder = UnitFolder(unit.folder)
         if not folder.manifest_path.is_file():
             continue
-        held = set(attachments(folder.answers()))
-        rows = set(Evidence.objects.filter(unit=unit).values_list("slot", "sha256"))
-        if held != rows:
-            with transaction.atomic():
-                locked = Unit.objects.select_for_update().select_related("round").get(
-                    pk=unit.pk)
-                sync_evidence(locked)
-            repaired += 1
+        try:
+            held = set(attachments(folder.answers()))
+            rows = set(Evidence.objects.filter(unit=unit).values_list("slot", "sha256"))
+            if held != rows:
+                with transaction.atomic():
+                    locked = Unit.objects.select_for_update().select_related("round").get(
+                        pk=unit.pk)
+                    sync_evidence(locked)
+                repaired += 1
+        except InputError:  # a manifest that is not even YAML: its pages say so; serve on
+            continue
     return repaired
 
 

@@ -121,4 +121,10 @@ def test_serve_start_up_repairs_what_a_kill_leaves(tmp_path: Path, database) -> 
     assert bench.inspect_database(plan) == imported
     log = server.log.read_text("utf-8")
     assert "4 berkas sementara" in log and "indeks bukti 1 unit" in log, log
+    # a manifest broken by hand (not even YAML) does not keep the server from starting
+    broken = plan.data / "units" / plan.round_slug / plan.unit(1) / "manifest.yaml"
+    broken.write_text("unit: [tidak ditutup\n", "utf-8")
+    server.start()
+    server.stop()
+    assert broken.read_text("utf-8") == "unit: [tidak ditutup\n"
     shutil.rmtree(plan.data, ignore_errors=True)
