@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-batch bench-web dist clean
+.PHONY: demo test lint bench bench-batch bench-web bench-load dist clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ bench-web: $(STAMP)
 	$(BIN)/python benchmarks/bench_web_store.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_web_summary.py
+
+# 50 operators and 5 viewers for two minutes against `patuh serve` on loopback, then with a
+# SIGKILL and restart midway; each run verifies that nothing acknowledged was lost. Another
+# database: make bench-load LOAD_ARGS='--database postgresql://user:pw@host/db'
+bench-load: $(STAMP)
+	$(BIN)/python benchmarks/bench_web_load.py $(LOAD_ARGS)
+	$(BIN)/python benchmarks/bench_web_load.py --kill $(LOAD_ARGS)
 
 # The wheel (what users install: pipx/pip install dist/patuh-VERSION-py3-none-any.whl) and the
 # source release (the whole project), both in dist/.

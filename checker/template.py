@@ -10,6 +10,8 @@ question, its allowed values and the levels it moves.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -106,14 +108,63 @@ def _indicator_block(indicator: Indicator, pad: str, lang: str) -> list[str]:
 
 def scalar(value: Any) -> str:
     """A value as one line of YAML (flow style for lists and mappings)."""
+    try:
+        key = _frozen(value, [0])
+    except (TypeError, OverflowError):  # something rare or large: written as it comes
+        return _scalar(value)
+    found = _SCALARS.get(key)
+    if found is None:
+        if len(_SCALARS) >= _MAX_SCALARS:
+            _SCALARS.clear()
+        found = _SCALARS[key] = _scalar(value)
+    return found
+
+
+def _scalar(value: Any) -> str:
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30,
                           sort_keys=False)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
+# A form is written on every answer the platform saves: its few thousand values and keys are
+# mostly the same from one save to the next, and PyYAML's emitter was most of a save's time.
+# The values written are remembered by their content and type (True and 1 stay apart), for
+# small values only and a bounded number of them.
+_SCALARS: dict[Any, str] = {}
+_MAX_SCALARS = 8192
+_CACHED_TEXT = 1000  # characters of text in one value remembered, at most
+
+
+def _frozen(value: Any, size: list[int]) -> Any:
+    """A hashable key of a value's content and types; TypeError: not kept (unknown type),
+    OverflowError: too large to keep."""
+    if isinstance(value, str):
+        size[0] += len(value)
+    else:
+        size[0] += 1
+    if size[0] > _CACHED_TEXT:
+        raise OverflowError
+    if value is None or isinstance(value, (str, bool, int, float, date)):
+        return (type(value), value)
+    if isinstance(value, list):
+        return (list, tuple(_frozen(v, size) for v in value))
+    if isinstance(value, dict):
+        return (dict, tuple((_frozen(k, size), _frozen(v, size)) for k, v in value.items()))
+    raise TypeError
+
+
 def _key(name: str) -> str:
     """A key as YAML reads it back as text (``"1"``, not the number 1)."""
+    if isinstance(name, str) and len(name) <= _CACHED_TEXT:
+        return _cached_key(name)
+    return _plain_key(name)
+
+
+def _plain_key(name: str) -> str:
     return name if isinstance(yaml.safe_load(name), str) else scalar(name)
+
+
+_cached_key = lru_cache(maxsize=4096)(_plain_key)
 
 
 class _Writer:

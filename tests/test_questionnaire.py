@@ -124,6 +124,22 @@ def test_the_yaml_form_holds_every_question_and_nothing_else(model) -> None:
         assert written == asked
 
 
+def test_values_written_again_are_written_the_same_way() -> None:
+    """The form remembers how it wrote small values (a save rewrites the whole form): a value
+    of another type or content is never given another's text."""
+    from patuh.template import _scalar
+    from patuh.template import scalar
+
+    values = [True, 1, 1.0, "1", "ya", "yes", None, "", date(2024, 10, 31), "2024-10-31",
+              [1, True], [True, 1], ["a"], {"berkas": "bukti/a.pdf", "sha256": "0" * 64},
+              {"sha256": "0" * 64, "berkas": "bukti/a.pdf"}, "x" * 5000, [["deep"]], 0.1]
+    for _round in range(2):
+        for value in values:
+            assert scalar(value) == _scalar(value), value
+    assert scalar(True) == "true" and scalar(1) == "1" and scalar("1") == "'1'"
+    assert scalar([True, 1]) == "[true, 1]"
+
+
 def test_the_form_speaks_the_chosen_language(model) -> None:
     indonesian = manifest_template(model, "id", placeholders(2024))
     english = manifest_template(model, "en", placeholders(2024))

@@ -150,13 +150,10 @@ def _slot(keys: tuple[Any, ...]) -> str:
     return out
 
 
-def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None,
-                  names: Mapping[str, str] | None = None) -> None:
-    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds
-    (evidence lists and stored data files); a row whose file was detached or replaced stays,
-    marked with when and by whom (an earlier version). ``names``: sha256 -> the original file
-    name of an upload (a data file's reference does not keep it)."""
-    folder = UnitFolder(unit.folder)
+def held_evidence(folder: UnitFolder, names: Mapping[str, str] | None = None
+                  ) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """(slot, sha256) -> entry of every file the unit's manifest holds now: its evidence lists
+    and the data files the platform stored."""
     answers = folder.answers()
     held = attachments(answers)
     for slot, stored in _data_files(answers, ()):
@@ -165,6 +162,17 @@ def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = Non
             digest = tables.sha256(path)
             held.setdefault((slot, digest), {"berkas": stored,
                                              "keterangan": (names or {}).get(digest)})
+    return held
+
+
+def sync_evidence(unit: Unit, *, uploaded_by: Any = None, detached_by: Any = None,
+                  names: Mapping[str, str] | None = None) -> None:
+    """Make the current ``Evidence`` rows of the unit list exactly what its manifest holds
+    (evidence lists and stored data files); a row whose file was detached or replaced stays,
+    marked with when and by whom (an earlier version). ``names``: sha256 -> the original file
+    name of an upload (a data file's reference does not keep it)."""
+    folder = UnitFolder(unit.folder)
+    held = held_evidence(folder, names)
     rows = {(e.slot, e.sha256): e
             for e in Evidence.objects.filter(unit=unit, detached_at__isnull=True)}
     gone = [row.pk for key, row in rows.items() if key not in held]

@@ -64,7 +64,19 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
           secure_cookies=secure)
     import waitress
 
+    from patuh.plugins.web.store import sweep_temporary
     from patuh.plugins.web.wsgi import application
+
+    swept = sweep_temporary(data / "units")
+    if swept:
+        click.echo(Text(f"{len(swept)} berkas sementara dari penulisan yang terputus dihapus",
+                        f"{len(swept)} temporary file(s) of interrupted writes removed")
+                   .get(_lang()), err=True)
+    repaired = reconcile_evidence()
+    if repaired:
+        click.echo(Text(f"indeks bukti {repaired} unit diselaraskan dengan manifestnya",
+                        f"the evidence index of {repaired} unit(s) matched to their manifest")
+                   .get(_lang()), err=True)
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"patuh serve: http://{shown}:{port}/  (data: {data})", err=True)
@@ -83,6 +95,38 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
             "--insecure-cookies for plain HTTP on an intranet.").get(_lang()), err=True)
     waitress.serve(application, host=host, port=port, threads=threads, ident="patuh",
                    max_request_body_size=64 * 1024 * 1024, clear_untrusted_proxy_headers=True)
+
+
+def reconcile_evidence() -> int:
+    """Make each unit's evidence index (the ``Evidence`` rows) list what its manifest holds —
+    the manifest is the truth, and a server killed between writing it and committing the
+    index leaves them apart. At start-up, before the server answers; the units repaired."""
+    from django.db import transaction
+
+    from patuh.plugins.web.answers import held_evidence
+    from patuh.plugins.web.answers import sync_evidence
+    from patuh.plugins.web.models import Evidence
+    from patuh.plugins.web.models import Unit
+    from patuh.plugins.web.store import UnitFolder
+
+    repaired = 0
+    for unit in Unit.objects.select_related("round").order_by("pk").iterator():
+        folder = UnitFolder(unit.folder)
+        if not folder.manifest_path.is_file():
+            continue
+        try:
+            held = set(held_evidence(folder))
+            rows = set(Evidence.objects.filter(unit=unit, detached_at__isnull=True)
+                       .values_list("slot", "sha256"))
+            if held != rows:
+                with transaction.atomic():
+                    locked = Unit.objects.select_for_update().select_related("round").get(
+                        pk=unit.pk)
+                    sync_evidence(locked)
+                repaired += 1
+        except InputError:  # a manifest that is not even YAML: its pages say so; serve on
+            continue
+    return repaired
 
 
 def _lang() -> str:

@@ -58,6 +58,7 @@ def import_unit(round_: Round, source: Path, *, user: Any, name: str | None = No
     """A manifest folder (YAML or XLSX, with its evidence) becomes a unit of the round.
     ``name`` stands for the folder's name when the manifest has no ``unit.kode`` (an upload
     extracted into a temporary folder)."""
+    from patuh.plugins.web.answers import sync_evidence
     from patuh.plugins.web.store import UnitFolder
 
     round_.folder.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,7 @@ def import_unit(round_: Round, source: Path, *, user: Any, name: str | None = No
                                       "ditimpa", f"the unit folder {kode!r} already exists in "
                                       "the data folder; not overwritten"), file=target)
             folder.root.rename(target)
+            sync_evidence(unit)  # the imported evidence in the index, as an upload's is
             record(user, "unit.import", unit=unit, source=name or str(source))
         return unit
     finally:

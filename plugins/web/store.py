@@ -634,6 +634,38 @@ class UnitFolder:
         return unit
 
 
+# --- start-up ------------------------------------------------------------------------------------
+
+def sweep_temporary(units: Path) -> list[Path]:
+    """Remove the temporary files a server killed mid-write left in the unit folders (an
+    upload being received, a manifest being validated or written: ``.patuh-*``) and the
+    staging folders of imports it did not finish (``.incoming-*``); the files they would have
+    become are whole or absent, since each is renamed into place only when complete. For
+    ``patuh serve`` at start-up, before it answers: no write is then in progress. The removed
+    paths."""
+    removed: list[Path] = []
+    if not units.is_dir():
+        return removed
+    for round_dir in units.iterdir():
+        if not round_dir.is_dir() or round_dir.is_symlink():
+            continue
+        for unit in round_dir.iterdir():
+            if unit.name.startswith(".incoming-") and unit.is_dir() and not unit.is_symlink():
+                shutil.rmtree(unit, ignore_errors=True)
+                removed.append(unit)
+                continue
+            if not unit.is_dir() or unit.is_symlink():
+                continue
+            for folder in (unit, unit / EVIDENCE_DIR):
+                if not folder.is_dir() or folder.is_symlink():
+                    continue
+                for path in folder.glob(_TEMP_PREFIX + "*"):
+                    if path.is_file() and not path.is_symlink():
+                        path.unlink(missing_ok=True)
+                        removed.append(path)
+    return removed
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 def _message(exc: InputError) -> Text:

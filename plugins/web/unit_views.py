@@ -48,6 +48,7 @@ from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
 from patuh.plugins.web import security
 from patuh.plugins.web import stages
+from patuh.plugins.web import summary
 from patuh.plugins.web.models import IN_VERIFICATION
 from patuh.plugins.web.models import REVISION
 from patuh.plugins.web.models import SUBMITTED
@@ -129,10 +130,15 @@ class State:
         self.lang = _lang()
         self.report: dict[str, Any] | None = None
         self.report_error = ""
-        try:
-            self.report = self.folder.report(unit.round.ruleset, unit.round.edition)
-        except InputError as exc:
-            self.report_error = Text.of(exc.message).get(self.lang)
+        # through the round's report cache: the report a save computes here is the one the
+        # round page and the API then reuse (shared: read only)
+        self.report, _error = summary.unit_report(unit.folder, unit.round.ruleset,
+                                                  unit.round.edition)
+        if self.report is None:
+            try:
+                self.report = self.folder.report(unit.round.ruleset, unit.round.edition)
+            except InputError as exc:
+                self.report_error = Text.of(exc.message).get(self.lang)
         self.results = {r["rule_id"]: r for r in (self.report or {}).get("results", [])}
         self._reuse: dict[str, list[str]] | None = None
         self.comments = stages.revision_comments(unit)

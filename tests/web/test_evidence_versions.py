@@ -120,6 +120,27 @@ def test_the_index_keeps_each_version_with_who_detached_it(world) -> None:
         second.sha256
 
 
+def test_start_up_matches_the_index_and_keeps_the_versions(world) -> None:
+    """``patuh serve``'s start-up match leaves a unit whose index already follows its manifest
+    alone (earlier versions and data files included) and repairs one that does not without
+    touching its history."""
+    from patuh.plugins.web import answers
+    from patuh.plugins.web.commands import reconcile_evidence
+    from patuh.plugins.web.models import Evidence
+
+    a, op = world["a"], world["op"]
+    answers.upload(op, a, "skm.berkas", "skm-lama.csv", CSV)
+    answers.upload(op, a, "skm.berkas", "skm-baru.csv", CSV.replace(b"\n", b"\r\n"))
+    answers.upload(op, a, SLOT, "sk.pdf", pdf("sk"))
+    before = list(Evidence.objects.filter(unit=a).order_by("id").values())
+    assert reconcile_evidence() == 0
+    assert list(Evidence.objects.filter(unit=a).order_by("id").values()) == before
+    Evidence.objects.filter(unit=a, slot=SLOT).delete()  # a kill before the index's commit
+    assert reconcile_evidence() == 1
+    assert Evidence.objects.filter(unit=a, slot=SLOT, detached_at__isnull=True).count() == 1
+    assert Evidence.objects.filter(unit=a, detached_at__isnull=False).count() == 1
+
+
 def test_the_export_holds_only_what_the_manifest_references(client, signed_in, world) -> None:
     from patuh.plugins.web import answers
 
