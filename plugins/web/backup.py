@@ -383,6 +383,9 @@ def database_is_empty() -> bool:
 def unpack_units(archive: zipfile.ZipFile, data: Path) -> int:
     """Every ``units/…`` entry into ``data/units`` (names checked by :func:`open_backup`; the
     size is counted again while unpacking: a zip can lie about its sizes)."""
+    from patuh.plugins.web.services import EntryRefused
+    from patuh.plugins.web.services import unpack_entry
+
     backup = Path(archive.filename or "?")
     root = data.resolve()
     limit = MAX_RESTORE_BYTES.value()
@@ -391,23 +394,11 @@ def unpack_units(archive: zipfile.ZipFile, data: Path) -> int:
         name = _safe(info, backup)
         if name is None or name.parts[0] != UNITS:
             continue
-        destination = root.joinpath(*name.parts)
-        if root not in destination.resolve().parents:
-            raise _bad(Text("jalur di luar folder", "a path outside the folder"),
-                       Path(archive.filename or "?"))
-        destination.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with archive.open(info) as source, destination.open("xb") as out:
-                while chunk := source.read(CHUNK):
-                    total += len(chunk)
-                    if total > limit:
-                        raise _bad(_too_big(), Path(archive.filename or "?"))
-                    out.write(chunk)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError,
-                FileExistsError) as exc:
-            raise _bad(Text(f"{info.filename} tidak dapat dibuka: {exc}",
-                            f"{info.filename} cannot be unpacked: {exc}"),
-                       Path(archive.filename or "?")) from None
+            total = unpack_entry(archive, info, name, root, total, limit)
+        except EntryRefused as exc:
+            where = Text(f"{info.filename}: ", f"{info.filename}: ")
+            raise _bad(_too_big() if exc.too_big else where + exc.reason, backup) from None
         count += 1
     return count
 

@@ -209,6 +209,37 @@ def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+class EntryRefused(Exception):
+    """Why one zip entry cannot be unpacked; the caller says which zip and how to fix it."""
+
+    def __init__(self, reason: Text | None = None, *, too_big: bool = False) -> None:
+        super().__init__(reason.en if reason else "too big")
+        self.reason = reason or Text("", "")
+        self.too_big = too_big
+
+
+def unpack_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: PurePosixPath,
+                 root: Path, total: int, limit: int) -> int:
+    """Write the entry (its checked relative ``name``) under ``root`` (resolved): never outside
+    it, never over a file. Its bytes are counted into ``total``, which may not pass ``limit``
+    (a zip can lie about its sizes). Returns the new total."""
+    destination = root.joinpath(*name.parts)
+    if root not in destination.resolve().parents:  # belt and braces
+        raise EntryRefused(Text("jalur di luar folder", "a path outside the folder"))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with archive.open(info) as source, destination.open("xb") as out:
+            while chunk := source.read(CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise EntryRefused(too_big=True)
+                out.write(chunk)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        raise EntryRefused(Text(f"tidak dapat dibuka: {exc}",
+                                f"cannot be unpacked: {exc}")) from None
+    return total
+
+
 def extract_zip(upload: IO[bytes], target: Path) -> Path:
     """Unpack an uploaded zip of a manifest folder into ``target`` (an empty temporary
     folder) and return the folder holding the manifest. Refused, before anything is written:
@@ -244,22 +275,12 @@ def extract_zip(upload: IO[bytes], target: Path) -> Path:
                 raise _zip_error(Text("nama berkas ganda", "a duplicate file name"),
                                  info.filename)
             seen.add(str(name).casefold())
-            destination = root.joinpath(*name.parts)
-            if root not in destination.resolve().parents:  # belt and braces
-                raise _zip_error(Text("jalur di luar folder", "a path outside the folder"),
-                                 info.filename)
-            destination.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with archive.open(info) as source, destination.open("xb") as out:
-                    while chunk := source.read(CHUNK):
-                        total += len(chunk)
-                        if total > max_bytes:
-                            raise _zip_error(_too_big(max_bytes))
-                        out.write(chunk)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError,
-                    OSError) as exc:
-                raise _zip_error(Text(f"tidak dapat dibuka: {exc}", f"cannot be unpacked: "
-                                      f"{exc}"), info.filename) from None
+                total = unpack_entry(archive, info, name, root, total, max_bytes)
+            except EntryRefused as exc:
+                if exc.too_big:
+                    raise _zip_error(_too_big(max_bytes)) from None
+                raise _zip_error(exc.reason, info.filename) from None
     return _manifest_folder(root)
 
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 import io
 import json
 import os
-import secrets
 import subprocess
 import sys
 import threading
 import zipfile
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.parse import urlunparse
 
 import pytest
 import yaml
+from postgres_databases import fresh_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -129,18 +127,8 @@ def tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def databases():
     """Two fresh PostgreSQL databases (the source and the restore's target), dropped after."""
-    import psycopg
-
-    names = ["patuh_backup_" + secrets.token_hex(4) for _ in range(2)]
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield [urlunparse(urlparse(SERVER)._replace(path="/" + n)) for n in names]
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_databases(SERVER, "patuh_backup", 2) as urls:
+        yield urls
 
 
 def round_trip(tmp_path: Path, source_url: str, target_url: str) -> None:

@@ -11,10 +11,9 @@ import secrets
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.parse import urlunparse
 
 import pytest
+from postgres_databases import fresh_databases
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_web_load.py"
 
@@ -40,17 +39,9 @@ def database():
     if not ON_POSTGRES:
         yield None
         return
-    import psycopg
-
     server = os.environ.get("PATUH_TEST_POSTGRES_URL") or os.environ["PATUH_WEB_DATABASE_URL"]
-    name = "patuh_load_" + secrets.token_hex(4)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(urlparse(server)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_databases(server, "patuh_load") as (url,):
+        yield url
 
 
 def test_a_killed_server_loses_nothing_acknowledged(database, capsys) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.parse import urlunparse
 
 import pytest
+from postgres_databases import fresh_databases
 
 SERVER = os.environ.get("PATUH_TEST_POSTGRES_URL", "")
 PATUH = [sys.executable, "-m", "patuh"]
@@ -30,17 +28,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def fresh_database():
     """A database of its own, dropped afterwards."""
-    import psycopg
-
     assert SERVER, "PATUH_REQUIRE_POSTGRES is set but PATUH_TEST_POSTGRES_URL is not"
-    name = "patuh_serve_" + secrets.token_hex(4)
-    with psycopg.connect(SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(urlparse(SERVER)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_databases(SERVER, "patuh_serve") as (url,):
+        yield url
 
 
 def patuh(*args: object, stdin: str = "") -> subprocess.CompletedProcess[str]:
