@@ -30,12 +30,12 @@ from patuh.i18n import Text
 STAGE_CODES = ("draft", "submitted", "in_verification", "revision_requested", "verified",
                "final")
 HEAT_LEVELS = 5  # colour classes heat-0 (best band) … heat-4 (worst)
-FILLED = Text("Terisi = bagian indikator (aturan) yang sudah dijawab, yaitu berstatus selain "
-              "'missing' (belum ada data), dari unit yang manifestnya dapat diperiksa.",
+FILLED = Text("Terisi = bagian indikator (aturan) yang sudah dijawab, yaitu yang hasilnya bukan "
+              "“tidak ada data”, dari unit yang manifestnya dapat diperiksa.",
               "Filled = the share of indicators (rules) answered, i.e. with a status other "
               "than 'missing' (no data yet), over the units whose manifest checks.")
 GAIN = Text("Tambahan poin = jumlah, atas semua unit, poin yang ditambahkan ke nilai akhir unit "
-            "bila indikator mencapai level maksimum: 'gain' laporan (tambahan per level menurut "
+            "bila indikator mencapai level maksimum: tambahan per level dalam laporan (menurut "
             "model penilaian) dikali level yang masih kurang. Indikator yang dikecualikan tidak "
             "dihitung.",
             "Points gained = the sum, over all units, of the points reaching the indicator's "
