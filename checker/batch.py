@@ -41,6 +41,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -65,6 +66,7 @@ from patuh.rulebook import default_rulesets
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
 from patuh.safetext import visible
+from patuh.verification import load_verification
 from patuh.waivers import Waivers
 from patuh.waivers import load_waivers
 from patuh.yamlio import require_file
@@ -77,7 +79,7 @@ EXTENSIONS = {"json": "json", "text": "txt"}  # other (plugin) formats use their
 # The machine-readable summaries (CSV, JSON Lines, XLSX): stable English keys, in this order.
 COLUMNS = ("rank", "unit", "code", "manifest", "ruleset", "edition", "evaluated_on", "score",
            "predicate_code", "predicate_label", "predicate_label_en", "status", "error",
-           "report")
+           "report", "note", "verification")
 
 HEADERS = {
     "id": {"rank": "Peringkat", "unit": "Unit", "code": "Kode", "ruleset": "Ruleset",
@@ -90,7 +92,8 @@ HEADERS = {
 TEXT_COLUMNS = ("rank", "unit", "code", "ruleset", "edition", "evaluated_on", "score",
                 "predicate", "status", "manifest")
 RIGHT = {"rank", "score"}
-STATUS_WORDS = {"id": {"ok": "ok", "error": "galat"}, "en": {"ok": "ok", "error": "error"}}
+STATUS_WORDS = {"id": {"ok": "ok", "error": "galat", "skipped": "dilewati"},
+                "en": {"ok": "ok", "error": "error", "skipped": "skipped"}}
 NONE = "—"
 
 
@@ -218,6 +221,85 @@ def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
     return unique
 
 
+# --- rulesets not in force -----------------------------------------------------------------
+
+def not_in_force(ruleset: Any, day: date) -> InputError | None:
+    """Why ``ruleset`` has no complete edition in force on ``day`` (a gap, no edition, one
+    known only in part), or None when it has one. With several rulesets asked for, such a
+    ruleset is skipped with this reason; named alone it stays an error."""
+    try:
+        pick_edition(ruleset, day, None)
+    except InputError as exc:
+        return exc
+    return None
+
+
+def _reason(exc: InputError, lang: str) -> str:
+    return one_line(render(exc.message, lang))
+
+
+def skip_note(ruleset_id: str, reason: InputError) -> Text:
+    return Text(f"patuh: {ruleset_id} dilewati (tidak berlaku): {_reason(reason, 'id')}",
+                f"patuh: {ruleset_id} skipped (not in force): {_reason(reason, 'en')}")
+
+
+def skip_entry(ruleset_id: str, reason: InputError) -> dict[str, Any]:
+    """A skipped ruleset in a JSON bundle."""
+    return {"ruleset": ruleset_id, "reason": {"id": _reason(reason, "id"),
+                                              "en": _reason(reason, "en")}}
+
+
+def skip_list(skipped: Sequence[tuple[str, InputError]], lang: str) -> str:
+    return "; ".join(f"{r}: {_reason(reason, lang)}" for r, reason in skipped)
+
+
+# --- verification files, one per unit -------------------------------------------------------
+
+VERIFICATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def verification_index(folder: Path) -> dict[str, str]:
+    """``DIR/<kode>.yaml`` (or ``.yml``, ``.json``) for each unit, by the unit's ``unit.kode``.
+    Only the folder itself is read (no subfolders; hidden files are not files of it). Two
+    files for one kode (``a.yaml`` and ``a.yml``) are refused: which one counts would be a
+    guess. Every file is read and checked here, so a bad one stops the batch before any unit
+    runs, with its file and line."""
+    if not folder.is_dir():
+        raise InputError(Text("--verification memerlukan folder berisi satu berkas per unit",
+                              "--verification needs a folder holding one file per unit"),
+                         file=folder,
+                         hint=Text("beri nama berkas dengan kode unit: FOLDER/<kode>.yaml; "
+                                   "untuk satu unit pakai `patuh check --verification BERKAS`",
+                                   "name each file after the unit's code: "
+                                   "FOLDER/<kode>.yaml; for one unit use "
+                                   "`patuh check --verification FILE`"))
+    found: dict[str, list[str]] = {}
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as exc:
+        raise InputError(Text(f"folder tidak dapat dibaca: {exc.strerror}",
+                              f"cannot read the folder: {exc.strerror}"), file=folder) from None
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if name.startswith(".") or suffix.lower() not in VERIFICATION_SUFFIXES:
+            continue
+        path = folder / name
+        if path.is_file():
+            found.setdefault(stem, []).append(str(path))
+    twins = {kode: paths for kode, paths in found.items() if len(paths) > 1}
+    if twins:
+        listed = "; ".join(" + ".join(paths) for paths in twins.values())
+        raise InputError(Text(f"dua berkas verifikasi untuk satu kode unit: {listed}",
+                              f"two verification files for one unit code: {listed}"),
+                         file=folder, hint=Text("simpan satu berkas per kode unit; hapus atau "
+                                                "pindahkan yang lain", "keep one file per "
+                                                "unit code; remove or move the other"))
+    index = {kode: paths[0] for kode, paths in found.items()}
+    for path in index.values():
+        load_verification(Path(path))  # whether it names the right unit: per unit, later
+    return index
+
+
 # --- one unit, in a worker ------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -230,6 +312,7 @@ class Config:
     keep_reports: bool = False  # send each report back (for --store)
     waivers_file: Path | None = None  # one waivers file, scoped by unit inside
     timeout: float = 0.0  # seconds per unit; 0: no limit
+    verification: tuple[tuple[str, str], ...] = ()  # (unit kode, its verification file)
 
 
 @dataclass
@@ -256,13 +339,17 @@ def message_of(exc: BaseException, lang: str) -> str:
 
 
 def _row(manifest: str, ruleset_id: str, nama: str | None, kode: str | None,
-         report: dict[str, Any] | None = None, error: str | None = None) -> dict[str, Any]:
+         report: dict[str, Any] | None = None, error: str | None = None,
+         note: str | None = None) -> dict[str, Any]:
+    """A summary row: evaluated (``report``), failed (``error``) or skipped (``note``: the
+    ruleset is not in force for this unit's date)."""
     row: dict[str, Any] = {
         "unit": nama or "", "code": kode or "", "manifest": manifest, "ruleset": ruleset_id,
         "edition": "", "evaluated_on": "", "score": None, "score_text": "",
         "predicate_code": "", "predicate_label": "", "predicate_label_en": "",
-        "predicate_text": {"id": "", "en": ""}, "status": "error", "error": error or "",
-        "report": ""}
+        "predicate_text": {"id": "", "en": ""}, "status": "skipped" if note else "error",
+        "error": error or "", "report": "", "note": note or "",
+        "verification": ""}
     if report is None:
         return row
     score = report["score"]["final"]
@@ -295,18 +382,40 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
     outcome.nama, outcome.kode = unit.get("nama"), unit.get("kode")
     with contextlib.suppress(Exception):  # a bad reference is a finding in the report
         outcome.inputs = [str(p) for p in loaded.input_files()]
+    several = len(config.ruleset_ids) > 1 and config.edition is None
+    verification_file = dict(config.verification).get(outcome.kode) \
+        if isinstance(outcome.kode, str) else None
+    verification = None
+    if verification_file is not None:
+        try:
+            verification = load_verification(Path(verification_file))
+        except (Exception, SystemExit) as exc:
+            message = message_of(exc, config.lang)
+            outcome.rows = [_row(manifest, r, outcome.nama, outcome.kode, error=message)
+                            for r in config.ruleset_ids]
+            return outcome
+        outcome.inputs.append(verification_file)
     for ruleset_id in config.ruleset_ids:
         try:
+            if several:  # one of several: a ruleset not in force for this unit is skipped
+                reason = not_in_force(load_ruleset(ruleset_id), loaded.as_of(config.as_of)[0])
+                if reason is not None:
+                    outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
+                                             note=_reason(reason, config.lang)))
+                    continue
             report = build_report(loaded, load_ruleset(ruleset_id), as_of=config.as_of,
                                   edition_name=config.edition,
-                                  waivers=_waivers(config.waivers_file))
+                                  waivers=_waivers(config.waivers_file),
+                                  verification=verification)
             texts = [(ruleset_id, fmt, reporter(fmt)(report, config.lang))
                      for fmt in config.formats]
         except (Exception, SystemExit) as exc:  # a plugin's sys.exit is that unit's error
             outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
                                      error=message_of(exc, config.lang)))
             continue
-        outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode, report))
+        row = _row(manifest, ruleset_id, outcome.nama, outcome.kode, report)
+        row["verification"] = verification_file or ""
+        outcome.rows.append(row)
         outcome.texts.extend(texts)
         if config.keep_reports:
             outcome.reports.append(report)
@@ -569,12 +678,17 @@ class RowStore:
         self.keys: list[tuple[int, int, str, int, float, int, int]] = []
         self.widths = {c: len(HEADERS[lang][c]) for c in TEXT_COLUMNS}
         self.errors = 0
+        self.skipped = 0  # rulesets not in force for a unit (one of several asked for)
+        self.predicates: dict[str, dict[str, int]] = {}  # ruleset → predicate code → rows
+        self.verified: set[int] = set()  # units scored with an evaluator's verification
         self.failed_units: set[int] = set()
         self.done: set[int] = set()  # units whose every row is here
         self.stopped_by: int | None = None  # the signal that stopped the batch
         self.not_evaluated = 0  # units left when it stopped
         self.not_stored = 0  # reports that did not reach the --store history
         self.store_error: str | None = None
+        self.verification: dict[str, str] = {}  # unit kode → its verification file
+        self.verified_by: dict[str, str] = {}  # unit kode → the manifest that used the file
 
     def add(self, index: int, row: dict[str, Any]) -> None:
         offset = self.file.tell()
@@ -583,7 +697,15 @@ class RowStore:
         group = 0 if ok and score is not None else 1 if ok else 2
         self.keys.append((self.order[row["ruleset"]], int(not ok), row["edition"], group,
                           -score if group == 0 else 0.0, index, offset))
-        if not ok:
+        if ok:
+            counts = self.predicates.setdefault(row["ruleset"], {})
+            code = row["predicate_code"] or NONE
+            counts[code] = counts.get(code, 0) + 1
+            if row.get("verification"):
+                self.verified.add(index)
+        if row["status"] == "skipped":
+            self.skipped += 1
+        elif not ok:
             self.errors += 1
             self.failed_units.add(index)
         for column, cell in text_cells(row, None, self.lang).items():
@@ -634,14 +756,18 @@ class TextSummary:
         self.write, self.lang = write, lang
         self.widths = dict(store.widths)
         self.widths["rank"] = max(self.widths["rank"], len(str(max(len(store.keys), 1))))
-        evaluated = len(store.keys) - store.errors
+        evaluated = len(store.keys) - store.errors - store.skipped
         rulesets = ", ".join(store.order)
         if lang == "en":
             head = (f"patuh batch — {units} units × ruleset {rulesets}: {evaluated} evaluated, "
                     f"{store.errors} failed")
+            if store.skipped:
+                head += f", {store.skipped} skipped (ruleset not in force)"
         else:
             head = (f"patuh batch — {units} unit × ruleset {rulesets}: {evaluated} dievaluasi, "
                     f"{store.errors} gagal")
+            if store.skipped:
+                head += f", {store.skipped} dilewati (ruleset tidak berlaku)"
         write(head + "\n\n")
         write(self._line(HEADERS[lang]))
         self.block: tuple[str, str] | None = None
@@ -659,6 +785,8 @@ class TextSummary:
         self.write(self._line(text_cells(row, rank, self.lang)))
         if row["error"]:
             self.write(visible(f"{' ' * self.widths['rank']}  ! {row['error']}\n"))
+        if row.get("note"):
+            self.write(visible(f"{' ' * self.widths['rank']}  · {row['note']}\n"))
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -766,6 +894,15 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
     write_page_summaries(store, out_dir, lang, formats, inputs)
 
 
+def report_link(first: str, fmt: str) -> str:
+    """The unit's report in ``fmt`` next to the summary: every format of a unit's report
+    shares its name but for the extension (``first`` is the first format's file)."""
+    if not first:
+        return ""
+    stem = first.rsplit(".", 1)[0]
+    return quote(f"{stem}.{EXTENSIONS.get(fmt, fmt)}")
+
+
 def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
                          formats: Sequence[str], inputs: InputSet) -> None:
     """A summary page in every report format whose renderer offers one (a reporter may
@@ -774,7 +911,8 @@ def write_page_summaries(store: RowStore, out_dir: Path, lang: str,
         summary = getattr(manager.reporters().get(fmt), "summary", None)
         if summary is None:
             continue
-        rows = [{**machine_row(rank, row), "kode": row["code"]} for rank, row in store.ranked()]
+        rows = [{**machine_row(rank, row), "kode": row["code"],
+                 "link": report_link(row["report"], fmt)} for rank, row in store.ranked()]
         write_output(summary(rows, lang), out_dir / f"{SUMMARY_STEM}.{fmt}", protect=inputs)
 
 
@@ -864,6 +1002,7 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
     take (locked past its wait, not a history file) stops storing; ``not_stored`` counts the
     reports that were not stored."""
     store = RowStore(config.ruleset_ids, config.lang)
+    store.verification = dict(config.verification)
     slugs = Slugs()
     inputs = inputs if inputs is not None else InputSet(paths)
     try:
@@ -896,6 +1035,7 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
 
     for path in outcome.inputs:
         inputs.add(path)
+    _one_unit_per_file(outcome, store, lang)
     names: dict[str, str] = {}
     if out_dir is not None and outcome.texts:
         slug = slugs.claim(outcome.nama, outcome.kode)
@@ -919,6 +1059,51 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
         except InputError as exc:
             store.store_error = one_line(exc.render(lang))
             store.not_stored += 1
+
+
+def _one_unit_per_file(outcome: Outcome, store: RowStore, lang: str) -> None:
+    """A verification file is for one unit: a second manifest with the same ``unit.kode``
+    gets error rows (no reports) instead of a verification meant for another unit."""
+    kode = outcome.kode
+    if not isinstance(kode, str) or kode not in store.verification:
+        return
+    first = store.verified_by.setdefault(kode, outcome.manifest)
+    if first == outcome.manifest:
+        return
+    message = one_line(render(Text(
+        f"kode unit {kode!r} juga dipakai {first}; berkas verifikasi "
+        f"{store.verification[kode]} hanya dipakai untuk unit itu — beri setiap unit kode "
+        "sendiri",
+        f"unit code {kode!r} is also used by {first}; the verification file "
+        f"{store.verification[kode]} is applied to that unit only — give each unit its own "
+        "code"), lang))
+    outcome.rows = [_row(outcome.manifest, row["ruleset"], outcome.nama, kode, error=message)
+                    for row in outcome.rows]
+    outcome.texts, outcome.reports = [], []
+
+
+def success_line(store: RowStore, units: int, out_dir: Path | None, lang: str) -> str:
+    """One line for stderr: units, predicates per ruleset (best band first, as ranked), and
+    where the summaries went."""
+    en = lang == "en"
+    parts = []
+    for ruleset in store.order:
+        counts = store.predicates.get(ruleset)
+        if counts:
+            parts.append(f"{ruleset} " + ", ".join(f"{code} {n}" for code, n in sorted(
+                counts.items())))
+    head = (f"patuh batch: {units} units" if en else f"patuh batch: {units} unit")
+    extra = []
+    if store.skipped:
+        extra.append(f"{store.skipped} skipped" if en else f"{store.skipped} dilewati")
+    if store.verified:
+        verified = len(store.verified)
+        extra.append(f"{verified} verified" if en else f"{verified} terverifikasi")
+    where = ("summary on stdout" if en else "ringkasan di stdout") if out_dir is None else (
+        f"written to {out_dir}{os.sep}" if en else f"ditulis ke {out_dir}{os.sep}")
+    body = "; ".join(parts) or NONE
+    return visible(f"{head} — {body}" + (f" ({', '.join(extra)})" if extra else "")
+                   + f" — {where}")
 
 
 def _finite(param: click.Parameter, value: float) -> float:
@@ -962,6 +1147,12 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--edition", help="Sematkan edisi / pin an edition.")
 @click.option("--waivers", "waivers_file", type=click.Path(path_type=Path),
               help="Berkas pengecualian untuk semua unit / a waivers file for every unit.")
+@click.option("--verification", "verification_dir",
+              type=click.Path(path_type=Path),
+              help="Folder verifikasi evaluator: satu berkas per unit, FOLDER/<kode unit>.yaml "
+              "(atau .yml, .json); unit tanpa berkas dinilai dari klaimnya / evaluator's "
+              "verification folder: one file per unit, named after its unit.kode; a unit with "
+              "no file is scored on its claim.")
 @click.option("--store", "store_db", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan setiap hasil ke riwayat SQLite / keep every result in a SQLite "
               "history.")
@@ -973,7 +1164,8 @@ def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
 def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
                   out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,
                   edition: str | None, store_db: Path | None,
-                  waivers_file: Path | None, timeout: float) -> None:
+                  waivers_file: Path | None, timeout: float,
+                  verification_dir: Path | None = None) -> None:
     """Periksa banyak unit sekaligus / check many units (a folder or a list of manifests).
 
     DIR: every manifest.yaml or *.manifest.yaml (also .yml, .json) below it. LIST: a text file
@@ -996,7 +1188,8 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     if out_dir is not None:
         ensure_folder(out_dir)
     paths = manifests_of(target, exclude=out_dir)
-    inputs = InputSet([*paths, waivers_file, *rule_files()])
+    verification = verification_index(verification_dir) if verification_dir else {}
+    inputs = InputSet([*paths, waivers_file, *rule_files(), *verification.values()])
     if store_db is not None:
         check_store(store_db, inputs)
     inputs.add(store_db)
@@ -1006,7 +1199,7 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,
                     keep_reports=store_db is not None, waivers_file=waivers_file,
-                    timeout=timeout)
+                    timeout=timeout, verification=tuple(sorted(verification.items())))
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     with stop_on_signals():
         try:
@@ -1032,6 +1225,16 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
         finally:
             store.close()
     failed, total, bad_units = store.errors, len(store.keys), len(store.failed_units)
+    if store.stopped_by is None and not store.errors:  # a failure has its own line below
+        click.echo(success_line(store, len(paths), out_dir, lang), err=True)
+    unused = sorted(set(verification) - set(store.verified_by))
+    if unused and store.stopped_by is None:  # a file no unit took: a typo in a name or a kode
+        listed = ", ".join(verification[k] for k in unused)
+        click.echo(visible(render(Text(
+            f"patuh: {len(unused)} berkas verifikasi tidak cocok dengan kode unit mana pun "
+            f"(tidak dipakai): {listed}",
+            f"patuh: {len(unused)} verification files match no unit's code (not used): "
+            f"{listed}"), lang)), err=True)
     if store.not_stored:
         click.echo(render(Text(
             f"patuh: {store.not_stored} laporan TIDAK disimpan ke {store_db}: "

@@ -25,6 +25,11 @@ from patuh import __version__
 from patuh import history
 from patuh import manager
 from patuh.batch import batch_command
+from patuh.batch import chosen_rulesets
+from patuh.batch import not_in_force
+from patuh.batch import skip_entry
+from patuh.batch import skip_list
+from patuh.batch import skip_note
 from patuh.editions import diff
 from patuh.editions import impact
 from patuh.editions import render_diff
@@ -50,7 +55,6 @@ from patuh.report import number
 from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
 from patuh.rulebook import available
-from patuh.rulebook import default_rulesets
 from patuh.rulebook import find_rule
 from patuh.rulebook import load_ruleset
 from patuh.rulebook import load_ruleset_folder
@@ -134,13 +138,17 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     if store is not None:
         check_store(store, lambda: (*inputs(), *([output] if output else [])))
     reports = []
-    wanted = list(ruleset_ids)
-    if "all" in wanted:
-        wanted = sorted(available())
-    elif not wanted:
-        wanted = default_rulesets()
-    for ruleset_id in dict.fromkeys(wanted):
+    skipped: list[tuple[str, InputError]] = []
+    wanted = list(chosen_rulesets(ruleset_ids))
+    several = len(wanted) > 1
+    for ruleset_id in wanted:
         ruleset = load_ruleset(ruleset_id)
+        if several and edition is None:  # one of several: a ruleset not in force is skipped
+            reason = not_in_force(ruleset, loaded.as_of(as_of_date)[0])
+            if reason is not None:
+                skipped.append((ruleset_id, reason))
+                click.echo(visible(render(skip_note(ruleset_id, reason), lang)), err=True)
+                continue
         report = build_report(loaded, ruleset, as_of=as_of_date, edition_name=edition,
                               waivers=waivers, verification=verification)
         for key in ("waivers", "verification"):
@@ -150,7 +158,12 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
             outcome = history.store(store, report)
             click.echo(f"patuh: {ruleset.id} → {store}: {outcome}", err=True)
         reports.append((ruleset, report))
-    if len(reports) == 1:
+    if not reports:  # every ruleset asked for was skipped: nothing was checked
+        raise InputError(Text("tidak ada ruleset yang berlaku pada tanggal evaluasi",
+                              "no ruleset is in force on the evaluation date"),
+                         file=manifest,
+                         hint=Text(skip_list(skipped, "id"), skip_list(skipped, "en")))
+    if len(reports) == 1 and not (skipped and fmt in ("json", "text")):
         text = render_report(reports[0][1], lang)
     elif fmt not in ("json", "text"):
         raise InputError(Text(f"format {fmt!r} memuat satu ruleset per berkas",
@@ -158,10 +171,15 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                          hint=Text("pilih satu --ruleset, atau pakai `patuh batch -o FOLDER`",
                                    "pick one --ruleset, or use `patuh batch -o FOLDER`"))
     elif fmt == "json":
-        text = json.dumps({"schema_version": 1, "reports": [r for _, r in reports]},
-                          ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        bundle: dict[str, Any] = {"schema_version": 1, "reports": [r for _, r in reports]}
+        if skipped:
+            bundle["skipped"] = [skip_entry(r, reason) for r, reason in skipped]
+        text = json.dumps(bundle, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     else:
         text = "\n".join(render_report(r, lang) for _, r in reports)
+        if skipped:
+            text += "\n" + "".join(visible(render(skip_note(r, reason), lang)) + "\n"
+                                   for r, reason in skipped)
     write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])),
                  fmt=fmt)
     if fail_under is not None:

@@ -996,16 +996,22 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
     """A page summing up many checks: a table of the rows, and per ruleset a bar chart of the
     scores. Row keys: rank, unit, kode, ruleset, edition, evaluated_on, score,
     predicate_code, predicate_label, status, error (any may be None); optional ``range``
-    ([low, high] of the ruleset's score) fixes the chart's scale."""
+    ([low, high] of the ruleset's score) fixes the chart's scale; optional ``note`` (why a
+    ruleset was skipped: not in force for the unit's date) and ``link`` (the unit's report,
+    relative to this page)."""
     w = _w(lang)
+    statuses = ({"ok": "ok", "error": "error", "skipped": "skipped (not in force)"}
+                if lang == "en" else
+                {"ok": "ok", "error": "galat", "skipped": "dilewati (tidak berlaku)"})
     body = ["<main>", f"<h1>{esc(w['batch_title'])}</h1>",
             f'<p class="subtitle">patuh — {len(rows)} {esc(w["units"])}</p>']
     if not rows:
         body += [f"<p>{esc(w['no_rows'])}</p>", "</main>"]
         return _page(w["batch_title"], lang, body)
     by_ruleset: dict[str, list[Mapping[str, Any]]] = {}
-    for row in rows:
-        by_ruleset.setdefault(str(row.get("ruleset") or ""), []).append(row)
+    for row in rows:  # a skipped ruleset has no score to chart: it is in the table
+        if row.get("status") != "skipped":
+            by_ruleset.setdefault(str(row.get("ruleset") or ""), []).append(row)
     body.append(f'<h2 id="scores">{esc(w["scores"])}</h2>')
     # the same room for the values in every chart, so that their tracks line up
     longest = max((len(f"{float(r['score']):.2f} {r.get('predicate_code') or ''}")
@@ -1045,15 +1051,21 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
         if code:
             predicate = (f"<strong>{esc(code)}</strong> {esc(row.get('predicate_label') or '')}")
         kode = f' <code class="muted">{esc(row["kode"])}</code>' if row.get("kode") else ""
-        error = row.get("error")
+        error, note = row.get("error"), row.get("note")
+        message = ("<span class=ev-bad>" + esc(error) + "</span>" if error else
+                   "<span class=muted>" + esc(note) + "</span>" if note else "")
+        name = esc(row.get("unit") or "")
+        if row.get("link"):
+            name = f'<a href="{esc(row["link"])}">{name or esc(row["link"])}</a>'
+        status = str(row.get("status") or "")
         body.append(
             f'<tr class="batch-row"><td class="num">{esc(row.get("rank"))}</td>'
-            f'<td>{esc(row.get("unit") or "")}{kode}</td>'
+            f'<td>{name}{kode}</td>'
             f'<td><code>{esc(row.get("ruleset") or "")}</code> {esc(row.get("edition") or "")}'
             f'</td><td class="nowrap">{esc(row.get("evaluated_on") or "")}</td>'
             f'<td class="num">{shown}</td><td>{predicate}</td>'
-            f'<td>{esc(row.get("status") or "")}</td>'
-            f'<td>{"" if not error else "<span class=ev-bad>" + esc(error) + "</span>"}</td>'
+            f'<td>{esc(statuses.get(status, status))}</td>'
+            f'<td>{message}</td>'
             "</tr>")
     body += ["</tbody></table>", "</main>"]
     return _page(w["batch_title"], lang, body)

@@ -177,9 +177,12 @@ def test_no_progress_output_on_a_pipe(units: Path, tmp_path: Path, run) -> None:
     shutil.rmtree(units / "rusak")
     result = run("batch", units, "-o", tmp_path / "out", "--workers", "2")
     assert result.code == 0
-    assert result.err == "" and result.out == ""
+    # no progress bar: only the one-line summary of what was done and where it went
+    assert result.err == (f"patuh batch: 2 unit — pekppp A 1, B- 1 — ditulis ke "
+                          f"{tmp_path / 'out'}{os.sep}\n") and result.out == ""
     result = run("batch", units, "--workers", "1")
-    assert result.code == 0 and result.err == ""
+    assert result.code == 0
+    assert result.err == "patuh batch: 2 unit — pekppp A 1, B- 1 — ringkasan di stdout\n"
     assert result.out.startswith("patuh batch — 2 unit × ruleset pekppp: 2 dievaluasi, 0 gagal")
     assert "Peringkat" in result.out and "Nilai" in result.out
 
