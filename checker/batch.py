@@ -69,6 +69,12 @@ from patuh.safetext import visible
 from patuh.verification import load_verification
 from patuh.waivers import Waivers
 from patuh.waivers import load_waivers
+from patuh.xlsxstyle import band_heat
+from patuh.xlsxstyle import band_position
+from patuh.xlsxstyle import clean
+from patuh.xlsxstyle import fill
+from patuh.xlsxstyle import ink
+from patuh.xlsxstyle import sheet_title
 from patuh.yamlio import require_file
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.json")
@@ -349,7 +355,7 @@ def _row(manifest: str, ruleset_id: str, nama: str | None, kode: str | None,
         "predicate_code": "", "predicate_label": "", "predicate_label_en": "",
         "predicate_text": {"id": "", "en": ""}, "status": "skipped" if note else "error",
         "error": error or "", "report": "", "note": note or "",
-        "verification": ""}
+        "verification": "", "aspects": [], "places": 2, "heat": "heat-none"}
     if report is None:
         return row
     score = report["score"]["final"]
@@ -364,7 +370,9 @@ def _row(manifest: str, ruleset_id: str, nama: str | None, kode: str | None,
         "predicate_code": code, "predicate_label": label, "predicate_label_en": label_en,
         "predicate_text": {"id": display.get("id") or f"{code} {label}".strip(),
                            "en": display.get("en") or f"{code} {label_en or label}".strip()},
-        "status": "ok"})
+        "status": "ok", "places": places,
+        "aspects": [[a["id"], Text.of(a["title"]).id, Text.of(a["title"]).en, a["score"]]
+                    for a in report.get("aspects") or ()]})
     return row
 
 
@@ -415,11 +423,22 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
             continue
         row = _row(manifest, ruleset_id, outcome.nama, outcome.kode, report)
         row["verification"] = verification_file or ""
+        row["heat"] = _heat(ruleset_id, report)
         outcome.rows.append(row)
         outcome.texts.extend(texts)
         if config.keep_reports:
             outcome.reports.append(report)
     return outcome
+
+
+def _heat(ruleset_id: str, report: dict[str, Any]) -> str:
+    """The predicate's colour class: its band's place in the edition's table."""
+    with contextlib.suppress(Exception):  # a colour is never worth an error row
+        edition = load_ruleset(ruleset_id).edition_named(report["ruleset"]["edition"])
+        codes = [b.code for b in sorted(edition.bands, key=lambda b: b.min, reverse=True)]
+        code = (report["predicate"] or {}).get("code")
+        return band_heat(band_position(codes, code), len(codes))
+    return "heat-none"
 
 
 @cache
@@ -680,6 +699,7 @@ class RowStore:
         self.errors = 0
         self.skipped = 0  # rulesets not in force for a unit (one of several asked for)
         self.predicates: dict[str, dict[str, int]] = {}  # ruleset → predicate code → rows
+        self.aspect_columns: dict[str, dict[str, Text]] = {}  # ruleset → aspect → title
         self.verified: set[int] = set()  # units scored with an evaluator's verification
         self.failed_units: set[int] = set()
         self.done: set[int] = set()  # units whose every row is here
@@ -698,6 +718,9 @@ class RowStore:
         self.keys.append((self.order[row["ruleset"]], int(not ok), row["edition"], group,
                           -score if group == 0 else 0.0, index, offset))
         if ok:
+            columns = self.aspect_columns.setdefault(row["ruleset"], {})
+            for aspect_id, title_id, title_en, _score in row.get("aspects") or ():
+                columns.setdefault(aspect_id, Text(title_id, title_en))
             counts = self.predicates.setdefault(row["ruleset"], {})
             code = row["predicate_code"] or NONE
             counts[code] = counts.get(code, 0) + 1
@@ -799,33 +822,120 @@ def _csv_safe(value: Any) -> Any:
     return "" if value is None else value
 
 
+XLSX_HEADERS = {  # the workbook is for people: their language, one sheet per ruleset
+    "rank": Text("Peringkat", "Rank"), "unit": Text("Unit", "Unit"),
+    "code": Text("Kode", "Code"), "edition": Text("Edisi", "Edition"),
+    "evaluated_on": Text("Tanggal evaluasi", "Evaluated on"), "score": Text("Nilai", "Score"),
+    "predicate_code": Text("Predikat", "Predicate"),
+    "predicate_label": Text("Arti predikat", "Predicate meaning"),
+    "status": Text("Status", "Status"), "notes": Text("Keterangan", "Notes"),
+    "verification": Text("Berkas verifikasi", "Verification file"),
+    "report": Text("Laporan", "Report"), "manifest": Text("Manifest", "Manifest"),
+}
+XLSX_LEFT = ("rank", "unit", "code", "edition", "evaluated_on", "score", "predicate_code",
+             "predicate_label")
+XLSX_RIGHT = ("status", "notes", "verification", "report", "manifest")
+XLSX_WIDTHS = {"rank": 10, "unit": 40, "code": 24, "edition": 9, "evaluated_on": 12,
+               "score": 9, "predicate_code": 10, "predicate_label": 24, "status": 10,
+               "notes": 50, "verification": 30, "report": 34, "manifest": 40}
+
+
 class XlsxSummary:
-    def __init__(self, path: Path) -> None:
+    """The formatted workbook: one sheet per ruleset (its own ranking), headers in the
+    summary's language, frozen header and unit, scores as numbers with the edition's decimal
+    places, one column per aspect, the predicate coloured by its band (best green … worst
+    red), a link to each unit's report. The CSV and JSON Lines keep the stable English keys
+    for machines."""
+
+    def __init__(self, path: Path, store: RowStore, lang: str) -> None:
         from openpyxl import Workbook
 
-        self.path = path
+        self.path, self.store, self.lang = path, store, lang
         self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(SUMMARY_STEM)
-        self.sheet.append(list(COLUMNS))
+        self.sheets: dict[str, Any] = {}
+        self.titles: set[str] = set()
 
-    def add(self, values: dict[str, Any]) -> None:
+    def _sheet(self, ruleset: str) -> Any:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Alignment
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
 
+        if ruleset in self.sheets:
+            return self.sheets[ruleset]
+        sheet = self.book.create_sheet(sheet_title(ruleset, self.titles))
+        aspects = self.store.aspect_columns.get(ruleset, {})
+        header = [XLSX_HEADERS[c].get(self.lang) for c in XLSX_LEFT]
+        header += [f"{'Aspect' if self.lang == 'en' else 'Aspek'} {aspect_id}: "
+                   f"{title.get(self.lang)}" for aspect_id, title in aspects.items()]
+        header += [XLSX_HEADERS[c].get(self.lang) for c in XLSX_RIGHT]
+        widths = [XLSX_WIDTHS[c] for c in XLSX_LEFT] + [14] * len(aspects) + [
+            XLSX_WIDTHS[c] for c in XLSX_RIGHT]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "C2"  # the header, the rank and the unit stay in view
+        bold = Font(bold=True)
+        top = Alignment(wrap_text=True, vertical="top")
         cells = []
-        for column in COLUMNS:
-            value = values[column]
-            if value == "":
-                cells.append(None)
-            elif isinstance(value, str):
-                cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                cells.append(cell)
-            else:
-                cells.append(value)
-        self.sheet.append(cells)
+        for text in header:
+            cell = WriteOnlyCell(sheet, value=clean(text))
+            cell.font, cell.alignment = bold, top
+            cells.append(cell)
+        sheet.append(cells)
+        self.sheets[ruleset] = sheet
+        return sheet
+
+    def add(self, rank: int | None, row: dict[str, Any]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        sheet = self._sheet(row["ruleset"])
+
+        def text(value: str) -> Any:
+            if not value:
+                return None
+            cell = WriteOnlyCell(sheet, value=clean(value))
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            return cell
+
+        def number(value: Any, places: int) -> Any:
+            if value is None:
+                return None
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "0" if places <= 0 else "0." + "0" * places
+            return cell
+
+        en = self.lang == "en"
+        heat = row.get("heat") or "heat-none"
+        coloured = []
+        for value in (row["predicate_code"],
+                      row["predicate_label_en"] or row["predicate_label"] if en
+                      else row["predicate_label"]):
+            cell = text(value)
+            if cell is not None and heat != "heat-none":
+                cell.fill, cell.font = fill(heat), ink(heat, bold=not coloured)
+            coloured.append(cell)
+        scores = {a[0]: a[3] for a in row.get("aspects") or ()}
+        status = text(STATUS_WORDS[self.lang][row["status"]])
+        if status is not None and row["status"] == "error":
+            status.font = Font(color="B42318", bold=True)
+        report = text(row["report"])
+        if report is not None:
+            report.hyperlink = quote(row["report"])  # next to the summary, as written
+            report.font = Font(color="0563C1", underline="single")
+        sheet.append([
+            rank, text(row["unit"]), text(row["code"]), text(row["edition"]),
+            text(row["evaluated_on"]), number(row["score"], int(row.get("places", 2))),
+            *coloured,
+            *(number(scores.get(a), 2) for a in self.store.aspect_columns.get(row["ruleset"],
+                                                                              {})),
+            status, text(row["error"] or row.get("note") or ""),
+            text(row.get("verification") or ""), report, text(row["manifest"])])
 
     def save(self, inputs: InputSet) -> None:
+        if not self.sheets:  # no rows at all: still a workbook with its header
+            for ruleset in self.store.order:
+                self._sheet(ruleset)
         with atomic_file(self.path, binary=True, inputs=inputs) as handle:
             handle.write(deterministic_xlsx(self.book))
 
@@ -881,7 +991,7 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
         text = TextSummary(text_file.write, store, lang, units)
         table = csv.writer(csv_file)
         table.writerow(COLUMNS)
-        book = XlsxSummary(out_dir / f"{SUMMARY_STEM}.xlsx")
+        book = XlsxSummary(out_dir / f"{SUMMARY_STEM}.xlsx", store, lang)
         for rank, row in store.ranked():
             text.add(rank, row)
             values = machine_row(rank, row)
@@ -889,7 +999,7 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
                             for c in COLUMNS])
             jsonl_file.write(json_safe(json.dumps(values, ensure_ascii=False, sort_keys=True))
                              + "\n")
-            book.add(values)
+            book.add(rank, row)
         book.save(inputs)
     write_page_summaries(store, out_dir, lang, formats, inputs)
 

@@ -123,12 +123,17 @@ def test_csv_jsonl_xlsx_agree(units: Path, tmp_path: Path, run) -> None:
             else:
                 assert line[column] == ("" if value is None else str(value))
     book = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)
-    sheet = book["summary"]
-    cells = list(sheet.iter_rows(values_only=True, max_col=len(COLUMNS)))
+    assert book.sheetnames == ["pekppp"]  # one sheet per ruleset, headers for people
+    cells = list(book["pekppp"].iter_rows(values_only=True))
     book.close()
-    assert cells[0] == COLUMNS
+    assert cells[0][:8] == ("Peringkat", "Unit", "Kode", "Edisi", "Tanggal evaluasi", "Nilai",
+                            "Predikat", "Arti predikat")
     for values, row in zip(cells[1:], rows, strict=True):
-        assert values == tuple(None if row[c] == "" else row[c] for c in COLUMNS)
+        expected = (row["rank"], row["unit"] or None, row["code"] or None,
+                    row["edition"] or None, row["evaluated_on"] or None, row["score"],
+                    row["predicate_code"] or None, row["predicate_label"] or None)
+        assert values[:8] == expected
+        assert values[-1] == row["manifest"] and (row["error"] or None) in values
 
 
 def test_same_inputs_same_bytes(units: Path, tmp_path: Path, run) -> None:
@@ -342,7 +347,7 @@ def test_spreadsheet_cells_never_become_formulas(tmp_path: Path, run) -> None:
         row = next(csv.DictReader(handle))
     assert row["unit"] == "'=HYPERLINK(\"http://x\")"
     book = openpyxl.load_workbook(out / "summary.xlsx")
-    cell = book["summary"]["B2"]
+    cell = book["pekppp"]["B2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
 
 

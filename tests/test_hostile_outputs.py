@@ -182,7 +182,7 @@ def test_batch_summary_xlsx_is_byte_identical_between_runs(run: Callable[..., Ru
     from openpyxl import load_workbook
 
     sheet = load_workbook(first / "summary.xlsx", read_only=True).active
-    assert next(sheet.iter_rows(values_only=True))[0] == "rank"
+    assert next(sheet.iter_rows(values_only=True))[0] == "Peringkat"
 
 
 def test_rules_docs_refuses_what_it_did_not_write(run: Callable[..., Run],

@@ -15,16 +15,14 @@ from typing import Any
 
 from patuh.batch import deterministic_xlsx
 from patuh.i18n import Text
+from patuh.xlsxstyle import HEAT_FILLS  # shared with the batch summary's workbook
+from patuh.xlsxstyle import HEAT_INK
 
 STAGE_LABELS = {"draft": Text("Draf", "Draft"), "submitted": Text("Diserahkan", "Submitted"),
                 "in_verification": Text("Dalam verifikasi", "In verification"),
                 "revision_requested": Text("Perlu perbaikan", "Revision requested"),
                 "verified": Text("Terverifikasi", "Verified"), "final": Text("Final", "Final"),
                 "error": Text("Manifest bermasalah", "Manifest fails")}
-# fills of the heat classes (best band … worst band); the page's CSS uses the same colours
-HEAT_FILLS = {"heat-0": "1A7F37", "heat-1": "7CC08A", "heat-2": "F2D16B", "heat-3": "F0A05A",
-              "heat-4": "D1453B", "heat-none": "E5E7EB"}
-HEAT_INK = {"heat-0": "FFFFFF", "heat-4": "FFFFFF"}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 T = {
