@@ -505,6 +505,122 @@ def compare(db_path: Path, unit: str, ruleset: str, period_a: int | str,
     }
 
 
+# --- every unit of a store between two periods ---------------------------------------------
+
+ORDER = ("rose", "fell", "unchanged", "not_comparable", "only_a", "only_b")
+
+
+def _standing(rows: list[sqlite3.Row]) -> sqlite3.Row:
+    """The evaluation that stands for a period (as :func:`_pick`): verified before the unit's
+    own claim, then the latest evaluation date."""
+    return sorted(rows, key=lambda r: (r["basis"] == "verified", r["evaluated_on"],
+                                       r["id"]))[-1]
+
+
+def _brief(row: sqlite3.Row | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    item = _evaluation(row)
+    return {k: item[k] for k in ("period", "evaluated_on", "edition", "basis", "final",
+                                 "places", "predicate", "waivers")}
+
+
+def compare_all(db_path: Path, period_a: int, period_b: int,
+                ruleset: str | None = None) -> dict[str, Any]:
+    """Every unit of the store between two periods, per ruleset: who rose, who fell, by how
+    much, and whether the two scores can be compared. A unit's entry has ``change``: rose,
+    fell, unchanged, not_comparable (different editions: no delta), only_a / only_b
+    (evaluated in one period only); ``flags``: ``edition`` (different editions), ``rules``
+    (the edition's rule files changed between the two: a change may come from the rules),
+    ``basis`` (a claim against a verified score), ``waivers`` (waivers applied in either);
+    ``predicate_changed``. Each ruleset ends with a summary (counts, mean and largest
+    change)."""
+    db_path = Path(db_path)
+    a_period, b_period = int(period_a), int(period_b)
+    with _connect(db_path, create=False) as conn:
+        sql = "SELECT * FROM evaluations WHERE period IN (?, ?)"
+        args: list[Any] = [a_period, b_period]
+        if ruleset is not None:
+            sql += " AND ruleset = ?"
+            args.append(ruleset)
+        rows = [_checked(r, db_path) for r in conn.execute(sql + " ORDER BY id", args)]
+        if not rows:
+            periods = ", ".join(str(r[0]) for r in conn.execute(
+                "SELECT DISTINCT period FROM evaluations ORDER BY period"
+                + (" LIMIT 50" if ruleset is None else ""))) or "-"
+            what = f"{ruleset} " if ruleset else ""
+            raise InputError(Text(f"tidak ada evaluasi {what}tersimpan pada periode "
+                                  f"{a_period} atau {b_period}",
+                                  f"no {what}evaluation stored for period {a_period} or "
+                                  f"{b_period}"), file=db_path,
+                             hint=Text(f"periode tersimpan: {periods}",
+                                       f"stored periods: {periods}"))
+    groups: dict[tuple[str, str], dict[int, list[sqlite3.Row]]] = {}
+    for row in rows:
+        groups.setdefault((row["ruleset"], row["unit_key"]), {}).setdefault(
+            row["period"], []).append(row)
+    by_ruleset: dict[str, list[dict[str, Any]]] = {}
+    for (ruleset_id, _key), periods in sorted(groups.items()):
+        row_a = _standing(periods[a_period]) if a_period in periods else None
+        row_b = _standing(periods[b_period]) if b_period in periods else None
+        latest = row_b if row_b is not None else row_a
+        assert latest is not None
+        a, b = _brief(row_a), _brief(row_b)
+        entry: dict[str, Any] = {
+            "unit": {"kode": latest["unit_kode"], "nama": latest["unit_nama"],
+                     "instansi": latest["unit_instansi"]},
+            "a": a, "b": b, "delta": None, "flags": [], "predicate_changed": None}
+        if row_a is None or row_b is None:
+            entry["change"] = "only_a" if row_b is None else "only_b"
+        else:
+            flags = entry["flags"]
+            if row_a["edition"] != row_b["edition"]:
+                flags.append("edition")
+            elif row_a["rules_digest"] != row_b["rules_digest"]:
+                flags.append("rules")
+            if row_a["basis"] != row_b["basis"]:
+                flags.append("basis")
+            if row_a["waivers"] or row_b["waivers"]:
+                flags.append("waivers")
+            entry["predicate_changed"] = row_a["predicate_code"] != row_b["predicate_code"]
+            if "edition" in flags or None in (row_a["final"], row_b["final"]):
+                entry["change"] = "not_comparable"
+            else:
+                delta = round(row_b["final"] - row_a["final"], row_b["places"] or 4)
+                entry["delta"] = delta
+                entry["change"] = "rose" if delta > 0 else "fell" if delta < 0 else "unchanged"
+        entry["comparable"] = entry["change"] in ("rose", "fell", "unchanged") and not (
+            set(entry["flags"]) & {"edition", "rules"})
+        by_ruleset.setdefault(ruleset_id, []).append(entry)
+    out = []
+    for ruleset_id, entries in by_ruleset.items():
+        entries.sort(key=lambda e: (ORDER.index(e["change"]),
+                                    -(e["delta"] or 0) if e["change"] == "rose"
+                                    else (e["delta"] or 0), e["unit"]["nama"] or "",
+                                    e["unit"]["kode"] or ""))
+        deltas = [e["delta"] for e in entries if e["delta"] is not None]
+        counts = {key: sum(e["change"] == key for e in entries) for key in ORDER}
+        largest_rise = max((e for e in entries if e["change"] == "rose"),
+                           key=lambda e: e["delta"], default=None)
+        largest_fall = min((e for e in entries if e["change"] == "fell"),
+                           key=lambda e: e["delta"], default=None)
+        out.append({
+            "ruleset": ruleset_id, "units": entries,
+            "summary": {
+                "units": len(entries), **counts,
+                "predicate_changed": sum(bool(e["predicate_changed"]) for e in entries),
+                "flagged": sum(bool(set(e["flags"]) & {"rules", "basis", "waivers"})
+                               for e in entries if e["delta"] is not None),
+                "mean_delta": round(sum(deltas) / len(deltas), 4) if deltas else None,
+                "largest_rise": None if largest_rise is None else {
+                    "unit": largest_rise["unit"], "delta": largest_rise["delta"]},
+                "largest_fall": None if largest_fall is None else {
+                    "unit": largest_fall["unit"], "delta": largest_fall["delta"]},
+            }})
+    return {"schema_version": 1, "period_a": a_period, "period_b": b_period,
+            "rulesets": out}
+
+
 # --- text ------------------------------------------------------------------------------------
 
 def _score(item: Mapping[str, Any], lang: str) -> str:
@@ -602,24 +718,102 @@ def render_compare(d: Mapping[str, Any], lang: str = "id") -> str:
     return "\n".join(out) + "\n"
 
 
+FLAG_WORDS = {
+    "edition": Text("edisi berbeda: tidak sebanding", "different editions: not comparable"),
+    "rules": Text("berkas aturan berubah", "rule files changed"),
+    "basis": Text("klaim vs terverifikasi", "claim vs verified"),
+    "waivers": Text("ada pengecualian", "waivers applied"),
+}
+CHANGE_WORDS = {
+    "rose": Text("naik", "rose"), "fell": Text("turun", "fell"),
+    "unchanged": Text("tetap", "unchanged"),
+    "not_comparable": Text("tidak sebanding", "not comparable"),
+    "only_a": Text("hanya {a}", "only {a}"), "only_b": Text("hanya {b}", "only {b}"),
+}
+
+
+def _short(item: Mapping[str, Any] | None) -> str:
+    if item is None or item["final"] is None:
+        return "—"
+    code = (item["predicate"] or {}).get("code")
+    return f"{item['final']:.{item['places'] or 2}f}" + (f" {code}" if code else "")
+
+
+def render_compare_all(d: Mapping[str, Any], lang: str = "id") -> str:
+    """Every unit between two periods, one block per ruleset: a summary line, then the units
+    (risers first, biggest rise first; then fallers, biggest fall first; then the rest)."""
+    en = lang == "en"
+    pa, pb = d["period_a"], d["period_b"]
+    out = [f"{'Comparison of every unit' if en else 'Perbandingan semua unit'}: {pa} → {pb}"]
+    for block in d["rulesets"]:
+        s = block["summary"]
+        words = {k: CHANGE_WORDS[k].format(a=pa, b=pb).get(lang) for k in ORDER}
+        counts = ", ".join(f"{words[k]} {s[k]}" for k in ORDER if s[k])
+        out += ["", f"{block['ruleset']}: {s['units']} {'units' if en else 'unit'} — {counts}"]
+        if s["mean_delta"] is not None:
+            line = f"  {'mean change' if en else 'rata-rata selisih'} {s['mean_delta']:+g}"
+            for key, word in (("largest_rise", ("largest rise", "kenaikan terbesar")),
+                              ("largest_fall", ("largest fall", "penurunan terbesar"))):
+                if s[key]:
+                    unit = s[key]["unit"]
+                    line += (f"; {word[0] if en else word[1]} {s[key]['delta']:+g} "
+                             f"({unit['kode'] or unit['nama']})")
+            out.append(line)
+        if s["predicate_changed"]:
+            out.append(f"  {'predicate changed' if en else 'predikat berubah'}: "
+                       f"{s['predicate_changed']}")
+        head = ("unit", "kode" if not en else "code", str(pa), str(pb), "Δ",
+                "change" if en else "perubahan")
+        table = [head]
+        notes = []
+        for e in block["units"]:
+            delta = "" if e["delta"] is None else f"{e['delta']:+g}"
+            table.append((e["unit"]["nama"] or "", e["unit"]["kode"] or "—", _short(e["a"]),
+                          _short(e["b"]), delta, words[e["change"]]))
+            notes.append("; ".join(FLAG_WORDS[f].get(lang) for f in e["flags"]))
+        widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+        for index, row in enumerate(table):
+            line = "  " + "  ".join(c.rjust(widths[i]) if i in (2, 3, 4) else
+                                    c.ljust(widths[i]) for i, c in enumerate(row))
+            if index and notes[index - 1]:
+                line += "  ! " + notes[index - 1]
+            out.append(line.rstrip())
+    return "\n".join(out) + "\n"
+
+
 # --- the command -----------------------------------------------------------------------------
 
 @click.command("history")
-@click.argument("unit")
+@click.argument("unit", required=False)
 @click.option("--store", "db", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Berkas riwayat (SQLite) / the history file (SQLite).")
 @click.option("--ruleset", help="Hanya ruleset ini / only this ruleset.")
 @click.option("--compare", "periods", nargs=2, type=int, metavar="P1 P2",
-              help="Bandingkan dua periode (tahun) / compare two periods (years).")
+              help="Bandingkan dua periode (tahun); tanpa UNIT: semua unit dalam riwayat / "
+              "compare two periods (years); without UNIT: every unit in the store.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Bahasa keluaran / output language.")
-def history_command(unit: str, db: Path, ruleset: str | None, periods: tuple[int, int] | None,
-                    fmt: str, lang: str) -> None:
-    """Riwayat evaluasi satu unit / a unit's evaluation history (UNIT: kode or nama)."""
-    if periods:
+def history_command(unit: str | None, db: Path, ruleset: str | None,
+                    periods: tuple[int, int] | None, fmt: str, lang: str) -> None:
+    """Riwayat evaluasi satu unit / a unit's evaluation history (UNIT: kode or nama).
+
+    Tanpa UNIT, dengan --compare P1 P2: semua unit — siapa naik, siapa turun, berapa, dan
+    apakah sebanding / without UNIT, with --compare P1 P2: every unit — who rose, who fell,
+    by how much, and whether the scores are comparable."""
+    if unit is None:
+        if not periods:
+            raise InputError(Text("sebutkan UNIT (kode atau nama), atau --compare P1 P2 untuk "
+                                  "semua unit", "name a UNIT (code or name), or give "
+                                  "--compare P1 P2 for every unit"),
+                             hint=Text("mis. patuh history --store riwayat.sqlite --compare "
+                                       "2023 2024", "e.g. patuh history --store "
+                                       "history.sqlite --compare 2023 2024"))
+        result: Any = compare_all(db, *periods, ruleset=ruleset)
+        text = render_compare_all(result, lang)
+    elif periods:
         if ruleset is None:
             rows = history(db, unit)
             rulesets = sorted({r["ruleset"] for r in rows})
@@ -629,7 +823,7 @@ def history_command(unit: str, db: Path, ruleset: str | None, periods: tuple[int
                                       "--compare needs --ruleset: this unit's history holds "
                                       f"{', '.join(rulesets)}"))
             ruleset = rulesets[0]
-        result: Any = compare(db, unit, ruleset, *periods)
+        result = compare(db, unit, ruleset, *periods)
         text = render_compare(result, lang)
     else:
         result = history(db, unit, ruleset)
