@@ -49,11 +49,12 @@ from patuh.report import estimate_note
 from patuh.report import number
 from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
+from patuh.rulebook import Ruleset
 from patuh.rulebook import available
 from patuh.rulebook import default_rulesets
 from patuh.rulebook import find_rule
+from patuh.rulebook import load_folder
 from patuh.rulebook import load_ruleset
-from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
 from patuh.safetext import visible
@@ -393,8 +394,8 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
 
 
 def ruleset_folders(path: Path | None) -> list[Path]:
-    """The ruleset folders a PATH names: all installed ones, one ruleset folder (or a file in
-    it), or a folder of ruleset folders."""
+    """The ruleset folders a PATH names: all installed ones, one ruleset folder or draft (or a
+    file in it), or a folder of ruleset folders."""
     if path is None:
         return list(available().values())
     if (path / RULESET_FILE).exists():
@@ -403,15 +404,30 @@ def ruleset_folders(path: Path | None) -> list[Path]:
         folder = path.parent
         while not (folder / RULESET_FILE).exists() and folder != folder.parent:
             folder = folder.parent
-        if not (folder / RULESET_FILE).exists():
-            raise InputError(Text("tidak ada ruleset.yaml di atas berkas ini",
-                                  "no ruleset.yaml above this file"), file=path)
-        return [folder]
+        # a rule file with no ruleset.yaml above it: its folder is a draft
+        return [folder if (folder / RULESET_FILE).exists() else path.parent]
     folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
-    if not folders:
-        raise InputError(Text("tidak ada ruleset di folder ini", "no ruleset in this folder"),
-                         file=path)
-    return folders
+    if folders:
+        return folders
+    if any(path.rglob("*.yaml")):
+        return [path]  # rule files without a ruleset.yaml: a draft
+    raise InputError(Text("tidak ada ruleset atau berkas aturan di folder ini",
+                          "no ruleset and no rule file in this folder"), file=path,
+                     hint=Text("beri folder ruleset (dengan ruleset.yaml) atau folder rancangan "
+                               "berisi berkas aturan",
+                               "give a ruleset folder (with ruleset.yaml) or a draft folder of "
+                               "rule files"))
+
+
+def ruleset_of(folder: Path, lang: str) -> tuple[Ruleset, str]:
+    """The ruleset in ``folder`` (a draft laid over the installed ruleset, as ``rules diff``
+    reads it) and how to name it in a line of output."""
+    ruleset, draft = load_folder(folder)
+    if not draft:
+        return ruleset, ruleset.id
+    over = ("draft {} over the installed ruleset" if lang == "en"
+            else "rancangan {} di atas ruleset terpasang").format(folder)
+    return ruleset, f"{ruleset.id} ({over})"
 
 
 @rules.command("validate")
@@ -422,8 +438,8 @@ def rules_validate(path: Path | None, lang: str) -> None:
     if path is None:
         bibliography()  # the installed folders' bibliographies agree on every key
     for folder in ruleset_folders(path):
-        ruleset = load_ruleset_folder(folder)
-        click.echo(f"OK {ruleset.id}: {len(ruleset.rules)} "
+        ruleset, name = ruleset_of(folder, lang)
+        click.echo(f"OK {name}: {len(ruleset.rules)} "
                    f"{'rules' if lang == 'en' else 'aturan'}, "
                    f"{len(ruleset.editions)} {'editions' if lang == 'en' else 'edisi'}")
 
@@ -437,7 +453,7 @@ def rules_test(path: Path | None, lang: str) -> None:
     Exit 1 when a case fails or a rule lacks a passing or a failing case."""
     failed = uncovered = total = 0
     for folder in ruleset_folders(path):
-        ruleset = load_ruleset_folder(folder)
+        ruleset, _name = ruleset_of(folder, lang)
         for rule in ruleset.rules:
             runs = run_cases(rule)
             total += len(runs)
@@ -519,10 +535,14 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
               help="Tulis halaman bibliografi (sources.yaml) / write the bibliography pages "
                    "(e.g. -o docs/sources).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("docs/rules"), show_default=True)
+              help="Folder tujuan (bawaan: docs/rules; untuk folder rancangan: FOLDER/docs) / "
+                   "target folder (default: docs/rules; for a draft folder: FOLDER/docs).")
 def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
-               out_dir: Path) -> None:
-    """Rujukan aturan dari berkas aturan / a reference generated from the rule files."""
+               out_dir: Path | None) -> None:
+    """Rujukan aturan dari berkas aturan / a reference generated from the rule files.
+
+    RULESET is an installed ruleset's id, or a folder: a draft of changed rule files (laid
+    over the installed ruleset, as `rules diff` reads it) or a ruleset folder of its own."""
     from patuh.ruledocs import write_bibliography
     from patuh.ruledocs import write_docs
 
@@ -531,8 +551,16 @@ def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
                               "--bibliography takes no RULESET or --edition"),
                          hint=Text("contoh: patuh rules docs --bibliography -o docs/sources",
                                    "e.g. patuh rules docs --bibliography -o docs/sources"))
-    paths = write_bibliography(out_dir) if bibliography else write_docs(ruleset_id, edition,
-                                                                           out_dir)
+    folder = Path(ruleset_id) if ruleset_id is not None and ruleset_id not in available() \
+        else None
+    if folder is not None and folder.is_dir():
+        ruleset, draft = load_folder(folder)
+        target = out_dir or (folder / "docs" if draft else Path("docs/rules"))
+        paths = write_docs(ruleset.id, edition, target, ruleset=ruleset)
+    elif bibliography:
+        paths = write_bibliography(out_dir or Path("docs/rules"))
+    else:
+        paths = write_docs(ruleset_id, edition, out_dir or Path("docs/rules"))
     for path in paths:
         click.echo(str(path))
 

@@ -24,20 +24,16 @@ from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.manifest import load_manifest
-from patuh.rulebook import RULESET_FILE
 from patuh.rulebook import Edition
 from patuh.rulebook import Rule
 from patuh.rulebook import Ruleset
 from patuh.rulebook import RuleVersion
 from patuh.rulebook import available
 from patuh.rulebook import find_rule
-from patuh.rulebook import load_overlay
+from patuh.rulebook import load_folder
 from patuh.rulebook import load_ruleset
-from patuh.rulebook import load_ruleset_folder
-from patuh.rulebook import text_field
 from patuh.scoring import band_for
 from patuh.scoring import round_score
-from patuh.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -79,15 +75,10 @@ def resolve(spec: str) -> EditionRef:
     except (OSError, ValueError):  # a name too long, a NUL byte: not a folder, so not found
         is_folder = False
     if is_folder:
-        has_own = (path / RULESET_FILE).exists()
-        own_id = text_field(load_yaml(path / RULESET_FILE), "id") if has_own else None
-        if (has_own and own_id not in available()) or path.resolve() in {
-                p.resolve() for p in available().values()}:
-            ruleset = load_ruleset_folder(path)
-            edition = _edition_of(ruleset, edition_name)
-            return EditionRef(spec, ruleset, edition, _last_day(edition))
-        ruleset = load_overlay(path)
+        ruleset, draft = load_folder(path)
         edition = _edition_of(ruleset, edition_name)
+        if not draft:
+            return EditionRef(spec, ruleset, edition, _last_day(edition))
         return EditionRef(f"{spec} (draft/rancangan: {ruleset.id})", ruleset, edition, None)
     if name not in available():
         known = ", ".join(sorted(available()))

@@ -594,6 +594,25 @@ def load_overlay(draft: Path) -> Ruleset:
     return ruleset
 
 
+def is_draft(folder: Path) -> bool:
+    """A folder laid over an installed ruleset (as ``rules diff`` reads it): rule files
+    without a ``ruleset.yaml``, or a ``ruleset.yaml`` whose id is installed elsewhere. A ruleset
+    folder of its own (an id not installed) or an installed folder itself is not a draft."""
+    if folder.resolve() in {p.resolve() for p in available().values()}:
+        return False
+    own = folder / RULESET_FILE
+    if own.exists():
+        return text_field(load_yaml(own), "id") in available()
+    return True
+
+
+def load_folder(folder: Path) -> tuple[Ruleset, bool]:
+    """A ruleset folder, or a draft laid over the installed ruleset; and whether a draft."""
+    if is_draft(folder):
+        return load_overlay(folder), True
+    return load_ruleset_folder(folder), False
+
+
 def _check_includes(doc: Document, ruleset: Ruleset) -> None:
     """Rules an edition borrows from another ruleset exist and are in force in the edition."""
     for e_index, edition in enumerate(ruleset.editions):

@@ -175,3 +175,54 @@ def test_cases_beside_a_rule_are_run(tmp_path: Path, run) -> None:
     assert "29.cases.yaml: salah harapan" in result.out
     assert "29.cases.yaml: satu fasilitas cukup" not in result.out  # it passed
     assert run("rules", "validate", folder).code == 0  # a cases file is not a rule
+
+
+# --- drafts for validate, test and docs ------------------------------------------------------
+
+def test_validate_test_and_docs_accept_a_draft_folder(tmp_path: Path, run) -> None:
+    draft = make_draft(tmp_path)
+    result = run("rules", "validate", draft, "--lang", "en")
+    assert result.code == 0, result.err
+    assert result.out.startswith("OK pekppp (draft ")
+    result = run("rules", "test", draft, "--lang", "en")
+    assert result.code == 0, result.out
+    assert " 0 failed; 0 gaps" in result.out
+    result = run("rules", "docs", draft, "--edition", "2022", "-o", tmp_path / "docs")
+    assert result.code == 0, result.err
+    page = (tmp_path / "docs" / "pekppp-2022.en.md").read_text("utf-8")
+    # the draft's weights, laid over the installed rules (which are all there)
+    assert "| `pekppp.6.a.B` | The community satisfaction survey (SKM) is run per the " \
+           "PermenPANRB | 21 |" in page
+    assert "`pekppp.7.a.T`" in page and "| 3 |" in page
+    assert "`pekppp.1.a.Ak`" in page
+    # without -o a draft's pages go into the draft folder, never over docs/rules
+    result = run("rules", "docs", draft, "--edition", "2022")
+    assert result.code == 0, result.err
+    assert (draft / "docs" / "pekppp-2022.id.md").is_file()
+
+
+def test_a_broken_draft_fails_validate_and_test_naming_the_file(tmp_path: Path, run) -> None:
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    shutil.copy(RULES / "a_kebijakan" / "6.a.B.yaml", draft / "6.a.B.yaml")
+    replace_once(draft / "6.a.B.yaml", "weight: 17", "weight: 18")
+    for command in ("validate", "test"):
+        result = run("rules", command, draft, "--lang", "en")
+        assert result.code == 2, result.out
+        assert "add up to 101" in result.err
+    result = run("rules", "validate", draft / "6.a.B.yaml", "--lang", "en")
+    assert result.code == 2 and "add up to 101" in result.err
+
+
+def test_a_draft_rule_with_a_failing_example_fails_rules_test(tmp_path: Path, run) -> None:
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    rule = draft / "29.yaml"
+    shutil.copy(ROOT / "rules" / "uu25" / "sarana" / "29.yaml", rule)
+    text = rule.read_text("utf-8")
+    index = text.index("status: fail")
+    rule.write_text(text[:index].rsplit("level: 0", 1)[0] + "level: 1\n        "
+                    + "status: pass" + text[index + len("status: fail"):], encoding="utf-8")
+    result = run("rules", "test", draft, "--lang", "en")
+    assert result.code == 1
+    assert "FAIL uu25.29" in result.out and str(rule) in result.out
