@@ -179,6 +179,8 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     aspects = {
         "added": sorted(set(b["aspects"]) - set(a["aspects"])),
         "removed": sorted(set(a["aspects"]) - set(b["aspects"])),
+        "new": {k: b["aspects"][k] for k in sorted(set(b["aspects"]) - set(a["aspects"]))},
+        "old": {k: a["aspects"][k] for k in sorted(set(a["aspects"]) - set(b["aspects"]))},
         "changed": {k: _changes(a["aspects"][k], b["aspects"][k], ["weight", "title"])
                     for k in sorted(set(a["aspects"]) & set(b["aspects"]))
                     if a["aspects"][k] != b["aspects"][k]},
@@ -186,13 +188,17 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     bands = {
         "added": sorted(set(b["bands"]) - set(a["bands"])),
         "removed": sorted(set(a["bands"]) - set(b["bands"])),
+        "new": {k: b["bands"][k] for k in b["bands"] if k not in a["bands"]},
+        "old": {k: a["bands"][k] for k in a["bands"] if k not in b["bands"]},
         "changed": {k: _changes(a["bands"][k], b["bands"][k], sorted(
             set(a["bands"][k]) | set(b["bands"][k])))
             for k in sorted(set(a["bands"]) & set(b["bands"])) if a["bands"][k] != b["bands"][k]},
     }
     return {
-        "from": {"label": a["label"], "ruleset": a["ruleset"], "edition": a["edition"]},
-        "to": {"label": b["label"], "ruleset": b["ruleset"], "edition": b["edition"]},
+        "from": {"label": a["label"], "ruleset": a["ruleset"], "edition": a["edition"],
+                 "places": a["rounding"].get("places")},
+        "to": {"label": b["label"], "ruleset": b["ruleset"], "edition": b["edition"],
+               "places": b["rounding"].get("places")},
         "edition": _changes(a, b, ["title", "effective", "incomplete", "legal_basis",
                                    "score_range"]),
         "scoring": _changes(a["scoring"], b["scoring"],
@@ -365,10 +371,19 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
         if not (part["added"] or part["removed"] or part["changed"]):
             continue
         section(title_id, title_en)
-        out.extend(f"  + {x}" for x in part["added"])
-        out.extend(f"  - {x}" for x in part["removed"])
+        if part is b:
+            out.extend(_band_lines(d, lang))
+            continue
+        for sign, keys, details in (("+", part["added"], part.get("new") or {}),
+                                    ("-", part["removed"], part.get("old") or {})):
+            for x in keys:
+                out.append(f"  {sign} {x}" + _aspect_tail(details.get(x), lang))
         for x, changes in part["changed"].items():
             for key, change in changes.items():
+                if key == "weight":
+                    out.append(f"  ~ {x} {_word('weight', lang)}: "
+                               f"{_number(change['from'])} → {_number(change['to'])}")
+                    continue
                 out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
     r = d["rules"]
@@ -383,9 +398,11 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
         for key, change in changes.items():
             if key in ("count", "measure", "elements"):
                 out.append(f"      {key}: {'changed' if en else 'berubah'}")
-            elif key == "levels" and [lv["title"] for lv in change["from"] or []] == \
-                    [lv["title"] for lv in change["to"] or []]:
-                out.append(f"      {'conditions changed' if en else 'kondisi berubah'}")
+            elif key == "levels":
+                out.extend(_level_lines(change["from"] or [], change["to"] or [], lang))
+            elif key == "weight":
+                out.append(f"      {_word('weight', lang)}: {_number(change['from'])} → "
+                           f"{_number(change['to'])}")
             else:
                 out.append(f"      {key}: {_brief(change['from'], lang, key)} → "
                            f"{_brief(change['to'], lang, key)}")
@@ -394,6 +411,116 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
                 r["changed"])):
         out.append("  " + ("no differences" if en else "tidak ada perbedaan"))
     return "\n".join(out) + "\n"
+
+
+_WORDS = {
+    "weight": Text("bobot", "weight"),
+    "min": Text("nilai minimal", "minimum score"),
+    "level": Text("level", "level"),
+    "before": Text("sebelum", "before"),
+    "after": Text("sesudah", "after"),
+    "none": Text("(tidak ada)", "(none)"),
+    "always": Text("(selalu tercapai)", "(always reached)"),
+    "title": Text("judul", "title"),
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return _WORDS[key].get(lang)
+
+
+def _number(value: Any, places: Any = None) -> str:
+    """A weight or threshold as written in the rules; with ``places``, to that many decimals
+    (the edition's rounding), e.g. 88 → 88.00."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if isinstance(places, int) and number.as_tuple().exponent >= -places:  # type: ignore[operator]
+        return format(number.quantize(Decimal(1).scaleb(-places)), "f")
+    text = format(number.normalize(), "f")
+    return text
+
+
+def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
+    if not aspect:
+        return ""
+    tail = f"  {_t(aspect['title'], lang)}"
+    if aspect.get("weight"):
+        tail += f" ({_word('weight', lang)} {_number(aspect['weight'])})"
+    return tail
+
+
+def _band_text(band: Mapping[str, Any], places: Any, lang: str) -> str:
+    """``≥ 88.00  Kualitas Tertinggi (zone: Zona Hijau)``: the threshold, label and any other
+    text the band carries (but not its display form, which repeats them)."""
+    from patuh.ruledocs import W
+
+    extra = [f"{W[f'band_{k}'].get(lang).lower() if f'band_{k}' in W else k}: {_t(v, lang)}"
+             for k, v in band.items()
+             if k not in ("min", "label", "display") and isinstance(v, Mapping)
+             and set(v) <= {"id", "en"}]
+    return (f"≥ {_number(band.get('min'), places)}  {_t(band.get('label'), lang)}"
+            + (f" ({'; '.join(extra)})" if extra else ""))
+
+
+def _band_lines(d: Mapping[str, Any], lang: str) -> list[str]:
+    part = d["bands"]
+    places = d["from"].get("places"), d["to"].get("places")
+    new, old = part.get("new") or {}, part.get("old") or {}
+    out = []
+    for code in part["added"]:
+        out.append(f"  + {code}" + (f"  {_band_text(new[code], places[1], lang)}"
+                                     if code in new else ""))
+    for code in part["removed"]:
+        out.append(f"  - {code}" + (f"  {_band_text(old[code], places[0], lang)}"
+                                     if code in old else ""))
+    for code, changes in part["changed"].items():
+        for key, change in changes.items():
+            if key == "min":
+                out.append(f"  ~ {code} {_word('min', lang)}: "
+                           f"{_number(change['from'], places[0])} → "
+                           f"{_number(change['to'], places[1])}")
+            else:
+                out.append(f"  ~ {code} {key}: {_brief(change['from'], lang)} → "
+                           f"{_brief(change['to'], lang)}")
+    return out
+
+
+def _condition_lines(level: Mapping[str, Any] | None, lang: str) -> list[str]:
+    """A level's condition in words, as ``rules docs`` renders it."""
+    from patuh.ruledocs import render_condition
+
+    if level is None:
+        return [_word("none", lang)]
+    lines = []
+    if level.get("when") is not None:
+        lines.extend(render_condition(level["when"], lang))
+    if level.get("min") is not None:
+        lines.append(f"- {_word('min', lang)}: {_number(level['min'])}")
+    return lines or [_word("always", lang)]
+
+
+def _level_lines(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]],
+                 lang: str) -> list[str]:
+    """Each level that changed: its title and its condition before and after, in words."""
+    old = {lv["level"]: lv for lv in before}
+    new = {lv["level"]: lv for lv in after}
+    out = []
+    for number in sorted(set(old) | set(new)):
+        lv_a, lv_b = old.get(number), new.get(number)
+        if lv_a == lv_b:
+            continue
+        title = _t((lv_b or lv_a or {}).get("title", ""), lang)
+        out.append(f"      {_word('level', lang)} {number}: {title}")
+        if lv_a is not None and lv_b is not None and lv_a.get("title") != lv_b.get("title"):
+            out.append(f"        {_word('title', lang)}: {_t(lv_a['title'], lang)} → "
+                       f"{_t(lv_b['title'], lang)}")
+        if lv_a is None or lv_b is None or (lv_a.get("when"), lv_a.get("min")) != (
+                lv_b.get("when"), lv_b.get("min")):
+            for key, level in (("before", lv_a), ("after", lv_b)):
+                out.append(f"        {_word(key, lang)}:")
+                out.extend(f"          {line}" for line in _condition_lines(level, lang))
+    return out
 
 
 def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],

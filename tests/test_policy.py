@@ -226,3 +226,52 @@ def test_a_draft_rule_with_a_failing_example_fails_rules_test(tmp_path: Path, ru
     result = run("rules", "test", draft, "--lang", "en")
     assert result.code == 1
     assert "FAIL uu25.29" in result.out and str(rule) in result.out
+
+
+# --- what `rules diff` shows in words ---------------------------------------------------------
+
+def test_diff_text_shows_thresholds_labels_and_dimension_weights(run) -> None:
+    text = run("rules", "diff", "ombudsman@2021", "ombudsman@2022").out
+    # rules/ombudsman/ruleset.yaml: bands A 88, B 78, C 54, D 32, E 0 (2 decimals);
+    # 2021 zones Hijau 81, Kuning 51, Merah 0; dimensions input 21.85, proses 32.37, output 24.24
+    for line in ["+ A  ≥ 88.00  Kualitas Tertinggi (zona: Zona Hijau)",
+                 "+ B  ≥ 78.00  Kualitas Tinggi (zona: Zona Hijau)",
+                 "+ C  ≥ 54.00  Kualitas Sedang (zona: Zona Kuning)",
+                 "+ D  ≥ 32.00  Kualitas Rendah (zona: Zona Merah)",
+                 "+ E  ≥ 0.00  Kualitas Terendah",
+                 "- Hijau  ≥ 81.00  Zona Hijau", "- Kuning  ≥ 51.00  Zona Kuning",
+                 "(bobot 21.85)", "(bobot 32.37)", "(bobot 24.24)",
+                 "~ pengaduan bobot: 0 → 21.54"]:
+        assert line in text, line
+    assert "+ input  Dimensi Input" in text
+    en = run("rules", "diff", "ombudsman@2021", "ombudsman@2022", "--lang", "en").out
+    assert "+ A  ≥ 88.00  Highest quality (zone: Green zone)" in en
+    assert "(weight 21.85)" in en
+
+
+def test_diff_shows_a_changed_threshold_and_a_changed_condition_in_words(tmp_path: Path,
+                                                                          run) -> None:
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    shutil.copy(RULES / "ruleset.yaml", draft / "ruleset.yaml")
+    text = (draft / "ruleset.yaml").read_text("utf-8")
+    (draft / "ruleset.yaml").write_text(text.replace(
+        "{code: A, min: 4.51,", "{code: A, min: 4.6,"), "utf-8")
+    result = run("rules", "diff", "pekppp@2022", f"{draft}@2022", "--lang", "en")
+    assert result.code == 0, result.err
+    assert "~ A minimum score: 4.51 → 4.60" in result.out
+
+    draft = tmp_path / "draft2"
+    draft.mkdir()
+    shutil.copy(ROOT / "rules" / "uu25" / "sarana" / "29.yaml", draft / "29.yaml")
+    replace_once(draft / "29.yaml", "fasilitas, ge: 1}", "fasilitas, ge: 2}")
+    result = run("rules", "diff", "uu25", draft)
+    assert result.code == 0, result.err
+    out = result.out
+    assert "kondisi berubah" not in out
+    assert "level 1: Ada fasilitas khusus kelompok rentan" in out
+    before, after = out.index("sebelum:"), out.index("sesudah:")
+    assert before < after
+    assert "`count: {path: sarana_prasarana.kelompok_rentan.fasilitas, ge: 1}`" \
+        in out[before:after]
+    assert "`count: {path: sarana_prasarana.kelompok_rentan.fasilitas, ge: 2}`" in out[after:]
