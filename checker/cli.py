@@ -31,6 +31,7 @@ from patuh.editions import render_diff
 from patuh.editions import render_impact
 from patuh.editions import resolve
 from patuh.editions import snapshot
+from patuh.editions import summarize
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
@@ -512,20 +513,34 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
 @LANG
 def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
                  output: Path | None, lang: str) -> None:
-    """Nilai unit di dua edisi / re-score units under two editions (or a draft)."""
+    """Nilai unit di dua edisi / re-score units under two editions (or a draft).
+
+    A manifest that cannot be read or scored is an error row; the other units go on, the
+    summary counts it, and the command exits 2 after writing its output."""
     a, b = resolve(first), resolve(second)
     units = impact(a, b, list(manifests))
-    text = (json.dumps({"from": a.label, "to": b.label, "units": units}, ensure_ascii=False,
-                       sort_keys=True, indent=2) + "\n"
+    summary = summarize(units)
+    text = (json.dumps({"from": a.label, "to": b.label, "units": units, "summary": summary},
+                       ensure_ascii=False, sort_keys=True, indent=2) + "\n"
             if fmt == "json" else render_impact(a, b, units, lang))
+
     def inputs() -> Iterator[Path]:
         for path in manifests:
-            yield from load_manifest(path).input_files()
+            yield Path(path)
+            with contextlib.suppress(InputError):  # an error row: its files are not read
+                yield from load_manifest(path).input_files()
         for ref in (a, b):
             yield from ref.ruleset.folder.rglob("*.yaml")
         yield from rule_files()
 
     write_output(text, output, protect=inputs, fmt=fmt)
+    if summary["errors"]:
+        click.echo(render(Text(
+            f"patuh: {summary['errors']} dari {summary['units']} manifest tidak dapat dinilai "
+            "(baris GALAT di atas)",
+            f"patuh: {summary['errors']} of {summary['units']} manifests could not be scored "
+            "(the ERROR rows above)"), lang), err=True)
+        sys.exit(2)
 
 
 @rules.command("docs")

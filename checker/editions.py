@@ -237,10 +237,7 @@ def _score(ref: EditionRef, results: list[Result], facts: Mapping[str, Any]) -> 
 
 
 def score_unit(ref: EditionRef, manifest_path: Path) -> tuple[Any, Scored, Mapping[str, Any]]:
-    if ref.edition.incomplete is not None:
-        raise InputError(Text(f"{ref.label}: edisi hanya diketahui sebagian: ",
-                              f"{ref.label}: the edition is known only in part: ")
-                         + ref.edition.incomplete)
+    _check_complete(ref)
     manifest = load_manifest(manifest_path)
     as_of, _ = manifest.as_of(None)
     evidence = manifest.evidence()
@@ -258,39 +255,81 @@ def impact(a: EditionRef, b: EditionRef, manifests: list[Path], top: int = 5
     A rule's effect is measured by putting its result under ``a`` back into ``b`` and scoring
     again, so it is exact for any scoring model.
     """
-    units = []
+    for ref in (a, b):
+        _check_complete(ref)
+    units: list[dict[str, Any]] = []
     for path in manifests:
-        manifest, scored_a, _ = score_unit(a, path)
-        _, scored_b, facts_b = score_unit(b, path)
-        by_id_a = {r.rule.id: r for r in scored_a.results}
-        movers = []
-        for index, result in enumerate(scored_b.results):
-            before = by_id_a.get(result.rule.id)
-            if before is None or (before.value, before.weight, before.aspect) == (
-                    result.value, result.weight, result.aspect):
-                continue
-            swapped = list(scored_b.results)
-            swapped[index] = before  # its result, weight and aspect under A
-            without = _score(b, swapped, facts_b)
-            effect = None if scored_b.final is None or without.final is None else \
-                scored_b.final - without.final
-            movers.append({"rule_id": result.rule.id,
-                           "from": f"{_value(before)} ({before.aspect}, {before.weight:g})",
-                           "to": f"{_value(result)} ({result.aspect}, {result.weight:g})",
-                           "effect": None if effect is None else float(round(effect, 4))})
-        movers.sort(key=lambda m: (-abs(m["effect"] or 0), m["rule_id"]))
-        ids_a, ids_b = set(by_id_a), {r.rule.id for r in scored_b.results}
-        units.append({
-            "unit": manifest.data["unit"]["nama"],
-            "manifest": str(path),
-            "a": _scored(scored_a), "b": _scored(scored_b),
-            "delta": None if scored_a.rounded is None or scored_b.rounded is None
-            else float(scored_b.rounded - scored_a.rounded),
-            "movers": movers[:top],
-            "rules_added": sorted(ids_b - ids_a),
-            "rules_removed": sorted(ids_a - ids_b),
-        })
+        try:
+            units.append(_unit_impact(a, b, path, top))
+        except InputError as exc:  # this unit's input: an error row, the others go on
+            units.append({"unit": None, "manifest": str(path),
+                          "error": {"id": exc.render("id"), "en": exc.render("en")}})
     return units
+
+
+def _check_complete(ref: EditionRef) -> None:
+    if ref.edition.incomplete is not None:
+        raise InputError(Text(f"{ref.label}: edisi hanya diketahui sebagian: ",
+                              f"{ref.label}: the edition is known only in part: ")
+                         + ref.edition.incomplete)
+
+
+def _unit_impact(a: EditionRef, b: EditionRef, path: Path, top: int) -> dict[str, Any]:
+    """One unit under both editions (see ``impact``)."""
+    manifest, scored_a, _ = score_unit(a, path)
+    _, scored_b, facts_b = score_unit(b, path)
+    by_id_a = {r.rule.id: r for r in scored_a.results}
+    movers = []
+    for index, result in enumerate(scored_b.results):
+        before = by_id_a.get(result.rule.id)
+        if before is None or (before.value, before.weight, before.aspect) == (
+                result.value, result.weight, result.aspect):
+            continue
+        swapped = list(scored_b.results)
+        swapped[index] = before  # its result, weight and aspect under A
+        without = _score(b, swapped, facts_b)
+        effect = None if scored_b.final is None or without.final is None else \
+            scored_b.final - without.final
+        movers.append({"rule_id": result.rule.id,
+                       "from": f"{_value(before)} ({before.aspect}, {before.weight:g})",
+                       "to": f"{_value(result)} ({result.aspect}, {result.weight:g})",
+                       "effect": None if effect is None else float(round(effect, 4))})
+    movers.sort(key=lambda m: (-abs(m["effect"] or 0), m["rule_id"]))
+    ids_a, ids_b = set(by_id_a), {r.rule.id for r in scored_b.results}
+    return {
+        "unit": manifest.data["unit"]["nama"],
+        "manifest": str(path),
+        "a": _scored(scored_a), "b": _scored(scored_b),
+        "delta": None if scored_a.rounded is None or scored_b.rounded is None
+        else float(scored_b.rounded - scored_a.rounded),
+        "movers": movers[:top],
+        "rules_added": sorted(ids_b - ids_a),
+        "rules_removed": sorted(ids_a - ids_b),
+    }
+
+
+def summarize(units: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the change does to the units as a whole: whose predicate changes, the mean and the
+    largest score change (over the units scored under both editions), and the errors."""
+    scored = [u for u in units if not u.get("error")]
+    deltas = [u for u in scored if u["delta"] is not None]
+    largest = max(deltas, key=lambda u: (abs(u["delta"]), u["delta"]), default=None)
+    mean = (sum(Decimal(str(u["delta"])) for u in deltas) / len(deltas)) if deltas else None
+    return {
+        "units": len(units),
+        "scored": len(scored),
+        "errors": len(units) - len(scored),
+        "predicate_changed": [{"unit": u["unit"], "manifest": u["manifest"],
+                               "from": u["a"]["predicate"], "to": u["b"]["predicate"]}
+                              for u in scored if u["a"]["predicate"] != u["b"]["predicate"]],
+        "rose": sum(1 for u in deltas if u["delta"] > 0),
+        "fell": sum(1 for u in deltas if u["delta"] < 0),
+        "unchanged": sum(1 for u in deltas if u["delta"] == 0),
+        "mean_delta": None if mean is None else float(round(mean, 4)),
+        "largest_delta": None if largest is None else {
+            "unit": largest["unit"], "manifest": largest["manifest"],
+            "delta": largest["delta"]},
+    }
 
 
 def _value(result: Result) -> str:
@@ -528,6 +567,11 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
     en = lang == "en"
     out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
     for unit in units:
+        if unit.get("error"):
+            out.append(f"{'ERROR' if en else 'GALAT'}  ({unit['manifest']})")
+            out.extend(f"  {line}" for line in unit["error"][lang].splitlines())
+            out.append("")
+            continue
         sa, sb = unit["a"], unit["b"]
         delta = "—" if unit["delta"] is None else f"{unit['delta']:+.2f}"
         out.append(f"{unit['unit']}  ({unit['manifest']})")
@@ -545,4 +589,31 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
             out.append(("  rules only in " if en else "  aturan hanya di ") + f"{a.label}: "
                        + ", ".join(unit["rules_removed"]))
         out.append("")
-    return "\n".join(out)
+    out.extend(_summary_lines(summarize(units), a, b, lang))
+    return "\n".join(out) + "\n"
+
+
+def _summary_lines(summary: Mapping[str, Any], a: EditionRef, b: EditionRef,
+                   lang: str) -> list[str]:
+    en = lang == "en"
+    s = summary
+    out = [("Summary" if en else "Ringkasan") + f": {a.label} → {b.label}"]
+    out.append(f"  {s['units']} unit" + ("s" if en and s["units"] != 1 else "") + ": "
+               + (f"{s['scored']} scored, {s['errors']} with errors" if en
+                  else f"{s['scored']} dinilai, {s['errors']} galat"))
+    changed = s["predicate_changed"]
+    out.append(("  predicate changes: " if en else "  predikat berubah: ")
+               + f"{len(changed)}")
+    for item in changed:
+        out.append(f"    {item['unit']}: {item['from'] or '—'} → {item['to'] or '—'}"
+                   f"  ({item['manifest']})")
+    if s["mean_delta"] is not None:
+        out.append(("  score: " if en else "  nilai: ")
+                   + (f"{s['rose']} rose, {s['fell']} fell, {s['unchanged']} unchanged; "
+                      f"mean change {s['mean_delta']:+.3f}" if en else
+                      f"{s['rose']} naik, {s['fell']} turun, {s['unchanged']} tetap; "
+                      f"rata-rata perubahan {s['mean_delta']:+.3f}"))
+        big = s["largest_delta"]
+        out.append(("  largest change: " if en else "  perubahan terbesar: ")
+                   + f"{big['delta']:+.2f}  {big['unit']}  ({big['manifest']})")
+    return out

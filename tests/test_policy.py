@@ -275,3 +275,62 @@ def test_diff_shows_a_changed_threshold_and_a_changed_condition_in_words(tmp_pat
     assert "`count: {path: sarana_prasarana.kelompok_rentan.fasilitas, ge: 1}`" \
         in out[before:after]
     assert "`count: {path: sarana_prasarana.kelompok_rentan.fasilitas, ge: 2}`" in out[after:]
+
+
+# --- `rules impact`: a summary, and a bad manifest is one error row --------------------------
+
+KECAMATAN = ROOT / "examples" / "kecamatan-lembah-hijau" / "manifest.yaml"
+
+
+def test_impact_summary_and_error_rows(tmp_path: Path, run) -> None:
+    draft = make_draft(tmp_path)
+    shutil.copy(RULES / "ruleset.yaml", draft / "ruleset.yaml")
+    text = (draft / "ruleset.yaml").read_text("utf-8")
+    # band A from 4.51 to 4.70 in the 2022 edition (the second A row in the file)
+    head, tail = text.rsplit("{code: A, min: 4.51,", 1)
+    (draft / "ruleset.yaml").write_text(head + "{code: A, min: 4.70," + tail, "utf-8")
+    bad = tmp_path / "rusak.yaml"
+    bad.write_text("unit: [\n", "utf-8")
+    missing = tmp_path / "tidak-ada.yaml"
+    result = run("rules", "impact", "pekppp@2022", f"{draft}@2022", DPMPTSP, bad, KECAMATAN,
+                 missing, "--format", "json")
+    assert result.code == 2
+    assert "2 dari 4 manifest" in result.err
+    data = json.loads(result.out)
+    units = data["units"]
+    assert [u["manifest"] for u in units] == [str(DPMPTSP), str(bad), str(KECAMATAN),
+                                              str(missing)]
+    assert str(bad) in units[1]["error"]["en"] and "YAML" in units[1]["error"]["en"]
+    assert "not found" in units[3]["error"]["en"]
+    dpmptsp, kecamatan = units[0], units[2]
+    # the weights moved as in test_draft_diff_and_impact; A now starts at 4.70
+    assert {m["rule_id"]: m["effect"] for m in dpmptsp["movers"]} == {
+        "pekppp.6.a.B": 0.036, "pekppp.7.a.T": -0.0288}
+    assert dpmptsp["a"]["predicate"] == "A" and dpmptsp["b"]["score"] < 4.70
+    assert dpmptsp["b"]["predicate"] == "A-"
+    assert kecamatan["a"]["predicate"] == kecamatan["b"]["predicate"]
+    summary = data["summary"]
+    assert (summary["units"], summary["scored"], summary["errors"]) == (4, 2, 2)
+    assert summary["predicate_changed"] == [{"unit": dpmptsp["unit"], "manifest": str(DPMPTSP),
+                                             "from": "A", "to": "A-"}]
+    deltas = [dpmptsp["delta"], kecamatan["delta"]]
+    assert summary["mean_delta"] == pytest.approx(sum(deltas) / 2)
+    biggest = max((dpmptsp, kecamatan), key=lambda u: abs(u["delta"]))
+    assert summary["largest_delta"]["delta"] == biggest["delta"]
+    assert summary["largest_delta"]["manifest"] == biggest["manifest"]
+
+    text = run("rules", "impact", "pekppp@2022", f"{draft}@2022", DPMPTSP, bad, KECAMATAN,
+               "--lang", "en").out
+    assert f"ERROR  ({bad})" in text
+    assert "Summary: pekppp@2022 →" in text
+    assert "3 units: 2 scored, 1 with errors" in text
+    assert f"predicate changes: 1\n    {dpmptsp['unit']}: A → A-" in text
+    assert f"largest change: {biggest['delta']:+.2f}  {biggest['unit']}" in text
+
+
+def test_impact_with_only_good_manifests_exits_0(run) -> None:
+    result = run("rules", "impact", "pekppp@2022", "pekppp@2022", DPMPTSP, KECAMATAN)
+    assert result.code == 0, result.err
+    assert "2 unit: 2 dinilai, 0 galat" in result.out
+    assert "predikat berubah: 0" in result.out
+    assert "rata-rata perubahan +0.000" in result.out
