@@ -32,6 +32,7 @@ from patuh.editions import render_impact
 from patuh.editions import resolve
 from patuh.editions import snapshot
 from patuh.editions import summarize
+from patuh.editions import weight_shares
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
@@ -326,11 +327,22 @@ def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
     for rid in ids:
         ruleset = load_ruleset(rid)
         click.echo(f"{ruleset.id}: {ruleset.title.get(lang)} ({len(ruleset.rules)})")
+        shares = weight_shares(ruleset, day)
         for rule in ruleset.rules:
             version = rule.version_at(day) or rule.versions[-1]
             conf = version.source.get("confidence", "")
-            click.echo(f"  {rule.id:<22} v{version.version}  {rule.aspect}  "
-                       f"{version.weight:>5}%  {conf:<10}  {rule.title.get(lang)}")
+            click.echo(f"  {rule.id:<22} v{version.version}  {version.aspect or rule.aspect}  "
+                       f"{_share(shares.get(rule.id), version.weight, lang):>8}  {conf:<10}  "
+                       f"{rule.title.get(lang)}")
+
+
+def _share(share: Decimal | None, weight: Decimal, lang: str) -> str:
+    """A rule's share of its aspect in percent (``11.11%``: equal weights 1 of 9), or its bare
+    weight when it is not scored in the edition in force."""
+    if share is None:
+        return f"{'weight' if lang == 'en' else 'bobot'} {format(weight.normalize(), 'f')}"
+    rounded = share.quantize(Decimal("0.01")).normalize()
+    return f"{format(rounded, 'f')}%"
 
 
 @rules.command("show")

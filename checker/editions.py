@@ -116,6 +116,29 @@ def members(ref: EditionRef) -> list[tuple[Rule, RuleVersion, str, Decimal]]:
     return out
 
 
+def weight_shares(ruleset: Ruleset, day: date) -> dict[str, Decimal]:
+    """Each rule's share (in percent) of what it is weighed against in the edition in force on
+    ``day``: the rules of its aspect, or all rules when the edition pools them
+    (``scoring.pool: rules``). Weights are relative (1, 1, 1 is a third each); where an
+    aspect's weights add up to 100 the share is the weight itself."""
+    edition = ruleset.edition_for(day) or ruleset.editions[-1]
+    # no edition in force (all ended): the last edition on its last day
+    day = min(max(day, edition.period.start), edition.period.until or date.max)
+    ref = EditionRef(ruleset.id, ruleset, edition, day)
+    rows = members(ref)
+    pooled = edition.scoring.get("pool") == "rules"
+    totals: dict[str, Decimal] = {}
+    for _rule, _version, aspect, weight in rows:
+        key = "" if pooled else aspect
+        totals[key] = totals.get(key, Decimal(0)) + weight
+    shares = {}
+    for rule, _version, aspect, weight in rows:
+        total = totals["" if pooled else aspect]
+        if total and rule.ruleset == ruleset.id:
+            shares[rule.id] = weight / total * 100
+    return shares
+
+
 # --- snapshot and diff ---------------------------------------------------------------------
 
 def _num(value: Decimal) -> float:

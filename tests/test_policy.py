@@ -334,3 +334,33 @@ def test_impact_with_only_good_manifests_exits_0(run) -> None:
     assert "2 unit: 2 dinilai, 0 galat" in result.out
     assert "predikat berubah: 0" in result.out
     assert "rata-rata perubahan +0.000" in result.out
+
+
+# --- `rules list`: a rule's share, not its raw weight with a percent sign -------------------
+
+def _shares(out: str) -> dict[str, str]:
+    rows = {}
+    for line in out.splitlines()[1:]:
+        parts = line.split()
+        rows[parts[0]] = parts[3] if parts[3] != "bobot" else f"bobot {parts[4]}"
+    return rows
+
+
+def test_rules_list_shows_equal_weights_as_their_share(run) -> None:
+    # uu25 pools its rules (scoring.pool: rules), every weight 1: each is 1/14 of the score
+    out = run("rules", "list", "--ruleset", "uu25", "--as-of", "2024-06-01").out
+    rules = yaml.safe_load((ROOT / "rules" / "uu25" / "ruleset.yaml").read_text("utf-8"))
+    assert rules["editions"][0]["scoring"]["pool"] == "rules"
+    shares = _shares(out)
+    assert len(shares) == 14
+    assert set(shares.values()) == {f"{100 / 14:.2f}%"}  # 7.14%, not 1%
+    # PEKPPP weights add up to 100 per aspect: the share is the weight (6.a.B: 17)
+    pekppp = _shares(run("rules", "list", "--ruleset", "pekppp", "--as-of", "2024-06-01").out)
+    assert pekppp["pekppp.6.a.B"] == "17%" and pekppp["pekppp.7.a.T"] == "7%"
+    # Ombudsman 2022: persepsi-maladministrasi is the only rule of the output dimension;
+    # a rule of the 2021 edition only is not scored in 2022 and shows its bare weight
+    ombudsman = _shares(run("rules", "list", "--ruleset", "ombudsman", "--as-of",
+                            "2023-06-01").out)
+    assert ombudsman["ombudsman.persepsi-maladministrasi"] == "100%"
+    assert ombudsman["ombudsman.atribut-petugas"] == "bobot 1"
+    assert "1%" not in ombudsman.values()
