@@ -420,16 +420,9 @@ def ruleset_folders(path: Path | None) -> list[Path]:
         # a rule file with no ruleset.yaml above it: its folder is a draft
         return [folder if (folder / RULESET_FILE).exists() else path.parent]
     folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
-    if folders:
-        return folders
-    if any(path.rglob("*.yaml")):
-        return [path]  # rule files without a ruleset.yaml: a draft
-    raise InputError(Text("tidak ada ruleset atau berkas aturan di folder ini",
-                          "no ruleset and no rule file in this folder"), file=path,
-                     hint=Text("beri folder ruleset (dengan ruleset.yaml) atau folder rancangan "
-                               "berisi berkas aturan",
-                               "give a ruleset folder (with ruleset.yaml) or a draft folder of "
-                               "rule files"))
+    # no ruleset folder in it: a draft of rule files (reading it says, within bounded time,
+    # when it holds none)
+    return folders or [path]
 
 
 def ruleset_of(folder: Path, lang: str) -> tuple[Ruleset, str]:

@@ -458,8 +458,11 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
     for x, changes in r["changed"].items():
         out.append(f"  ~ {x}")
         for key, change in changes.items():
-            if key in ("count", "measure", "elements"):
-                out.append(f"      {key}: {'changed' if en else 'berubah'}")
+            if key == "elements":
+                out.extend(_element_lines(change["from"] or {}, change["to"] or {}))
+            elif key in ("count", "measure"):
+                out.append(f"      {key}: {_yaml_flow(change['from'])} → "
+                           f"{_yaml_flow(change['to'])}")
             elif key == "levels":
                 out.extend(_level_lines(change["from"] or [], change["to"] or [], lang))
             elif key == "weight":
@@ -483,6 +486,7 @@ _WORDS = {
     "after": Text("sesudah", "after"),
     "none": Text("(tidak ada)", "(none)"),
     "always": Text("(selalu tercapai)", "(always reached)"),
+    "at_least": Text("paling sedikit", "at least"),
     "title": Text("judul", "title"),
 }
 
@@ -558,8 +562,30 @@ def _condition_lines(level: Mapping[str, Any] | None, lang: str) -> list[str]:
     if level.get("when") is not None:
         lines.extend(render_condition(level["when"], lang))
     if level.get("min") is not None:
-        lines.append(f"- {_word('min', lang)}: {_number(level['min'])}")
+        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'])}")
     return lines or [_word("always", lang)]
+
+
+def _yaml_flow(value: Any) -> str:
+    from patuh.ruledocs import _flow
+
+    return "—" if value is None else _flow(value)
+
+
+def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]]
+                   ) -> list[str]:
+    """Each element list that changed: the codes added and removed."""
+    out = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name) or [], after.get(name) or []
+        if old == new:
+            continue
+        added = [c for c in new if c not in old]
+        removed = [c for c in old if c not in new]
+        parts = [f"+{c}" for c in added] + [f"−{c}" for c in removed]
+        out.append(f"      elements [{name}]: " + (", ".join(parts) if parts else
+                                                   f"{', '.join(old)} → {', '.join(new)}"))
+    return out
 
 
 def _level_lines(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]],

@@ -364,3 +364,23 @@ def test_rules_list_shows_equal_weights_as_their_share(run) -> None:
     assert ombudsman["ombudsman.persepsi-maladministrasi"] == "100%"
     assert ombudsman["ombudsman.atribut-petugas"] == "bobot 1"
     assert "1%" not in ombudsman.values()
+
+
+def test_diff_shows_changed_elements_counts_and_level_minimums(tmp_path: Path, run) -> None:
+    draft = tmp_path / "draft"
+    draft.mkdir()
+    shutil.copy(RULES / "a_kebijakan" / "2.a.P.yaml", draft / "2.a.P.yaml")
+    replace_once(draft / "2.a.P.yaml", "{level: 5, min: 5,", "{level: 5, min: 6,")
+    replace_once(draft / "2.a.P.yaml", "        - {code: media_massa, id: Media massa, en: Mass media}\n",
+                 "        - {code: media_massa, id: Media massa, en: Mass media}\n"
+                 "        - {code: tokoh_adat, id: Tokoh adat, en: Customary leaders}\n")
+    replace_once(draft / "2.a.P.yaml", "      requires:\n        has_evidence: "
+                 "standar_pelayanan.penyusunan\n", "")
+    result = run("rules", "diff", "pekppp@2022", draft, "--lang", "en")
+    assert result.code == 0, result.err
+    out = result.out
+    assert "elements [unsur_masyarakat]: +tokoh_adat" in out
+    assert "level 5: More than 4 community groups (all five)\n        before:\n" \
+           "          - at least: 5\n        after:\n          - at least: 6" in out
+    assert "requires: {has_evidence: standar_pelayanan.penyusunan}} → {path: " in out
+    assert ": changed" not in out  # each change is shown, not just named
