@@ -371,9 +371,9 @@ def test_diff_shows_changed_elements_counts_and_level_minimums(tmp_path: Path, r
     draft.mkdir()
     shutil.copy(RULES / "a_kebijakan" / "2.a.P.yaml", draft / "2.a.P.yaml")
     replace_once(draft / "2.a.P.yaml", "{level: 5, min: 5,", "{level: 5, min: 6,")
-    replace_once(draft / "2.a.P.yaml", "        - {code: media_massa, id: Media massa, en: Mass media}\n",
-                 "        - {code: media_massa, id: Media massa, en: Mass media}\n"
-                 "        - {code: tokoh_adat, id: Tokoh adat, en: Customary leaders}\n")
+    media = "        - {code: media_massa, id: Media massa, en: Mass media}\n"
+    replace_once(draft / "2.a.P.yaml", media,
+                 media + "        - {code: tokoh_adat, id: Tokoh adat, en: Customary leaders}\n")
     replace_once(draft / "2.a.P.yaml", "      requires:\n        has_evidence: "
                  "standar_pelayanan.penyusunan\n", "")
     result = run("rules", "diff", "pekppp@2022", draft, "--lang", "en")
