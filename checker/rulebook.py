@@ -561,6 +561,16 @@ def load_overlay(draft: Path) -> Ruleset:
     for file in files:
         ids.add(text_field(load_yaml(file), "ruleset"))
     ids.discard(None)
+    if not ids:
+        raise InputError(Text("tidak ada ruleset di folder ini (tidak ada ruleset.yaml, dan tidak "
+                              "ada berkas aturan sebuah rancangan)",
+                              "no ruleset in this folder (no ruleset.yaml, and no rule file of "
+                              "a draft)"), file=draft,
+                         hint=Text("beri folder ruleset (dengan ruleset.yaml), folder berisi "
+                                   "folder ruleset, atau folder rancangan berisi berkas aturan "
+                                   "yang berubah",
+                                   "give a ruleset folder (with ruleset.yaml), a folder of ruleset "
+                                   "folders, or a draft folder of the rule files that change"))
     if len(ids) != 1:
         raise InputError(Text(
             "folder rancangan harus berisi berkas aturan dari satu ruleset "
