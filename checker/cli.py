@@ -36,6 +36,8 @@ from patuh.editions import render_diff
 from patuh.editions import render_impact
 from patuh.editions import resolve
 from patuh.editions import snapshot
+from patuh.editions import summarize
+from patuh.editions import weight_shares
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
@@ -54,10 +56,11 @@ from patuh.report import estimate_note
 from patuh.report import number
 from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
+from patuh.rulebook import Ruleset
 from patuh.rulebook import available
 from patuh.rulebook import find_rule
+from patuh.rulebook import load_folder
 from patuh.rulebook import load_ruleset
-from patuh.rulebook import load_ruleset_folder
 from patuh.ruletests import coverage_gaps
 from patuh.ruletests import run_cases
 from patuh.safetext import visible
@@ -342,11 +345,22 @@ def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
     for rid in ids:
         ruleset = load_ruleset(rid)
         click.echo(f"{ruleset.id}: {ruleset.title.get(lang)} ({len(ruleset.rules)})")
+        shares = weight_shares(ruleset, day)
         for rule in ruleset.rules:
             version = rule.version_at(day) or rule.versions[-1]
             conf = version.source.get("confidence", "")
-            click.echo(f"  {rule.id:<22} v{version.version}  {rule.aspect}  "
-                       f"{version.weight:>5}%  {conf:<10}  {rule.title.get(lang)}")
+            click.echo(f"  {rule.id:<22} v{version.version}  {version.aspect or rule.aspect}  "
+                       f"{_share(shares.get(rule.id), version.weight, lang):>8}  {conf:<10}  "
+                       f"{rule.title.get(lang)}")
+
+
+def _share(share: Decimal | None, weight: Decimal, lang: str) -> str:
+    """A rule's share of its aspect in percent (``11.11%``: equal weights 1 of 9), or its bare
+    weight when it is not scored in the edition in force."""
+    if share is None:
+        return f"{'weight' if lang == 'en' else 'bobot'} {format(weight.normalize(), 'f')}"
+    rounded = share.quantize(Decimal("0.01")).normalize()
+    return f"{format(rounded, 'f')}%"
 
 
 @rules.command("show")
@@ -411,8 +425,8 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
 
 
 def ruleset_folders(path: Path | None) -> list[Path]:
-    """The ruleset folders a PATH names: all installed ones, one ruleset folder (or a file in
-    it), or a folder of ruleset folders."""
+    """The ruleset folders a PATH names: all installed ones, one ruleset folder or draft (or a
+    file in it), or a folder of ruleset folders."""
     if path is None:
         return list(available().values())
     if (path / RULESET_FILE).exists():
@@ -421,15 +435,23 @@ def ruleset_folders(path: Path | None) -> list[Path]:
         folder = path.parent
         while not (folder / RULESET_FILE).exists() and folder != folder.parent:
             folder = folder.parent
-        if not (folder / RULESET_FILE).exists():
-            raise InputError(Text("tidak ada ruleset.yaml di atas berkas ini",
-                                  "no ruleset.yaml above this file"), file=path)
-        return [folder]
+        # a rule file with no ruleset.yaml above it: its folder is a draft
+        return [folder if (folder / RULESET_FILE).exists() else path.parent]
     folders = sorted(p.parent for p in path.glob(f"*/{RULESET_FILE}"))
-    if not folders:
-        raise InputError(Text("tidak ada ruleset di folder ini", "no ruleset in this folder"),
-                         file=path)
-    return folders
+    # no ruleset folder in it: a draft of rule files (reading it says, within bounded time,
+    # when it holds none)
+    return folders or [path]
+
+
+def ruleset_of(folder: Path, lang: str) -> tuple[Ruleset, str]:
+    """The ruleset in ``folder`` (a draft laid over the installed ruleset, as ``rules diff``
+    reads it) and how to name it in a line of output."""
+    ruleset, draft = load_folder(folder)
+    if not draft:
+        return ruleset, ruleset.id
+    over = ("draft {} over the installed ruleset" if lang == "en"
+            else "rancangan {} di atas ruleset terpasang").format(folder)
+    return ruleset, f"{ruleset.id} ({over})"
 
 
 @rules.command("validate")
@@ -440,8 +462,8 @@ def rules_validate(path: Path | None, lang: str) -> None:
     if path is None:
         bibliography()  # the installed folders' bibliographies agree on every key
     for folder in ruleset_folders(path):
-        ruleset = load_ruleset_folder(folder)
-        click.echo(f"OK {ruleset.id}: {len(ruleset.rules)} "
+        ruleset, name = ruleset_of(folder, lang)
+        click.echo(f"OK {name}: {len(ruleset.rules)} "
                    f"{'rules' if lang == 'en' else 'aturan'}, "
                    f"{len(ruleset.editions)} {'editions' if lang == 'en' else 'edisi'}")
 
@@ -455,7 +477,7 @@ def rules_test(path: Path | None, lang: str) -> None:
     Exit 1 when a case fails or a rule lacks a passing or a failing case."""
     failed = uncovered = total = 0
     for folder in ruleset_folders(path):
-        ruleset = load_ruleset_folder(folder)
+        ruleset, _name = ruleset_of(folder, lang)
         for rule in ruleset.rules:
             runs = run_cases(rule)
             total += len(runs)
@@ -514,20 +536,34 @@ def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str
 @LANG
 def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
                  output: Path | None, lang: str) -> None:
-    """Nilai unit di dua edisi / re-score units under two editions (or a draft)."""
+    """Nilai unit di dua edisi / re-score units under two editions (or a draft).
+
+    A manifest that cannot be read or scored is an error row; the other units go on, the
+    summary counts it, and the command exits 2 after writing its output."""
     a, b = resolve(first), resolve(second)
     units = impact(a, b, list(manifests))
-    text = (json.dumps({"from": a.label, "to": b.label, "units": units}, ensure_ascii=False,
-                       sort_keys=True, indent=2) + "\n"
+    summary = summarize(units)
+    text = (json.dumps({"from": a.label, "to": b.label, "units": units, "summary": summary},
+                       ensure_ascii=False, sort_keys=True, indent=2) + "\n"
             if fmt == "json" else render_impact(a, b, units, lang))
+
     def inputs() -> Iterator[Path]:
         for path in manifests:
-            yield from load_manifest(path).input_files()
+            yield Path(path)
+            with contextlib.suppress(InputError):  # an error row: its files are not read
+                yield from load_manifest(path).input_files()
         for ref in (a, b):
             yield from ref.ruleset.folder.rglob("*.yaml")
         yield from rule_files()
 
     write_output(text, output, protect=inputs, fmt=fmt)
+    if summary["errors"]:
+        click.echo(render(Text(
+            f"patuh: {summary['errors']} dari {summary['units']} manifest tidak dapat dinilai "
+            "(baris GALAT di atas)",
+            f"patuh: {summary['errors']} of {summary['units']} manifests could not be scored "
+            "(the ERROR rows above)"), lang), err=True)
+        sys.exit(2)
 
 
 @rules.command("docs")
@@ -537,10 +573,14 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
               help="Tulis halaman bibliografi (sources.yaml) / write the bibliography pages "
                    "(e.g. -o docs/sources).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("docs/rules"), show_default=True)
+              help="Folder tujuan (bawaan: docs/rules; untuk folder rancangan: FOLDER/docs) / "
+                   "target folder (default: docs/rules; for a draft folder: FOLDER/docs).")
 def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
-               out_dir: Path) -> None:
-    """Rujukan aturan dari berkas aturan / a reference generated from the rule files."""
+               out_dir: Path | None) -> None:
+    """Rujukan aturan dari berkas aturan / a reference generated from the rule files.
+
+    RULESET is an installed ruleset's id, or a folder: a draft of changed rule files (laid
+    over the installed ruleset, as `rules diff` reads it) or a ruleset folder of its own."""
     from patuh.ruledocs import write_bibliography
     from patuh.ruledocs import write_docs
 
@@ -549,8 +589,16 @@ def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
                               "--bibliography takes no RULESET or --edition"),
                          hint=Text("contoh: patuh rules docs --bibliography -o docs/sources",
                                    "e.g. patuh rules docs --bibliography -o docs/sources"))
-    paths = write_bibliography(out_dir) if bibliography else write_docs(ruleset_id, edition,
-                                                                           out_dir)
+    folder = Path(ruleset_id) if ruleset_id is not None and ruleset_id not in available() \
+        else None
+    if folder is not None and folder.is_dir():
+        ruleset, draft = load_folder(folder)
+        target = out_dir or (folder / "docs" if draft else Path("docs/rules"))
+        paths = write_docs(ruleset.id, edition, target, ruleset=ruleset)
+    elif bibliography:
+        paths = write_bibliography(out_dir or Path("docs/rules"))
+    else:
+        paths = write_docs(ruleset_id, edition, out_dir or Path("docs/rules"))
     for path in paths:
         click.echo(str(path))
 

@@ -24,20 +24,16 @@ from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
 from patuh.manifest import load_manifest
-from patuh.rulebook import RULESET_FILE
 from patuh.rulebook import Edition
 from patuh.rulebook import Rule
 from patuh.rulebook import Ruleset
 from patuh.rulebook import RuleVersion
 from patuh.rulebook import available
 from patuh.rulebook import find_rule
-from patuh.rulebook import load_overlay
+from patuh.rulebook import load_folder
 from patuh.rulebook import load_ruleset
-from patuh.rulebook import load_ruleset_folder
-from patuh.rulebook import text_field
 from patuh.scoring import band_for
 from patuh.scoring import round_score
-from patuh.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -79,15 +75,10 @@ def resolve(spec: str) -> EditionRef:
     except (OSError, ValueError):  # a name too long, a NUL byte: not a folder, so not found
         is_folder = False
     if is_folder:
-        has_own = (path / RULESET_FILE).exists()
-        own_id = text_field(load_yaml(path / RULESET_FILE), "id") if has_own else None
-        if (has_own and own_id not in available()) or path.resolve() in {
-                p.resolve() for p in available().values()}:
-            ruleset = load_ruleset_folder(path)
-            edition = _edition_of(ruleset, edition_name)
-            return EditionRef(spec, ruleset, edition, _last_day(edition))
-        ruleset = load_overlay(path)
+        ruleset, draft = load_folder(path)
         edition = _edition_of(ruleset, edition_name)
+        if not draft:
+            return EditionRef(spec, ruleset, edition, _last_day(edition))
         return EditionRef(f"{spec} (draft/rancangan: {ruleset.id})", ruleset, edition, None)
     if name not in available():
         known = ", ".join(sorted(available()))
@@ -123,6 +114,29 @@ def members(ref: EditionRef) -> list[tuple[Rule, RuleVersion, str, Decimal]]:
                 out.append((rule, version, aspect.id, version.weight if weight is None
                             else weight))
     return out
+
+
+def weight_shares(ruleset: Ruleset, day: date) -> dict[str, Decimal]:
+    """Each rule's share (in percent) of what it is weighed against in the edition in force on
+    ``day``: the rules of its aspect, or all rules when the edition pools them
+    (``scoring.pool: rules``). Weights are relative (1, 1, 1 is a third each); where an
+    aspect's weights add up to 100 the share is the weight itself."""
+    edition = ruleset.edition_for(day) or ruleset.editions[-1]
+    # no edition in force (all ended): the last edition on its last day
+    day = min(max(day, edition.period.start), edition.period.until or date.max)
+    ref = EditionRef(ruleset.id, ruleset, edition, day)
+    rows = members(ref)
+    pooled = edition.scoring.get("pool") == "rules"
+    totals: dict[str, Decimal] = {}
+    for _rule, _version, aspect, weight in rows:
+        key = "" if pooled else aspect
+        totals[key] = totals.get(key, Decimal(0)) + weight
+    shares = {}
+    for rule, _version, aspect, weight in rows:
+        total = totals["" if pooled else aspect]
+        if total and rule.ruleset == ruleset.id:
+            shares[rule.id] = weight / total * 100
+    return shares
 
 
 # --- snapshot and diff ---------------------------------------------------------------------
@@ -188,6 +202,8 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     aspects = {
         "added": sorted(set(b["aspects"]) - set(a["aspects"])),
         "removed": sorted(set(a["aspects"]) - set(b["aspects"])),
+        "new": {k: b["aspects"][k] for k in sorted(set(b["aspects"]) - set(a["aspects"]))},
+        "old": {k: a["aspects"][k] for k in sorted(set(a["aspects"]) - set(b["aspects"]))},
         "changed": {k: _changes(a["aspects"][k], b["aspects"][k], ["weight", "title"])
                     for k in sorted(set(a["aspects"]) & set(b["aspects"]))
                     if a["aspects"][k] != b["aspects"][k]},
@@ -195,13 +211,17 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     bands = {
         "added": sorted(set(b["bands"]) - set(a["bands"])),
         "removed": sorted(set(a["bands"]) - set(b["bands"])),
+        "new": {k: b["bands"][k] for k in b["bands"] if k not in a["bands"]},
+        "old": {k: a["bands"][k] for k in a["bands"] if k not in b["bands"]},
         "changed": {k: _changes(a["bands"][k], b["bands"][k], sorted(
             set(a["bands"][k]) | set(b["bands"][k])))
             for k in sorted(set(a["bands"]) & set(b["bands"])) if a["bands"][k] != b["bands"][k]},
     }
     return {
-        "from": {"label": a["label"], "ruleset": a["ruleset"], "edition": a["edition"]},
-        "to": {"label": b["label"], "ruleset": b["ruleset"], "edition": b["edition"]},
+        "from": {"label": a["label"], "ruleset": a["ruleset"], "edition": a["edition"],
+                 "places": a["rounding"].get("places")},
+        "to": {"label": b["label"], "ruleset": b["ruleset"], "edition": b["edition"],
+               "places": b["rounding"].get("places")},
         "edition": _changes(a, b, ["title", "effective", "incomplete", "legal_basis",
                                    "score_range"]),
         "scoring": _changes(a["scoring"], b["scoring"],
@@ -240,10 +260,7 @@ def _score(ref: EditionRef, results: list[Result], facts: Mapping[str, Any]) -> 
 
 
 def score_unit(ref: EditionRef, manifest_path: Path) -> tuple[Any, Scored, Mapping[str, Any]]:
-    if ref.edition.incomplete is not None:
-        raise InputError(Text(f"{ref.label}: edisi hanya diketahui sebagian: ",
-                              f"{ref.label}: the edition is known only in part: ")
-                         + ref.edition.incomplete)
+    _check_complete(ref)
     manifest = load_manifest(manifest_path)
     as_of, _ = manifest.as_of(None)
     evidence = manifest.evidence()
@@ -261,39 +278,81 @@ def impact(a: EditionRef, b: EditionRef, manifests: list[Path], top: int = 5
     A rule's effect is measured by putting its result under ``a`` back into ``b`` and scoring
     again, so it is exact for any scoring model.
     """
-    units = []
+    for ref in (a, b):
+        _check_complete(ref)
+    units: list[dict[str, Any]] = []
     for path in manifests:
-        manifest, scored_a, _ = score_unit(a, path)
-        _, scored_b, facts_b = score_unit(b, path)
-        by_id_a = {r.rule.id: r for r in scored_a.results}
-        movers = []
-        for index, result in enumerate(scored_b.results):
-            before = by_id_a.get(result.rule.id)
-            if before is None or (before.value, before.weight, before.aspect) == (
-                    result.value, result.weight, result.aspect):
-                continue
-            swapped = list(scored_b.results)
-            swapped[index] = before  # its result, weight and aspect under A
-            without = _score(b, swapped, facts_b)
-            effect = None if scored_b.final is None or without.final is None else \
-                scored_b.final - without.final
-            movers.append({"rule_id": result.rule.id,
-                           "from": f"{_value(before)} ({before.aspect}, {before.weight:g})",
-                           "to": f"{_value(result)} ({result.aspect}, {result.weight:g})",
-                           "effect": None if effect is None else float(round(effect, 4))})
-        movers.sort(key=lambda m: (-abs(m["effect"] or 0), m["rule_id"]))
-        ids_a, ids_b = set(by_id_a), {r.rule.id for r in scored_b.results}
-        units.append({
-            "unit": manifest.data["unit"]["nama"],
-            "manifest": str(path),
-            "a": _scored(scored_a), "b": _scored(scored_b),
-            "delta": None if scored_a.rounded is None or scored_b.rounded is None
-            else float(scored_b.rounded - scored_a.rounded),
-            "movers": movers[:top],
-            "rules_added": sorted(ids_b - ids_a),
-            "rules_removed": sorted(ids_a - ids_b),
-        })
+        try:
+            units.append(_unit_impact(a, b, path, top))
+        except InputError as exc:  # this unit's input: an error row, the others go on
+            units.append({"unit": None, "manifest": str(path),
+                          "error": {"id": exc.render("id"), "en": exc.render("en")}})
     return units
+
+
+def _check_complete(ref: EditionRef) -> None:
+    if ref.edition.incomplete is not None:
+        raise InputError(Text(f"{ref.label}: edisi hanya diketahui sebagian: ",
+                              f"{ref.label}: the edition is known only in part: ")
+                         + ref.edition.incomplete)
+
+
+def _unit_impact(a: EditionRef, b: EditionRef, path: Path, top: int) -> dict[str, Any]:
+    """One unit under both editions (see ``impact``)."""
+    manifest, scored_a, _ = score_unit(a, path)
+    _, scored_b, facts_b = score_unit(b, path)
+    by_id_a = {r.rule.id: r for r in scored_a.results}
+    movers = []
+    for index, result in enumerate(scored_b.results):
+        before = by_id_a.get(result.rule.id)
+        if before is None or (before.value, before.weight, before.aspect) == (
+                result.value, result.weight, result.aspect):
+            continue
+        swapped = list(scored_b.results)
+        swapped[index] = before  # its result, weight and aspect under A
+        without = _score(b, swapped, facts_b)
+        effect = None if scored_b.final is None or without.final is None else \
+            scored_b.final - without.final
+        movers.append({"rule_id": result.rule.id,
+                       "from": f"{_value(before)} ({before.aspect}, {before.weight:g})",
+                       "to": f"{_value(result)} ({result.aspect}, {result.weight:g})",
+                       "effect": None if effect is None else float(round(effect, 4))})
+    movers.sort(key=lambda m: (-abs(m["effect"] or 0), m["rule_id"]))
+    ids_a, ids_b = set(by_id_a), {r.rule.id for r in scored_b.results}
+    return {
+        "unit": manifest.data["unit"]["nama"],
+        "manifest": str(path),
+        "a": _scored(scored_a), "b": _scored(scored_b),
+        "delta": None if scored_a.rounded is None or scored_b.rounded is None
+        else float(scored_b.rounded - scored_a.rounded),
+        "movers": movers[:top],
+        "rules_added": sorted(ids_b - ids_a),
+        "rules_removed": sorted(ids_a - ids_b),
+    }
+
+
+def summarize(units: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the change does to the units as a whole: whose predicate changes, the mean and the
+    largest score change (over the units scored under both editions), and the errors."""
+    scored = [u for u in units if not u.get("error")]
+    deltas = [u for u in scored if u["delta"] is not None]
+    largest = max(deltas, key=lambda u: (abs(u["delta"]), u["delta"]), default=None)
+    mean = (sum(Decimal(str(u["delta"])) for u in deltas) / len(deltas)) if deltas else None
+    return {
+        "units": len(units),
+        "scored": len(scored),
+        "errors": len(units) - len(scored),
+        "predicate_changed": [{"unit": u["unit"], "manifest": u["manifest"],
+                               "from": u["a"]["predicate"], "to": u["b"]["predicate"]}
+                              for u in scored if u["a"]["predicate"] != u["b"]["predicate"]],
+        "rose": sum(1 for u in deltas if u["delta"] > 0),
+        "fell": sum(1 for u in deltas if u["delta"] < 0),
+        "unchanged": sum(1 for u in deltas if u["delta"] == 0),
+        "mean_delta": None if mean is None else float(round(mean, 4)),
+        "largest_delta": None if largest is None else {
+            "unit": largest["unit"], "manifest": largest["manifest"],
+            "delta": largest["delta"]},
+    }
 
 
 def _value(result: Result) -> str:
@@ -374,10 +433,19 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
         if not (part["added"] or part["removed"] or part["changed"]):
             continue
         section(title_id, title_en)
-        out.extend(f"  + {x}" for x in part["added"])
-        out.extend(f"  - {x}" for x in part["removed"])
+        if part is b:
+            out.extend(_band_lines(d, lang))
+            continue
+        for sign, keys, details in (("+", part["added"], part.get("new") or {}),
+                                    ("-", part["removed"], part.get("old") or {})):
+            for x in keys:
+                out.append(f"  {sign} {x}" + _aspect_tail(details.get(x), lang))
         for x, changes in part["changed"].items():
             for key, change in changes.items():
+                if key == "weight":
+                    out.append(f"  ~ {x} {_word('weight', lang)}: "
+                               f"{_number(change['from'])} → {_number(change['to'])}")
+                    continue
                 out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
     r = d["rules"]
@@ -390,11 +458,16 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
     for x, changes in r["changed"].items():
         out.append(f"  ~ {x}")
         for key, change in changes.items():
-            if key in ("count", "measure", "elements"):
-                out.append(f"      {key}: {'changed' if en else 'berubah'}")
-            elif key == "levels" and [lv["title"] for lv in change["from"] or []] == \
-                    [lv["title"] for lv in change["to"] or []]:
-                out.append(f"      {'conditions changed' if en else 'kondisi berubah'}")
+            if key == "elements":
+                out.extend(_element_lines(change["from"] or {}, change["to"] or {}))
+            elif key in ("count", "measure"):
+                out.append(f"      {key}: {_yaml_flow(change['from'])} → "
+                           f"{_yaml_flow(change['to'])}")
+            elif key == "levels":
+                out.extend(_level_lines(change["from"] or [], change["to"] or [], lang))
+            elif key == "weight":
+                out.append(f"      {_word('weight', lang)}: {_number(change['from'])} → "
+                           f"{_number(change['to'])}")
             else:
                 out.append(f"      {key}: {_brief(change['from'], lang, key)} → "
                            f"{_brief(change['to'], lang, key)}")
@@ -405,11 +478,149 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+_WORDS = {
+    "weight": Text("bobot", "weight"),
+    "min": Text("nilai minimal", "minimum score"),
+    "level": Text("level", "level"),
+    "before": Text("sebelum", "before"),
+    "after": Text("sesudah", "after"),
+    "none": Text("(tidak ada)", "(none)"),
+    "always": Text("(selalu tercapai)", "(always reached)"),
+    "at_least": Text("paling sedikit", "at least"),
+    "title": Text("judul", "title"),
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return _WORDS[key].get(lang)
+
+
+def _number(value: Any, places: Any = None) -> str:
+    """A weight or threshold as written in the rules; with ``places``, to that many decimals
+    (the edition's rounding), e.g. 88 → 88.00."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if isinstance(places, int) and number.as_tuple().exponent >= -places:  # type: ignore[operator]
+        return format(number.quantize(Decimal(1).scaleb(-places)), "f")
+    text = format(number.normalize(), "f")
+    return text
+
+
+def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
+    if not aspect:
+        return ""
+    tail = f"  {_t(aspect['title'], lang)}"
+    if aspect.get("weight"):
+        tail += f" ({_word('weight', lang)} {_number(aspect['weight'])})"
+    return tail
+
+
+def _band_text(band: Mapping[str, Any], places: Any, lang: str) -> str:
+    """``≥ 88.00  Kualitas Tertinggi (zone: Zona Hijau)``: the threshold, label and any other
+    text the band carries (but not its display form, which repeats them)."""
+    from patuh.ruledocs import W
+
+    extra = [f"{W[f'band_{k}'].get(lang).lower() if f'band_{k}' in W else k}: {_t(v, lang)}"
+             for k, v in band.items()
+             if k not in ("min", "label", "display") and isinstance(v, Mapping)
+             and set(v) <= {"id", "en"}]
+    return (f"≥ {_number(band.get('min'), places)}  {_t(band.get('label'), lang)}"
+            + (f" ({'; '.join(extra)})" if extra else ""))
+
+
+def _band_lines(d: Mapping[str, Any], lang: str) -> list[str]:
+    part = d["bands"]
+    places = d["from"].get("places"), d["to"].get("places")
+    new, old = part.get("new") or {}, part.get("old") or {}
+    out = []
+    for code in part["added"]:
+        out.append(f"  + {code}" + (f"  {_band_text(new[code], places[1], lang)}"
+                                     if code in new else ""))
+    for code in part["removed"]:
+        out.append(f"  - {code}" + (f"  {_band_text(old[code], places[0], lang)}"
+                                     if code in old else ""))
+    for code, changes in part["changed"].items():
+        for key, change in changes.items():
+            if key == "min":
+                out.append(f"  ~ {code} {_word('min', lang)}: "
+                           f"{_number(change['from'], places[0])} → "
+                           f"{_number(change['to'], places[1])}")
+            else:
+                out.append(f"  ~ {code} {key}: {_brief(change['from'], lang)} → "
+                           f"{_brief(change['to'], lang)}")
+    return out
+
+
+def _condition_lines(level: Mapping[str, Any] | None, lang: str) -> list[str]:
+    """A level's condition in words, as ``rules docs`` renders it."""
+    from patuh.ruledocs import render_condition
+
+    if level is None:
+        return [_word("none", lang)]
+    lines = []
+    if level.get("when") is not None:
+        lines.extend(render_condition(level["when"], lang))
+    if level.get("min") is not None:
+        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'])}")
+    return lines or [_word("always", lang)]
+
+
+def _yaml_flow(value: Any) -> str:
+    from patuh.ruledocs import _flow
+
+    return "—" if value is None else _flow(value)
+
+
+def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]]
+                   ) -> list[str]:
+    """Each element list that changed: the codes added and removed."""
+    out = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name) or [], after.get(name) or []
+        if old == new:
+            continue
+        added = [c for c in new if c not in old]
+        removed = [c for c in old if c not in new]
+        parts = [f"+{c}" for c in added] + [f"−{c}" for c in removed]
+        out.append(f"      elements [{name}]: " + (", ".join(parts) if parts else
+                                                   f"{', '.join(old)} → {', '.join(new)}"))
+    return out
+
+
+def _level_lines(before: list[Mapping[str, Any]], after: list[Mapping[str, Any]],
+                 lang: str) -> list[str]:
+    """Each level that changed: its title and its condition before and after, in words."""
+    old = {lv["level"]: lv for lv in before}
+    new = {lv["level"]: lv for lv in after}
+    out = []
+    for number in sorted(set(old) | set(new)):
+        lv_a, lv_b = old.get(number), new.get(number)
+        if lv_a == lv_b:
+            continue
+        title = _t((lv_b or lv_a or {}).get("title", ""), lang)
+        out.append(f"      {_word('level', lang)} {number}: {title}")
+        if lv_a is not None and lv_b is not None and lv_a.get("title") != lv_b.get("title"):
+            out.append(f"        {_word('title', lang)}: {_t(lv_a['title'], lang)} → "
+                       f"{_t(lv_b['title'], lang)}")
+        if lv_a is None or lv_b is None or (lv_a.get("when"), lv_a.get("min")) != (
+                lv_b.get("when"), lv_b.get("min")):
+            for key, level in (("before", lv_a), ("after", lv_b)):
+                out.append(f"        {_word(key, lang)}:")
+                out.extend(f"          {line}" for line in _condition_lines(level, lang))
+    return out
+
+
 def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
                   lang: str) -> str:
     en = lang == "en"
     out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
     for unit in units:
+        if unit.get("error"):
+            out.append(f"{'ERROR' if en else 'GALAT'}  ({unit['manifest']})")
+            out.extend(f"  {line}" for line in unit["error"][lang].splitlines())
+            out.append("")
+            continue
         sa, sb = unit["a"], unit["b"]
         delta = "—" if unit["delta"] is None else f"{unit['delta']:+.2f}"
         out.append(f"{unit['unit']}  ({unit['manifest']})")
@@ -427,4 +638,31 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
             out.append(("  rules only in " if en else "  aturan hanya di ") + f"{a.label}: "
                        + ", ".join(unit["rules_removed"]))
         out.append("")
-    return "\n".join(out)
+    out.extend(_summary_lines(summarize(units), a, b, lang))
+    return "\n".join(out) + "\n"
+
+
+def _summary_lines(summary: Mapping[str, Any], a: EditionRef, b: EditionRef,
+                   lang: str) -> list[str]:
+    en = lang == "en"
+    s = summary
+    out = [("Summary" if en else "Ringkasan") + f": {a.label} → {b.label}"]
+    out.append(f"  {s['units']} unit" + ("s" if en and s["units"] != 1 else "") + ": "
+               + (f"{s['scored']} scored, {s['errors']} with errors" if en
+                  else f"{s['scored']} dinilai, {s['errors']} galat"))
+    changed = s["predicate_changed"]
+    out.append(("  predicate changes: " if en else "  predikat berubah: ")
+               + f"{len(changed)}")
+    for item in changed:
+        out.append(f"    {item['unit']}: {item['from'] or '—'} → {item['to'] or '—'}"
+                   f"  ({item['manifest']})")
+    if s["mean_delta"] is not None:
+        out.append(("  score: " if en else "  nilai: ")
+                   + (f"{s['rose']} rose, {s['fell']} fell, {s['unchanged']} unchanged; "
+                      f"mean change {s['mean_delta']:+.3f}" if en else
+                      f"{s['rose']} naik, {s['fell']} turun, {s['unchanged']} tetap; "
+                      f"rata-rata perubahan {s['mean_delta']:+.3f}"))
+        big = s["largest_delta"]
+        out.append(("  largest change: " if en else "  perubahan terbesar: ")
+                   + f"{big['delta']:+.2f}  {big['unit']}  ({big['manifest']})")
+    return out

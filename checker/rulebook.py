@@ -561,6 +561,16 @@ def load_overlay(draft: Path) -> Ruleset:
     for file in files:
         ids.add(text_field(load_yaml(file), "ruleset"))
     ids.discard(None)
+    if not ids:
+        raise InputError(Text("tidak ada ruleset di folder ini (tidak ada ruleset.yaml, dan tidak "
+                              "ada berkas aturan sebuah rancangan)",
+                              "no ruleset in this folder (no ruleset.yaml, and no rule file of "
+                              "a draft)"), file=draft,
+                         hint=Text("beri folder ruleset (dengan ruleset.yaml), folder berisi "
+                                   "folder ruleset, atau folder rancangan berisi berkas aturan "
+                                   "yang berubah",
+                                   "give a ruleset folder (with ruleset.yaml), a folder of ruleset "
+                                   "folders, or a draft folder of the rule files that change"))
     if len(ids) != 1:
         raise InputError(Text(
             "folder rancangan harus berisi berkas aturan dari satu ruleset "
@@ -592,6 +602,25 @@ def load_overlay(draft: Path) -> Ruleset:
     _check_weights(ruleset)
     _check_includes(doc, ruleset)
     return ruleset
+
+
+def is_draft(folder: Path) -> bool:
+    """A folder laid over an installed ruleset (as ``rules diff`` reads it): rule files
+    without a ``ruleset.yaml``, or a ``ruleset.yaml`` whose id is installed elsewhere. A ruleset
+    folder of its own (an id not installed) or an installed folder itself is not a draft."""
+    if folder.resolve() in {p.resolve() for p in available().values()}:
+        return False
+    own = folder / RULESET_FILE
+    if own.exists():
+        return text_field(load_yaml(own), "id") in available()
+    return True
+
+
+def load_folder(folder: Path) -> tuple[Ruleset, bool]:
+    """A ruleset folder, or a draft laid over the installed ruleset; and whether a draft."""
+    if is_draft(folder):
+        return load_overlay(folder), True
+    return load_ruleset_folder(folder), False
 
 
 def _check_includes(doc: Document, ruleset: Ruleset) -> None:

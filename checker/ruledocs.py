@@ -795,19 +795,26 @@ def _generated(path: Path) -> bool:
         return False
 
 
-def write_docs(ruleset_id: str | None, edition: str | None, out_dir: Path) -> list[Path]:
+def write_docs(ruleset_id: str | None, edition: str | None, out_dir: Path,
+               ruleset: Ruleset | None = None) -> list[Path]:
     """Write ``<ruleset>-<edition>.<lang>.md`` for every edition (or the one named) of the
     ruleset (or of every available ruleset, with a ``README.md`` index) into ``out_dir``.
 
     Writing every ruleset also removes pages a previous run generated that no longer match an
-    edition (only files whose first line is the generated mark). Returns the files written.
+    edition (only files whose first line is the generated mark). ``ruleset`` (a draft laid
+    over the installed ruleset, or a ruleset folder of its own) is written instead of an
+    installed one. Returns the files written.
     """
     if ruleset_id is None and edition is not None:
         raise InputError(Text("--edition memerlukan ruleset", "--edition needs a ruleset"),
                          hint=Text("contoh: patuh rules docs RULESET --edition E",
                                    "e.g. patuh rules docs RULESET --edition E"))
-    ids = [ruleset_id] if ruleset_id is not None else sorted(available())
-    rulesets = [load_ruleset(rid) for rid in ids]
+    if ruleset is not None:  # a draft or a ruleset folder of its own
+        rulesets = [ruleset]
+        ruleset_id = ruleset.id
+    else:
+        ids = [ruleset_id] if ruleset_id is not None else sorted(available())
+        rulesets = [load_ruleset(rid) for rid in ids]
     jobs: list[tuple[Ruleset, Edition]] = []
     for ruleset in rulesets:
         if edition is None:
