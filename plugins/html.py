@@ -75,6 +75,18 @@ WORDS: dict[str, dict[str, Any]] = {
         "error": "Galat", "units": "unit", "scores": "Nilai per unit",
         "scores_desc": "Diagram batang nilai tiap unit untuk ruleset {ruleset}, skala {lo}–{hi}.",
         "no_rows": "Tidak ada unit.",
+        # first page
+        "summary": "Ringkasan untuk pimpinan", "now": "Saat ini",
+        "gap_line": "Kurang {gap} poin menuju predikat {band} (≥ {min}).",
+        "path": "Jalan terpendek ke predikat {band}",
+        "path_hint": "{n} langkah, tambahan poin terbesar lebih dulu",
+        "todo": "Yang harus dilengkapi", "points": "Poin", "after": "Nilai sesudahnya",
+        "path_short": "Semua langkah satu level ini bersama belum mencapai {band}; setelahnya "
+        "naikkan lagi indikator yang sama (lihat rencana perbaikan).",
+        "evidence_to_add": "Bukti yang ditambahkan",
+        "without_waivers": "Tanpa pengecualian", "with_waivers": "dengan pengecualian",
+        "claimed": "Nilai klaim unit", "verified": "terverifikasi evaluator",
+        "see_plan": "Rincian semua langkah: bagian Rencana perbaikan.",
     },
     "en": {
         "doc_title": "Compliance report", "unit": "Unit", "agency": "Agency", "code": "Code",
@@ -127,6 +139,17 @@ WORDS: dict[str, dict[str, Any]] = {
         "error": "Error", "units": "units", "scores": "Scores by unit",
         "scores_desc": "Bar chart of each unit's score for ruleset {ruleset}, scale {lo}–{hi}.",
         "no_rows": "No units.",
+        "summary": "Summary for leadership", "now": "Now",
+        "gap_line": "{gap} points short of predicate {band} (≥ {min}).",
+        "path": "Shortest path to predicate {band}",
+        "path_hint": "{n} steps, largest gains first",
+        "todo": "What to complete", "points": "Points", "after": "Score after",
+        "path_short": "All these one-level steps together do not yet reach {band}; then raise "
+        "the same indicators further (see the improvement plan).",
+        "evidence_to_add": "Evidence to add",
+        "without_waivers": "Without waivers", "with_waivers": "with waivers",
+        "claimed": "Unit's claimed score", "verified": "verified by the evaluator",
+        "see_plan": "Every step in detail: the Improvement plan section.",
     },
 }
 
@@ -197,6 +220,11 @@ ul.evidence, ul.unmet { margin: 3px 0 0; padding-left: 18px; font-size: 12px; }
 ul.unmet li { color: #8a1c1c; }
 .next { margin-top: 4px; font-size: 12px; }
 .ev-bad { color: #b71c1c; font-weight: 700; }
+section.summary { break-after: page; page-break-after: always; }
+.lead { font-size: 17px; }
+.gap-line { font-size: 16px; font-weight: 700; }
+ul.todo { margin: 0; padding-left: 18px; font-size: 12px; }
+ul.todo li.ev-add { color: var(--muted); }
 .chart { width: 100%; max-width: 900px; height: auto; display: block; }
 .notes li, .sources li { margin-bottom: 4px; }
 .caveat { display: block; color: var(--muted); font-size: 12px; }
@@ -557,6 +585,92 @@ def _verdict(report: Mapping[str, Any], lang: str) -> list[str]:
                    f'{nb["min"]:.{places}f}{esc(gap)}</p>')
     else:
         out.append(f'<p class="small muted">{esc(w["top_band"])}</p>')
+    return out
+
+
+def _band_name(band: Mapping[str, Any], lang: str) -> str:
+    if band.get("display"):
+        return _t(band["display"], lang)
+    return f"{band['code']} {band['label_en'] if lang == 'en' else band['label']}"
+
+
+def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The first page for the head of the office: predicate and score, the gap to the next
+    predicate and the fewest steps to reach it (each with what is missing and its points)."""
+    from patuh.waivers import score_text
+
+    w = _w(lang)
+    score = report["score"]
+    places = score["rounding"]["places"]
+    out = [f'<section class="summary" id="summary"><h2>{esc(w["summary"])}</h2>']
+    predicate = report.get("predicate")
+    if score["final"] is None:
+        out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p></section>')
+        return out
+    now = f"{score['final']:.{places}f}" + (
+        f" — {_predicate_text(predicate, lang)}" if predicate else "")
+    out.append(f'<p class="lead"><span class="muted">{esc(w["now"])}:</span> '
+               f"<strong>{esc(now)}</strong></p>")
+    effect = (report.get("waivers") or {}).get("effect")
+    if effect:
+        out.append(f'<p class="alt">{esc(w["without_waivers"])}: '
+                   f"<strong>{esc(score_text(effect['without'], lang))}</strong> → "
+                   f"{esc(w['with_waivers'])}: {esc(score_text(effect['with'], lang))}</p>")
+    verified = (report.get("verification") or {}).get("effect")
+    if verified:
+        out.append(f'<p class="alt">{esc(w["claimed"])}: '
+                   f"<strong>{esc(score_text(verified['claimed'], lang))}</strong> → "
+                   f"{esc(w['verified'])}: {esc(score_text(verified['verified'], lang))}</p>")
+    nb = report.get("next_band")
+    if not nb:
+        out.append(f"<p>{esc(w['top_band'])}</p></section>")
+        return out
+    band = _band_name(nb, lang)
+    gap = "—" if nb.get("gap") is None else f"{nb['gap']:.{places}f}"
+    line = w["gap_line"].format(gap=gap, band=band, min=f"{nb['min']:.{places}f}")
+    out.append(f'<p class="gap-line">{esc(line)}</p>')
+    path = nb.get("path") or {"steps": [], "reaches": False}
+    steps = path["steps"]
+    if not steps:
+        all_pass = all(r["status"] == "pass" for r in report["results"])
+        out.append(f"<p>{esc(w['no_plan'] if all_pass else w['no_gain'])}</p></section>")
+        return out
+    own = report["ruleset"]["id"]
+    results = {r["rule_id"]: r for r in report["results"]}
+    out.append(f'<h3>{esc(w["path"].format(band=band))} <span class="muted small">('
+               f'{esc(w["path_hint"].format(n=len(steps)))})</span></h3>')
+    out.append(f'<table class="path"><thead><tr><th class="num">#</th>'
+               f"<th>{esc(w['indicator'])}</th><th>{esc(w['todo'])}</th>"
+               f"<th class=\"num\">{esc(w['points'])}</th>"
+               f"<th class=\"num\">{esc(w['after'])}</th></tr></thead><tbody>")
+    for index, step in enumerate(steps, start=1):
+        r = results.get(step["rule_id"]) or {}
+        title = _t(r.get("title"), lang)
+        if r.get("next_level"):
+            move = (f"{w['next']} {r['level']} → {r['next_level']['level']}: "
+                    f"{_t(r['next_level']['title'], lang)}")
+        else:
+            move = w["full"]
+        todo = [f"<li>{esc(_t(u['message'], lang))}"
+                + (f' <em>({esc(w["missing_data"])})</em>' if u.get("missing") else "")
+                + "</li>" for u in r.get("unmet") or []]
+        guidance = _t(r.get("evidence_guidance"), lang)
+        if guidance:
+            todo.append(f'<li class="ev-add"><strong>{esc(w["evidence_to_add"])}:</strong> '
+                        f"{esc(guidance)}</li>")
+        out.append(f'<tr class="path-step" data-rule="{esc(step["rule_id"])}">'
+                   f'<td class="num">{index}</td>'
+                   f'<td><code>{esc(_short_id(step["rule_id"], own))}</code> '
+                   f'<span class="ind-title">{esc(title)}</span>'
+                   f'<div class="next">{esc(move)}</div></td>'
+                   f'<td><ul class="todo">{"".join(todo)}</ul></td>'
+                   f'<td class="num">+{step["gain"]:.4f}</td>'
+                   f'<td class="num"><strong>{step["score_after"]:.{places}f}</strong></td></tr>')
+    out.append("</tbody></table>")
+    if not path["reaches"]:
+        out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
+                   "</p>")
+    out.append(f'<p class="small muted">{esc(w["see_plan"])}</p></section>')
     return out
 
 
@@ -952,6 +1066,7 @@ def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     tool = report.get("tool") or {}
     body: list[str] = ["<main>"]
     body += _header(report, lang)
+    body += _summary_section(report, lang)
     body += _score_section(report, lang)
     body += _audit_section(report, lang)
     body += _aspects_section(report, lang)
