@@ -76,7 +76,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "scores_desc": "Diagram batang nilai tiap unit untuk ruleset {ruleset}, skala {lo}–{hi}.",
         "no_rows": "Tidak ada unit.",
         # first page
-        "summary": "Ringkasan untuk pimpinan", "now": "Saat ini",
+        "counted": "dihitung", "summary": "Ringkasan untuk pimpinan", "now": "Saat ini",
         "gap_line": "Kurang {gap} poin menuju predikat {band} (≥ {min}).",
         "path": "Jalan terpendek ke predikat {band}",
         "path_hint": "{n} langkah, tambahan poin terbesar lebih dulu",
@@ -139,7 +139,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "error": "Error", "units": "units", "scores": "Scores by unit",
         "scores_desc": "Bar chart of each unit's score for ruleset {ruleset}, scale {lo}–{hi}.",
         "no_rows": "No units.",
-        "summary": "Summary for leadership", "now": "Now",
+        "counted": "counted", "summary": "Summary for leadership", "now": "Now",
         "gap_line": "{gap} points short of predicate {band} (≥ {min}).",
         "path": "Shortest path to predicate {band}",
         "path_hint": "{n} steps, largest gains first",
@@ -200,6 +200,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left;
   vertical-align: top; }
 th { background: var(--soft); font-size: 12px; }
+.counted { white-space: normal; min-width: 70px; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
@@ -225,6 +226,7 @@ section.summary { break-after: page; page-break-after: always; }
 .gap-line { font-size: 16px; font-weight: 700; }
 ul.todo { margin: 0; padding-left: 18px; font-size: 12px; }
 ul.todo li.ev-add { color: var(--muted); }
+table.score-pair { width: auto; min-width: 50%; }
 .chart { width: 100%; max-width: 900px; height: auto; display: block; }
 .notes li, .sources li { margin-bottom: 4px; }
 .caveat { display: block; color: var(--muted); font-size: 12px; }
@@ -770,6 +772,14 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
         reached = f"{r['level']}/{r['max_level']}"
     else:
         reached = f"{_num(r['score'], 2)}/100"
+    counted_note = ""
+    if status == "waived":
+        waiver = next((item for item in (report.get("waivers") or {}).get("applied", ())
+                       if item["rule_id"] == r["rule_id"]), None)
+        if waiver is not None:
+            _, counted = _counted(waiver, lang)
+            counted_note = (f'<div class="counted small">{esc(w["counted"])}: '
+                            f"<strong>{esc(counted)}</strong></div>")
     meter = ""
     if r.get("score") is not None:
         meter = (f'<span class="meter" aria-hidden="true"><span style="width:'
@@ -814,7 +824,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
             f'<td><span class="mark s-{esc(status)}" title="{esc(word)}" '
             f'aria-label="{esc(word)}">{esc(MARKS.get(status, "?"))}</span></td>'
             f'<td class="nowrap"><code>{esc(_short_id(r["rule_id"], own))}</code></td>'
-            f'<td class="num">{esc(reached)}{meter}</td>'
+            f'<td class="num">{esc(reached)}{meter}{counted_note}</td>'
             f'<td>{"".join(cell)}</td>'
             f'<td class="num">{r["weight"]:g}{weight_unit}</td>'
             f'<td class="num">{esc(gain)}</td></tr>')
@@ -1011,14 +1021,53 @@ def _digests_section(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _counted(item: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """A waiver's level reached and level counted, as text."""
+    en = lang == "en"
+    found = item["found"]
+    if found["level"] is not None:
+        reached = f"{found['level']}/{found['max_level']}"
+    else:
+        reached = "—" if found["score"] is None else f"{found['score']:g}/100"
+    scored = item.get("scored_as")
+    if scored is None:
+        counted = "not scored (excluded)" if en else "tidak dinilai (dikecualikan)"
+    elif scored.get("level") is not None:
+        counted = f"{scored['level']}/{found['max_level']}"
+    else:
+        counted = f"{scored['score']:g}/100"
+    return reached, counted
+
+
+def _score_pair(rows: Sequence[tuple[str, Mapping[str, Any]]], lang: str,
+                css_class: str) -> str:
+    """A small table of two scores with their predicates and the difference."""
+    en = lang == "en"
+    heads = ("", "Score", "Predicate", "Δ") if en else ("", "Nilai", "Predikat", "Δ")
+    out = [f'<table class="score-pair {css_class}"><thead><tr>'
+           + "".join(f'<th{" class=num" if h in ("Score", "Nilai", "Δ") else ""}>{esc(h)}</th>'
+                     for h in heads) + "</tr></thead><tbody>"]
+    first = rows[0][1].get("final")
+    for label, summary in rows:
+        final = summary.get("final")
+        pred = summary.get("predicate")
+        pred_text = "—" if not pred else (
+            f"{pred['code']} {pred['label_en'] if en else pred['label']}")
+        delta = "" if final is None or first is None or summary is rows[0][1] else (
+            f"{final - first:+.2f}")
+        out.append(f"<tr><th>{esc(label)}</th><td class=\"num\"><strong>"
+                   f"{esc('—' if final is None else f'{final:g}')}</strong></td>"
+                   f"<td>{esc(pred_text)}</td><td class=\"num\">{esc(delta)}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
 def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
     """The evaluator's verification (claim and verified side by side, both scores and
-    predicates) and the waivers, when the report has them (``--verification``,
-    ``--waivers``)."""
-    from patuh.waivers import render_waivers
-    from patuh.waivers import score_text
-
+    predicates) and the waivers (each one, its effect, the score with and without), when the
+    report has them (``--verification``, ``--waivers``)."""
     en = lang == "en"
+    own = report["ruleset"]["id"]
     out: list[str] = []
     section = report.get("verification")
     if section:
@@ -1028,9 +1077,15 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    f"(<code>{esc(section['file'])}</code>)</p>")
         if section.get("catatan"):
             out.append(f"<p>{esc(section['catatan'])}</p>")
+        effect = section.get("effect")
+        if effect:
+            out.append(_score_pair(
+                [("Claimed by the unit" if en else "Klaim unit", effect["claimed"]),
+                 ("Verified" if en else "Terverifikasi", effect["verified"])],
+                lang, "verification-scores"))
         heads = (("Indicator", "Claim", "Verified", "Δ", "Note") if en else
                  ("Indikator", "Klaim", "Terverifikasi", "Δ", "Catatan"))
-        out.append('<table class="parts verification"><thead><tr>'
+        out.append('<div class="wide"><table class="parts verification"><thead><tr>'
                    + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
         for item in section["items"]:
             if item["measured"]:
@@ -1041,22 +1096,71 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                 claim = f"{item['claimed_level']}/{item['max_level']}"
                 verified = f"{item['verified_level']}/{item['max_level']}"
                 delta = f"{item['delta']:+d}"
-            out.append(f"<tr><td><code>{esc(item['rule_id'])}</code> "
-                       f"{esc(_t(item['title'], lang))}</td><td>{esc(claim)}</td>"
-                       f"<td>{esc(verified)}</td><td>{esc(delta)}</td>"
-                       f"<td>{esc(item['note'])} <span class=\"muted\">({esc(item['evaluator'])}, "
-                       f"{esc(item['date'])})</span></td></tr>")
-        out.append("</tbody></table>")
-        effect = section.get("effect")
-        if effect:
-            out.append(f"<p><strong>{'Claimed score' if en else 'Nilai klaim'}:</strong> "
-                       f"{esc(score_text(effect['claimed'], lang))} → "
-                       f"<strong>{'verified' if en else 'terverifikasi'}:</strong> "
-                       f"{esc(score_text(effect['verified'], lang))}</p>")
+            out.append(f"<tr class=\"verified-item\"><td><code>"
+                       f"{esc(_short_id(item['rule_id'], own))}</code> "
+                       f"{esc(_t(item['title'], lang))}</td><td class=\"num\">{esc(claim)}</td>"
+                       f"<td class=\"num\">{esc(verified)}</td><td class=\"num\">{esc(delta)}"
+                       f"</td><td>{esc(item['note'])} <span class=\"muted\">("
+                       f"{esc(item['evaluator'])}, {esc(item['date'])})</span></td></tr>")
+        out.append("</tbody></table></div>")
     waivers = report.get("waivers")
     if waivers:
-        out.append(f'<h2 id="waivers">{"Waivers" if en else "Pengecualian"}</h2>')
-        out.append(f'<pre class="waivers">{esc(render_waivers(waivers, lang))}</pre>')
+        out.extend(_waivers_section(waivers, report, lang))
+    return out
+
+
+def _waivers_section(section: Mapping[str, Any], report: Mapping[str, Any],
+                     lang: str) -> list[str]:
+    en = lang == "en"
+    own = report["ruleset"]["id"]
+    titles = {r["rule_id"]: r["title"] for r in report["results"]}
+    out = [f'<h2 id="waivers">{"Waivers" if en else "Pengecualian"} '
+           f'<span class="muted small">(<code>{esc(section["file"])}</code>)</span></h2>']
+    effect = section.get("effect")
+    if effect:
+        out.append(_score_pair(
+            [("Without waivers" if en else "Tanpa pengecualian", effect["without"]),
+             ("With waivers" if en else "Dengan pengecualian", effect["with"])],
+            lang, "waiver-scores"))
+    if not section["applied"]:
+        out.append(f"<p>{'None in force.' if en else 'Tidak ada yang berlaku.'}</p>")
+    else:
+        heads = (("Indicator", "Reached", "Counted", "Why and who") if en else
+                 ("Indikator", "Dicapai", "Dihitung", "Alasan dan penanggung jawab"))
+        out.append('<div class="wide"><table class="waivers"><thead><tr>'
+                   + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
+        for item in section["applied"]:
+            reached, counted = _counted(item, lang)
+            if item["effect"] == "excluded":
+                what = (f"weight shared within aspect {item['aspect']}" if en else
+                        f"bobotnya dibagi ke aspek {item['aspect']}")
+            else:
+                what = "scored as met (maximum)" if en else "dinilai terpenuhi (maksimum)"
+            who = (f"{'owner' if en else 'pemilik'}: {item['owner']}; "
+                   f"{'approved by' if en else 'disetujui'}: {item['approver']}; "
+                   f"{item['start']} – {item['expiry']}; "
+                   f"{'legal basis' if en else 'dasar'}: {item['legal_basis']}")
+            out.append(f'<tr class="waiver" data-rule="{esc(item["rule_id"])}"><td><code>'
+                       f"{esc(_short_id(item['rule_id'], own))}</code> "
+                       f"{esc(_t(titles.get(item['rule_id']), lang))}</td>"
+                       f'<td class="num">{esc(reached)}</td>'
+                       f'<td class="num"><strong>{esc(counted)}</strong>'
+                       f'<div class="small muted">{esc(what)}</div></td>'
+                       f"<td>{esc(_t(item['reason'], lang))}"
+                       f'<div class="small muted">{esc(who)} ({esc(item["source"])})</div>'
+                       "</td></tr>")
+        out.append("</tbody></table></div>")
+    notes = []
+    for item in section.get("ignored") or []:
+        why = {"expired": "expired" if en else "kedaluwarsa",
+               "not_started": "not yet in force" if en else "belum berlaku"}.get(
+            item["why"], item["why"])
+        notes.append(f"{item['rule_id']}: {why} ({item['start']} – {item['expiry']}; "
+                     f"{item['source']})")
+    notes += [_t(warning, lang) for warning in section.get("warnings") or []]
+    if notes:
+        out.append('<ul class="notes small">'
+                   + "".join(f"<li>{esc(n)}</li>" for n in dict.fromkeys(notes)) + "</ul>")
     return out
 
 
