@@ -80,7 +80,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "gap_line": "Kurang {gap} poin menuju predikat {band} (≥ {min}).",
         "path": "Jalan terpendek ke predikat {band}",
         "path_hint": "{n} langkah, tambahan poin terbesar lebih dulu",
-        "todo": "Yang harus dilengkapi", "points": "Poin", "after": "Nilai sesudahnya",
+        "todo": "Yang harus dilengkapi", "points": "Poin", "after": "Nilai jadi",
         "path_short": "Semua langkah satu level ini bersama belum mencapai {band}; setelahnya "
         "naikkan lagi indikator yang sama (lihat rencana perbaikan).",
         "evidence_to_add": "Bukti yang ditambahkan",
@@ -224,7 +224,7 @@ ul.unmet li { color: #8a1c1c; }
 section.summary { break-after: page; page-break-after: always; }
 .lead { font-size: 17px; }
 .gap-line { font-size: 16px; font-weight: 700; }
-ul.todo { margin: 0; padding-left: 18px; font-size: 12px; }
+ul.todo { margin: 2px 0 0; padding-left: 18px; font-size: 12px; }
 ul.todo li.ev-add { color: var(--muted); }
 table.score-pair { width: auto; min-width: 50%; }
 .chart { width: 100%; max-width: 900px; height: auto; display: block; }
@@ -232,6 +232,26 @@ table.score-pair { width: auto; min-width: 50%; }
 .caveat { display: block; color: var(--muted); font-size: 12px; }
 footer { margin-top: 26px; padding-top: 6px; border-top: 1px solid var(--line); font-size: 12px;
   color: var(--muted); }
+.gauge { max-width: 100%; height: auto; }
+@media screen and (max-width: 640px) {
+  dd, li, p, td { overflow-wrap: break-word; }
+  body { padding: 12px 10px; font-size: 14px; }
+  h1 { font-size: 19px; }
+  .head { gap: 12px; }
+  .head .facts, .head .verdict { flex: 1 1 100%; min-width: 0; }
+  .badge { min-width: 64px; height: 64px; font-size: 32px; }
+  .score-big { font-size: 24px; }
+  dl.facts { grid-template-columns: minmax(0, max-content) minmax(0, 1fr); }
+  main table { display: block; max-width: 100%; overflow-x: auto; }
+  td.nowrap, .nowrap { white-space: normal; }
+  table.path, table.path tbody, table.path tr, table.path td { display: block; width: 100%; }
+  table.path thead { display: none; }
+  table.path tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.path td { border: 0; padding: 2px 0; text-align: left; }
+  table.path td.num { display: inline-block; width: auto; margin-right: 12px; }
+  table.path td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+  table.results td:last-child, table.results th:last-child { display: none; }
+}
 @page { size: A4; margin: 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9.5pt; }
@@ -245,6 +265,17 @@ footer { margin-top: 26px; padding-top: 6px; border-top: 1px solid var(--line); 
   .chart, .estimate, .noscore, figure { break-inside: avoid; page-break-inside: avoid; }
   th { font-size: 8.5pt; }
   ul.evidence, ul.unmet, .next, .small, code { font-size: 8pt; }
+  .head .verdict { padding: 8px 12px; }
+  .lead { display: none; }
+  .gap-line { font-size: 11pt; margin: 2pt 0; }
+  section.summary h2 { margin-top: 8pt; }
+  table.path td { padding: 2pt 4pt; }
+  table.path ul.todo { font-size: 8pt; }
+  table.path .next { margin-top: 0; display: inline; margin-left: 6pt; }
+  table.path ul.todo { margin-top: 1pt; }
+  h1 { font-size: 15pt; }
+  .subtitle { margin-bottom: 6pt; }
+  table.path .ind-title { font-weight: 600; }
 }
 """
 
@@ -642,7 +673,7 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
     out.append(f'<h3>{esc(w["path"].format(band=band))} <span class="muted small">('
                f'{esc(w["path_hint"].format(n=len(steps)))})</span></h3>')
     out.append(f'<table class="path"><thead><tr><th class="num">#</th>'
-               f"<th>{esc(w['indicator'])}</th><th>{esc(w['todo'])}</th>"
+               f"<th>{esc(w['indicator'])} — {esc(w['todo'])}</th>"
                f"<th class=\"num\">{esc(w['points'])}</th>"
                f"<th class=\"num\">{esc(w['after'])}</th></tr></thead><tbody>")
     for index, step in enumerate(steps, start=1):
@@ -664,10 +695,11 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    f'<td class="num">{index}</td>'
                    f'<td><code>{esc(_short_id(step["rule_id"], own))}</code> '
                    f'<span class="ind-title">{esc(title)}</span>'
-                   f'<div class="next">{esc(move)}</div></td>'
-                   f'<td><ul class="todo">{"".join(todo)}</ul></td>'
-                   f'<td class="num">+{step["gain"]:.4f}</td>'
-                   f'<td class="num"><strong>{step["score_after"]:.{places}f}</strong></td></tr>')
+                   f'<div class="next">{esc(move)}</div>'
+                   f'<ul class="todo">{"".join(todo)}</ul></td>'
+                   f'<td class="num" data-label="{esc(w["points"])}">+{step["gain"]:.4f}</td>'
+                   f'<td class="num" data-label="{esc(w["after"])}"><strong>'
+                   f'{step["score_after"]:.{places}f}</strong></td></tr>')
     out.append("</tbody></table>")
     if not path["reaches"]:
         out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
