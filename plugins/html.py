@@ -226,6 +226,10 @@ section.summary { break-after: page; page-break-after: always; }
 .gap-line { font-size: 16px; font-weight: 700; }
 ul.todo { margin: 2px 0 0; padding-left: 18px; font-size: 12px; }
 ul.todo li.ev-add { color: var(--muted); }
+section.approval { display: flex; justify-content: flex-end; margin-top: 18px;
+  break-inside: avoid; page-break-inside: avoid; }
+section.approval .sign { min-width: 240px; text-align: center; }
+.signature-space { height: 60px; }
 table.score-pair { width: auto; min-width: 50%; }
 .chart { width: 100%; max-width: 900px; height: auto; display: block; }
 .notes li, .sources li { margin-bottom: 4px; }
@@ -273,6 +277,9 @@ footer { margin-top: 26px; padding-top: 6px; border-top: 1px solid var(--line); 
   table.path ul.todo { font-size: 8pt; }
   table.path .next { margin-top: 0; display: inline; margin-left: 6pt; }
   table.path ul.todo { margin-top: 1pt; }
+  table.plan ul.todo { font-size: 7.5pt; margin: 0; }
+  table.plan td { padding: 2pt 4pt; }
+  table.results td { padding: 3pt 4pt; }
   h1 { font-size: 15pt; }
   .subtitle { margin-bottom: 6pt; }
   table.path .ind-title { font-weight: 600; }
@@ -704,7 +711,9 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
     if not path["reaches"]:
         out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
                    "</p>")
-    out.append(f'<p class="small muted">{esc(w["see_plan"])}</p></section>')
+    out.append(f'<p class="small muted">{esc(w["see_plan"])}</p>')
+    out += _approval_block(report, lang)
+    out.append("</section>")
     return out
 
 
@@ -902,16 +911,20 @@ def _plan_section(report: Mapping[str, Any], lang: str) -> list[str]:
                f"{esc(w['gain'])}</th><th>{esc(w['code'])}</th><th>{esc(w['indicator'])}</th>"
                f"<th class=\"num\">{esc(w['step'])}</th><th>{esc(w['target'])}</th></tr>"
                "</thead><tbody>")
+    results = {r["rule_id"]: r for r in report["results"]}
     for index, item in enumerate(plan, start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
                 else f"{_num(item['from_score'], 2)} → 100")
+        unmet = (results.get(item["rule_id"]) or {}).get("unmet") or []
+        todo = "".join(f"<li>{esc(_t(u['message'], lang))}</li>" for u in unmet)
         out.append(f'<tr class="plan-item"><td class="num">{index}</td>'
                    f'<td class="num">+{item["gain"]:.4f}</td>'
                    f'<td class="nowrap"><code>{esc(_short_id(item["rule_id"], own))}</code>'
                    "</td>"
                    f'<td>{esc(_t(item["title"], lang))}</td>'
                    f'<td class="num">{esc(step)}</td>'
-                   f'<td>{esc(_t(item["next_title"], lang))}</td></tr>')
+                   f'<td>{esc(_t(item["next_title"], lang))}'
+                   f'{f"<ul class=todo>{todo}</ul>" if todo else ""}</td></tr>')
     out.append("</tbody></table>")
     return out
 
@@ -1196,13 +1209,93 @@ def _waivers_section(section: Mapping[str, Any], report: Mapping[str, Any],
     return out
 
 
+def _approval_block(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The approval block (``patuh check --approval-evaluator/-date/-place``): place and date,
+    room for a signature, the evaluator's name."""
+    approval = report.get("approval")
+    if not approval:
+        return []
+    en = lang == "en"
+    where = ", ".join(v for v in (approval.get("place"), approval.get("date_text")) if v)
+    role = "Evaluator" if en else "Evaluator,"
+    head = "Approval" if en else "Pengesahan"
+    return [f'<section class="approval" aria-label="{head}"><div class="sign">',
+            f'<p class="where">{esc(where)}</p>' if where else "",
+            f"<p>{esc(role)}</p>", '<div class="signature-space"></div>',
+            f'<p class="evaluator"><strong>{esc(approval.get("evaluator") or "")}</strong>'
+            "</p></div></section>"]
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_browser() -> str | None:
+    """A headless-capable Chromium: $PATUH_BROWSER, else the first of BROWSERS on PATH."""
+    import os
+    import shutil
+
+    named = os.environ.get("PATUH_BROWSER")
+    if named:
+        return shutil.which(named)
+    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
+
+
+def html_to_pdf(page: str, timeout: float = 180) -> bytes:
+    """The page printed to an A4 PDF by headless Chromium (the same engine the HTML tests
+    use, so the PDF is the page as printed from the browser). InputError (exit 2) when no
+    browser is found or it fails."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from patuh.errors import InputError
+    from patuh.i18n import Text
+
+    browser = find_browser()
+    if browser is None:
+        raise InputError(
+            Text("--format pdf memerlukan peramban Chromium headless, tetapi tidak ditemukan "
+                 f"({', '.join(BROWSERS)} atau $PATUH_BROWSER)",
+                 "--format pdf needs a headless Chromium browser, but none was found "
+                 f"({', '.join(BROWSERS)} or $PATUH_BROWSER)"),
+            hint=Text("pasang paket `chromium`, atau pakai --format html lalu cetak ke PDF dari "
+                      "peramban", "install the `chromium` package, or use --format html and "
+                      "print it to PDF from a browser"))
+    with tempfile.TemporaryDirectory(prefix="patuh-pdf-") as folder:
+        work = Path(folder)
+        source, target = work / "report.html", work / "report.pdf"
+        source.write_text(page, "utf-8")
+        try:
+            done = subprocess.run(
+                [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-extensions", f"--user-data-dir={work / 'profile'}",
+                 "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri()],
+                capture_output=True, text=True, timeout=timeout, check=False,
+                stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise InputError(Text(f"peramban {browser} gagal mencetak PDF: {exc}",
+                                  f"browser {browser} failed to print the PDF: {exc}")) from None
+        if done.returncode != 0 or not target.is_file() or \
+                not target.read_bytes().startswith(b"%PDF-"):
+            tail = (done.stderr or "").strip().splitlines()[-1:] or [""]
+            raise InputError(Text(f"peramban {browser} gagal mencetak PDF (kode "
+                                  f"{done.returncode}): {tail[0]}",
+                                  f"browser {browser} failed to print the PDF (code "
+                                  f"{done.returncode}): {tail[0]}"))
+        return target.read_bytes()
+
+
 def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     """One report as a self-contained HTML5 page."""
     w = _w(lang)
     tool = report.get("tool") or {}
     body: list[str] = ["<main>"]
     body += _header(report, lang)
-    body += _summary_section(report, lang)
+    summary = _summary_section(report, lang)
+    if report.get("approval") and not any('class="approval"' in line for line in summary):
+        summary += _approval_block(report, lang)
+    body += summary
     body += _score_section(report, lang)
     body += _audit_section(report, lang)
     body += _aspects_section(report, lang)

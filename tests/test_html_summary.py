@@ -84,3 +84,15 @@ def test_first_page_names_the_missing_items(name: str, lang: str) -> None:
             assert " ".join(message.split()) in " ".join(row.split())
     heading = "Ringkasan untuk pimpinan" if lang == "id" else "Summary for leadership"
     assert heading in page.texts
+
+
+@pytest.mark.parametrize("name", WITH_PATH)
+def test_plan_rows_name_the_missing_items(name: str) -> None:
+    rep = REPORTS[name]
+    page = Page(render_html(rep, "id"))
+    rows = page.by_class["plan-item"]
+    assert len(rows) == len(rep["improvement_plan"])
+    results = {r["rule_id"]: r for r in rep["results"]}
+    for row, item in zip(rows, rep["improvement_plan"], strict=True):
+        for unmet in results[item["rule_id"]]["unmet"]:
+            assert " ".join(unmet["message"]["id"].split()) in " ".join(row.split())
