@@ -121,7 +121,7 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     """Periksa satu unit / check one unit's manifest.
 
     `--format pdf` (with -o) prints the HTML report through headless Chromium."""
-    pdf = fmt == "pdf"
+    pdf = fmt == "pdf" and fmt not in manager.reporters()  # a plugin's own "pdf" wins
     if pdf and output is None:
         raise InputError(Text("--format pdf menulis berkas: sebutkan -o LAPORAN.pdf",
                               "--format pdf writes a file: give -o REPORT.pdf"))

@@ -1112,7 +1112,6 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
     predicates) and the waivers (each one, its effect, the score with and without), when the
     report has them (``--verification``, ``--waivers``)."""
     en = lang == "en"
-    own = report["ruleset"]["id"]
     out: list[str] = []
     section = report.get("verification")
     if section:
@@ -1142,7 +1141,7 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                 verified = f"{item['verified_level']}/{item['max_level']}"
                 delta = f"{item['delta']:+d}"
             out.append(f"<tr class=\"verified-item\"><td><code>"
-                       f"{esc(_short_id(item['rule_id'], own))}</code> "
+                       f"{esc(item['rule_id'])}</code> "
                        f"{esc(_t(item['title'], lang))}</td><td class=\"num\">{esc(claim)}</td>"
                        f"<td class=\"num\">{esc(verified)}</td><td class=\"num\">{esc(delta)}"
                        f"</td><td>{esc(item['note'])} <span class=\"muted\">("

@@ -123,7 +123,7 @@ def test_a_verified_level_is_written_and_reported_like_the_command(client, signe
     assert page == html.stdout
     # the HTML report shows claim and verified side by side, both scores, and the waiver
     table = page.split('class="parts verification"')[1].split("</table>")[0]
-    assert f"<code>{RULE.split('.', 1)[1]}</code>" in table and (
+    assert f"<code>{RULE}</code>" in table and (
         f'<td class="num">{before}/5</td><td class="num">3/5</td><td class="num">-1</td>'
         in table) and "Daftar hadir FKP kurang." in table
     assert "Klaim unit" in page and 'id="waivers"' in page and "pekppp.24.d.T" in page
