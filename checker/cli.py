@@ -40,6 +40,8 @@ from patuh.editions import summarize
 from patuh.editions import weight_shares
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
+from patuh.habits import date_id
+from patuh.habits import read_date
 from patuh.i18n import Text
 from patuh.i18n import render
 from patuh.manifest import load_manifest
@@ -76,8 +78,9 @@ from patuh.waivers import load_waivers
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa keluaran / output language.")
 FORMAT = click.option("--format", "fmt", default="text", show_default=True,
-                      help="Format keluaran / output format: text, json, html (plugins may add "
-                      "more).")
+                      help="Format keluaran / output format: text, json, html, pdf (pdf: lewat "
+                      "Chromium headless, dengan -o / through headless Chromium, with -o; "
+                      "plugins may add more).")
 TEXT_OR_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                             default="text", show_default=True)
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -113,12 +116,27 @@ def cli(debug: bool) -> None:
               help="Berkas verifikasi evaluator / evaluator's verification file.")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
               help="Simpan hasil ke riwayat SQLite / keep the result in a SQLite history.")
+@click.option("--approval-evaluator", help="Blok pengesahan (html/pdf): nama evaluator / "
+              "approval block (html/pdf): the evaluator's name.")
+@click.option("--approval-date", help="Blok pengesahan: tanggal / approval block: date.")
+@click.option("--approval-place", help="Blok pengesahan: tempat / approval block: place.")
 def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, edition: str | None,
           fmt: str, output: Path | None, lang: str, fail_under: str | None,
           waivers_file: Path | None, verification_file: Path | None,
-          store: Path | None) -> None:
-    """Periksa satu unit / check one unit's manifest."""
-    render_report = reporter(fmt)
+          store: Path | None, approval_evaluator: str | None, approval_date: str | None,
+          approval_place: str | None) -> None:
+    """Periksa satu unit / check one unit's manifest.
+
+    `--format pdf` (with -o) prints the HTML report through headless Chromium."""
+    pdf = fmt == "pdf" and fmt not in manager.reporters()  # a plugin's own "pdf" wins
+    if pdf and output is None:
+        raise InputError(Text("--format pdf menulis berkas: sebutkan -o LAPORAN.pdf",
+                              "--format pdf writes a file: give -o REPORT.pdf"))
+    approval = approval_block(approval_evaluator, approval_date, approval_place, lang)
+    if approval and fmt not in ("html", "pdf"):
+        raise InputError(Text(f"--approval-* hanya untuk --format html atau pdf, bukan {fmt!r}",
+                              f"--approval-* is for --format html or pdf only, not {fmt!r}"))
+    render_report = reporter("html" if pdf else fmt)
     as_of_date = parse_date(as_of, "--as-of")
     if fail_under is not None:  # a bad score stops here, before any work; band codes later
         with contextlib.suppress(InvalidOperation):
@@ -167,7 +185,8 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                          file=manifest,
                          hint=Text(skip_list(skipped, "id"), skip_list(skipped, "en")))
     if len(reports) == 1 and not (skipped and fmt in ("json", "text")):
-        text = render_report(reports[0][1], lang)
+        text = render_report({**reports[0][1], **({"approval": approval} if approval else {})},
+                             lang)
     elif fmt not in ("json", "text"):
         raise InputError(Text(f"format {fmt!r} memuat satu ruleset per berkas",
                               f"format {fmt!r} holds one ruleset per file"),
@@ -183,8 +202,13 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
         if skipped:
             text += "\n" + "".join(visible(render(skip_note(r, reason), lang)) + "\n"
                                    for r, reason in skipped)
-    write_output(text, output, protect=lambda: (*inputs(), *([store] if store else [])),
-                 fmt=fmt)
+    protect = lambda: (*inputs(), *([store] if store else []))  # noqa: E731
+    if pdf and output is not None:
+        from patuh.plugins.html import html_to_pdf
+
+        write_bytes(output, html_to_pdf(text), inputs=protect)
+    else:
+        write_output(text, output, protect=protect, fmt=fmt)
     if fail_under is not None:
         gates = [(ruleset, report, gate_threshold(ruleset, report, fail_under))
                  for ruleset, report in reports]
@@ -204,6 +228,25 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
                                        f"failed: {ruleset.id} {code} is below {fail_under}"),
                                   lang), err=True)
                 sys.exit(1)
+
+
+def approval_block(evaluator: str | None, day: str | None, place: str | None,
+                   lang: str) -> dict[str, str] | None:
+    """The approval block's fields for the HTML report (None when none is given); the date
+    read as people write it (``habits.read_date``) and shown in the report's language."""
+    if not any((evaluator, day, place)):
+        return None
+    block = {"evaluator": (evaluator or "").strip(), "place": (place or "").strip()}
+    if day:
+        read = read_date(day)
+        if read is None:
+            raise InputError(Text(f"--approval-date: {day!r} bukan tanggal yang terbaca",
+                                  f"--approval-date: {day!r} is not a readable date"),
+                             hint=Text("tulis mis. 2024-11-05 atau 5 November 2024",
+                                       "write e.g. 2024-11-05 or 5 November 2024"))
+        block["date"] = read[0].isoformat()
+        block["date_text"] = date_id(read[0]) if lang != "en" else read[0].isoformat()
+    return block
 
 
 def gate_threshold(ruleset: Any, report: dict[str, Any], value: str) -> Decimal | None:

@@ -208,6 +208,30 @@ def _plan_item(result: Result, gain: Decimal) -> dict[str, Any]:
             "gain": number(gain), "status": result.status}
 
 
+def shortest_path(gains: Mapping[str, Decimal], unrounded: Decimal | None,
+                  rounding: Mapping[str, Any], target: Decimal | None) -> dict[str, Any] | None:
+    """The fewest next-level steps that lift the rounded score to ``target`` (the next band's
+    lower bound): the largest gains first (for any number of steps they add the most), one
+    step per rule, each with its cumulative gain and the rounded score after it. ``reaches``
+    is False when every step together still falls short. None without a score or a target."""
+    if unrounded is None or target is None:
+        return None
+    steps: list[dict[str, Any]] = []
+    total = Decimal(0)
+    reached = round_score(unrounded, rounding) >= target
+    for rule_id, gain in sorted(gains.items(), key=lambda item: (-item[1], item[0])):
+        if reached:
+            break
+        if gain <= 0:
+            continue
+        total += gain
+        after = round_score(unrounded + total, rounding)
+        steps.append({"rule_id": rule_id, "gain": number(gain), "cumulative": number(total),
+                      "score_after": number(after, int(rounding["places"]))})
+        reached = after >= target
+    return {"steps": steps, "reaches": reached}
+
+
 def _confidence(source: Mapping[str, Any]) -> str:
     return str(source.get("confidence", "official"))
 
@@ -332,6 +356,7 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
             "code": next_band.code, "label": next_band.label.id,
             "label_en": next_band.label.en, "min": number(next_band.min),
             "gap": number(next_band.min - rounded) if rounded is not None else None,
+            "path": shortest_path(score.gains, score.final, edition.rounding, next_band.min),
             **{k: v for k, v in next_band.extra.items() if k == "display"}},
         "bands_source": dict(edition.raw.get("bands_source", {})),
         "improvement_plan": plan,

@@ -75,6 +75,18 @@ WORDS: dict[str, dict[str, Any]] = {
         "error": "Galat", "units": "unit", "scores": "Nilai per unit",
         "scores_desc": "Diagram batang nilai tiap unit untuk ruleset {ruleset}, skala {lo}–{hi}.",
         "no_rows": "Tidak ada unit.",
+        # first page
+        "counted": "dihitung", "summary": "Ringkasan untuk pimpinan", "now": "Saat ini",
+        "gap_line": "Kurang {gap} poin menuju predikat {band} (≥ {min}).",
+        "path": "Jalan terpendek ke predikat {band}",
+        "path_hint": "{n} langkah, tambahan poin terbesar lebih dulu",
+        "todo": "Yang harus dilengkapi", "points": "Poin", "after": "Nilai jadi",
+        "path_short": "Semua langkah satu level ini bersama belum mencapai {band}; setelahnya "
+        "naikkan lagi indikator yang sama (lihat rencana perbaikan).",
+        "evidence_to_add": "Bukti yang ditambahkan",
+        "without_waivers": "Tanpa pengecualian", "with_waivers": "dengan pengecualian",
+        "claimed": "Nilai klaim unit", "verified": "terverifikasi evaluator",
+        "see_plan": "Rincian semua langkah: bagian Rencana perbaikan.",
     },
     "en": {
         "doc_title": "Compliance report", "unit": "Unit", "agency": "Agency", "code": "Code",
@@ -127,6 +139,17 @@ WORDS: dict[str, dict[str, Any]] = {
         "error": "Error", "units": "units", "scores": "Scores by unit",
         "scores_desc": "Bar chart of each unit's score for ruleset {ruleset}, scale {lo}–{hi}.",
         "no_rows": "No units.",
+        "counted": "counted", "summary": "Summary for leadership", "now": "Now",
+        "gap_line": "{gap} points short of predicate {band} (≥ {min}).",
+        "path": "Shortest path to predicate {band}",
+        "path_hint": "{n} steps, largest gains first",
+        "todo": "What to complete", "points": "Points", "after": "Score after",
+        "path_short": "All these one-level steps together do not yet reach {band}; then raise "
+        "the same indicators further (see the improvement plan).",
+        "evidence_to_add": "Evidence to add",
+        "without_waivers": "Without waivers", "with_waivers": "with waivers",
+        "claimed": "Unit's claimed score", "verified": "verified by the evaluator",
+        "see_plan": "Every step in detail: the Improvement plan section.",
     },
 }
 
@@ -177,6 +200,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 6px; text-align: left;
   vertical-align: top; }
 th { background: var(--soft); font-size: 12px; }
+.counted { white-space: normal; min-width: 70px; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
@@ -197,11 +221,41 @@ ul.evidence, ul.unmet { margin: 3px 0 0; padding-left: 18px; font-size: 12px; }
 ul.unmet li { color: #8a1c1c; }
 .next { margin-top: 4px; font-size: 12px; }
 .ev-bad { color: #b71c1c; font-weight: 700; }
+section.summary { break-after: page; page-break-after: always; }
+.lead { font-size: 17px; }
+.gap-line { font-size: 16px; font-weight: 700; }
+ul.todo { margin: 2px 0 0; padding-left: 18px; font-size: 12px; }
+ul.todo li.ev-add { color: var(--muted); }
+section.approval { display: flex; justify-content: flex-end; margin-top: 18px;
+  break-inside: avoid; page-break-inside: avoid; }
+section.approval .sign { min-width: 240px; text-align: center; }
+.signature-space { height: 60px; }
+table.score-pair { width: auto; min-width: 50%; }
 .chart { width: 100%; max-width: 900px; height: auto; display: block; }
 .notes li, .sources li { margin-bottom: 4px; }
 .caveat { display: block; color: var(--muted); font-size: 12px; }
 footer { margin-top: 26px; padding-top: 6px; border-top: 1px solid var(--line); font-size: 12px;
   color: var(--muted); }
+.gauge { max-width: 100%; height: auto; }
+@media screen and (max-width: 640px) {
+  dd, li, p, td { overflow-wrap: break-word; }
+  body { padding: 12px 10px; font-size: 14px; }
+  h1 { font-size: 19px; }
+  .head { gap: 12px; }
+  .head .facts, .head .verdict { flex: 1 1 100%; min-width: 0; }
+  .badge { min-width: 64px; height: 64px; font-size: 32px; }
+  .score-big { font-size: 24px; }
+  dl.facts { grid-template-columns: minmax(0, max-content) minmax(0, 1fr); }
+  main table { display: block; max-width: 100%; overflow-x: auto; }
+  td.nowrap, .nowrap { white-space: normal; }
+  table.path, table.path tbody, table.path tr, table.path td { display: block; width: 100%; }
+  table.path thead { display: none; }
+  table.path tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.path td { border: 0; padding: 2px 0; text-align: left; }
+  table.path td.num { display: inline-block; width: auto; margin-right: 12px; }
+  table.path td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+  table.results td:last-child, table.results th:last-child { display: none; }
+}
 @page { size: A4; margin: 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9.5pt; }
@@ -215,6 +269,20 @@ footer { margin-top: 26px; padding-top: 6px; border-top: 1px solid var(--line); 
   .chart, .estimate, .noscore, figure { break-inside: avoid; page-break-inside: avoid; }
   th { font-size: 8.5pt; }
   ul.evidence, ul.unmet, .next, .small, code { font-size: 8pt; }
+  .head .verdict { padding: 8px 12px; }
+  .lead { display: none; }
+  .gap-line { font-size: 11pt; margin: 2pt 0; }
+  section.summary h2 { margin-top: 8pt; }
+  table.path td { padding: 2pt 4pt; }
+  table.path ul.todo { font-size: 8pt; }
+  table.path .next { margin-top: 0; display: inline; margin-left: 6pt; }
+  table.path ul.todo { margin-top: 1pt; }
+  table.plan ul.todo { font-size: 7.5pt; margin: 0; }
+  table.plan td { padding: 2pt 4pt; }
+  table.results td { padding: 3pt 4pt; }
+  h1 { font-size: 15pt; }
+  .subtitle { margin-bottom: 6pt; }
+  table.path .ind-title { font-weight: 600; }
 }
 """
 
@@ -560,6 +628,95 @@ def _verdict(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _band_name(band: Mapping[str, Any], lang: str) -> str:
+    if band.get("display"):
+        return _t(band["display"], lang)
+    return f"{band['code']} {band['label_en'] if lang == 'en' else band['label']}"
+
+
+def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The first page for the head of the office: predicate and score, the gap to the next
+    predicate and the fewest steps to reach it (each with what is missing and its points)."""
+    from patuh.waivers import score_text
+
+    w = _w(lang)
+    score = report["score"]
+    places = score["rounding"]["places"]
+    out = [f'<section class="summary" id="summary"><h2>{esc(w["summary"])}</h2>']
+    predicate = report.get("predicate")
+    if score["final"] is None:
+        out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p></section>')
+        return out
+    now = f"{score['final']:.{places}f}" + (
+        f" — {_predicate_text(predicate, lang)}" if predicate else "")
+    out.append(f'<p class="lead"><span class="muted">{esc(w["now"])}:</span> '
+               f"<strong>{esc(now)}</strong></p>")
+    effect = (report.get("waivers") or {}).get("effect")
+    if effect:
+        out.append(f'<p class="alt">{esc(w["without_waivers"])}: '
+                   f"<strong>{esc(score_text(effect['without'], lang))}</strong> → "
+                   f"{esc(w['with_waivers'])}: {esc(score_text(effect['with'], lang))}</p>")
+    verified = (report.get("verification") or {}).get("effect")
+    if verified:
+        out.append(f'<p class="alt">{esc(w["claimed"])}: '
+                   f"<strong>{esc(score_text(verified['claimed'], lang))}</strong> → "
+                   f"{esc(w['verified'])}: {esc(score_text(verified['verified'], lang))}</p>")
+    nb = report.get("next_band")
+    if not nb:
+        out.append(f"<p>{esc(w['top_band'])}</p></section>")
+        return out
+    band = _band_name(nb, lang)
+    gap = "—" if nb.get("gap") is None else f"{nb['gap']:.{places}f}"
+    line = w["gap_line"].format(gap=gap, band=band, min=f"{nb['min']:.{places}f}")
+    out.append(f'<p class="gap-line">{esc(line)}</p>')
+    path = nb.get("path") or {"steps": [], "reaches": False}
+    steps = path["steps"]
+    if not steps:
+        all_pass = all(r["status"] == "pass" for r in report["results"])
+        out.append(f"<p>{esc(w['no_plan'] if all_pass else w['no_gain'])}</p></section>")
+        return out
+    own = report["ruleset"]["id"]
+    results = {r["rule_id"]: r for r in report["results"]}
+    out.append(f'<h3>{esc(w["path"].format(band=band))} <span class="muted small">('
+               f'{esc(w["path_hint"].format(n=len(steps)))})</span></h3>')
+    out.append(f'<table class="path"><thead><tr><th class="num">#</th>'
+               f"<th>{esc(w['indicator'])} — {esc(w['todo'])}</th>"
+               f"<th class=\"num\">{esc(w['points'])}</th>"
+               f"<th class=\"num\">{esc(w['after'])}</th></tr></thead><tbody>")
+    for index, step in enumerate(steps, start=1):
+        r = results.get(step["rule_id"]) or {}
+        title = _t(r.get("title"), lang)
+        if r.get("next_level"):
+            move = (f"{w['next']} {r['level']} → {r['next_level']['level']}: "
+                    f"{_t(r['next_level']['title'], lang)}")
+        else:
+            move = w["full"]
+        todo = [f"<li>{esc(_t(u['message'], lang))}"
+                + (f' <em>({esc(w["missing_data"])})</em>' if u.get("missing") else "")
+                + "</li>" for u in r.get("unmet") or []]
+        guidance = _t(r.get("evidence_guidance"), lang)
+        if guidance:
+            todo.append(f'<li class="ev-add"><strong>{esc(w["evidence_to_add"])}:</strong> '
+                        f"{esc(guidance)}</li>")
+        out.append(f'<tr class="path-step" data-rule="{esc(step["rule_id"])}">'
+                   f'<td class="num">{index}</td>'
+                   f'<td><code>{esc(_short_id(step["rule_id"], own))}</code> '
+                   f'<span class="ind-title">{esc(title)}</span>'
+                   f'<div class="next">{esc(move)}</div>'
+                   f'<ul class="todo">{"".join(todo)}</ul></td>'
+                   f'<td class="num" data-label="{esc(w["points"])}">+{step["gain"]:.4f}</td>'
+                   f'<td class="num" data-label="{esc(w["after"])}"><strong>'
+                   f'{step["score_after"]:.{places}f}</strong></td></tr>')
+    out.append("</tbody></table>")
+    if not path["reaches"]:
+        out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
+                   "</p>")
+    out.append(f'<p class="small muted">{esc(w["see_plan"])}</p>')
+    out += _approval_block(report, lang)
+    out.append("</section>")
+    return out
+
+
 def _score_section(report: Mapping[str, Any], lang: str) -> list[str]:
     w = _w(lang)
     score = report["score"]
@@ -656,6 +813,14 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
         reached = f"{r['level']}/{r['max_level']}"
     else:
         reached = f"{_num(r['score'], 2)}/100"
+    counted_note = ""
+    if status == "waived":
+        waiver = next((item for item in (report.get("waivers") or {}).get("applied", ())
+                       if item["rule_id"] == r["rule_id"]), None)
+        if waiver is not None:
+            _, counted = _counted(waiver, lang)
+            counted_note = (f'<div class="counted small">{esc(w["counted"])}: '
+                            f"<strong>{esc(counted)}</strong></div>")
     meter = ""
     if r.get("score") is not None:
         meter = (f'<span class="meter" aria-hidden="true"><span style="width:'
@@ -700,7 +865,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
             f'<td><span class="mark s-{esc(status)}" title="{esc(word)}" '
             f'aria-label="{esc(word)}">{esc(MARKS.get(status, "?"))}</span></td>'
             f'<td class="nowrap"><code>{esc(_short_id(r["rule_id"], own))}</code></td>'
-            f'<td class="num">{esc(reached)}{meter}</td>'
+            f'<td class="num">{esc(reached)}{meter}{counted_note}</td>'
             f'<td>{"".join(cell)}</td>'
             f'<td class="num">{r["weight"]:g}{weight_unit}</td>'
             f'<td class="num">{esc(gain)}</td></tr>')
@@ -746,16 +911,20 @@ def _plan_section(report: Mapping[str, Any], lang: str) -> list[str]:
                f"{esc(w['gain'])}</th><th>{esc(w['code'])}</th><th>{esc(w['indicator'])}</th>"
                f"<th class=\"num\">{esc(w['step'])}</th><th>{esc(w['target'])}</th></tr>"
                "</thead><tbody>")
+    results = {r["rule_id"]: r for r in report["results"]}
     for index, item in enumerate(plan, start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
                 else f"{_num(item['from_score'], 2)} → 100")
+        unmet = (results.get(item["rule_id"]) or {}).get("unmet") or []
+        todo = "".join(f"<li>{esc(_t(u['message'], lang))}</li>" for u in unmet)
         out.append(f'<tr class="plan-item"><td class="num">{index}</td>'
                    f'<td class="num">+{item["gain"]:.4f}</td>'
                    f'<td class="nowrap"><code>{esc(_short_id(item["rule_id"], own))}</code>'
                    "</td>"
                    f'<td>{esc(_t(item["title"], lang))}</td>'
                    f'<td class="num">{esc(step)}</td>'
-                   f'<td>{esc(_t(item["next_title"], lang))}</td></tr>')
+                   f'<td>{esc(_t(item["next_title"], lang))}'
+                   f'{f"<ul class=todo>{todo}</ul>" if todo else ""}</td></tr>')
     out.append("</tbody></table>")
     return out
 
@@ -897,13 +1066,51 @@ def _digests_section(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _counted(item: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """A waiver's level reached and level counted, as text."""
+    en = lang == "en"
+    found = item["found"]
+    if found["level"] is not None:
+        reached = f"{found['level']}/{found['max_level']}"
+    else:
+        reached = "—" if found["score"] is None else f"{found['score']:g}/100"
+    scored = item.get("scored_as")
+    if scored is None:
+        counted = "not scored (excluded)" if en else "tidak dinilai (dikecualikan)"
+    elif scored.get("level") is not None:
+        counted = f"{scored['level']}/{found['max_level']}"
+    else:
+        counted = f"{scored['score']:g}/100"
+    return reached, counted
+
+
+def _score_pair(rows: Sequence[tuple[str, Mapping[str, Any]]], lang: str,
+                css_class: str) -> str:
+    """A small table of two scores with their predicates and the difference."""
+    en = lang == "en"
+    heads = ("", "Score", "Predicate", "Δ") if en else ("", "Nilai", "Predikat", "Δ")
+    out = [f'<table class="score-pair {css_class}"><thead><tr>'
+           + "".join(f'<th{" class=num" if h in ("Score", "Nilai", "Δ") else ""}>{esc(h)}</th>'
+                     for h in heads) + "</tr></thead><tbody>"]
+    first = rows[0][1].get("final")
+    for label, summary in rows:
+        final = summary.get("final")
+        pred = summary.get("predicate")
+        pred_text = "—" if not pred else (
+            f"{pred['code']} {pred['label_en'] if en else pred['label']}")
+        delta = "" if final is None or first is None or summary is rows[0][1] else (
+            f"{final - first:+.2f}")
+        out.append(f"<tr><th>{esc(label)}</th><td class=\"num\"><strong>"
+                   f"{esc('—' if final is None else f'{final:g}')}</strong></td>"
+                   f"<td>{esc(pred_text)}</td><td class=\"num\">{esc(delta)}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
 def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
     """The evaluator's verification (claim and verified side by side, both scores and
-    predicates) and the waivers, when the report has them (``--verification``,
-    ``--waivers``)."""
-    from patuh.waivers import render_waivers
-    from patuh.waivers import score_text
-
+    predicates) and the waivers (each one, its effect, the score with and without), when the
+    report has them (``--verification``, ``--waivers``)."""
     en = lang == "en"
     out: list[str] = []
     section = report.get("verification")
@@ -914,9 +1121,15 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    f"(<code>{esc(section['file'])}</code>)</p>")
         if section.get("catatan"):
             out.append(f"<p>{esc(section['catatan'])}</p>")
+        effect = section.get("effect")
+        if effect:
+            out.append(_score_pair(
+                [("Claimed by the unit" if en else "Klaim unit", effect["claimed"]),
+                 ("Verified" if en else "Terverifikasi", effect["verified"])],
+                lang, "verification-scores"))
         heads = (("Indicator", "Claim", "Verified", "Δ", "Note") if en else
                  ("Indikator", "Klaim", "Terverifikasi", "Δ", "Catatan"))
-        out.append('<table class="parts verification"><thead><tr>'
+        out.append('<div class="wide"><table class="parts verification"><thead><tr>'
                    + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
         for item in section["items"]:
             if item["measured"]:
@@ -927,23 +1140,149 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                 claim = f"{item['claimed_level']}/{item['max_level']}"
                 verified = f"{item['verified_level']}/{item['max_level']}"
                 delta = f"{item['delta']:+d}"
-            out.append(f"<tr><td><code>{esc(item['rule_id'])}</code> "
-                       f"{esc(_t(item['title'], lang))}</td><td>{esc(claim)}</td>"
-                       f"<td>{esc(verified)}</td><td>{esc(delta)}</td>"
-                       f"<td>{esc(item['note'])} <span class=\"muted\">({esc(item['evaluator'])}, "
-                       f"{esc(item['date'])})</span></td></tr>")
-        out.append("</tbody></table>")
-        effect = section.get("effect")
-        if effect:
-            out.append(f"<p><strong>{'Claimed score' if en else 'Nilai klaim'}:</strong> "
-                       f"{esc(score_text(effect['claimed'], lang))} → "
-                       f"<strong>{'verified' if en else 'terverifikasi'}:</strong> "
-                       f"{esc(score_text(effect['verified'], lang))}</p>")
+            out.append(f"<tr class=\"verified-item\"><td><code>"
+                       f"{esc(item['rule_id'])}</code> "
+                       f"{esc(_t(item['title'], lang))}</td><td class=\"num\">{esc(claim)}</td>"
+                       f"<td class=\"num\">{esc(verified)}</td><td class=\"num\">{esc(delta)}"
+                       f"</td><td>{esc(item['note'])} <span class=\"muted\">("
+                       f"{esc(item['evaluator'])}, {esc(item['date'])})</span></td></tr>")
+        out.append("</tbody></table></div>")
     waivers = report.get("waivers")
     if waivers:
-        out.append(f'<h2 id="waivers">{"Waivers" if en else "Pengecualian"}</h2>')
-        out.append(f'<pre class="waivers">{esc(render_waivers(waivers, lang))}</pre>')
+        out.extend(_waivers_section(waivers, report, lang))
     return out
+
+
+def _waivers_section(section: Mapping[str, Any], report: Mapping[str, Any],
+                     lang: str) -> list[str]:
+    en = lang == "en"
+    own = report["ruleset"]["id"]
+    titles = {r["rule_id"]: r["title"] for r in report["results"]}
+    out = [f'<h2 id="waivers">{"Waivers" if en else "Pengecualian"} '
+           f'<span class="muted small">(<code>{esc(section["file"])}</code>)</span></h2>']
+    effect = section.get("effect")
+    if effect:
+        out.append(_score_pair(
+            [("Without waivers" if en else "Tanpa pengecualian", effect["without"]),
+             ("With waivers" if en else "Dengan pengecualian", effect["with"])],
+            lang, "waiver-scores"))
+    if not section["applied"]:
+        out.append(f"<p>{'None in force.' if en else 'Tidak ada yang berlaku.'}</p>")
+    else:
+        heads = (("Indicator", "Reached", "Counted", "Why and who") if en else
+                 ("Indikator", "Dicapai", "Dihitung", "Alasan dan penanggung jawab"))
+        out.append('<div class="wide"><table class="waivers"><thead><tr>'
+                   + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
+        for item in section["applied"]:
+            reached, counted = _counted(item, lang)
+            if item["effect"] == "excluded":
+                what = (f"weight shared within aspect {item['aspect']}" if en else
+                        f"bobotnya dibagi ke aspek {item['aspect']}")
+            else:
+                what = "scored as met (maximum)" if en else "dinilai terpenuhi (maksimum)"
+            who = (f"{'owner' if en else 'pemilik'}: {item['owner']}; "
+                   f"{'approved by' if en else 'disetujui'}: {item['approver']}; "
+                   f"{item['start']} – {item['expiry']}; "
+                   f"{'legal basis' if en else 'dasar'}: {item['legal_basis']}")
+            out.append(f'<tr class="waiver" data-rule="{esc(item["rule_id"])}"><td><code>'
+                       f"{esc(_short_id(item['rule_id'], own))}</code> "
+                       f"{esc(_t(titles.get(item['rule_id']), lang))}</td>"
+                       f'<td class="num">{esc(reached)}</td>'
+                       f'<td class="num"><strong>{esc(counted)}</strong>'
+                       f'<div class="small muted">{esc(what)}</div></td>'
+                       f"<td>{esc(_t(item['reason'], lang))}"
+                       f'<div class="small muted">{esc(who)} ({esc(item["source"])})</div>'
+                       "</td></tr>")
+        out.append("</tbody></table></div>")
+    notes = []
+    for item in section.get("ignored") or []:
+        why = {"expired": "expired" if en else "kedaluwarsa",
+               "not_started": "not yet in force" if en else "belum berlaku"}.get(
+            item["why"], item["why"])
+        notes.append(f"{item['rule_id']}: {why} ({item['start']} – {item['expiry']}; "
+                     f"{item['source']})")
+    notes += [_t(warning, lang) for warning in section.get("warnings") or []]
+    if notes:
+        out.append('<ul class="notes small">'
+                   + "".join(f"<li>{esc(n)}</li>" for n in dict.fromkeys(notes)) + "</ul>")
+    return out
+
+
+def _approval_block(report: Mapping[str, Any], lang: str) -> list[str]:
+    """The approval block (``patuh check --approval-evaluator/-date/-place``): place and date,
+    room for a signature, the evaluator's name."""
+    approval = report.get("approval")
+    if not approval:
+        return []
+    en = lang == "en"
+    where = ", ".join(v for v in (approval.get("place"), approval.get("date_text")) if v)
+    role = "Evaluator" if en else "Evaluator,"
+    head = "Approval" if en else "Pengesahan"
+    return [f'<section class="approval" aria-label="{head}"><div class="sign">',
+            f'<p class="where">{esc(where)}</p>' if where else "",
+            f"<p>{esc(role)}</p>", '<div class="signature-space"></div>',
+            f'<p class="evaluator"><strong>{esc(approval.get("evaluator") or "")}</strong>'
+            "</p></div></section>"]
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_browser() -> str | None:
+    """A headless-capable Chromium: $PATUH_BROWSER, else the first of BROWSERS on PATH."""
+    import os
+    import shutil
+
+    named = os.environ.get("PATUH_BROWSER")
+    if named:
+        return shutil.which(named)
+    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
+
+
+def html_to_pdf(page: str, timeout: float = 180) -> bytes:
+    """The page printed to an A4 PDF by headless Chromium (the same engine the HTML tests
+    use, so the PDF is the page as printed from the browser). InputError (exit 2) when no
+    browser is found or it fails."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from patuh.errors import InputError
+    from patuh.i18n import Text
+
+    browser = find_browser()
+    if browser is None:
+        raise InputError(
+            Text("--format pdf memerlukan peramban Chromium headless, tetapi tidak ditemukan "
+                 f"({', '.join(BROWSERS)} atau $PATUH_BROWSER)",
+                 "--format pdf needs a headless Chromium browser, but none was found "
+                 f"({', '.join(BROWSERS)} or $PATUH_BROWSER)"),
+            hint=Text("pasang paket `chromium`, atau pakai --format html lalu cetak ke PDF dari "
+                      "peramban", "install the `chromium` package, or use --format html and "
+                      "print it to PDF from a browser"))
+    with tempfile.TemporaryDirectory(prefix="patuh-pdf-") as folder:
+        work = Path(folder)
+        source, target = work / "report.html", work / "report.pdf"
+        source.write_text(page, "utf-8")
+        try:
+            done = subprocess.run(
+                [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-extensions", f"--user-data-dir={work / 'profile'}",
+                 "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri()],
+                capture_output=True, text=True, timeout=timeout, check=False,
+                stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise InputError(Text(f"peramban {browser} gagal mencetak PDF: {exc}",
+                                  f"browser {browser} failed to print the PDF: {exc}")) from None
+        if done.returncode != 0 or not target.is_file() or \
+                not target.read_bytes().startswith(b"%PDF-"):
+            tail = (done.stderr or "").strip().splitlines()[-1:] or [""]
+            raise InputError(Text(f"peramban {browser} gagal mencetak PDF (kode "
+                                  f"{done.returncode}): {tail[0]}",
+                                  f"browser {browser} failed to print the PDF (code "
+                                  f"{done.returncode}): {tail[0]}"))
+        return target.read_bytes()
 
 
 def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
@@ -952,6 +1291,10 @@ def render_html(report: Mapping[str, Any], lang: str = "id") -> str:
     tool = report.get("tool") or {}
     body: list[str] = ["<main>"]
     body += _header(report, lang)
+    summary = _summary_section(report, lang)
+    if report.get("approval") and not any('class="approval"' in line for line in summary):
+        summary += _approval_block(report, lang)
+    body += summary
     body += _score_section(report, lang)
     body += _audit_section(report, lang)
     body += _aspects_section(report, lang)

@@ -239,8 +239,10 @@ def test_f02_alone_without_user_assessment(write_manifest, run) -> None:
     assert score["unrounded"] == 0.378
     assert score["final"] == 0.38
     assert report["predicate"]["code"] == "F"
+    path = report["next_band"].pop("path")
     assert report["next_band"] == {"code": "E", "label": "Sangat Buruk", "label_en": "Very poor",
                                    "min": 1.01, "gap": 0.63}
+    assert path["reaches"] and path["steps"][-1]["score_after"] >= 1.01
     notes = " ".join(n["en"] for n in report["notes"])
     assert "the final score is the Evaluator assessment (F-02) part alone" in notes
     # the best next step: 14.b.K level 4 adds 0.25·0.30 = 0.075 (F02 counts 100%)

@@ -122,10 +122,11 @@ def test_a_verified_level_is_written_and_reported_like_the_command(client, signe
     page = client.get(url(b, "report")).content.decode()
     assert page == html.stdout
     # the HTML report shows claim and verified side by side, both scores, and the waiver
-    table = page.split('id="verification"')[1].split("</table>")[0]
-    assert f"<code>{RULE}</code>" in table and f"<td>{before}/5</td><td>3/5</td><td>-1</td>" \
-        in table and "Daftar hadir FKP kurang." in table
-    assert "Nilai klaim:" in page and 'id="waivers"' in page and "pekppp.24.d.T" in page
+    table = page.split('class="parts verification"')[1].split("</table>")[0]
+    assert f"<code>{RULE}</code>" in table and (
+        f'<td class="num">{before}/5</td><td class="num">3/5</td><td class="num">-1</td>'
+        in table) and "Daftar hadir FKP kurang." in table
+    assert "Klaim unit" in page and 'id="waivers"' in page and "pekppp.24.d.T" in page
     # the page shows claim vs verified and the waiver's effect
     page = client.get(url(b, "verifikasi/")).content.decode()
     assert 'class="verified-level">3</strong>' in page and "Sekretaris Daerah" in page
