@@ -26,9 +26,8 @@ from typing import Any
 
 from patuh.history import BASIS
 from patuh.i18n import Text
+from patuh.plugins.web.stage_codes import ORDER as STAGE_CODES
 
-STAGE_CODES = ("draft", "submitted", "in_verification", "revision_requested", "verified",
-               "final")
 HEAT_LEVELS = 5  # colour classes heat-0 (best band) … heat-4 (worst)
 FILLED = Text("Terisi = bagian indikator (aturan) yang sudah dijawab, yaitu yang hasilnya bukan "
               "“tidak ada data”, dari unit yang manifestnya dapat diperiksa.",

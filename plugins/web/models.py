@@ -14,13 +14,18 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from patuh.plugins.web.stage_codes import DRAFT
+from patuh.plugins.web.stage_codes import FINAL
+from patuh.plugins.web.stage_codes import IN_VERIFICATION
+from patuh.plugins.web.stage_codes import REVISION
+from patuh.plugins.web.stage_codes import SUBMITTED
+from patuh.plugins.web.stage_codes import VERIFIED
+
 ADMIN, OPERATOR, EVALUATOR, PIMPINAN = "admin", "operator", "evaluator", "pimpinan"
 ROLES = [(ADMIN, _("Admin (Bagian Organisasi)")), (OPERATOR, _("Operator unit")),
          (EVALUATOR, _("Evaluator")), (PIMPINAN, _("Pimpinan (hanya baca)"))]
 # A unit's stages in an official round (the operator's claim is checked by evaluators, F-01
 # against F-02): who moves a unit from which stage to which is ``patuh.plugins.web.stages``.
-DRAFT, SUBMITTED, IN_VERIFICATION = "draft", "submitted", "in_verification"
-REVISION, VERIFIED, FINAL = "revision_requested", "verified", "final"
 STAGES = [(DRAFT, _("Draf")), (SUBMITTED, _("Diserahkan")),
           (IN_VERIFICATION, _("Dalam verifikasi")), (REVISION, _("Perlu perbaikan")),
           (VERIFIED, _("Terverifikasi")), (FINAL, _("Final"))]
