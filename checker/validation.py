@@ -143,7 +143,13 @@ class _Compiler:
             first, second = tests
             return lambda x: first(x) and second(x)
         frozen = tuple(tests)
-        return lambda x: all(test(x) for test in frozen)
+
+        def every(x: Any) -> bool:
+            for test in frozen:  # noqa: SIM110 - a loop: no generator per call
+                if not test(x):
+                    return False
+            return True
+        return every
 
     def _keyword(self, keyword: str, value: Any, schema: dict[str, Any],
                  resolver: Any) -> Test | None:
@@ -163,13 +169,31 @@ class _Compiler:
         if keyword == "properties":
             if not isinstance(value, dict):
                 return None
-            props = tuple((name, self.compile(sub, resolver)) for name, sub in value.items())
+            if "patternProperties" in schema:
+                return None
+            # with additionalProperties: one pass over the value's keys
+            props = {name: self.compile(sub, resolver) for name, sub in value.items()}
+            extra = schema.get("additionalProperties", True)
+            rest = None if extra is True else self.compile(extra, resolver)
 
-            return lambda x: not isinstance(x, dict) or all(
-                test(x[name]) for name, test in props if name in x)
+            def properties(x: Any) -> bool:
+                if not isinstance(x, dict):
+                    return True
+                get = props.get
+                for key, item in x.items():
+                    test = get(key)
+                    if test is None:
+                        if rest is not None and not rest(item):
+                            return False
+                    elif not test(item):
+                        return False
+                return True
+            return properties
         if keyword == "additionalProperties":
             if "patternProperties" in schema:
                 return None
+            if "properties" in schema:
+                return _accept  # checked with them
             known = schema.get("properties", {})
             if value is False:
                 return lambda x: not isinstance(x, dict) or all(k in known for k in x)
@@ -179,13 +203,20 @@ class _Compiler:
             return lambda x: not isinstance(x, dict) or all(
                 rest(v) for k, v in x.items() if k not in known)
         if keyword == "required":
-            names = tuple(value)
-            return lambda x: not isinstance(x, dict) or all(n in x for n in names)
+            names = frozenset(value)
+            return lambda x: not isinstance(x, dict) or x.keys() >= names
         if keyword == "items":
             if "prefixItems" in schema:
                 return None
             item = self.compile(value, resolver)
-            return lambda x: not isinstance(x, list) or all(item(v) for v in x)
+
+            def items(x: Any) -> bool:
+                if isinstance(x, list):
+                    for each in x:
+                        if not item(each):
+                            return False
+                return True
+            return items
         if keyword == "enum":
             options = tuple(value)
             if all(type(o) is str for o in options):
