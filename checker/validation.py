@@ -19,8 +19,6 @@ from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema._utils import equal
-from jsonschema._utils import uniq
 from jsonschema.exceptions import ValidationError
 from jsonschema.exceptions import relevance
 from referencing import Registry
@@ -30,6 +28,12 @@ from patuh.errors import InputError
 from patuh.errors import InputErrors
 from patuh.i18n import Text
 from patuh.yamlio import Document
+
+try:  # jsonschema's own equality (1 is not true, 1 is 1.0) and uniqueness, not public API
+    from jsonschema._utils import equal
+    from jsonschema._utils import uniq
+except ImportError:  # pragma: no cover - a jsonschema without them: it decides every time
+    equal = uniq = None  # type: ignore[assignment]
 
 MAX_ERRORS = 10
 MAX_LISTED = 10  # unknown keys named in one message; the rest are counted
@@ -269,6 +273,8 @@ class _Compiler:
 def fast_validator(name: str) -> Test:
     """A predicate that is True only where ``validator(name)`` finds no error (compiled
     once per process, about a millisecond); False means "ask jsonschema"."""
+    if equal is None or uniq is None:
+        return _reject
     schema = load_schema(name)
     resolver = registry().resolver(schema["$id"])
     return _Compiler(tuple(load_schema(n) for n in SCHEMAS)).compile(schema, resolver)
