@@ -251,3 +251,18 @@ def test_not_a_number_is_never_accepted_where_jsonschema_rejects() -> None:
                        {"exclusiveMaximum": 0}):
             fast, slow = both(schema, value)
             assert fast == slow, (schema, value)
+
+
+def test_the_suites_cross_check_fails_where_the_verdicts_differ(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/conftest.py sets $PATUH_CROSS_CHECK_VALIDATION, so that every document any test
+    validates is judged by both; a fast validator that says yes too often fails them all."""
+    import patuh.validation as validation
+
+    monkeypatch.setenv(validation.CROSS_CHECK, "1")
+    monkeypatch.setattr(validation, "fast_validator", lambda name: lambda data: True)
+    doc = Document(tmp_path / "m.yaml", {"schema_version": 2}, {})
+    with pytest.raises(AssertionError, match="fast validator says True, jsonschema False"):
+        check(doc, "manifest")
+    monkeypatch.delenv(validation.CROSS_CHECK)
+    check(doc, "manifest")  # without it, the (broken) fast path is trusted: nothing raised
