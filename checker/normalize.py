@@ -129,6 +129,9 @@ class _Want:
     minimum: Decimal | None
     maximum: Decimal | None
     branches: tuple[tuple[Mapping[str, Any], ...], ...]  # each: one way to be valid
+    # the scalar types taken as they are (what :meth:`_Reader.scalar` returns unchanged
+    # without a look at the value), so that the common case costs one set lookup
+    plain: frozenset[type] = frozenset()
 
 
 class _Schema:
@@ -209,7 +212,16 @@ class _Schema:
                     else:
                         maximum = bound if maximum is None else max(maximum, bound)
             branches.append(tuple(way))
-        result = _Want(frozenset(kinds), minimum, maximum, tuple(branches))
+        plain: set[type] = set()
+        if ANY in kinds:
+            plain |= {str, int, float, bool, type(None)}
+        if "string" in kinds:
+            plain.add(str)
+        if "boolean" in kinds:
+            plain.add(bool)
+        if kinds & {"integer", "number"}:
+            plain.add(int)
+        result = _Want(frozenset(kinds), minimum, maximum, tuple(branches), frozenset(plain))
         self._cache[id(schema)] = result
         return result
 
@@ -316,6 +328,8 @@ class _Reader:
             out = value
             for key, item in value.items():
                 sub = self.schema.child(want, value, key) if isinstance(key, str) else None
+                if sub is None or sub is True or type(item) in self.schema.want(sub).plain:
+                    continue  # taken as it is (what walk would return), without a path
                 new = self.walk(item, sub, (*path, key))
                 if new is not item:
                     if out is value:
@@ -325,7 +339,12 @@ class _Reader:
         if isinstance(value, list):
             out_list = value
             sub = self.schema.child(want, value, 0)  # the same for every item
+            if sub is None or sub is True:
+                return value
+            plain = self.schema.want(sub).plain
             for index, item in enumerate(value):
+                if type(item) in plain:
+                    continue
                 new = self.walk(item, sub, (*path, index))
                 if new is not item:
                     if out_list is value:

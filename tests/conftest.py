@@ -150,3 +150,8 @@ def opened() -> Iterator[Callable[[Path], list[str]]]:
 
     yield watch
     _watch.clear()
+
+
+# Every document the tests validate is validated twice, by the fast validator and by
+# jsonschema, and a test fails where their verdicts differ (patuh.validation.check).
+os.environ["PATUH_CROSS_CHECK_VALIDATION"] = "1"
