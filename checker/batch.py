@@ -319,6 +319,10 @@ class Config:
     waivers_file: Path | None = None  # one waivers file, scoped by unit inside
     timeout: float = 0.0  # seconds per unit; 0: no limit
     verification: tuple[tuple[str, str], ...] = ()  # (unit kode, its verification file)
+    # The files this batch may replace (see :func:`watched_files`) and the --store file: a
+    # unit reports back only those of its inputs that are one of them.
+    watched: frozenset[tuple[int, int]] = frozenset()
+    store: str | None = None
 
 
 @dataclass
@@ -389,7 +393,7 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
     unit = loaded.data.get("unit") or {}
     outcome.nama, outcome.kode = unit.get("nama"), unit.get("kode")
     with contextlib.suppress(Exception):  # a bad reference is a finding in the report
-        outcome.inputs = [str(p) for p in loaded.input_files()]
+        outcome.inputs = guarded_inputs(loaded, config)
     several = len(config.ruleset_ids) > 1 and config.edition is None
     verification_file = dict(config.verification).get(outcome.kode) \
         if isinstance(outcome.kode, str) else None
@@ -429,6 +433,40 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
         if config.keep_reports:
             outcome.reports.append(report)
     return outcome
+
+
+def watched_files(out_dir: Path | None, store: Path | None) -> frozenset[tuple[int, int]]:
+    """The identities (device, inode) of the files a batch could replace: those already in
+    ``out_dir`` (reports and summaries are written there, never below it; a file the batch
+    creates there has a name no other output of the run takes) and the ``--store`` file. Only
+    a unit's inputs that are one of these need to be known by the parent: a batch of any size
+    keeps a handful of them, not every evidence file of every unit."""
+    found: set[tuple[int, int]] = set()
+    if out_dir is not None:
+        with contextlib.suppress(OSError), os.scandir(out_dir) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    info = entry.stat()  # follows a link: the file it would replace
+                    found.add((info.st_dev, info.st_ino))
+    if store is not None:
+        found.update(identity for identity in (_identity(store),) if identity is not None)
+    return frozenset(found)
+
+
+def guarded_inputs(loaded: Any, config: Config) -> list[str]:
+    """The files this unit's check read (the manifest, its evidence and data files) that an
+    output of the batch could replace: one ``stat`` per distinct file, and none at all when
+    the batch writes no file."""
+    watched = set(config.watched)
+    if config.store is not None:  # the history may have been created since the batch began
+        watched.update(i for i in (_identity(config.store),) if i is not None)
+    if not watched:
+        return []
+    files = [str(loaded.file)]
+    for items in loaded.evidence().values():
+        files.extend(str(loaded.base_dir / item.ref) for item in items
+                     if item.kind == "file" and item.status in ("ok", "digest_mismatch"))
+    return [path for path in dict.fromkeys(files) if _identity(path) in watched]
 
 
 def _heat(ruleset_id: str, report: dict[str, Any]) -> str:
@@ -1299,7 +1337,9 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
         ensure_folder(out_dir)
     paths = manifests_of(target, exclude=out_dir)
     verification = verification_index(verification_dir) if verification_dir else {}
-    inputs = InputSet([*paths, waivers_file, *rule_files(), *verification.values()])
+    watched = watched_files(out_dir, store_db)
+    inputs = InputSet([*(p for p in paths if watched and _identity(p) in watched), waivers_file,
+                       *rule_files(), *verification.values()])
     if store_db is not None:
         check_store(store_db, inputs)
     inputs.add(store_db)
@@ -1309,7 +1349,8 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,
                     keep_reports=store_db is not None, waivers_file=waivers_file,
-                    timeout=timeout, verification=tuple(sorted(verification.items())))
+                    timeout=timeout, verification=tuple(sorted(verification.items())),
+                    watched=watched, store=None if store_db is None else str(store_db))
     count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
     with stop_on_signals():
         try:
