@@ -58,9 +58,11 @@ start = time.perf_counter()
 with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
     code = main(sys.argv[2:])
 elapsed = time.perf_counter() - start
-stats = {"code": code, "seconds": elapsed,
-         "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-         "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
+own, children = (resource.getrusage(resource.RUSAGE_SELF),
+                 resource.getrusage(resource.RUSAGE_CHILDREN))
+stats = {"code": code, "seconds": elapsed, "self_kb": own.ru_maxrss,
+         "children_kb": children.ru_maxrss, "self_cpu": own.ru_utime + own.ru_stime,
+         "children_cpu": children.ru_utime + children.ru_stime}
 with open(sys.argv[1], "w") as handle:
     json.dump(stats, handle)
 """

@@ -58,6 +58,7 @@ from patuh.outputs import InputSet
 from patuh.outputs import atomic_file
 from patuh.outputs import check_store
 from patuh.outputs import check_target
+from patuh.outputs import write_bytes
 from patuh.outputs import write_output
 from patuh.report import build_report
 from patuh.report import pick_edition
@@ -332,7 +333,9 @@ class Outcome:
     nama: str | None = None
     kode: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
-    texts: list[tuple[str, str, str]] = field(default_factory=list)  # ruleset, format, text
+    # ruleset, format, the report file's bytes (made safe and encoded in the worker: the
+    # parent only writes them)
+    texts: list[tuple[str, str, bytes]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)  # only with keep_reports
     inputs: list[str] = field(default_factory=list)  # files the unit's check read
 
@@ -419,7 +422,7 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
                                   edition_name=config.edition,
                                   waivers=_waivers(config.waivers_file),
                                   verification=verification)
-            texts = [(ruleset_id, fmt, reporter(fmt)(report, config.lang))
+            texts = [(ruleset_id, fmt, rendered(fmt, report, config.lang))
                      for fmt in config.formats]
         except (Exception, SystemExit) as exc:  # a plugin's sys.exit is that unit's error
             outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
@@ -467,6 +470,17 @@ def guarded_inputs(loaded: Any, config: Config) -> list[str]:
         files.extend(str(loaded.base_dir / item.ref) for item in items
                      if item.kind == "file" and item.status in ("ok", "digest_mismatch"))
     return [path for path in dict.fromkeys(files) if _identity(path) in watched]
+
+
+def rendered(fmt: str, report: dict[str, Any], lang: str) -> bytes:
+    """A unit's report file as ``write_output`` would write it (control characters made
+    harmless in text and JSON), done in the worker so that the parent only writes bytes."""
+    text = reporter(fmt)(report, lang)
+    if fmt == "text":
+        text = visible(text)
+    elif fmt == "json":
+        text = json_safe(text)
+    return text.encode("utf-8")
 
 
 def _heat(ruleset_id: str, report: dict[str, Any]) -> str:
@@ -1187,10 +1201,10 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
     names: dict[str, str] = {}
     if out_dir is not None and outcome.texts:
         slug = slugs.claim(outcome.nama, outcome.kode)
-        for ruleset_id, fmt, text in outcome.texts:
+        for ruleset_id, fmt, data in outcome.texts:
             name = report_name(slug, ruleset_id, fmt)
             names.setdefault(ruleset_id, name)  # the first format's file
-            write_output(text, out_dir / name, protect=inputs, fmt=fmt)
+            write_bytes(out_dir / name, data, inputs=inputs)
     for row in outcome.rows:
         row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
         store.add(outcome.index, row)
