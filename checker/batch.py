@@ -16,6 +16,7 @@ end, the summary lists what finished and, as errors, what did not; exit 128 + th
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import json
 import math
@@ -585,13 +586,25 @@ def _work(tasks: list[tuple[int, str]]) -> list[Outcome]:
 Task = tuple[int, str]
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+MAX_CHUNK = 16  # units per hand-over without report files
+MAX_CHUNK_REPORTS = 4  # with them (a JSON report is ~150 kB: the window stays small)
+
+
+def _chunks(tasks: Iterable[Task], total: int, workers: int,
+            largest: int) -> Iterator[list[Task]]:
+    """Guided chunks: a chunk amortises the cost of a hand-over, and chunks shrink as the
+    batch nears its end (a quarter of each worker's share of what is left, at most
+    ``largest``) so that no worker waits idle while another finishes a long last chunk."""
+    left = total
     chunk: list[Task] = []
+    size = max(1, min(largest, left // (workers * 4)))
     for task in tasks:
         chunk.append(task)
-        if len(chunk) == size:
+        if len(chunk) >= size:
             yield chunk
+            left -= len(chunk)
             chunk = []
+            size = max(1, min(largest, left // (workers * 4)))
     if chunk:
         yield chunk
 
@@ -661,8 +674,9 @@ def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Out
             yield evaluate_unit(config, index, manifest)
         return
     # Chunks amortise the cost of a hand-over; small ones when reports travel back with them.
-    size = max(1, min(2 if config.formats else 16, len(paths) // (workers * 8)))
-    chunks = _chunks(tasks, size)
+    # At most ``window`` chunks are in flight: what waits for the parent stays bounded.
+    chunks = _chunks(tasks, len(paths), workers,
+                     MAX_CHUNK_REPORTS if config.formats else MAX_CHUNK)
     window = workers * 3
     pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
     executor = _pool(workers, config)
@@ -906,6 +920,7 @@ class XlsxSummary:
         self.book = Workbook(write_only=True)
         self.sheets: dict[str, Any] = {}
         self.titles: set[str] = set()
+        self.styles: dict[tuple[Any, ...], Any] = {}  # style key → its StyleArray
 
     def _sheet(self, ruleset: str) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -937,44 +952,59 @@ class XlsxSummary:
         self.sheets[ruleset] = sheet
         return sheet
 
-    def add(self, rank: int | None, row: dict[str, Any]) -> None:
+    def _cell(self, sheet: Any, value: Any, style: tuple[Any, ...] = ()) -> Any:
+        """A cell with a style: the style is built once per workbook and copied after that
+        (openpyxl otherwise hashes every font and fill of every cell to find its index)."""
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
 
+        cell = WriteOnlyCell(sheet, value=value)
+        if not style:
+            return cell
+        known = self.styles.get(style)
+        if known is not None:
+            cell._style = copy.copy(known)
+            return cell
+        kind, *args = style
+        if kind == "number":
+            cell.number_format = "0" if args[0] <= 0 else "0." + "0" * args[0]
+        elif kind == "heat":
+            cell.fill, cell.font = fill(args[0]), ink(args[0], bold=args[1])
+        else:
+            from openpyxl.styles import Font
+
+            cell.font = Font(color="B42318", bold=True) if kind == "error" else Font(
+                color="0563C1", underline="single")
+        self.styles[style] = copy.copy(cell._style)
+        return cell
+
+    def add(self, rank: int | None, row: dict[str, Any]) -> None:
         sheet = self._sheet(row["ruleset"])
 
-        def text(value: str) -> Any:
+        def text(value: str, style: tuple[Any, ...] = ()) -> Any:
             if not value:
                 return None
-            cell = WriteOnlyCell(sheet, value=clean(value))
+            cell = self._cell(sheet, clean(value), style)
             cell.data_type = "s"  # never a formula, whatever the text starts with
             return cell
 
         def number(value: Any, places: int) -> Any:
             if value is None:
                 return None
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = "0" if places <= 0 else "0." + "0" * places
-            return cell
+            return self._cell(sheet, value, ("number", places))
 
         en = self.lang == "en"
         heat = row.get("heat") or "heat-none"
-        coloured = []
-        for value in (row["predicate_code"],
-                      row["predicate_label_en"] or row["predicate_label"] if en
-                      else row["predicate_label"]):
-            cell = text(value)
-            if cell is not None and heat != "heat-none":
-                cell.fill, cell.font = fill(heat), ink(heat, bold=not coloured)
-            coloured.append(cell)
+        coloured = [text(value, ("heat", heat, first) if heat != "heat-none" else ())
+                    for first, value in ((True, row["predicate_code"]),
+                                         (False, row["predicate_label_en"]
+                                          or row["predicate_label"] if en
+                                          else row["predicate_label"]))]
         scores = {a[0]: a[3] for a in row.get("aspects") or ()}
-        status = text(STATUS_WORDS[self.lang][row["status"]])
-        if status is not None and row["status"] == "error":
-            status.font = Font(color="B42318", bold=True)
-        report = text(row["report"])
+        status = text(STATUS_WORDS[self.lang][row["status"]],
+                      ("error",) if row["status"] == "error" else ())
+        report = text(row["report"], ("link",))
         if report is not None:
             report.hyperlink = quote(row["report"])  # next to the summary, as written
-            report.font = Font(color="0563C1", underline="single")
         sheet.append([
             rank, text(row["unit"]), text(row["code"]), text(row["edition"]),
             text(row["evaluated_on"]), number(row["score"], int(row.get("places", 2))),
