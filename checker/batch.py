@@ -3,8 +3,10 @@ ranked summary (text, CSV, JSON Lines, XLSX) and, with ``-o``, one report per un
 
 Memory stays flat in the number of units: workers are sent paths, never data, and keep their
 rulesets loaded (``load_ruleset`` caches per process); results come back in input order through
-a bounded window and each unit's reports are written as soon as they arrive; summary rows wait
-in a temporary file (only their small sort keys stay in memory) until the ranking is known.
+a bounded window of guided chunks and each unit's reports (bytes made in the worker) are written
+as soon as they arrive; of a unit's input files the parent learns only those an output could
+replace; summary rows wait in a temporary file (only their small sort keys stay in memory)
+until the ranking is known.
 
 A unit that cannot be evaluated (bad YAML, schema error, missing file, no edition in force, an
 internal error, even a worker process that dies, or a unit that runs past ``--timeout``) is a
@@ -1199,10 +1201,13 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
     inputs = inputs if inputs is not None else InputSet(paths)
     try:
         try:
+            pooled = workers > 1 or config.timeout > 0  # as in outcomes()
             for outcome in outcomes(paths, config, workers):
                 with _atomic_step():
                     _take(outcome, store, slugs, out_dir, history_db, config.lang, inputs)
                 on_unit()
+                if pooled and out_dir is not None and outcome.index == 0:
+                    _warm_summaries()
         except Stopped as exc:
             store.stopped_by = exc.signum
             name = signal.Signals(exc.signum).name
@@ -1217,6 +1222,13 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
         store.close()
         raise
     return store
+
+
+def _warm_summaries() -> None:
+    """Import the workbook writer while the workers run (the parent would only wait), not
+    after the last unit, when the summaries are written."""
+    with contextlib.suppress(Exception):  # writing the summary will say what is wrong
+        import openpyxl  # noqa: F401
 
 
 def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
