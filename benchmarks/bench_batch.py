@@ -22,8 +22,9 @@ For each set and size, in one run:
     process from the call to the end (ruleset loading and the pool's start included, the
     interpreter's start-up not); the runs alternate and each figure is the median of --repeat.
 Memory: the peak RSS of the batch's own process and of its largest worker (getrusage, self and
-children; 1 worker is a pool of one, as --timeout needs a process it can stop), at each size: flat when the
-figures for N=100 and N=400 are about the same.
+children; 1 worker is a pool of one, as --timeout needs a process it can stop), at each size:
+flat when the figures for N=100 and N=400 are about the same. CPU: the CPU time a unit costs
+the batch's own process and its workers (getrusage), a figure a busy machine disturbs less.
 Ratios: batch units/s ÷ load_manifest units/s (budget: ≥ 1 without -o, ≥ 0.8 with -o json),
 and 2 workers ÷ 1 worker (budget ≥ 1.8; only meaningful on an otherwise idle machine with two
 free cores).
@@ -85,29 +86,32 @@ def examples(count: int, folder: Path) -> None:
         manifest.write_text(KODE.sub(rf"\1 bench-{index:05d}", text, count=1), "utf-8")
 
 
-def plain_rate(paths: list[Path]) -> float:
-    """Units/s of yaml.safe_load + jsonschema validation (the validator built beforehand)."""
+def plain_rate(paths: list[Path]) -> tuple[float, float]:
+    """Units/s and CPU ms a unit of yaml.safe_load + jsonschema validation (the validator
+    built beforehand)."""
     import jsonschema
     import yaml
 
     schema = json.loads(SCHEMA.read_text("utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         with path.open(encoding="utf-8") as handle:
             data = json.loads(json.dumps(yaml.safe_load(handle), default=str))  # dates: text
         validator.validate(data)
-    return len(paths) / (time.perf_counter() - start)
+    return (len(paths) / (time.perf_counter() - start),
+            (time.process_time() - cpu) * 1000 / len(paths))
 
 
-def load_rate(paths: list[Path]) -> float:
+def load_rate(paths: list[Path]) -> tuple[float, float]:
     from patuh.manifest import load_manifest
 
     load_manifest(paths[0])  # the plugins and the validator, before timing
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         load_manifest(path)
-    return len(paths) / (time.perf_counter() - start)
+    return (len(paths) / (time.perf_counter() - start),
+            (time.process_time() - cpu) * 1000 / len(paths))
 
 
 def batch(folder: Path, workers: int, stats: Path, out_dir: Path | None) -> dict:
@@ -134,7 +138,8 @@ def main() -> None:
     print(f"patuh batch benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
           f"--ruleset pekppp, median of {args.repeat}")
     header = (f"{'set':<10} {'units':>5}  {'run':<22} {'units/s':>8} {'÷load':>6} "
-              f"{'÷w1':>5}  {'RSS main':>9} {'RSS worker':>10}")
+              f"{'÷w1':>5}  {'CPU ms/unit: main':>17} {'workers':>7}  {'RSS main':>9} "
+              f"{'RSS worker':>10}")
     print(header)
     print("-" * len(header))
     runs = [(1, False), (2, False), (1, True), (2, True)]
@@ -147,11 +152,14 @@ def main() -> None:
                 from patuh.batch import discover
 
                 paths = [Path(p) for p in discover(folder)]
-                plain = statistics.median(plain_rate(paths) for _ in range(args.repeat))
-                loaded = statistics.median(load_rate(paths) for _ in range(args.repeat))
-                print(f"{kind:<10} {size:>5}  {'parse: plain':<22} {plain:8.0f}", flush=True)
-                print(f"{kind:<10} {size:>5}  {'parse: load_manifest':<22} {loaded:8.0f}",
-                      flush=True)
+                for label, measure in (("parse: plain", plain_rate),
+                                       ("parse: load_manifest", load_rate)):
+                    rates = [measure(paths) for _ in range(args.repeat)]
+                    rate = statistics.median(rate for rate, _cpu in rates)
+                    print(f"{kind:<10} {size:>5}  {label:<22} {rate:8.0f} {'':6} {'':5}  "
+                          f"{statistics.median(cpu for _rate, cpu in rates):17.1f}",
+                          flush=True)
+                loaded = rate  # load_manifest's, the stricter of the two here
                 figures: dict[tuple[int, bool], list[dict]] = {run: [] for run in runs}
                 for _ in range(args.repeat):  # alternating: a slow moment hits every run
                     for workers, write in runs:
@@ -168,13 +176,18 @@ def main() -> None:
                     ratio = f"{speed / speeds[1, write]:5.2f}" if workers > 1 else f"{'':5}"
                     child = max(s["children_kb"] for s in stats)
                     worker = mb(child) if child else "—"  # 1 worker: a pool (--timeout)
+                    main_cpu = statistics.median(s["self_cpu"] for s in stats) * 1000 / size
+                    workers_cpu = statistics.median(s["children_cpu"] for s in stats) * 1000 \
+                        / size
                     print(f"{kind:<10} {size:>5}  {label:<22} {speed:8.1f} "
-                          f"{speed / loaded:6.2f} {ratio}  "
+                          f"{speed / loaded:6.2f} {ratio}  {main_cpu:17.1f} {workers_cpu:7.1f}  "
                           f"{mb(max(s['self_kb'] for s in stats)):>9} {worker:>10}{note}",
                           flush=True)
                 shutil.rmtree(folder)
     print("÷load = batch units/s ÷ load_manifest units/s (budget ≥ 1; with -o json ≥ 0.8); "
-          "÷w1 = 2 workers ÷ 1 worker (budget ≥ 1.8)")
+          "÷w1 = 2 workers ÷ 1 worker (budget ≥ 1.8). CPU ms/unit: the batch's own process "
+          "(its start-up, imports and summaries included) and all its workers, per unit: on a "
+          "busy machine these say more than units/s")
 
 
 if __name__ == "__main__":
