@@ -560,13 +560,19 @@ _CONFIG: Config | None = None
 
 
 def _prepare(config: Config) -> None:
-    """Load what every unit needs once per process (a failure shows up per unit later)."""
+    """Load what every unit needs once per process (a failure shows up per unit later): the
+    parent does it before the pool starts, so forked workers share it (with another start
+    method each worker loads it once)."""
+    from patuh.sources import bibliography
+    from patuh.validation import validator
 
     with contextlib.suppress(Exception):
         for ruleset_id in config.ruleset_ids:
             load_ruleset(ruleset_id)
         for fmt in config.formats:
             reporter(fmt)
+        validator("manifest")
+        bibliography()  # every report resolves its citations in it
 
 
 def _init_worker(config: Config) -> None:
@@ -1407,7 +1413,8 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                     keep_reports=store_db is not None, waivers_file=waivers_file,
                     timeout=timeout, verification=tuple(sorted(verification.items())),
                     watched=watched, store=None if store_db is None else str(store_db))
-    count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
+    count = min(workers or os.cpu_count() or 1, len(paths))
+    _prepare(config)  # forked workers inherit what every unit needs
     with stop_on_signals():
         try:
             progress = Progress(len(paths), lang)
