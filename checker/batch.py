@@ -1326,6 +1326,15 @@ def _finite(param: click.Parameter, value: float) -> float:
 
 # --- the command ---------------------------------------------------------------------------
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has): the default number of workers."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on every system
+        return os.cpu_count() or 1
+
+
 def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
     wanted = list(ruleset_ids)
     if "all" in wanted:
@@ -1413,7 +1422,7 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                     keep_reports=store_db is not None, waivers_file=waivers_file,
                     timeout=timeout, verification=tuple(sorted(verification.items())),
                     watched=watched, store=None if store_db is None else str(store_db))
-    count = min(workers or os.cpu_count() or 1, len(paths))
+    count = min(workers or usable_cpus(), len(paths))
     _prepare(config)  # forked workers inherit what every unit needs
     with stop_on_signals():
         try:

@@ -101,3 +101,16 @@ def test_the_parent_keeps_only_inputs_an_output_could_replace(tmp_path: Path) ->
     data = manifest.parent / "pengaduan" / "log-pengaduan-2024.csv"
     config = Config(("pekppp",), None, None, (), "en", store=str(data))
     assert batch.evaluate_unit(config, 0, str(manifest)).inputs == [str(data)]
+
+
+def test_default_workers_are_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 3})
+        monkeypatch.setattr(os, "cpu_count", lambda: 64)
+        assert batch.usable_cpus() == 2
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert batch.usable_cpus() == 1
