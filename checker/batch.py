@@ -3,8 +3,10 @@ ranked summary (text, CSV, JSON Lines, XLSX) and, with ``-o``, one report per un
 
 Memory stays flat in the number of units: workers are sent paths, never data, and keep their
 rulesets loaded (``load_ruleset`` caches per process); results come back in input order through
-a bounded window and each unit's reports are written as soon as they arrive; summary rows wait
-in a temporary file (only their small sort keys stay in memory) until the ranking is known.
+a bounded window of guided chunks and each unit's reports (bytes made in the worker) are written
+as soon as they arrive; of a unit's input files the parent learns only those an output could
+replace; summary rows wait in a temporary file (only their small sort keys stay in memory)
+until the ranking is known.
 
 A unit that cannot be evaluated (bad YAML, schema error, missing file, no edition in force, an
 internal error, even a worker process that dies, or a unit that runs past ``--timeout``) is a
@@ -16,6 +18,7 @@ end, the summary lists what finished and, as errors, what did not; exit 128 + th
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import json
 import math
@@ -58,6 +61,7 @@ from patuh.outputs import InputSet
 from patuh.outputs import atomic_file
 from patuh.outputs import check_store
 from patuh.outputs import check_target
+from patuh.outputs import write_bytes
 from patuh.outputs import write_output
 from patuh.report import build_report
 from patuh.report import pick_edition
@@ -319,6 +323,10 @@ class Config:
     waivers_file: Path | None = None  # one waivers file, scoped by unit inside
     timeout: float = 0.0  # seconds per unit; 0: no limit
     verification: tuple[tuple[str, str], ...] = ()  # (unit kode, its verification file)
+    # The files this batch may replace (see :func:`watched_files`) and the --store file: a
+    # unit reports back only those of its inputs that are one of them.
+    watched: frozenset[tuple[int, int]] = frozenset()
+    store: str | None = None
 
 
 @dataclass
@@ -328,7 +336,9 @@ class Outcome:
     nama: str | None = None
     kode: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
-    texts: list[tuple[str, str, str]] = field(default_factory=list)  # ruleset, format, text
+    # ruleset, format, the report file's bytes (made safe and encoded in the worker: the
+    # parent only writes them)
+    texts: list[tuple[str, str, bytes]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)  # only with keep_reports
     inputs: list[str] = field(default_factory=list)  # files the unit's check read
 
@@ -389,7 +399,7 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
     unit = loaded.data.get("unit") or {}
     outcome.nama, outcome.kode = unit.get("nama"), unit.get("kode")
     with contextlib.suppress(Exception):  # a bad reference is a finding in the report
-        outcome.inputs = [str(p) for p in loaded.input_files()]
+        outcome.inputs = guarded_inputs(loaded, config)
     several = len(config.ruleset_ids) > 1 and config.edition is None
     verification_file = dict(config.verification).get(outcome.kode) \
         if isinstance(outcome.kode, str) else None
@@ -415,7 +425,7 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
                                   edition_name=config.edition,
                                   waivers=_waivers(config.waivers_file),
                                   verification=verification)
-            texts = [(ruleset_id, fmt, reporter(fmt)(report, config.lang))
+            texts = [(ruleset_id, fmt, rendered(fmt, report, config.lang))
                      for fmt in config.formats]
         except (Exception, SystemExit) as exc:  # a plugin's sys.exit is that unit's error
             outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
@@ -429,6 +439,51 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
         if config.keep_reports:
             outcome.reports.append(report)
     return outcome
+
+
+def watched_files(out_dir: Path | None, store: Path | None) -> frozenset[tuple[int, int]]:
+    """The identities (device, inode) of the files a batch could replace: those already in
+    ``out_dir`` (reports and summaries are written there, never below it; a file the batch
+    creates there has a name no other output of the run takes) and the ``--store`` file. Only
+    a unit's inputs that are one of these need to be known by the parent: a batch of any size
+    keeps a handful of them, not every evidence file of every unit."""
+    found: set[tuple[int, int]] = set()
+    if out_dir is not None:
+        with contextlib.suppress(OSError), os.scandir(out_dir) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    info = entry.stat()  # follows a link: the file it would replace
+                    found.add((info.st_dev, info.st_ino))
+    if store is not None:
+        found.update(identity for identity in (_identity(store),) if identity is not None)
+    return frozenset(found)
+
+
+def guarded_inputs(loaded: Any, config: Config) -> list[str]:
+    """The files this unit's check read (the manifest, its evidence and data files) that an
+    output of the batch could replace: one ``stat`` per distinct file, and none at all when
+    the batch writes no file."""
+    watched = set(config.watched)
+    if config.store is not None:  # the history may have been created since the batch began
+        watched.update(i for i in (_identity(config.store),) if i is not None)
+    if not watched:
+        return []
+    files = [str(loaded.file)]
+    for items in loaded.evidence().values():
+        files.extend(str(loaded.base_dir / item.ref) for item in items
+                     if item.kind == "file" and item.status in ("ok", "digest_mismatch"))
+    return [path for path in dict.fromkeys(files) if _identity(path) in watched]
+
+
+def rendered(fmt: str, report: dict[str, Any], lang: str) -> bytes:
+    """A unit's report file as ``write_output`` would write it (control characters made
+    harmless in text and JSON), done in the worker so that the parent only writes bytes."""
+    text = reporter(fmt)(report, lang)
+    if fmt == "text":
+        text = visible(text)
+    elif fmt == "json":
+        text = json_safe(text)
+    return text.encode("utf-8")
 
 
 def _heat(ruleset_id: str, report: dict[str, Any]) -> str:
@@ -505,13 +560,19 @@ _CONFIG: Config | None = None
 
 
 def _prepare(config: Config) -> None:
-    """Load what every unit needs once per process (a failure shows up per unit later)."""
+    """Load what every unit needs once per process (a failure shows up per unit later): the
+    parent does it before the pool starts, so forked workers share it (with another start
+    method each worker loads it once)."""
+    from patuh.sources import bibliography
+    from patuh.validation import validator
 
     with contextlib.suppress(Exception):
         for ruleset_id in config.ruleset_ids:
             load_ruleset(ruleset_id)
         for fmt in config.formats:
             reporter(fmt)
+        validator("manifest")
+        bibliography()  # every report resolves its citations in it
 
 
 def _init_worker(config: Config) -> None:
@@ -533,13 +594,25 @@ def _work(tasks: list[tuple[int, str]]) -> list[Outcome]:
 Task = tuple[int, str]
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+MAX_CHUNK = 16  # units per hand-over without report files
+MAX_CHUNK_REPORTS = 4  # with them (a JSON report is ~150 kB: the window stays small)
+
+
+def _chunks(tasks: Iterable[Task], total: int, workers: int,
+            largest: int) -> Iterator[list[Task]]:
+    """Guided chunks: a chunk amortises the cost of a hand-over, and chunks shrink as the
+    batch nears its end (a quarter of each worker's share of what is left, at most
+    ``largest``) so that no worker waits idle while another finishes a long last chunk."""
+    left = total
     chunk: list[Task] = []
+    size = max(1, min(largest, left // (workers * 4)))
     for task in tasks:
         chunk.append(task)
-        if len(chunk) == size:
+        if len(chunk) >= size:
             yield chunk
+            left -= len(chunk)
             chunk = []
+            size = max(1, min(largest, left // (workers * 4)))
     if chunk:
         yield chunk
 
@@ -609,8 +682,9 @@ def outcomes(paths: Sequence[str], config: Config, workers: int) -> Iterator[Out
             yield evaluate_unit(config, index, manifest)
         return
     # Chunks amortise the cost of a hand-over; small ones when reports travel back with them.
-    size = max(1, min(2 if config.formats else 16, len(paths) // (workers * 8)))
-    chunks = _chunks(tasks, size)
+    # At most ``window`` chunks are in flight: what waits for the parent stays bounded.
+    chunks = _chunks(tasks, len(paths), workers,
+                     MAX_CHUNK_REPORTS if config.formats else MAX_CHUNK)
     window = workers * 3
     pending: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
     executor = _pool(workers, config)
@@ -854,6 +928,7 @@ class XlsxSummary:
         self.book = Workbook(write_only=True)
         self.sheets: dict[str, Any] = {}
         self.titles: set[str] = set()
+        self.styles: dict[tuple[Any, ...], Any] = {}  # style key → its StyleArray
 
     def _sheet(self, ruleset: str) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -885,44 +960,59 @@ class XlsxSummary:
         self.sheets[ruleset] = sheet
         return sheet
 
-    def add(self, rank: int | None, row: dict[str, Any]) -> None:
+    def _cell(self, sheet: Any, value: Any, style: tuple[Any, ...] = ()) -> Any:
+        """A cell with a style: the style is built once per workbook and copied after that
+        (openpyxl otherwise hashes every font and fill of every cell to find its index)."""
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
 
+        cell = WriteOnlyCell(sheet, value=value)
+        if not style:
+            return cell
+        known = self.styles.get(style)
+        if known is not None:
+            cell._style = copy.copy(known)
+            return cell
+        kind, *args = style
+        if kind == "number":
+            cell.number_format = "0" if args[0] <= 0 else "0." + "0" * args[0]
+        elif kind == "heat":
+            cell.fill, cell.font = fill(args[0]), ink(args[0], bold=args[1])
+        else:
+            from openpyxl.styles import Font
+
+            cell.font = Font(color="B42318", bold=True) if kind == "error" else Font(
+                color="0563C1", underline="single")
+        self.styles[style] = copy.copy(cell._style)
+        return cell
+
+    def add(self, rank: int | None, row: dict[str, Any]) -> None:
         sheet = self._sheet(row["ruleset"])
 
-        def text(value: str) -> Any:
+        def text(value: str, style: tuple[Any, ...] = ()) -> Any:
             if not value:
                 return None
-            cell = WriteOnlyCell(sheet, value=clean(value))
+            cell = self._cell(sheet, clean(value), style)
             cell.data_type = "s"  # never a formula, whatever the text starts with
             return cell
 
         def number(value: Any, places: int) -> Any:
             if value is None:
                 return None
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = "0" if places <= 0 else "0." + "0" * places
-            return cell
+            return self._cell(sheet, value, ("number", places))
 
         en = self.lang == "en"
         heat = row.get("heat") or "heat-none"
-        coloured = []
-        for value in (row["predicate_code"],
-                      row["predicate_label_en"] or row["predicate_label"] if en
-                      else row["predicate_label"]):
-            cell = text(value)
-            if cell is not None and heat != "heat-none":
-                cell.fill, cell.font = fill(heat), ink(heat, bold=not coloured)
-            coloured.append(cell)
+        coloured = [text(value, ("heat", heat, first) if heat != "heat-none" else ())
+                    for first, value in ((True, row["predicate_code"]),
+                                         (False, row["predicate_label_en"]
+                                          or row["predicate_label"] if en
+                                          else row["predicate_label"]))]
         scores = {a[0]: a[3] for a in row.get("aspects") or ()}
-        status = text(STATUS_WORDS[self.lang][row["status"]])
-        if status is not None and row["status"] == "error":
-            status.font = Font(color="B42318", bold=True)
-        report = text(row["report"])
+        status = text(STATUS_WORDS[self.lang][row["status"]],
+                      ("error",) if row["status"] == "error" else ())
+        report = text(row["report"], ("link",))
         if report is not None:
             report.hyperlink = quote(row["report"])  # next to the summary, as written
-            report.font = Font(color="0563C1", underline="single")
         sheet.append([
             rank, text(row["unit"]), text(row["code"]), text(row["edition"]),
             text(row["evaluated_on"]), number(row["score"], int(row.get("places", 2))),
@@ -1117,10 +1207,13 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
     inputs = inputs if inputs is not None else InputSet(paths)
     try:
         try:
+            pooled = workers > 1 or config.timeout > 0  # as in outcomes()
             for outcome in outcomes(paths, config, workers):
                 with _atomic_step():
                     _take(outcome, store, slugs, out_dir, history_db, config.lang, inputs)
                 on_unit()
+                if pooled and out_dir is not None and outcome.index == 0:
+                    _warm_summaries()
         except Stopped as exc:
             store.stopped_by = exc.signum
             name = signal.Signals(exc.signum).name
@@ -1137,6 +1230,13 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
     return store
 
 
+def _warm_summaries() -> None:
+    """Import the workbook writer while the workers run (the parent would only wait), not
+    after the last unit, when the summaries are written."""
+    with contextlib.suppress(Exception):  # writing the summary will say what is wrong
+        import openpyxl  # noqa: F401
+
+
 def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
           history_db: Path | None, lang: str, inputs: InputSet) -> None:
     """One unit's result: its reports written, its rows kept, its reports stored. No report
@@ -1149,10 +1249,10 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
     names: dict[str, str] = {}
     if out_dir is not None and outcome.texts:
         slug = slugs.claim(outcome.nama, outcome.kode)
-        for ruleset_id, fmt, text in outcome.texts:
+        for ruleset_id, fmt, data in outcome.texts:
             name = report_name(slug, ruleset_id, fmt)
             names.setdefault(ruleset_id, name)  # the first format's file
-            write_output(text, out_dir / name, protect=inputs, fmt=fmt)
+            write_bytes(out_dir / name, data, inputs=inputs)
     for row in outcome.rows:
         row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
         store.add(outcome.index, row)
@@ -1225,6 +1325,15 @@ def _finite(param: click.Parameter, value: float) -> float:
 
 
 # --- the command ---------------------------------------------------------------------------
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has): the default number of workers."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on every system
+        return os.cpu_count() or 1
+
 
 def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
     wanted = list(ruleset_ids)
@@ -1299,7 +1408,9 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
         ensure_folder(out_dir)
     paths = manifests_of(target, exclude=out_dir)
     verification = verification_index(verification_dir) if verification_dir else {}
-    inputs = InputSet([*paths, waivers_file, *rule_files(), *verification.values()])
+    watched = watched_files(out_dir, store_db)
+    inputs = InputSet([*(p for p in paths if watched and _identity(p) in watched), waivers_file,
+                       *rule_files(), *verification.values()])
     if store_db is not None:
         check_store(store_db, inputs)
     inputs.add(store_db)
@@ -1309,8 +1420,10 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     _waivers(waivers_file)  # a bad waivers file stops the batch before any unit runs
     config = Config(rulesets, as_of_date, edition, wanted, lang,
                     keep_reports=store_db is not None, waivers_file=waivers_file,
-                    timeout=timeout, verification=tuple(sorted(verification.items())))
-    count = min(workers or os.cpu_count() or 1, len(paths))  # rulesets are loaded above:
+                    timeout=timeout, verification=tuple(sorted(verification.items())),
+                    watched=watched, store=None if store_db is None else str(store_db))
+    count = min(workers or usable_cpus(), len(paths))
+    _prepare(config)  # forked workers inherit what every unit needs
     with stop_on_signals():
         try:
             progress = Progress(len(paths), lang)
