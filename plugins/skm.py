@@ -409,6 +409,12 @@ def _facts_from_declared(skm: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
+def _compute_for_manifest(target: Path, population: int | None, display_name: str,
+                          sheet: str | None, _rules_digest: str) -> dict[str, Any]:
+    return compute(target, population=population, display_name=display_name, sheet=sheet,
+                   sheet_path="$.skm.lembar")
+
+
 @hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
@@ -417,8 +423,12 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
         return None
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
-        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"],
-                         sheet=skm.get("lembar") or None, sheet_path="$.skm.lembar")
+        from patuh.rulebook import load_ruleset
+
+        # the unsur titles and the mutu table come from the `skm` rule data
+        result = tables.memo_read(target, _compute_for_manifest, skm.get("populasi"),
+                                  skm["berkas"], skm.get("lembar") or None,
+                                  load_ruleset("skm").digest)
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),
