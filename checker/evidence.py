@@ -267,10 +267,9 @@ def related(evidence: Mapping[str, tuple[Evidence, ...]], paths: list[str]) -> l
             parent = parent.rpartition(".")[0]
     out: list[Evidence] = []
     seen: set[str] = set()
-    for owner, items in sorted(evidence.items()):
-        if owner in prefixes:
-            for item in items:
-                if item.ref not in seen:
-                    seen.add(item.ref)
-                    out.append(item)
+    for owner in sorted(p for p in prefixes if p in evidence):
+        for item in evidence[owner]:
+            if item.ref not in seen:
+                seen.add(item.ref)
+                out.append(item)
     return out
