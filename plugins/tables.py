@@ -365,8 +365,12 @@ class Rows(Iterator[tuple[int, dict[str, str]]]):
     def __next__(self) -> tuple[int, dict[str, str]]:
         header = self.header
         while (row := self._next()) is not None:
-            cells = {header[i]: value for i, cell in enumerate(row[:len(header)])
-                     if header[i] and (value := _clean(cell))}
+            cells = {}
+            for name, cell in zip(header, row, strict=False):  # _clean, inlined; a longer
+                # row: its cells past the header are not read
+                if name and (value := cell.strip()):
+                    cells[name] = value if "\r" not in value else \
+                        value.replace("\r\n", "\n").replace("\r", "\n")
             if not cells and not any(cell.strip() for cell in row):
                 continue
             if len(row) == 1 and len(header) > 1 and self.other_delimiter is None:
@@ -920,11 +924,17 @@ class Dates:
         self._example: dict[str, Reading] = {}
         self._ambiguous = 0  # read day first where month first was possible too
         self._month_first: tuple[int, str] | None = None
+        self._read: dict[str, tuple[date, Reading | None] | None] = {}
 
     def read(self, cell: str, line: int) -> date | None:
-        got = read_date(cell)
-        if got is None and self.serials:
-            got = read_serial(cell)
+        if cell in self._read:  # a file repeats its dates: each read once
+            got = self._read[cell]
+        else:
+            got = read_date(cell)
+            if got is None and self.serials:
+                got = read_serial(cell)
+            if len(self._read) < 4096:
+                self._read[cell] = got
         if got is None:
             return None
         day, reading = got
