@@ -134,12 +134,30 @@ class StoredDigests(dict[tuple[Any, ...], str]):
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = None
-                   ) -> tuple[Path | None, str]:
+def _resolve(path: Path, folders: dict[Path, Path] | None) -> Path:
+    """``path.resolve()``; with ``folders`` (real paths of folders resolved already in this
+    pass), the folder's real path and the name, when the name itself is no symlink."""
+    if folders is None:
+        return path.resolve()
+    parent = path.parent
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = parent.resolve()
+    try:
+        if stat.S_ISLNK(os.lstat(real / path.name).st_mode):
+            return path.resolve()
+    except OSError:
+        return path.resolve()  # as resolve() has it: missing, too long, not a folder
+    return real / path.name
+
+
+def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = None,
+                   folders: dict[Path, Path] | None = None) -> tuple[Path | None, str]:
     """The file ``ref`` names below ``base_dir``, or None with the reason it is refused:
     ``outside``, ``not_found``, ``not_a_file``, or ``unreadable`` (no read permission, a
     symlink loop, a name too long for the file system, a NUL byte in it).
-    ``resolved_base``: ``base_dir.resolve()``, when the caller has it already."""
+    ``resolved_base``: ``base_dir.resolve()``, when the caller has it already; ``folders``:
+    real paths of folders, shared by the references of one manifest (see :func:`_resolve`)."""
     if "\0" in ref:
         return None, "unreadable"
     candidate = Path(ref)
@@ -147,7 +165,7 @@ def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = Non
         return None, "outside"
     try:
         base = resolved_base or base_dir.resolve()
-        target = (base / candidate).resolve()  # follows symlinks
+        target = _resolve(base / candidate, folders)  # follows symlinks
     except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python 3.10)
         return None, "unreadable"
     if target != base and base not in target.parents:
@@ -185,7 +203,8 @@ class _Budget:
 
 def _check(owner: str, item: Any, base_dir: Path | None,
            cache: dict[str, tuple[str, str | None]], budget: _Budget | None,
-           digests: Digests | None = None, resolved_base: Path | None = None) -> Evidence:
+           digests: Digests | None = None, resolved_base: Path | None = None,
+           folders: dict[Path, Path] | None = None) -> Evidence:
     if isinstance(item, str):
         item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
     note = item.get("keterangan")
@@ -195,7 +214,8 @@ def _check(owner: str, item: Any, base_dir: Path | None,
     if base_dir is None:
         return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
     if ref not in cache:
-        target, status = resolve_inside(base_dir, ref, resolved_base=resolved_base)
+        target, status = resolve_inside(base_dir, ref, resolved_base=resolved_base,
+                                        folders=folders)
         digest = None
         if target is not None and budget is not None and not budget.allows(target):
             status = "too_large"
@@ -233,8 +253,10 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None,
         if digests is None and resolved_base is not None:
             digests = stored = StoredDigests(resolved_base)
 
+    folders: dict[Path, Path] = {}
+
     def check(owner: str, item: Any) -> Evidence:
-        return _check(owner, item, base_dir, cache, budget, digests, resolved_base)
+        return _check(owner, item, base_dir, cache, budget, digests, resolved_base, folders)
 
     def walk(node: Any, path: str) -> None:
         if isinstance(node, Mapping):

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -155,6 +156,23 @@ MAX_MEMO = 256
 _MEMO: dict[tuple[Any, ...], tuple[tuple[int, ...], Any]] = {}
 
 
+_SHARED = (str, int, float, bool, type(None), date, Fraction)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a reader's result: dicts and lists copied, immutable values shared."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(_copy(item) for item in value)
+    if kind in _SHARED:
+        return value
+    return copy.deepcopy(value)
+
+
 def file_stamp(file: Path) -> tuple[int, ...] | None:
     """What tells a file's content unchanged, as git's index does: device, inode, size,
     modification and change times (ns); None when it cannot be read."""
@@ -178,14 +196,14 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
     before = file_stamp(file)
     held = _MEMO.get(key)
     if held is not None and before is not None and held[0] == before:
-        return copy.deepcopy(held[1])
+        return _copy(held[1])
     started = time.time_ns()
     value = read(file, *args)
     if before is not None and before == file_stamp(file) and \
             before[3] < started - RACY_NS:
         if len(_MEMO) >= MAX_MEMO:
             _MEMO.clear()
-        _MEMO[key] = (before, copy.deepcopy(value))
+        _MEMO[key] = (before, _copy(value))
     return value
 
 

@@ -233,3 +233,29 @@ def test_memo_read_gives_each_caller_its_own_copy(tmp_path: Path,
     monkeypatch.setenv("PATUH_NO_CACHE", "1")
     tables.memo_read(file, read)
     assert len(calls) == 2
+
+
+# --- references resolved with the real paths of their folders, shared -----------------------
+
+def test_links_in_references_are_still_followed_and_judged(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "rahasia.pdf").write_bytes(b"x")
+    unit = tmp_path / "unit"
+    (unit / "foto").mkdir(parents=True)
+    (unit / "foto" / "a.jpg").write_bytes(b"a")
+    (unit / "foto" / "keluar.jpg").symlink_to(outside / "rahasia.pdf")
+    (unit / "foto" / "dalam.jpg").symlink_to(unit / "foto" / "a.jpg")
+    (unit / "luar").symlink_to(outside)
+    (unit / "alias").symlink_to(unit / "foto")
+    (unit / "putar").symlink_to(unit / "putar")
+    refs = ["foto/a.jpg", "foto/keluar.jpg", "foto/dalam.jpg", "luar/rahasia.pdf",
+            "alias/a.jpg", "putar/x.pdf", "tidak-ada/x.pdf", "foto/tidak-ada.jpg", "foto"]
+    found = collect({"sarana": {"bukti": refs}}, unit, {})
+    status = {e.ref: e.status for e in found["sarana"]}
+    assert status == {"foto/a.jpg": "ok", "foto/keluar.jpg": "outside", "foto/dalam.jpg": "ok",
+                      "luar/rahasia.pdf": "outside", "alias/a.jpg": "ok",
+                      "putar/x.pdf": "unreadable", "tidak-ada/x.pdf": "not_found",
+                      "foto/tidak-ada.jpg": "not_found", "foto": "not_a_file"}
+    for ref in refs:  # as each reference resolved on its own
+        assert evidence.resolve_inside(unit, ref)[1] == status[ref]
