@@ -139,7 +139,7 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
         target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
         hasil = memo_read(target, read_file)
         hasil["berkas"] = data["berkas"]
-        hasil["sha256"] = memo_read(target, sha256)
+        hasil["sha256"] = file_digest(target)
         return {f"{section}.hasil": hasil}
     if "rekap" in data:
         return {f"{section}.hasil": from_rekap(data["rekap"])}
@@ -153,7 +153,7 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
 # change time is in the stamp but not in this test (a copy that keeps the modification time).
 RACY_NS = 2_000_000_000
 MAX_MEMO = 256
-_MEMO: dict[tuple[Any, ...], tuple[tuple[int, ...], Any]] = {}
+_MEMO: dict[tuple[Any, ...], Any] = {}
 
 
 _SHARED = (str, int, float, bool, type(None), date, Fraction)
@@ -183,27 +183,52 @@ def file_stamp(file: Path) -> tuple[int, ...] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+_DIGESTS: dict[tuple[str, tuple[int, ...]], str] = {}
+
+
+def file_digest(file: Path) -> str:
+    """:func:`sha256` of a data file, reused within one process while its stamp
+    (:func:`file_stamp`) is unchanged and was not too recent to trust when it was hashed."""
+    before = file_stamp(file)
+    if before is None or os.environ.get("PATUH_NO_CACHE"):
+        return sha256(file)
+    key = (str(file), before)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
+    started = time.time_ns()
+    digest = sha256(file)
+    if before[3] < started - RACY_NS and file_stamp(file) == before:
+        if len(_DIGESTS) >= MAX_MEMO:
+            _DIGESTS.clear()
+        _DIGESTS[key] = digest
+    return digest
+
+
 def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
     """``read(file, *args)``, reused within one process (the web platform re-scores a unit
-    after every save; a batch reads a shared file again) while the file's stamp
-    (:func:`file_stamp`), the reader, its arguments and the ``PATUH_*`` settings (limits) are
-    unchanged. A file changed too recently to trust its stamp is read every time; a failed read
-    is never kept; each caller gets its own copy. ``PATUH_NO_CACHE=1`` turns it off."""
-    if os.environ.get("PATUH_NO_CACHE"):
+    after every save; a batch reads copies of the same answers) for a file of the same name
+    and content (its :func:`file_digest`), the same reader and arguments and the same
+    ``PATUH_*`` settings (limits). A file changed too recently to trust its stamp is read
+    every time; a failed read is never kept; each caller gets its own copy.
+    ``PATUH_NO_CACHE=1`` turns it off."""
+    before = file_stamp(file)
+    if os.environ.get("PATUH_NO_CACHE") or before is None or \
+            before[3] >= time.time_ns() - RACY_NS:
+        return read(file, *args)
+    try:
+        digest = file_digest(file)
+    except (InputError, OSError):  # over a limit, gone: the reader says so in its words
         return read(file, *args)
     settings = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PATUH_")))
-    key = (read.__module__, read.__qualname__, str(file), args, settings)
-    before = file_stamp(file)
+    key = (read.__module__, read.__qualname__, file.name, digest, args, settings)
     held = _MEMO.get(key)
-    if held is not None and before is not None and held[0] == before:
-        return _copy(held[1])
-    started = time.time_ns()
+    if held is not None:
+        return _copy(held)
     value = read(file, *args)
-    if before is not None and before == file_stamp(file) and \
-            before[3] < started - RACY_NS:
+    if file_stamp(file) == before:  # else it may not be the content hashed
         if len(_MEMO) >= MAX_MEMO:
             _MEMO.clear()
-        _MEMO[key] = (before, _copy(value))
+        _MEMO[key] = _copy(value)
     return value
 
 

@@ -259,3 +259,21 @@ def test_links_in_references_are_still_followed_and_judged(tmp_path: Path) -> No
                       "foto/tidak-ada.jpg": "not_found", "foto": "not_a_file"}
     for ref in refs:  # as each reference resolved on its own
         assert evidence.resolve_inside(unit, ref)[1] == status[ref]
+
+
+def test_copies_of_one_answer_file_are_read_once(tmp_path: Path, computed: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch over copies of a unit: the same answers under the same name, read once; the
+    report of each copy is the same as when it is read on its own."""
+    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
+    ruleset = load_ruleset("pekppp")
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(EXAMPLE, first / "unit")
+    shutil.copytree(EXAMPLE, second / "unit")
+    computed.clear()
+    one = build_report(load_manifest(first / "unit" / "manifest.yaml"), ruleset)
+    two = build_report(load_manifest(second / "unit" / "manifest.yaml"), ruleset)
+    assert len(computed) <= 1  # none when an earlier test read the example already
+    monkeypatch.setenv("PATUH_NO_CACHE", "1")
+    alone = build_report(load_manifest(second / "unit" / "manifest.yaml"), ruleset)
+    assert one == two == alone
