@@ -51,7 +51,7 @@ def _same(file: Path, monkeypatch: pytest.MonkeyPatch, *, sheet: str | None = No
 @pytest.mark.parametrize("file", sorted(EXAMPLES.rglob("*.xlsx")), ids=lambda p: p.name)
 def test_the_examples_read_the_same(file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     header, _line, _notes, rows = _same(file, monkeypatch)
-    assert "U1" in header and len(rows) > 10
+    assert "U1" in header and rows
 
 
 def _book(path: Path, fill: object) -> Path:
