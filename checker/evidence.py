@@ -46,13 +46,13 @@ DIGEST_CACHE_FORMAT = 1
 MAX_CACHED_DIGESTS = 10_000  # entries in one folder's file of the digest cache
 
 
-def _digest(target: Path, digests: Digests | None) -> str:
+def _digest(target: Path, digests: Digests | None, info: os.stat_result | None = None) -> str:
     """The file's sha256; with ``digests`` (a long-running process that checks the same
     files again, the web platform; or :class:`StoredDigests`, the next process), reused
     while the file's identity, size and times are unchanged, as git's index does."""
     if digests is None:
         return _sha256(target)
-    st = target.stat()
+    st = info or target.stat()  # ``info``: the stat taken as the file was found
     key = (str(target), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     held = digests.get(key)
     if held is not None:
@@ -158,29 +158,37 @@ def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = Non
     symlink loop, a name too long for the file system, a NUL byte in it).
     ``resolved_base``: ``base_dir.resolve()``, when the caller has it already; ``folders``:
     real paths of folders, shared by the references of one manifest (see :func:`_resolve`)."""
+    target, status, _info = _locate(base_dir, ref, resolved_base, folders)
+    return target, status
+
+
+def _locate(base_dir: Path, ref: str, resolved_base: Path | None,
+            folders: dict[Path, Path] | None
+            ) -> tuple[Path | None, str, os.stat_result | None]:
+    """:func:`resolve_inside`, with the file's ``stat`` when it is found."""
     if "\0" in ref:
-        return None, "unreadable"
+        return None, "unreadable", None
     candidate = Path(ref)
     if candidate.is_absolute() or ".." in candidate.parts or ref.startswith("~"):
-        return None, "outside"
+        return None, "outside", None
     try:
         base = resolved_base or base_dir.resolve()
         target = _resolve(base / candidate, folders)  # follows symlinks
     except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python 3.10)
-        return None, "unreadable"
+        return None, "unreadable", None
     if target != base and base not in target.parents:
-        return None, "outside"
+        return None, "outside", None
     try:
         info = target.stat()
     except (FileNotFoundError, NotADirectoryError):
-        return None, "not_found"
+        return None, "not_found", None
     except (OSError, ValueError):
-        return None, "unreadable"
+        return None, "unreadable", None
     if not stat.S_ISREG(info.st_mode):
-        return None, "not_a_file"
+        return None, "not_a_file", None
     if not os.access(target, os.R_OK):
-        return None, "unreadable"
-    return target, "ok"
+        return None, "unreadable", None
+    return target, "ok", info
 
 
 class _Budget:
@@ -190,9 +198,9 @@ class _Budget:
         self.per_file = MAX_EVIDENCE_BYTES.value()
         self.left = MAX_EVIDENCE_TOTAL_BYTES.value()
 
-    def allows(self, target: Path) -> bool:
+    def allows(self, target: Path, info: os.stat_result | None = None) -> bool:
         try:
-            size = target.stat().st_size
+            size = (info or target.stat()).st_size
         except OSError:
             return True  # let hashing report it as unreadable
         if size > self.per_file or size > self.left:
@@ -214,14 +222,13 @@ def _check(owner: str, item: Any, base_dir: Path | None,
     if base_dir is None:
         return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
     if ref not in cache:
-        target, status = resolve_inside(base_dir, ref, resolved_base=resolved_base,
-                                        folders=folders)
+        target, status, info = _locate(base_dir, ref, resolved_base, folders)
         digest = None
-        if target is not None and budget is not None and not budget.allows(target):
+        if target is not None and budget is not None and not budget.allows(target, info):
             status = "too_large"
         elif target is not None:
             try:
-                digest = _digest(target, digests)
+                digest = _digest(target, digests, info)
             except OSError:  # it went away or became unreadable since it was checked
                 status = "unreadable"
         cache[ref] = (status, digest)
