@@ -59,7 +59,10 @@ def _digest(target: Path, digests: Digests | None, info: os.stat_result | None =
         return held
     started = time.time_ns()
     digest = _sha256(target)
-    if st.st_mtime_ns < started - RACY_NS:  # else it may change again unseen
+    # A file modified just now may change again within its time stamp's tick, unseen: the
+    # next process does not get its digest. A long-running process (the platform, which
+    # writes the files itself) keeps it, as it always has.
+    if st.st_mtime_ns < started - RACY_NS or not isinstance(digests, StoredDigests):
         digests[key] = digest
     return digest
 
