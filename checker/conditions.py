@@ -138,7 +138,11 @@ def lookup(facts: Any, path: str) -> Any:
     """Follow a dotted path (list indices as numbers); MISSING when any step is absent."""
     node = facts
     for part in path.split("."):
-        if isinstance(node, Mapping):
+        if type(node) is dict:  # the usual case, without the cost of an ABC check
+            node = node.get(part)
+            if node is None:
+                return MISSING
+        elif isinstance(node, Mapping):
             if part not in node or node[part] is None:
                 return MISSING
             node = node[part]
@@ -175,9 +179,12 @@ class Context:
     def evidence_under(self, path: str) -> tuple[Evidence, ...]:
         """Evidence attached at ``path`` or anywhere inside it."""
         absolute = self.path(path)
-        return tuple(e for owner, items in self.evidence.items()
-                     if owner == absolute or owner.startswith(absolute + ".")
-                     for e in items)
+        below = absolute + "."
+        found: list[Evidence] = []
+        for owner, items in self.evidence.items():
+            if owner == absolute or owner.startswith(below):
+                found.extend(items)
+        return tuple(found)
 
     def element_title(self, list_name: str, code: str) -> Text:
         for element in self.elements.get(list_name, ()):
@@ -186,8 +193,12 @@ class Context:
         return Text(code, code)
 
     def evaluate(self, condition: Mapping[str, Any]) -> Outcome:
-        (name, arg), *_ = ((k, v) for k, v in condition.items() if k != "label")
-        outcome = self.operators[name].evaluate(arg, self)
+        for name in condition:  # its one operator key, beside a ``label``
+            if name != "label":
+                break
+        else:
+            raise ValueError(f"a condition without an operator: {dict(condition)!r}")
+        outcome = self.operators[name].evaluate(condition[name], self)
         label = condition.get("label")
         if label is not None and outcome.holds is False:
             # A label explains a failed condition; a missing fact keeps its own reason, which

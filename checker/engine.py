@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -88,7 +87,8 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
              weight: Decimal | None = None) -> Result:
     """A ladder: the highest level whose condition holds together with those of every lower
     level. A measured rule: its 0–100 score, zero unless its ``requires`` holds."""
-    ctx = replace(context, elements=version.elements)
+    ctx = Context(context.facts, context.as_of, context.operators, context.evidence,
+                  version.elements, context.prefix)
     aspect = aspect or version.aspect or rule.aspect
     weight = version.weight if weight is None else weight
     used: list[str] = []

@@ -3,9 +3,14 @@ manifest's folder, hashed once. A bad reference becomes a finding, not a crash."
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
+import re
 import stat
+import tempfile
+import time
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -34,48 +39,159 @@ def _sha256(file: Path) -> str:
 
 
 Digests = MutableMapping[tuple[Any, ...], str]
+# A file modified within this many nanoseconds of being hashed may change again within the same
+# time-stamp tick (file systems keep times in 1 ns to 2 s steps): its digest is not kept.
+RACY_NS = 2_000_000_000
+DIGEST_CACHE_FORMAT = 1
+MAX_CACHED_DIGESTS = 10_000  # entries in one folder's file of the digest cache
 
 
-def _digest(target: Path, digests: Digests | None) -> str:
+def _digest(target: Path, digests: Digests | None, info: os.stat_result | None = None) -> str:
     """The file's sha256; with ``digests`` (a long-running process that checks the same
-    files again, the web platform), reused while the file's identity, size and times are
-    unchanged."""
+    files again, the web platform; or :class:`StoredDigests`, the next process), reused
+    while the file's identity, size and times are unchanged, as git's index does."""
     if digests is None:
         return _sha256(target)
-    st = target.stat()
+    st = info or target.stat()  # ``info``: the stat taken as the file was found
     key = (str(target), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    if key not in digests:
-        digests[key] = _sha256(target)
-    return digests[key]
+    held = digests.get(key)
+    if held is not None:
+        return held
+    started = time.time_ns()
+    digest = _sha256(target)
+    # A file modified just now may change again within its time stamp's tick, unseen: the
+    # next process does not get its digest. A long-running process (the platform, which
+    # writes the files itself) keeps it, as it always has.
+    if st.st_mtime_ns < started - RACY_NS or not isinstance(digests, StoredDigests):
+        digests[key] = digest
+    return digest
 
 
-def resolve_inside(base_dir: Path, ref: str) -> tuple[Path | None, str]:
+class StoredDigests(dict[tuple[Any, ...], str]):
+    """The digests of one folder's evidence files, kept in the cache folder (like the rule
+    cache: plain JSON, ``PATUH_NO_CACHE=1`` turns it off) so that the next process does not
+    hash an unchanged file again. An entry is used only when the file's path, device, inode,
+    size, modification and change times (ns) are all the same, and a digest is kept only for
+    a file last modified more than :data:`RACY_NS` before it was hashed; an entry that looks
+    wrong is ignored; a cache that cannot be read or written is simply not used. Whoever can
+    write the cache folder can forge a digest, as they can change the evidence files
+    themselves: the cache guards against staleness and damage, not against its owner."""
+
+    def __init__(self, base_dir: Path) -> None:
+        super().__init__()
+        from patuh.rulecache import cache_dir
+
+        folder = cache_dir()
+        name = hashlib.sha256(str(base_dir).encode("utf-8", "surrogatepass")).hexdigest()
+        self.file = None if folder is None else folder / "digests" / f"{name}.json"
+        self.changed = False
+        self.used: set[tuple[Any, ...]] = set()
+        if self.file is None:
+            return
+        try:
+            data = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != DIGEST_CACHE_FORMAT or \
+                not isinstance(data.get("entries"), list):
+            return
+        for entry in data["entries"][:MAX_CACHED_DIGESTS]:
+            if isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str) and \
+                    all(type(n) is int for n in entry[1:6]) and isinstance(entry[6], str) and \
+                    HEX64.fullmatch(entry[6]):
+                super().__setitem__(tuple(entry[:6]), entry[6])
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key: tuple[Any, ...], value: str) -> None:
+        super().__setitem__(key, value)
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the entries looked up since loading (the files this manifest names, as
+        they are now), when any entry is new or gone; atomically, so a reader never sees
+        half a file."""
+        if self.file is None or not (self.changed or any(k not in self.used for k in self)):
+            return
+        entries = [[*key, digest] for key, digest in self.items() if key in self.used]
+        text = json.dumps({"format": DIGEST_CACHE_FORMAT,
+                           "entries": entries[-MAX_CACHED_DIGESTS:]})
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".digests-")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(tmp, self.file)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            pass
+
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _resolve(path: Path, folders: dict[Path, Path] | None) -> Path:
+    """``path.resolve()``; with ``folders`` (real paths of folders resolved already in this
+    pass), the folder's real path and the name, when the name itself is no symlink."""
+    if folders is None:
+        return path.resolve()
+    parent = path.parent
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = parent.resolve()
+    try:
+        if stat.S_ISLNK(os.lstat(real / path.name).st_mode):
+            return path.resolve()
+    except OSError:
+        return path.resolve()  # as resolve() has it: missing, too long, not a folder
+    return real / path.name
+
+
+def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = None,
+                   folders: dict[Path, Path] | None = None) -> tuple[Path | None, str]:
     """The file ``ref`` names below ``base_dir``, or None with the reason it is refused:
     ``outside``, ``not_found``, ``not_a_file``, or ``unreadable`` (no read permission, a
-    symlink loop, a name too long for the file system, a NUL byte in it)."""
+    symlink loop, a name too long for the file system, a NUL byte in it).
+    ``resolved_base``: ``base_dir.resolve()``, when the caller has it already; ``folders``:
+    real paths of folders, shared by the references of one manifest (see :func:`_resolve`)."""
+    target, status, _info = _locate(base_dir, ref, resolved_base, folders)
+    return target, status
+
+
+def _locate(base_dir: Path, ref: str, resolved_base: Path | None,
+            folders: dict[Path, Path] | None
+            ) -> tuple[Path | None, str, os.stat_result | None]:
+    """:func:`resolve_inside`, with the file's ``stat`` when it is found."""
     if "\0" in ref:
-        return None, "unreadable"
+        return None, "unreadable", None
     candidate = Path(ref)
     if candidate.is_absolute() or ".." in candidate.parts or ref.startswith("~"):
-        return None, "outside"
+        return None, "outside", None
     try:
-        base = base_dir.resolve()
-        target = (base / candidate).resolve()  # follows symlinks
+        base = resolved_base or base_dir.resolve()
+        target = _resolve(base / candidate, folders)  # follows symlinks
     except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python 3.10)
-        return None, "unreadable"
+        return None, "unreadable", None
     if target != base and base not in target.parents:
-        return None, "outside"
+        return None, "outside", None
     try:
         info = target.stat()
     except (FileNotFoundError, NotADirectoryError):
-        return None, "not_found"
+        return None, "not_found", None
     except (OSError, ValueError):
-        return None, "unreadable"
+        return None, "unreadable", None
     if not stat.S_ISREG(info.st_mode):
-        return None, "not_a_file"
+        return None, "not_a_file", None
     if not os.access(target, os.R_OK):
-        return None, "unreadable"
-    return target, "ok"
+        return None, "unreadable", None
+    return target, "ok", info
 
 
 class _Budget:
@@ -85,9 +201,9 @@ class _Budget:
         self.per_file = MAX_EVIDENCE_BYTES.value()
         self.left = MAX_EVIDENCE_TOTAL_BYTES.value()
 
-    def allows(self, target: Path) -> bool:
+    def allows(self, target: Path, info: os.stat_result | None = None) -> bool:
         try:
-            size = target.stat().st_size
+            size = (info or target.stat()).st_size
         except OSError:
             return True  # let hashing report it as unreadable
         if size > self.per_file or size > self.left:
@@ -98,7 +214,8 @@ class _Budget:
 
 def _check(owner: str, item: Any, base_dir: Path | None,
            cache: dict[str, tuple[str, str | None]], budget: _Budget | None,
-           digests: Digests | None = None) -> Evidence:
+           digests: Digests | None = None, resolved_base: Path | None = None,
+           folders: dict[Path, Path] | None = None) -> Evidence:
     if isinstance(item, str):
         item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
     note = item.get("keterangan")
@@ -108,13 +225,13 @@ def _check(owner: str, item: Any, base_dir: Path | None,
     if base_dir is None:
         return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
     if ref not in cache:
-        target, status = resolve_inside(base_dir, ref)
+        target, status, info = _locate(base_dir, ref, resolved_base, folders)
         digest = None
-        if target is not None and budget is not None and not budget.allows(target):
+        if target is not None and budget is not None and not budget.allows(target, info):
             status = "too_large"
         elif target is not None:
             try:
-                digest = _digest(target, digests)
+                digest = _digest(target, digests, info)
             except OSError:  # it went away or became unreadable since it was checked
                 status = "unreadable"
         cache[ref] = (status, digest)
@@ -130,24 +247,35 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None,
     """Every ``bukti`` list in the manifest, keyed by the dotted path of the fact that owns it.
 
     With ``base_dir`` None (rule examples), file references are taken as declared.
-    ``digests``: see :func:`_digest`.
+    ``digests``: see :func:`_digest`; without it, the digests kept in the cache folder
+    (:class:`StoredDigests`) are used and brought up to date.
     """
     found: dict[str, tuple[Evidence, ...]] = {}
     cache: dict[str, tuple[str, str | None]] = {}
     budget = _Budget() if base_dir is not None else None
+    resolved_base: Path | None = None
+    stored: StoredDigests | None = None
+    if base_dir is not None:
+        try:
+            resolved_base = base_dir.resolve()
+        except (OSError, RuntimeError, ValueError):  # each reference says it is unreadable
+            resolved_base = None
+        if digests is None and resolved_base is not None:
+            digests = stored = StoredDigests(resolved_base)
+
+    folders: dict[Path, Path] = {}
+
+    def check(owner: str, item: Any) -> Evidence:
+        return _check(owner, item, base_dir, cache, budget, digests, resolved_base, folders)
 
     def walk(node: Any, path: str) -> None:
         if isinstance(node, Mapping):
             for key, value in node.items():
                 if key == EVIDENCE_KEY and isinstance(value, list):
-                    found[path] = (*found.get(path, ()),
-                                   *(_check(path, v, base_dir, cache, budget, digests)
-                                     for v in value))
+                    found[path] = (*found.get(path, ()), *(check(path, v) for v in value))
                 elif key == DATA_KEY and isinstance(value, str):
                     # a data file (responses, a log) is evidence of the facts derived from it
-                    found[path] = (*found.get(path, ()),
-                                   _check(path, {"berkas": value}, base_dir, cache, budget,
-                                          digests))
+                    found[path] = (*found.get(path, ()), check(path, {"berkas": value}))
                 else:
                     walk(value, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):
@@ -155,6 +283,8 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None,
                 walk(value, f"{path}.{index}")
 
     walk(manifest, "")
+    if stored is not None:
+        stored.save()
     return found
 
 
@@ -169,10 +299,9 @@ def related(evidence: Mapping[str, tuple[Evidence, ...]], paths: list[str]) -> l
             parent = parent.rpartition(".")[0]
     out: list[Evidence] = []
     seen: set[str] = set()
-    for owner, items in sorted(evidence.items()):
-        if owner in prefixes:
-            for item in items:
-                if item.ref not in seen:
-                    seen.add(item.ref)
-                    out.append(item)
+    for owner in sorted(p for p in prefixes if p in evidence):
+        for item in evidence[owner]:
+            if item.ref not in seen:
+                seen.add(item.ref)
+                out.append(item)
     return out

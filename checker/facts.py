@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,25 @@ def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
     node[last] = value
 
 
+_IMMUTABLE = (str, int, float, bool, type(None), date, Decimal, Fraction)
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of JSON-like data: dicts and lists copied, immutable values shared (much
+    quicker than ``copy.deepcopy``); anything else deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {key: plain_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [plain_copy(item) for item in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
+
+
 def derive(manifest: Mapping[str, Any], base_dir: Path | None, as_of: date) -> dict[str, Any]:
     """A copy of the manifest with derived facts added (the manifest itself is not touched)."""
-    facts = copy.deepcopy(dict(manifest))
+    facts = plain_copy(dict(manifest))
     hook = manager.get_plugin_manager().hook
     kwargs = {"manifest": manifest, "base_dir": base_dir, "as_of": as_of}
 

@@ -104,8 +104,9 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
     if "berkas" not in log or base_dir is None:
         return None
     target = tables.locate(base_dir, log["berkas"], "$.pengaduan.log.berkas")
-    cases, notes = read_log(target)
-    hasil: dict[str, Any] = {"berkas": log["berkas"], "sha256": tables.sha256(target)}
+    cases, notes = tables.memo_read(target, read_log)
+    hasil: dict[str, Any] = {"berkas": log["berkas"],
+                             "sha256": tables.file_digest(target)}
     if notes:
         hasil["catatan"] = [note.as_dict() for note in notes]
     return {"pengaduan.log.kasus": cases, "pengaduan.log.hasil": hasil}

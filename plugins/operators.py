@@ -197,10 +197,10 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     lacking: list[Text] = []
     among = arg.get("among")
     if among is not None:
-        codes = [e.code for e in ctx.elements.get(among, ())]
-        present = {item for item in items if item in codes}
-        lacking = [ctx.element_title(among, c) for c in codes if c not in present]
-        total = len(codes)
+        elements = ctx.elements.get(among, ())
+        codes = {e.code for e in elements}
+        present = {item for item in items if isinstance(item, str) and item in codes}
+        total = len(elements)
         n = len(present)
     elif "where" in arg:
         n = 0
@@ -217,6 +217,8 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     name, sign, k = _comparator(arg)
     if COMPARATORS[name][1](n, k):
         return Outcome(True, (), tuple(used))
+    if among is not None:  # in the list's order, once each as the list has them
+        lacking = [ctx.element_title(among, e.code) for e in elements if e.code not in present]
     of_id = f" dari {total}" if total is not None else ""
     of_en = f" of {total}" if total is not None else ""
     message = Text(f"{path}: {n}{of_id} terpenuhi (perlu {sign} {k})",

@@ -38,6 +38,7 @@ from patuh.plugins import tables
 CODES = ("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9")
 PROFILE = ("jenis_kelamin", "umur", "pendidikan", "pekerjaan")
 SCALE = range(1, 5)
+_ANSWERS = {str(n): n for n in SCALE}  # the usual cells, read without a pattern
 AGE = re.compile(r"[0-9]{1,3}", re.ASCII)  # not `str.isdigit`: it takes "²", which int() refuses
 CHI2, P, D = Fraction("3.841"), Fraction(1, 2), Fraction(5, 100)
 REGULATION = "PermenPANRB 14/2017"
@@ -190,7 +191,9 @@ def _profile(rows: list[dict[str, str]], header: list[str]) -> dict[str, Any]:
         if column not in header:
             continue
         values = [row.get(column, "") for row in rows if row.get(column, "")]
-        ages = [_age(v) for v in values] if column == "umur" else []
+        read: dict[str, int | None] = {}  # ages repeat: each spelling read once
+        ages = [read[v] if v in read else read.setdefault(v, _age(v)) for v in values] \
+            if column == "umur" else []
         if values and ages and all(age is not None for age in ages):
             profile[column] = {"n": len(ages), "min": min(ages), "max": max(ages),
                                "median": statistics.median(ages)}
@@ -285,7 +288,9 @@ def compute(file: Path, *, population: int | None = None, period: tuple[date, da
             cell = row.get(columns[code], "")
             if cell == "":
                 continue
-            number = tables.whole_number(cell)
+            number = _ANSWERS.get(cell)
+            if number is None:
+                number = tables.whole_number(cell)
             if number is None or number not in SCALE:
                 out_of_range += 1
                 why = (Text("bukan angka bulat", "not a whole number") if number is None
@@ -409,6 +414,12 @@ def _facts_from_declared(skm: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
+def _compute_for_manifest(target: Path, population: int | None, display_name: str,
+                          sheet: str | None, _rules_digest: str) -> dict[str, Any]:
+    return compute(target, population=population, display_name=display_name, sheet=sheet,
+                   sheet_path="$.skm.lembar")
+
+
 @hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
@@ -417,8 +428,12 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
         return None
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
-        result = compute(target, population=skm.get("populasi"), display_name=skm["berkas"],
-                         sheet=skm.get("lembar") or None, sheet_path="$.skm.lembar")
+        from patuh.rulebook import load_ruleset
+
+        # the unsur titles and the mutu table come from the `skm` rule data
+        result = tables.memo_read(target, _compute_for_manifest, skm.get("populasi"),
+                                  skm["berkas"], skm.get("lembar") or None,
+                                  load_ruleset("skm").digest)
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),
