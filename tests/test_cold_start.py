@@ -1,0 +1,226 @@
+"""A cold `patuh check` pays only for what it runs: commands imported when invoked, and what
+is read from install-level files on every run (the bibliography, which rulesets are the
+default ones) kept in the rule cache, keyed so that a changed file is never read stale."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from patuh import manager
+from patuh import rulebook
+from patuh import rulecache
+from patuh import sources
+from patuh.errors import InputError
+from patuh.hookspecs import hookimpl
+from patuh.sources import load_bibliography
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
+
+# Modules a one-ruleset `patuh check` has no use for.
+NOT_FOR_CHECK = ("patuh.batch", "patuh.history", "patuh.editions", "patuh.ruletests",
+                 "patuh.ruledocs", "multiprocessing", "concurrent.futures",
+                 "sqlite3", "openpyxl")
+
+LOADED = """
+import json, sys
+from patuh.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({{"code": code, "loaded": sorted(m for m in sys.modules
+                                                 if m.split(".")[0] in {roots!r}
+                                                 or m in {names!r})}}))
+"""
+
+
+def loaded_by(tmp_path: Path, *argv: str) -> tuple[int, list[str]]:
+    roots = {m.split(".")[0] for m in NOT_FOR_CHECK if not m.startswith("patuh")}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED.format(roots=sorted(roots), names=list(NOT_FOR_CHECK)),
+         *argv], capture_output=True, text=True, cwd=tmp_path,
+        env={**__import__("os").environ, "PATUH_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    return seen["code"], seen["loaded"]
+
+
+def test_a_one_ruleset_check_imports_no_other_command(tmp_path: Path) -> None:
+    for _ in range(2):  # cache cold, then warm
+        code, loaded = loaded_by(tmp_path, "check", str(EXAMPLE), "--format", "json")
+        assert code == 0
+        assert loaded == [], f"patuh check imported {loaded}"
+
+
+def test_batch_and_history_are_imported_when_invoked(tmp_path: Path) -> None:
+    code, loaded = loaded_by(tmp_path, "batch", "--help")
+    assert code == 0 and "patuh.batch" in loaded and "patuh.history" not in loaded
+    code, loaded = loaded_by(tmp_path, "history", "--help")
+    assert code == 0 and "patuh.history" in loaded and "patuh.batch" not in loaded
+
+
+def test_help_still_lists_the_lazy_commands(invoke: Callable[..., click.testing.Result]) -> None:
+    from patuh.batch import batch_command
+    from patuh.history import history_command
+
+    out = invoke("--help").output
+    for name in ("check", "init", "rules"):
+        assert f"  {name} " in out, out
+    for name, command in (("batch", batch_command), ("history", history_command)):
+        short = command.get_short_help_str(limit=20)
+        assert f"  {name} " in out and short[:10] in out.split(f"  {name} ")[1], out
+
+
+@pytest.fixture
+def plugin() -> Iterator[Callable[[object, str], None]]:
+    pm = manager.get_plugin_manager()
+    names: list[str] = []
+
+    def register(obj: object, name: str) -> None:
+        pm.register(obj, name=name)
+        names.append(name)
+
+    yield register
+    for name in names:
+        pm.unregister(name=name)
+
+
+def test_a_plugin_cannot_replace_a_command_not_imported_yet(run, plugin) -> None:
+    class Usurper:
+        @hookimpl
+        def patuh_add_commands(self, cli: click.Group) -> None:
+            @cli.command("batch")
+            def batch() -> None:
+                click.echo("mine")
+
+    plugin(Usurper(), "usurper")
+    result = run("batch", "--lang", "en")
+    assert result.code == 2 and "'usurper'" in result.err and "batch" in result.err
+    assert result.out == ""
+
+
+def test_the_lazy_commands_survive_a_refused_plugin(run, plugin) -> None:
+    test_a_plugin_cannot_replace_a_command_not_imported_yet(run, plugin)
+    manager.get_plugin_manager().unregister(name="usurper")
+    result = run("batch", "--help")
+    assert result.code == 0 and "DIR|LIST" in result.out
+
+
+# --- remembered install-level files --------------------------------------------------------
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
+    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
+    return where
+
+
+def test_remember_hits_and_misses_on_content(tmp_path: Path, cache: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_text("x: 1\n", "utf-8")
+    calls: list[int] = []
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"n": len(file.read_text("utf-8"))}
+
+    assert rulecache.remember("t", [file], build) == {"n": 5}
+    assert rulecache.remember("t", [file], build) == {"n": 5}
+    assert len(calls) == 1
+    file.write_text("x: 12\n", "utf-8")  # same folder, new content: a new key
+    assert rulecache.remember("t", [file], build) == {"n": 6}
+    assert len(calls) == 2
+
+
+def test_remember_ignores_a_damaged_entry(tmp_path: Path, cache: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_text("x: 1\n", "utf-8")
+    rulecache.remember("t", [file], lambda: [1, 2])
+    (entry,) = cache.glob("t-*.json")
+    data = json.loads(entry.read_text("utf-8"))
+    data["value"] = [9, 9]  # digest no longer matches
+    entry.write_text(json.dumps(data), "utf-8")
+    assert rulecache.remember("t", [file], lambda: [1, 2]) == [1, 2]
+    entry.write_text("{not json", "utf-8")
+    assert rulecache.remember("t", [file], lambda: [1, 2]) == [1, 2]
+    assert json.loads(entry.read_text("utf-8"))["value"] == [1, 2]  # rewritten
+
+
+def test_remember_stores_nothing_when_building_fails(tmp_path: Path, cache: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_text("x: 1\n", "utf-8")
+
+    def broken() -> None:
+        raise InputError("bad")
+
+    for _ in range(2):
+        with pytest.raises(InputError):
+            rulecache.remember("t", [file], broken)
+    assert not list(cache.glob("t-*.json")) if cache.exists() else True
+
+
+def test_remember_off_and_on_odd_files(tmp_path: Path, cache: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    assert rulecache.remember("t", [folder], lambda: 1) == 1  # not a file: not cached
+    assert rulecache.remember("t", [tmp_path / "gone"], lambda: 2) == 2
+    monkeypatch.setenv("PATUH_NO_CACHE", "1")
+    file = tmp_path / "a.yaml"
+    file.write_text("x: 1\n", "utf-8")
+    assert rulecache.remember("t", [file], lambda: 3) == 3
+    assert not cache.exists()
+
+
+def copy_rules(tmp_path: Path) -> Path:
+    root = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", root, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def test_the_bibliography_from_the_cache_is_the_one_in_the_file(tmp_path: Path,
+                                                                  cache: Path) -> None:
+    root = copy_rules(tmp_path)
+    file = root / "sources.yaml"
+    first = sources.folder_bibliography(root)
+    assert list(cache.glob("sources-*.json"))
+    sources._load_cached.cache_clear()
+    again = sources.folder_bibliography(root)  # from the cache
+    assert again == first == load_bibliography(file)
+    # an edited bibliography is read again, and its errors are reported as before
+    text = file.read_text("utf-8")
+    first_entry = text[text.index("  - key:"):text.index("\n  - key:", text.index("  - key:"))
+                       + 1]
+    file.write_text(text.replace("sources:\n", "sources:\n" + first_entry, 1), "utf-8")
+    with pytest.raises(InputError) as caught:
+        sources.folder_bibliography(root)
+    assert "defined twice" in caught.value.render("en")
+    assert str(file) in caught.value.render("en")
+
+
+def test_the_default_ruleset_follows_the_files(tmp_path: Path, cache: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_rules(tmp_path)
+    folders = {p.parent.name: p.parent for p in sorted(root.glob("*/ruleset.yaml"))}
+    monkeypatch.setattr(rulebook, "available", lambda: folders)
+    assert rulebook.default_rulesets() == ["pekppp"]
+    assert rulebook.default_rulesets() == ["pekppp"]  # from the cache
+    pekppp = root / "pekppp" / "ruleset.yaml"
+    pekppp.write_text(pekppp.read_text("utf-8").replace("default: true", "default: false", 1),
+                      "utf-8")
+    assert rulebook.default_rulesets() == sorted(folders)  # none marked: all of them
+    uu25 = root / "uu25" / "ruleset.yaml"
+    uu25.write_text("default: true\n" + uu25.read_text("utf-8"), "utf-8")
+    assert rulebook.default_rulesets() == ["uu25"]
+    uu25.write_text("default: [1\n", "utf-8")  # broken: the same error as without a cache
+    with pytest.raises(InputError) as caught:
+        rulebook.default_rulesets()
+    assert "invalid YAML" in caught.value.render("en") and str(uu25) in caught.value.render("en")
