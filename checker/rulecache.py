@@ -76,6 +76,11 @@ def _key(folder: Path) -> str:
 FORMAT = "patuh-rule-cache/2"
 
 
+def digest_of(data: Any) -> str:
+    """The digest an entry keeps of its data (catches damage, not a forgery)."""
+    return _digest(data)
+
+
 def _digest(files: Any) -> str:
     # not sorted: the order of keys is kept (reports and docs list things in file order)
     return hashlib.sha256(json.dumps(files, ensure_ascii=False,
@@ -110,7 +115,7 @@ def store(key: str | None, files: dict[str, Any]) -> None:
         entry = {"format": FORMAT, "key": key, "digest": _digest(files), "files": files}
     except (TypeError, ValueError, RecursionError):
         return
-    _write(where, f"{key}.json", entry, files, "files")
+    write_entry(where, f"{key}.json", entry, files, "files")
 
 
 # --- other install-level files read on every run (the bibliography, the rulesets' headers) -------
@@ -158,12 +163,12 @@ def remember(kind: str, files: Sequence[Path], build: Callable[[], Any]) -> Any:
     except (OSError, ValueError, RecursionError):
         pass
     value = build()
-    _write(where, path.name, {"format": REMEMBER_FORMAT, "key": key,
+    write_entry(where, path.name, {"format": REMEMBER_FORMAT, "key": key,
                               "digest": _digest(value), "value": value}, value, "value")
     return value
 
 
-def _write(where: Path, name: str, entry: dict[str, Any], value: Any, field: str) -> None:
+def write_entry(where: Path, name: str, entry: dict[str, Any], value: Any, field: str) -> None:
     """Write ``entry`` atomically as ``where/name``, unless its ``field`` does not come back
     from JSON as ``value`` (then it is not cacheable); any failure leaves the cache alone."""
     try:

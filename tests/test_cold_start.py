@@ -224,3 +224,64 @@ def test_the_default_ruleset_follows_the_files(tmp_path: Path, cache: Path,
     with pytest.raises(InputError) as caught:
         rulebook.default_rulesets()
     assert "invalid YAML" in caught.value.render("en") and str(uu25) in caught.value.render("en")
+
+
+# --- entry points, cached against the installed distributions -----------------------------
+
+def fake_dist(folder: Path, name: str, entry_points: str) -> Path:
+    info = folder / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+                                   "utf-8")
+    (info / "entry_points.txt").write_text(entry_points, "utf-8")
+    return info
+
+
+def test_entry_points_follow_installs_and_uninstalls(tmp_path: Path, cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = manager.entry_point_specs()
+    assert ("operators", "patuh.plugins.operators") in before
+    assert manager.entry_point_specs() == before  # from the cache
+    assert list(cache.glob("entry-points-*.json"))
+    info = fake_dist(site, "patuh_contoh", "[patuh]\ncontoh = patuh_contoh.plugin:Plugin\n")
+    installed = manager.entry_point_specs()
+    assert installed == sorted([*before, ("contoh", "patuh_contoh.plugin:Plugin")])
+    # an entry_points.txt edited in place (an editable install re-run) is seen too
+    (info / "entry_points.txt").write_text("[patuh]\ncontoh2 = patuh_contoh.other\n", "utf-8")
+    assert ("contoh2", "patuh_contoh.other") in manager.entry_point_specs()
+    shutil.rmtree(info)
+    assert manager.entry_point_specs() == before
+
+
+def test_a_damaged_entry_point_cache_is_ignored(tmp_path: Path, cache: Path) -> None:
+    good = manager.entry_point_specs()
+    for damage in ("{not json", json.dumps({"format": manager.ENTRY_POINTS_FORMAT}),
+                   None):
+        for entry in cache.glob("entry-points-*.json"):
+            if damage is None:  # a value that does not match its digest
+                data = json.loads(entry.read_text("utf-8"))
+                data["value"].append(["evil", "os:system"])
+                damage = json.dumps(data)
+            entry.write_text(damage, "utf-8")
+        assert manager.entry_point_specs() == good
+
+
+def test_entry_points_load_as_importlib_metadata_does() -> None:
+    from importlib.metadata import EntryPoint
+
+    for value in ("patuh.plugins.operators", "patuh.rulebook:Ruleset.of_data",
+                  "patuh.rulebook : load_ruleset", "patuh.plugins.skm [extra]"):
+        try:
+            want = EntryPoint("x", value, manager.GROUP).load()
+        except AttributeError as exc:
+            with pytest.raises(AttributeError, match=str(exc).split("'")[-2]):
+                manager._load("x", value)
+            continue
+        assert manager._load("x", value) is want
+    with pytest.raises(Exception) as odd:
+        manager._load("x", "not a valid = value")
+    with pytest.raises(type(odd.value)):
+        EntryPoint("x", "not a valid = value", manager.GROUP).load()
