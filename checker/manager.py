@@ -176,6 +176,15 @@ def guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 class _PluginManager(pluggy.PluginManager):
     """Every hook of a third-party plugin runs guarded (see ``guarded``)."""
 
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # pluggy inspects every attribute of a plugin for its marker; patuh's own plugins
+        # implement hooks only under their ``patuh_*`` names (the test suite checks them), so
+        # the rest of their module need not be looked at. A third party's is looked at whole,
+        # so that a misnamed hook implementation is still reported.
+        if not name.startswith("patuh_") and is_built_in(plugin):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         registered = super().register(plugin, name)
         if registered is not None and not is_built_in(plugin):
