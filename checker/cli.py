@@ -13,7 +13,6 @@ import io
 import json
 import os
 import sys
-import traceback
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -756,6 +755,12 @@ def add_plugin_commands() -> None:
             owner[name] = impl.plugin_name
 
 
+def _print_traceback() -> None:
+    import traceback  # --debug only
+
+    traceback.print_exc()
+
+
 def _language(argv: list[str]) -> str:
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
@@ -774,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=args, prog_name="patuh", standalone_mode=False)
     except InputError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(visible(f"patuh: {exc.render(lang)}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
@@ -794,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:  # the system refused a path the user gave (too long, gone, denied)
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or str(exc)
         click.echo(visible(render(Text(
@@ -803,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(visible(render(Text(
             f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
             "dan laporkan)",

@@ -12,7 +12,6 @@ key that two folders define differently is an error naming both files.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -217,7 +216,9 @@ def check_cited(doc: Document, bibliography: Bibliography | None) -> list[InputE
     for path, key in cited(doc.data):
         if key in bibliography.entries:
             continue
-        close = difflib.get_close_matches(key, list(bibliography.entries), n=3)
+        from difflib import get_close_matches  # only for a key that is not there
+
+        close = get_close_matches(key, list(bibliography.entries), n=3)
         where = ", ".join(str(f) for f in bibliography.files)
         hint_id = f"tambahkan entri {key!r} ke {where}, atau perbaiki kuncinya"
         hint_en = f"add an entry {key!r} to {where}, or correct the key"
