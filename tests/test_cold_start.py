@@ -285,3 +285,67 @@ def test_entry_points_load_as_importlib_metadata_does() -> None:
         manager._load("x", "not a valid = value")
     with pytest.raises(type(odd.value)):
         EntryPoint("x", "not a valid = value", manager.GROUP).load()
+
+
+# --- the holiday calendar, kept per year ---------------------------------------------------
+
+def test_a_cached_holiday_year_is_the_holidays_packages(cache: Path) -> None:
+    import holidays
+
+    from patuh.plugins import workdays
+
+    for year in (2013, 2020, 2024, 2025):
+        want = holidays.Indonesia(years=year, categories=("public", "government"),
+                                  language="id")
+        for attempt in range(2):  # built, then from the cache
+            workdays._calendar.cache_clear()
+            got = workdays._calendar(year)
+            assert got == dict(want), (year, attempt)
+    assert len(list(cache.glob("holidays-2024-*.json"))) == 1
+
+
+def test_the_holiday_cache_follows_the_package_and_survives_damage(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from patuh.plugins import workdays
+
+    version = tmp_path / "version.py"
+    version.write_text("__version__ = '1'\n", "utf-8")
+    monkeypatch.setattr(workdays, "_package_files", lambda: [version])
+    built: list[int] = []
+    real = workdays._holidays_of
+
+    def counting(year: int) -> dict:
+        built.append(year)
+        return real(year)
+
+    monkeypatch.setattr(workdays, "_holidays_of", counting)
+
+    def calendar() -> object:
+        workdays._calendar.cache_clear()
+        return workdays._calendar(2024)
+
+    first = calendar()
+    assert calendar() == first and built == [2024]
+    version.write_text("__version__ = '2'\n", "utf-8")  # another release: built again
+    assert calendar() == first and built == [2024, 2024]
+    for entry in cache.glob("holidays-2024-*.json"):
+        entry.write_text("{damaged", "utf-8")
+    assert calendar() == first and len(built) == 3
+    workdays._calendar.cache_clear()
+
+
+def test_a_check_counting_working_days_does_not_import_holidays_twice(tmp_path: Path) -> None:
+    manifest = str(EXAMPLE)
+    roots = ["holidays"]
+    script = LOADED.format(roots=roots, names=[])
+    env = {**__import__("os").environ, "PATUH_CACHE_DIR": str(tmp_path / "cache")}
+    seen = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script, "check", manifest, "--ruleset",
+                               "uu25", "--format", "json"], capture_output=True, text=True,
+                              cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        seen.append(json.loads(done.stdout.splitlines()[-1]))
+    assert seen[0]["code"] == seen[1]["code"] == 0
+    assert "holidays" in seen[0]["loaded"]  # the first run builds the years it needs
+    assert seen[1]["loaded"] == []  # the next reads them from the cache
