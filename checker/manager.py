@@ -119,10 +119,11 @@ def entry_point_specs() -> list[tuple[str, str]]:
     path = where / f"entry-points-{key}.json"
     try:
         if path.is_file() and not path.is_symlink():
-            entry = json.loads(path.read_bytes())
+            raw = path.read_bytes()
+            entry = json.loads(raw)
             if (isinstance(entry, dict) and entry.get("format") == ENTRY_POINTS_FORMAT
                     and entry.get("key") == key and isinstance(specs := entry.get("value"), list)
-                    and entry.get("digest") == rulecache.digest_of(specs)
+                    and rulecache.digest_matches(raw, entry, "value")
                     and all(isinstance(s, list) and len(s) == 2
                             and all(isinstance(x, str) for x in s) for s in specs)):
                 return [(n, v) for n, v in specs]

@@ -349,3 +349,38 @@ def test_a_check_counting_working_days_does_not_import_holidays_twice(tmp_path: 
     assert seen[0]["code"] == seen[1]["code"] == 0
     assert "holidays" in seen[0]["loaded"]  # the first run builds the years it needs
     assert seen[1]["loaded"] == []  # the next reads them from the cache
+
+
+# --- reading an entry does not encode its data again -----------------------------------------
+
+def test_an_entry_written_here_is_checked_without_encoding_it_again(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from patuh.rulebook import ParsedFiles
+    from patuh.rulebook import load_ruleset_folder
+
+    folder = tmp_path / "uu25"
+    shutil.copytree(ROOT / "rules" / "uu25", folder)
+    _, key = rulecache.load(folder)
+    parsed = ParsedFiles(folder)
+    load_ruleset_folder(folder, parsed)
+    rulecache.store(key, parsed.seen)
+    encoded: list[int] = []
+    real = rulecache._digest
+
+    def counting(data: object) -> str:
+        encoded.append(1)
+        return real(data)
+
+    monkeypatch.setattr(rulecache, "_digest", counting)
+    assert rulecache.load(folder)[0] == parsed.seen
+    assert encoded == []
+    # laid out another way (the data before its digest): checked the long way, still read
+    path = cache / f"{key}.json"
+    entry = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({"format": entry["format"], "key": key, "files": entry["files"],
+                                "digest": entry["digest"]}, ensure_ascii=False), "utf-8")
+    assert rulecache.load(folder)[0] == parsed.seen and encoded == [1]
+    # the data changed, the digest left: refused both ways
+    entry["files"]["ruleset.yaml"]["id"] = "forged"
+    path.write_text(json.dumps(entry, ensure_ascii=False), "utf-8")
+    assert rulecache.load(folder)[0] is None
