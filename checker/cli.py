@@ -7,11 +7,12 @@ Exit codes: 0 evaluated (and any --fail-under gate met); 1 evaluated, gate not m
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import io
 import json
 import os
 import sys
-import traceback
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -22,22 +23,7 @@ from typing import Any
 import click
 
 from patuh import __version__
-from patuh import history
 from patuh import manager
-from patuh.batch import batch_command
-from patuh.batch import chosen_rulesets
-from patuh.batch import not_in_force
-from patuh.batch import skip_entry
-from patuh.batch import skip_list
-from patuh.batch import skip_note
-from patuh.editions import diff
-from patuh.editions import impact
-from patuh.editions import render_diff
-from patuh.editions import render_impact
-from patuh.editions import resolve
-from patuh.editions import snapshot
-from patuh.editions import summarize
-from patuh.editions import weight_shares
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.habits import date_id
@@ -60,20 +46,19 @@ from patuh.report import pick_edition
 from patuh.rulebook import RULESET_FILE
 from patuh.rulebook import Ruleset
 from patuh.rulebook import available
+from patuh.rulebook import chosen_rulesets
 from patuh.rulebook import find_rule
 from patuh.rulebook import load_folder
 from patuh.rulebook import load_ruleset
-from patuh.ruletests import coverage_gaps
-from patuh.ruletests import run_cases
 from patuh.safetext import visible
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
-from patuh.sources import bibliography
-from patuh.sources import cited_keys
-from patuh.sources import reference_page
-from patuh.verification import load_verification
-from patuh.waivers import load_waivers
+
+# Everything else a command needs (batch and its process pool, the history, editions, waivers,
+# verification, rule tests, the bibliography) is imported where it is used, so that a cold
+# `patuh check` pays only for what it runs (the `batch` and `history` commands themselves are
+# imported when invoked: LazyGroup below).
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa keluaran / output language.")
@@ -87,7 +72,37 @@ OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_typ
                       help="Tulis ke berkas (atomik) / write to a file (atomically).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A command group some of whose commands live in modules imported only when the command
+    is run or listed (``patuh --help``): ``lazy_commands`` maps a name to ``module:attribute``.
+    A command added with ``add_command`` under the same name wins."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in self.lazy_commands:
+            command = _lazy_command(self.lazy_commands[cmd_name])
+        return command
+
+
+@functools.cache
+def _lazy_command(spec: str) -> click.Command:
+    module, _, attribute = spec.partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command), spec
+    return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             lazy_commands={"batch": "patuh.batch:batch_command",
+                            "history": "patuh.history:history_command"})
 @click.version_option(__version__, prog_name="patuh")
 @click.option("--debug", is_flag=True, help="Tampilkan traceback / show tracebacks.")
 def cli(debug: bool) -> None:
@@ -142,8 +157,15 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
         with contextlib.suppress(InvalidOperation):
             parse_score(fail_under)
     loaded = load_manifest(manifest)
-    waivers = load_waivers(waivers_file) if waivers_file else None
-    verification = load_verification(verification_file) if verification_file else None
+    waivers = verification = None
+    if waivers_file:
+        from patuh.waivers import load_waivers
+
+        waivers = load_waivers(waivers_file)
+    if verification_file:
+        from patuh.verification import load_verification
+
+        verification = load_verification(verification_file)
     def inputs() -> Iterator[Path]:
         yield from loaded.input_files()
         yield from (p for p in (waivers_file, verification_file) if p is not None)
@@ -162,6 +184,11 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     skipped: list[tuple[str, InputError]] = []
     wanted = list(chosen_rulesets(ruleset_ids))
     several = len(wanted) > 1
+    if several:  # a ruleset not in force is skipped, as `patuh batch` does
+        from patuh.batch import not_in_force
+        from patuh.batch import skip_entry
+        from patuh.batch import skip_list
+        from patuh.batch import skip_note
     for ruleset_id in wanted:
         ruleset = load_ruleset(ruleset_id)
         if several and edition is None:  # one of several: a ruleset not in force is skipped
@@ -176,6 +203,8 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
             for warning in (report.get(key) or {}).get("warnings", []):
                 click.echo(visible(f"patuh: {Text.of(warning).get(lang)}"), err=True)
         if store is not None:
+            from patuh import history
+
             outcome = history.store(store, report)
             click.echo(f"patuh: {ruleset.id} → {store}: {outcome}", err=True)
         reports.append((ruleset, report))
@@ -383,6 +412,8 @@ def rules() -> None:
 @LANG
 def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
     """Daftar aturan / list rules."""
+    from patuh.editions import weight_shares
+
     day = parse_date(as_of, "--as-of") or date.today()
     ids = [ruleset_id] if ruleset_id else sorted(available())
     for rid in ids:
@@ -412,6 +443,9 @@ def _share(share: Decimal | None, weight: Decimal, lang: str) -> str:
 @LANG
 def rules_show(rule_id: str, fmt: str, lang: str) -> None:
     """Tampilkan satu aturan / show one rule."""
+    from patuh.sources import bibliography
+    from patuh.sources import cited_keys
+
     rule = find_rule(rule_id)
     if fmt == "json":
         data = {"id": rule.id, "ruleset": rule.ruleset, "aspect": rule.aspect,
@@ -448,6 +482,9 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
 def _show_citation(source: Any, root: Path, lang: str) -> None:
     """The documentation page a source's ``reference`` names, and each cited source's title
     and URL(s), from the rule folders' bibliography."""
+    from patuh.sources import bibliography
+    from patuh.sources import reference_page
+
     page = reference_page(root, str(source.get("reference", "")))
     if page is not None:
         click.echo(f"    {'dokumentasi' if lang == 'id' else 'documentation'}: "
@@ -503,6 +540,8 @@ def ruleset_of(folder: Path, lang: str) -> tuple[Ruleset, str]:
 def rules_validate(path: Path | None, lang: str) -> None:
     """Validasi berkas aturan / validate rule files (a ruleset folder or a folder of them)."""
     if path is None:
+        from patuh.sources import bibliography
+
         bibliography()  # the installed folders' bibliographies agree on every key
     for folder in ruleset_folders(path):
         ruleset, name = ruleset_of(folder, lang)
@@ -518,6 +557,9 @@ def rules_test(path: Path | None, lang: str) -> None:
     """Jalankan contoh dan kasus uji tiap aturan / run every rule's examples and test cases.
 
     Exit 1 when a case fails or a rule lacks a passing or a failing case."""
+    from patuh.ruletests import coverage_gaps
+    from patuh.ruletests import run_cases
+
     failed = uncovered = total = 0
     for folder in ruleset_folders(path):
         ruleset, _name = ruleset_of(folder, lang)
@@ -561,6 +603,11 @@ def rules_test(path: Path | None, lang: str) -> None:
 @LANG
 def rules_diff(first: str, second: str, fmt: str, output: Path | None, lang: str) -> None:
     """Beda dua edisi / what changed between two editions (RULESET@EDITION, or a folder)."""
+    from patuh.editions import diff
+    from patuh.editions import render_diff
+    from patuh.editions import resolve
+    from patuh.editions import snapshot
+
     a, b = resolve(first), resolve(second)
     result = diff(snapshot(a), snapshot(b))
     text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
@@ -583,6 +630,11 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
 
     A manifest that cannot be read or scored is an error row; the other units go on, the
     summary counts it, and the command exits 2 after writing its output."""
+    from patuh.editions import impact
+    from patuh.editions import render_impact
+    from patuh.editions import resolve
+    from patuh.editions import summarize
+
     a, b = resolve(first), resolve(second)
     units = impact(a, b, list(manifests))
     summary = summarize(units)
@@ -646,20 +698,21 @@ def rules_docs(ruleset_id: str | None, edition: str | None, bibliography: bool,
         click.echo(str(path))
 
 
-cli.add_command(history.history_command)
-cli.add_command(batch_command)
 
 
-def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
-    found: dict[str, click.Command] = {}
-    for name, command in group.commands.items():
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command | str]:
+    """Every command below ``group`` by its full name; a command not imported yet (LazyGroup)
+    stands as its ``module:attribute``."""
+    lazy = group.lazy_commands if isinstance(group, LazyGroup) else {}
+    found: dict[str, click.Command | str] = {}
+    for name, command in {**lazy, **group.commands}.items():
         found[prefix + name] = command
         if isinstance(command, click.Group):
             found.update(_commands(command, f"{prefix}{name} "))
     return found
 
 
-_BUILT_IN_COMMANDS: dict[str, click.Command] | None = None
+_BUILT_IN_COMMANDS: dict[str, click.Command | str] | None = None
 
 
 def add_plugin_commands() -> None:
@@ -674,11 +727,12 @@ def add_plugin_commands() -> None:
                        if isinstance(c, click.Group)})
         for prefix, group in groups.items():
             group.commands = {
-                leaf: _BUILT_IN_COMMANDS[f"{prefix} {leaf}".strip()]
-                for leaf in group.commands if f"{prefix} {leaf}".strip() in _BUILT_IN_COMMANDS}
+                leaf: command for leaf in group.commands
+                if isinstance(command := _BUILT_IN_COMMANDS.get(f"{prefix} {leaf}".strip()),
+                              click.Command)}
             for name, command in _BUILT_IN_COMMANDS.items():
                 parent, _, leaf = name.rpartition(" ")
-                if parent == prefix:
+                if parent == prefix and isinstance(command, click.Command):
                     group.commands[leaf] = command
     owner = dict.fromkeys(_BUILT_IN_COMMANDS, "patuh")
     hook = manager.get_plugin_manager().hook.patuh_add_commands
@@ -701,6 +755,12 @@ def add_plugin_commands() -> None:
             owner[name] = impl.plugin_name
 
 
+def _print_traceback() -> None:
+    import traceback  # --debug only
+
+    traceback.print_exc()
+
+
 def _language(argv: list[str]) -> str:
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
@@ -719,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=args, prog_name="patuh", standalone_mode=False)
     except InputError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(visible(f"patuh: {exc.render(lang)}"), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
@@ -739,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as exc:  # the system refused a path the user gave (too long, gone, denied)
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or str(exc)
         click.echo(visible(render(Text(
@@ -748,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:  # a bug, not a user mistake
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(visible(render(Text(
             f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
             "dan laporkan)",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import importlib
+import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from collections.abc import Mapping
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,17 +31,110 @@ class PluginError(InputError):
 
 
 def _load_entry_points(pm: pluggy.PluginManager) -> None:
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+    for name, value in entry_point_specs():
+        if pm.get_plugin(name) is not None or pm.is_blocked(name):
             continue
         try:
-            pm.register(ep.load(), name=ep.name)
+            pm.register(_load(name, value), name=name)
         except Exception as exc:  # a broken plugin is one line, not a traceback
             raise PluginError(Text(
-                f"plugin {ep.name!r} ({ep.value}) gagal dimuat: {type(exc).__name__}: {exc}",
-                f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}",
+                f"plugin {name!r} ({value}) gagal dimuat: {type(exc).__name__}: {exc}",
+                f"plugin {name!r} ({value}) failed to load: {type(exc).__name__}: {exc}",
             ), hint=Text("perbaiki atau copot paket plugin tersebut",
                          "fix or uninstall that plugin package")) from exc
+
+
+_ENTRY_POINT = (r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?"
+                r"((?P<extras>\[.*\])\s*)?$")  # importlib.metadata.EntryPoint.pattern
+
+
+def _load(name: str, value: str) -> Any:
+    """What ``EntryPoint(name, value, GROUP).load()`` gives, without importing
+    importlib.metadata (a tenth of a cold check) when the value has the usual form."""
+    match = re.match(_ENTRY_POINT, value)
+    if match is None:  # let importlib.metadata say what is wrong with it
+        from importlib.metadata import EntryPoint
+
+        return EntryPoint(name, value, GROUP).load()
+    found: Any = importlib.import_module(match.group("module"))
+    for attribute in filter(None, (match.group("attr") or "").split(".")):
+        found = getattr(found, attribute)
+    return found
+
+
+ENTRY_POINTS_FORMAT = "patuh-entry-points/1"
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _installed_key() -> str | None:
+    """A key of the installed distributions that importlib.metadata would read: every
+    ``sys.path`` entry, the name of each ``*.dist-info`` / ``*.egg-info`` in it and the
+    modification time and size of its ``entry_points.txt``. An install, an uninstall or an
+    edited ``entry_points.txt`` makes a new key. None when a folder cannot be listed."""
+    digest = hashlib.sha256(f"{ENTRY_POINTS_FORMAT}\0{sys.version}\0{sys.prefix}\0".encode())
+    try:
+        for entry in sys.path:
+            where = entry or "."
+            digest.update(b"\1" + os.path.abspath(where).encode())
+            if not os.path.isdir(where):
+                if os.path.exists(where):  # a zip file
+                    st = os.stat(where)
+                    digest.update(f"\0zip {st.st_mtime_ns} {st.st_size}".encode())
+                continue
+            with os.scandir(where) as listing:
+                names = sorted(e.name for e in listing
+                               if e.name.lower().endswith(_METADATA_SUFFIXES))
+            for name in names:
+                digest.update(b"\0" + name.encode("utf-8", "surrogateescape"))
+                path = os.path.join(where, name)
+                target = os.path.join(path, "entry_points.txt") if os.path.isdir(path) \
+                    else path
+                try:
+                    st = os.stat(target)
+                except FileNotFoundError:
+                    continue
+                digest.update(f" {st.st_mtime_ns} {st.st_size}".encode())
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def _read_entry_points() -> list[tuple[str, str]]:
+    from importlib.metadata import entry_points
+
+    return [(ep.name, ep.value) for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name)]
+
+
+def entry_point_specs() -> list[tuple[str, str]]:
+    """The (name, value) of every entry point of the ``patuh`` group, sorted by name: read
+    once and kept in the rule cache's folder against the installed distributions
+    (``_installed_key``), so that a run need not read every distribution's metadata. A
+    damaged entry is ignored; ``PATUH_NO_CACHE=1`` reads the metadata every time."""
+    from patuh import rulecache
+
+    where = rulecache.cache_dir()
+    key = _installed_key() if where is not None else None
+    if where is None or key is None:
+        return _read_entry_points()
+    path = where / f"entry-points-{key}.json"
+    try:
+        if path.is_file() and not path.is_symlink():
+            raw = path.read_bytes()
+            entry = json.loads(raw)
+            if (isinstance(entry, dict) and entry.get("format") == ENTRY_POINTS_FORMAT
+                    and entry.get("key") == key and isinstance(specs := entry.get("value"), list)
+                    and rulecache.digest_matches(raw, entry, "value")
+                    and all(isinstance(s, list) and len(s) == 2
+                            and all(isinstance(x, str) for x in s) for s in specs)):
+                return [(n, v) for n, v in specs]
+    except (OSError, ValueError, RecursionError):
+        pass
+    found = _read_entry_points()
+    value = [list(s) for s in found]
+    rulecache.write_entry(where, path.name, {
+        "format": ENTRY_POINTS_FORMAT, "key": key, "digest": rulecache.digest_of(value),
+        "value": value}, value, "value")
+    return found
 
 
 BUILT_IN = "patuh.plugins."
@@ -80,6 +176,15 @@ def guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 class _PluginManager(pluggy.PluginManager):
     """Every hook of a third-party plugin runs guarded (see ``guarded``)."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        # pluggy inspects every attribute of a plugin for its marker; patuh's own plugins
+        # implement hooks only under their ``patuh_*`` names (the test suite checks them), so
+        # the rest of their module need not be looked at. A third party's is looked at whole,
+        # so that a misnamed hook implementation is still reported.
+        if not name.startswith("patuh_") and is_built_in(plugin):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
 
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         registered = super().register(plugin, name)

@@ -666,12 +666,33 @@ def available() -> dict[str, Path]:
 
 
 def default_rulesets() -> list[str]:
-    """The rulesets marked ``default: true`` (all of them when none is)."""
+    """The rulesets marked ``default: true`` (all of them when none is). Which ones are
+    marked is kept in the rule cache, keyed by the content of every ``ruleset.yaml``: a run
+    need not parse them all to find the default one."""
     folders = available()
     ids = sorted(folders)
-    marked = [r for r in ids if isinstance(data := load_yaml(folders[r] / RULESET_FILE).data,
-                                           dict) and data.get("default")]
+    files = [folders[r] / RULESET_FILE for r in ids]
+
+    def marks() -> list[bool]:
+        return [bool(isinstance(data := load_yaml(f).data, dict) and data.get("default"))
+                for f in files]
+
+    flags = rulecache.remember("default-rulesets", files, marks)
+    if not (isinstance(flags, list) and len(flags) == len(ids)):  # a damaged entry
+        flags = marks()
+    marked = [r for r, flag in zip(ids, flags, strict=True) if flag is True]
     return marked or ids
+
+
+def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The rulesets a ``--ruleset`` option names (``all``: every one; none: the default
+    ones), each once."""
+    wanted = list(ruleset_ids)
+    if "all" in wanted:
+        wanted = sorted(available())
+    elif not wanted:
+        wanted = default_rulesets()
+    return tuple(dict.fromkeys(wanted))
 
 
 @cache

@@ -21,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Callable
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -73,10 +76,29 @@ def _key(folder: Path) -> str:
 FORMAT = "patuh-rule-cache/2"
 
 
+def digest_of(data: Any) -> str:
+    """The digest an entry keeps of its data (catches damage, not a forgery)."""
+    return _digest(data)
+
+
 def _digest(files: Any) -> str:
     # not sorted: the order of keys is kept (reports and docs list things in file order)
     return hashlib.sha256(json.dumps(files, ensure_ascii=False,
                                      allow_nan=False).encode()).hexdigest()
+
+
+def digest_matches(raw: bytes, entry: dict[str, Any], field: str) -> bool:
+    """Whether ``entry`` (read from ``raw``) carries the digest of its ``field``. An entry
+    written by ``write_entry`` ends with that field (``…, "files": {…}}``), so the digest of
+    those bytes is checked without encoding the data again (milliseconds on a large ruleset);
+    an entry laid out otherwise is checked by encoding it."""
+    digest = entry.get("digest")
+    marker = f', "{field}": '.encode()
+    start = raw.find(marker)
+    if (start >= 0 and raw.endswith(b"}")
+            and hashlib.sha256(raw[start + len(marker):-1]).hexdigest() == digest):
+        return True
+    return digest == _digest(entry[field])
 
 
 def load(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -89,10 +111,11 @@ def load(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
         path = where / f"{key}.json"
         if not path.is_file() or path.is_symlink():
             return None, key
-        entry = json.loads(path.read_bytes())
+        raw = path.read_bytes()
+        entry = json.loads(raw)
         if (isinstance(entry, dict) and entry.get("format") == FORMAT and entry.get("key") == key
                 and isinstance(entry.get("files"), dict)
-                and entry.get("digest") == _digest(entry["files"])):
+                and digest_matches(raw, entry, "files")):
             return entry["files"], key
     except (OSError, ValueError, RecursionError):
         pass
@@ -104,16 +127,78 @@ def store(key: str | None, files: dict[str, Any]) -> None:
     if where is None or key is None:
         return
     try:
-        text = json.dumps({"format": FORMAT, "key": key, "digest": _digest(files),
-                           "files": files}, ensure_ascii=False, allow_nan=False)
-        if json.loads(text)["files"] != files:  # e.g. a key that is not text: not cacheable
+        entry = {"format": FORMAT, "key": key, "digest": _digest(files), "files": files}
+    except (TypeError, ValueError, RecursionError):
+        return
+    write_entry(where, f"{key}.json", entry, files, "files")
+
+
+# --- other install-level files read on every run (the bibliography, the rulesets' headers) -------
+
+REMEMBER_FORMAT = "patuh-file-cache/1"
+MAX_REMEMBERED_BYTES = 5 * 1024 * 1024  # patuh.yamlio.MAX_BYTES: a larger file is not cached
+
+
+def _files_key(kind: str, files: Sequence[Path]) -> str | None:
+    """The key of what ``kind`` derives from ``files``: patuh's code and schemas (as for a
+    ruleset), then each file's resolved path and content. None when a file is not a regular
+    file of at most MAX_REMEMBERED_BYTES or cannot be read: then the caller reads it the
+    ordinary way (and says what is wrong with it)."""
+    digest = hashlib.sha256(_environment())
+    digest.update(kind.encode() + b"\0")
+    try:
+        for file in files:
+            st = file.stat()
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_REMEMBERED_BYTES:
+                return None
+            digest.update(str(file.resolve()).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def remember(kind: str, files: Sequence[Path], build: Callable[[], Any]) -> Any:
+    """``build()``, a plain-JSON value that depends only on the content of ``files`` and on
+    patuh's code, kept in the cache under a key of both: a changed file or a new patuh makes
+    a new key, so a stale value is never read. ``build`` raising (a file with an error) stores
+    nothing; an entry that is damaged or not of this shape is ignored and rebuilt."""
+    where = cache_dir()
+    key = _files_key(kind, files) if where is not None else None
+    if where is None or key is None:
+        return build()
+    path = where / f"{kind}-{key}.json"
+    try:
+        if path.is_file() and not path.is_symlink():
+            raw = path.read_bytes()
+            entry = json.loads(raw)
+            if (isinstance(entry, dict) and entry.get("format") == REMEMBER_FORMAT
+                    and entry.get("key") == key and "value" in entry
+                    and digest_matches(raw, entry, "value")):
+                return entry["value"]
+    except (OSError, ValueError, RecursionError):
+        pass
+    value = build()
+    write_entry(where, path.name, {"format": REMEMBER_FORMAT, "key": key,
+                              "digest": _digest(value), "value": value}, value, "value")
+    return value
+
+
+def write_entry(where: Path, name: str, entry: dict[str, Any], value: Any, field: str) -> None:
+    """Write ``entry`` atomically as ``where/name``, unless its ``field`` does not come back
+    from JSON as ``value`` (then it is not cacheable); any failure leaves the cache alone.
+    ``field`` is written last (``digest_matches`` reads it there)."""
+    entry = {**{k: v for k, v in entry.items() if k != field}, field: entry[field]}
+    try:
+        text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+        if json.loads(text)[field] != value:  # e.g. a key that is not text: not cacheable
             return
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".patuh-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            os.replace(tmp, where / f"{key}.json")
+            os.replace(tmp, where / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -12,7 +12,6 @@ key that two folders define differently is an error naming both files.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -95,16 +94,32 @@ def _text(value: Any) -> Text | None:
 
 def load_bibliography(file: Path) -> Bibliography:
     """One ``sources.yaml``, checked against its schema; a key used twice is an error."""
-    doc = load_yaml(file)
-    check(doc, "sources")
-    kinds = {k: Text.of(v) for k, v in (doc.data.get("kinds") or {}).items()}
-    entries: dict[str, Source] = {}
-    for index, item in enumerate(doc.data["sources"]):
+    bibliography = _from_data(file, _checked_data(file))
+    assert bibliography is not None
+    return bibliography
+
+
+def _first_duplicate(data: Mapping[str, Any]) -> tuple[JsonPath, Text, Text]:
+    seen: set[str] = set()
+    for index, item in enumerate(data["sources"]):
         key = item["key"]
-        if key in entries:
-            raise doc.error(("sources", index, "key"), Text(
+        if key in seen:
+            return (("sources", index, "key"), Text(
                 f"kunci sumber {key!r} ganda", f"source key {key!r} is defined twice"),
                 Text("hapus atau gabungkan salah satu entri", "remove or merge one of them"))
+        seen.add(key)
+    raise AssertionError("no duplicate key")
+
+
+def _from_data(file: Path, data: Mapping[str, Any]) -> Bibliography | None:
+    """The bibliography of a ``sources.yaml``'s data that passed its schema; None when a key
+    is used twice."""
+    kinds = {k: Text.of(v) for k, v in (data.get("kinds") or {}).items()}
+    entries: dict[str, Source] = {}
+    for item in data["sources"]:
+        key = item["key"]
+        if key in entries:
+            return None
         entries[key] = Source(
             key=key, title=item["title"], publisher=item["publisher"], kind=item["kind"],
             urls=tuple(item["url"]), url_note=_text(item.get("url_note")), seen=item["seen"],
@@ -114,9 +129,29 @@ def load_bibliography(file: Path) -> Bibliography:
     return Bibliography(entries, (file,), kinds)
 
 
+def _checked_data(file: Path) -> Any:
+    """The data of a ``sources.yaml`` that is valid throughout (else its InputError)."""
+    doc = load_yaml(file)
+    check(doc, "sources")
+    if _from_data(file, doc.data) is None:
+        raise doc.error(*_first_duplicate(doc.data))
+    return doc.data
+
+
 @lru_cache(maxsize=32)
 def _load_cached(file: str, _mtime: int, _size: int) -> Bibliography:
-    return load_bibliography(Path(file))
+    """A bibliography file read once a process, and through the rule cache (plain JSON keyed
+    by its content and patuh's code) across runs: parsing and checking it costs more than
+    the rest of a small check."""
+    from patuh import rulecache
+
+    path = Path(file)
+    data = rulecache.remember("sources", [path], lambda: _checked_data(path))
+    try:
+        bibliography = _from_data(path, data)
+    except (KeyError, TypeError, AttributeError, ValueError):  # not what was stored: read it
+        bibliography = None
+    return bibliography if bibliography is not None else load_bibliography(path)
 
 
 def folder_bibliography(root: Path) -> Bibliography | None:
@@ -181,7 +216,9 @@ def check_cited(doc: Document, bibliography: Bibliography | None) -> list[InputE
     for path, key in cited(doc.data):
         if key in bibliography.entries:
             continue
-        close = difflib.get_close_matches(key, list(bibliography.entries), n=3)
+        from difflib import get_close_matches  # only for a key that is not there
+
+        close = get_close_matches(key, list(bibliography.entries), n=3)
         where = ", ".join(str(f) for f in bibliography.files)
         hint_id = f"tambahkan entri {key!r} ke {where}, atau perbaiki kuncinya"
         hint_en = f"add an entry {key!r} to {where}, or correct the key"

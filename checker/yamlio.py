@@ -26,17 +26,21 @@ MAX_NUMBER_CHARS = 40  # the text of one number (digits, sign, point, exponent)
 JsonPath = tuple[str | int, ...]
 
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, faster
+def strict_loader(base: type) -> type:
+    """A loader class on ``base`` (SafeLoader or libyaml's CSafeLoader): the safe constructors
+    without the timestamp resolver; the global loaders are left untouched."""
+    loader = type("StrictLoader", (base,), {"__doc__": strict_loader.__doc__})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return loader
 
 
-class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
-    """SafeLoader without the timestamp resolver; the global SafeLoader is left untouched."""
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# libyaml's parser when PyYAML was built with it (several times faster on a large manifest);
+# else the pure-Python one. Both give the same data, lines and checks (tests/test_yaml_c.py);
+# only the wording of a YAML syntax error differs, its line does not.
+_StrictLoader = strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def format_path(path: JsonPath) -> str:
@@ -213,8 +217,9 @@ def load_yaml(file: Path) -> Document:
         raise InputError(Text("berkas kosong", "the file is empty"), file=file,
                          hint=Text("mulailah dari `patuh init`, yang menulis templat berkomentar",
                                    "start from `patuh init`, which writes a commented template"))
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # the pure-Python reader checks characters right here
         node = loader.get_single_node()
         if node is None:
             raise InputError(Text("berkas tidak berisi data", "the file has no content"), file=file)
@@ -237,7 +242,8 @@ def load_yaml(file: Path) -> Document:
         raise InputError(Text(f"YAML tidak sah: {exc}", f"invalid YAML: {exc}"),
                          file=file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Document(file, data, lines, raw_numbers=raw)
 
 

@@ -4,17 +4,51 @@ leave) are not working days. The calendar comes from the maintained `holidays` p
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Mapping
 from datetime import date
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from pathlib import Path
+
+
+def _holidays_of(year: int) -> dict[date, str]:
+    import holidays  # 80 ms to import: only rules that count working days need it
+
+    return dict(holidays.Indonesia(years=year, categories=("public", "government"),
+                                   language="id"))
+
+
+def _package_files() -> list[Path] | None:
+    """The files of the installed `holidays` package that the Indonesian calendar comes from
+    (its version, the calendar's code and its Indonesian names), and this file; None when the
+    package cannot be found without importing it."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    root = Path(spec.origin).parent
+    return [root / "version.py", root / "holiday_base.py", root / "countries" / "indonesia.py",
+            root / "locale" / "id" / "LC_MESSAGES" / "ID.mo", Path(__file__)]
 
 
 @cache
-def _calendar(year: int) -> Any:
-    import holidays  # 80 ms to import: only rules that count working days need it
+def _calendar(year: int) -> Mapping[date, str]:
+    """The holidays and collective-leave days of ``year``. Importing `holidays` and building a
+    year costs more than the rest of a check, so a year is kept in patuh's cache (plain JSON),
+    keyed by the content of ``_package_files`` and patuh's code: another `holidays` release
+    (its version file changes) or an edit here makes a new key."""
+    from patuh import rulecache
 
-    return holidays.Indonesia(years=year, categories=("public", "government"), language="id")
+    files = _package_files()
+    if files is None:
+        return _holidays_of(year)
+    data = rulecache.remember(f"holidays-{year}", files, lambda: [
+        [day.isoformat(), name] for day, name in sorted(_holidays_of(year).items())])
+    try:
+        return {date.fromisoformat(day): name for day, name in data
+                if isinstance(name, str)}
+    except (TypeError, ValueError):  # a damaged entry: build the year again
+        return _holidays_of(year)
 
 
 def holiday_name(day: date) -> str | None:
