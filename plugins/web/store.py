@@ -376,7 +376,10 @@ class UnitFolder:
             # an answer that is fine in itself is kept, so the form can repair it
             self._write(text)
             return SaveResult(True, None, (), after=_values(data, saved))
-        self._write(manifest_template(model, FORM_LANG, loaded.data))
+        canonical = manifest_template(model, FORM_LANG, loaded.data)
+        self._write(canonical)
+        if canonical == text:  # what was validated is what is on disk now: no second parse
+            _adopt(self.manifest_path, loaded)
         prefixes = [tuple(keys) for keys in saved]
         readings = tuple(r for r in loaded.readings
                          if any(r.path[:len(p)] == p for p in prefixes))
@@ -998,10 +1001,11 @@ MAX_DIGESTS = 100_000
 
 
 def stamp(path: Path) -> Any:
-    """What changes when a file is replaced or edited (inode, size, mtime); None: absent."""
+    """What changes when a file is replaced or edited (inode, size, mtime); None: absent (or a
+    name no file can have: a NUL byte)."""
     try:
         st = path.stat()
-    except OSError:
+    except (OSError, ValueError):
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
@@ -1025,14 +1029,13 @@ def references(data: Any) -> Iterator[str]:
 
 
 def referenced_files(manifest: Manifest) -> tuple[tuple[Path, Any], ...]:
-    """Each file the manifest references with its stamp. A reference that does not resolve is
-    stamped by where it would be: creating the file later changes the stamp."""
-    out = []
-    for ref in references(manifest.data):
-        target, _status = resolve_inside(manifest.base_dir, ref)
-        where = target if target is not None else manifest.base_dir / ref
-        out.append((where, stamp(where)))
-    return tuple(out)
+    """Each file the manifest references with its stamp, taken where the reference points
+    (``stat`` follows links: the stamp is the file's the check reads; no ``resolve``, which
+    costs a system call per path part). A reference to no file is stamped by where it would
+    be: creating the file later changes the stamp."""
+    base = manifest.base_dir
+    return tuple((base / ref, stamp(base / ref)) for ref in dict.fromkeys(references(
+        manifest.data)))
 
 
 def unchanged(files: tuple[tuple[Path, Any], ...]) -> bool:
@@ -1042,17 +1045,42 @@ def unchanged(files: tuple[tuple[Path, Any], ...]) -> bool:
 def _cached_manifest(path: Path) -> Manifest:
     """``load_manifest(path)``, reused (with the evidence digests and facts it has computed)
     while the manifest and every file it references are unchanged (inode, size, mtime)."""
+    return cached_manifest(path)[0]
+
+
+def cached_manifest(path: Path) -> tuple[Manifest, tuple[tuple[Path, Any], ...]]:
+    """The manifest as :func:`_cached_manifest` gives it, with every file it references and
+    that file's stamp when the manifest was loaded (before anything of it was scored)."""
     key = path.resolve() if path.exists() else path
     now = stamp(path)
     held = _MANIFESTS.get(key)
     if held is not None and now is not None and held[0][0] == now and unchanged(held[0][1]):
-        return held[1]
+        return held[1], held[0][1]
     manifest = load_manifest(path)
+    files = referenced_files(manifest)
+    _remember(key, now, path, manifest, files)
+    return manifest, files
+
+
+def _remember(key: Path, now: Any, path: Path, manifest: Manifest,
+              files: tuple[tuple[Path, Any], ...]) -> None:
     if len(_DIGESTS) > MAX_DIGESTS:
         _DIGESTS.clear()
     manifest.reuse_digests(_DIGESTS)
     if now is not None and now == stamp(path):
         if len(_MANIFESTS) > 256:
             _MANIFESTS.clear()
-        _MANIFESTS[key] = ((now, referenced_files(manifest)), manifest)
-    return manifest
+        _MANIFESTS[key] = ((now, files), manifest)
+
+
+def _adopt(path: Path, validated: Manifest) -> None:
+    """Keep ``validated`` (the manifest loaded from a temporary file of the same folder whose
+    text was then written to ``path`` unchanged) as ``path``'s loaded manifest: loading the
+    same bytes in the same folder gives the same manifest, so the save need not parse it a
+    second time. Only the file's name differs (``Manifest.file`` and the document's, for the
+    report and for messages); the files it references are stamped now, as a load would."""
+    document = copy.copy(validated.document)
+    document.file = path
+    manifest = replace(validated, file=path, document=document, _memo={})
+    files = referenced_files(manifest)
+    _remember(path.resolve(), stamp(path), path, manifest, files)

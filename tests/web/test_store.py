@@ -610,3 +610,33 @@ def test_a_failed_import_leaves_no_half_unit(tmp_path: Path, monkeypatch) -> Non
     with pytest.raises(OSError):
         UnitFolder.import_folder(EXAMPLES / "dpmptsp-kota-harapan", tmp_path / "unit")
     assert not (tmp_path / "unit").exists()
+
+
+@pytest.mark.parametrize(("path", "typed", "parses"), [
+    ("standar_pelayanan.monev.tanggal", "2024-07-10", 1),  # canonical already: adopted
+    ("standar_pelayanan.ada", "tidak", 2),  # read as false: the written file is parsed again
+])
+def test_a_save_parses_the_manifest_again_only_when_it_must(
+        tmp_path: Path, imported: UnitFolder, model, run, monkeypatch, path: str, typed: str,
+        parses: int) -> None:
+    """The manifest validated before writing is kept as the written file's when the written
+    text is the validated text (a second parse would give the same): the report is still the
+    command's, byte for byte, and names the real file."""
+    unit = copy_unit(imported, tmp_path / "u")
+    unit.report("pekppp")
+    loads: list[Path] = []
+
+    def counting(file: Path):
+        loads.append(file)
+        return load_manifest(file)
+
+    monkeypatch.setattr(store, "load_manifest", counting)
+    assert unit.save_answer(path, typed, model).ok
+    served = unit.report_json("pekppp")
+    assert len(loads) == parses
+    assert unit.manifest().file == unit.manifest_path
+    assert unit.manifest().document.file == unit.manifest_path
+    result = run("check", unit.manifest_path, "--ruleset", "pekppp", "--format", "json")
+    assert served == result.out
+    data = json.loads(served)
+    assert data["manifest"]["file"] == "manifest.yaml"
