@@ -154,7 +154,7 @@ def held_evidence(folder: UnitFolder, names: Mapping[str, str] | None = None
                   ) -> dict[tuple[str, str], Mapping[str, Any]]:
     """(slot, sha256) -> entry of every file the unit's manifest holds now: its evidence lists
     and the data files the platform stored."""
-    answers = folder.answers()
+    answers = folder.answers_shared()
     held = attachments(answers)
     for slot, stored in _data_files(answers, ()):
         path = folder.root / stored

@@ -173,7 +173,7 @@ def reconcile(data: Path | None = None) -> Reconciled:
         before = _stamp(folder.manifest_path)
         done.read += 1
         try:
-            answers = folder.answers()
+            answers = folder.answers_shared()
             held = set(held_evidence(folder))
             rows = set(Evidence.objects.filter(unit=unit, detached_at__isnull=True)
                        .values_list("slot", "sha256"))

@@ -45,6 +45,7 @@ from patuh.limits import Limit
 from patuh.manifest import Manifest
 from patuh.manifest import load_manifest
 from patuh.normalize import FieldReading
+from patuh.normalize import normalize
 from patuh.options import reporter
 from patuh.outputs import write_text
 from patuh.plugins.web.verify import VERIFICATION_FILE
@@ -62,8 +63,10 @@ from patuh.report import build_report
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
 from patuh.template import manifest_template
+from patuh.validation import load_schema
 from patuh.verification import load_verification
 from patuh.waivers import load_waivers
+from patuh.yamlio import Document
 from patuh.yamlio import format_path
 from patuh.yamlio import load_yaml
 
@@ -276,8 +279,13 @@ class UnitFolder:
     def answers(self) -> dict[str, Any]:
         """The manifest data: canonical when it loads, else the YAML as written (blank
         answers left out)."""
+        return copy.deepcopy(self.answers_shared())
+
+    def answers_shared(self) -> dict[str, Any]:
+        """:meth:`answers` without the copy, for pages that only read them: the loaded
+        manifest's own data (shared with the report cache: do not modify)."""
         try:
-            return copy.deepcopy(self.manifest().data)
+            return self.manifest().data
         except InputError:
             raw = load_yaml(self.manifest_path).data
             return drop_unanswered(raw) if isinstance(raw, dict) else {}
@@ -365,6 +373,9 @@ class UnitFolder:
 
     def _commit(self, data: dict[str, Any], model: Questionnaire,
                 saved: list[list[str | int]]) -> SaveResult:
+        done = self._commit_canonical(data, model, saved)
+        if done is not None:
+            return done
         text = manifest_template(model, FORM_LANG, data)
         try:
             loaded = self._validate(text)
@@ -382,6 +393,31 @@ class UnitFolder:
             _adopt(self.manifest_path, loaded)
         prefixes = [tuple(keys) for keys in saved]
         readings = tuple(r for r in loaded.readings
+                         if any(r.path[:len(p)] == p for p in prefixes))
+        return SaveResult(True, None, readings, after=_values(loaded.data, saved))
+
+    def _commit_canonical(self, data: dict[str, Any], model: Questionnaire,
+                          saved: list[list[str | int]]) -> SaveResult | None:
+        """The save in one parse: the typed values read in memory as the loader reads them
+        (the same ``normalize`` on the same answers, without the YAML round trip), the
+        canonical form written and validated once, and that validated manifest kept as the
+        file's (:func:`_adopt`). None, and the caller takes the long way (which words every
+        refusal), when a value cannot be read or the form does not load."""
+        read = normalize(Document(self.manifest_path, drop_unanswered(data), {}),
+                         load_schema("manifest"))
+        if read.unread:
+            return None
+        text = manifest_template(model, FORM_LANG, read.data)
+        try:
+            loaded = self._validate(text)
+        except InputError:
+            return None
+        if loaded.data != read.data:
+            return None  # not canonical after all (its form would differ): the long way
+        self._write(text)
+        _adopt(self.manifest_path, loaded)
+        prefixes = [tuple(keys) for keys in saved]
+        readings = tuple(r for r in read.readings
                          if any(r.path[:len(p)] == p for p in prefixes))
         return SaveResult(True, None, readings, after=_values(loaded.data, saved))
 
@@ -495,7 +531,7 @@ class UnitFolder:
 
     def _referenced(self, sha256: str) -> bool:
         """Whether the manifest still refers to the stored file of ``sha256``."""
-        answers = self.answers()
+        answers = self.answers_shared()
         if any(digest == sha256 for digest, _slot in _attachments(answers)):
             return True
         prefix = f"{EVIDENCE_DIR}/{sha256[:16]}."
@@ -505,7 +541,7 @@ class UnitFolder:
         """sha256 → the slots one stored file is attached to, for files attached to more than
         one (a unit that uploads one PDF everywhere is told)."""
         slots: dict[str, list[str]] = {}
-        for digest, slot in _attachments(self.answers()):
+        for digest, slot in _attachments(self.answers_shared()):
             if slot not in slots.setdefault(digest, []):
                 slots[digest].append(slot)
         return {d: s for d, s in slots.items() if len(s) > 1}
@@ -561,7 +597,7 @@ class UnitFolder:
         waivers); no temporary files, no links, and no earlier versions (a file in
         ``bukti/`` the manifest no longer references)."""
         try:
-            held: set[str] | None = _held(self.answers())
+            held: set[str] | None = _held(self.answers_shared())
         except InputError:  # a manifest that does not even read as YAML: every file goes
             held = None
         found = []
@@ -580,7 +616,7 @@ class UnitFolder:
     def earlier_versions(self) -> list[str]:
         """The stored files in ``bukti/`` the manifest no longer references (relative,
         sorted): detached or replaced evidence, kept."""
-        held = _held(self.answers())
+        held = _held(self.answers_shared())
         folder = self.root / EVIDENCE_DIR
         if not folder.is_dir():
             return []

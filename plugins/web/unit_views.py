@@ -125,7 +125,7 @@ class State:
         self.unit = unit
         self.folder = service.folder_of(unit)
         self.model: Questionnaire = service.model_of(unit)
-        self.answers = self.folder.answers()
+        self.answers = self.folder.answers_shared()  # read only
         self.can_edit = access.can_edit(user, unit)
         self.lang = _lang()
         self.report: dict[str, Any] | None = None
@@ -674,7 +674,7 @@ def _evidence_response(request: HttpRequest, round_slug: str, kode: str, sha256:
     path = folder.evidence_file(sha256)
     if path is None:
         raise Http404
-    held = service.attachments(folder.answers())
+    held = service.attachments(folder.answers_shared())
     name = next((str(e.get("keterangan")) for (_s, d), e in held.items()
                  if d == sha256 and e.get("keterangan")), None)
     if name is None:
