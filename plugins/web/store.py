@@ -1046,6 +1046,24 @@ def stamp(path: Path) -> Any:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def file_digest(path: Path) -> str:
+    """The sha256 of a stored file (a data file the index lists, shown on its page), from the
+    digests this process has computed while the file's identity, size and times are unchanged
+    (the same cache the reports' evidence digests use): a page or a save hashes nothing it has
+    hashed before."""
+    from patuh.plugins import tables
+
+    st = path.stat()
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    found = _DIGESTS.get(key)
+    if found is None:
+        found = tables.sha256(path)
+        if len(_DIGESTS) > MAX_DIGESTS:
+            _DIGESTS.clear()
+        _DIGESTS[key] = found
+    return found
+
+
 def references(data: Any) -> Iterator[str]:
     """Every file a manifest's data names: evidence (``bukti``) and data files (``berkas``)."""
     if isinstance(data, Mapping):

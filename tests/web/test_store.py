@@ -701,3 +701,20 @@ def test_the_one_parse_save_writes_what_the_long_way_wrote(tmp_path: Path,
             assert fast.manifest_path.read_bytes() == slow.manifest_path.read_bytes(), where
     assert set(seen) >= {"yes_no", "date", "number", "text", "choice"}
     assert sum(quick) > len(quick) / 2  # most saves took one parse
+
+
+def test_a_stored_file_is_hashed_again_only_when_it_changed(tmp_path: Path,
+                                                            monkeypatch) -> None:
+    from patuh.plugins import tables
+
+    path = tmp_path / "skm.csv"
+    path.write_bytes(b"a;b\n1;2\n")
+    hashed: list[Path] = []
+    plain = tables.sha256
+    monkeypatch.setattr(tables, "sha256", lambda p: hashed.append(p) or plain(p))
+    first = store.file_digest(path)
+    assert first == hashlib.sha256(b"a;b\n1;2\n").hexdigest()
+    assert store.file_digest(path) == first and len(hashed) == 1
+    path.write_bytes(b"a;b\n1;3\n")  # same size, other bytes
+    assert store.file_digest(path) == hashlib.sha256(b"a;b\n1;3\n").hexdigest()
+    assert len(hashed) == 2
