@@ -2,8 +2,8 @@
 the dpmptsp example (issue 14's budget: under 100 ms at p95 for both).
 
 Prints figures; asserts nothing. Run: `.venv/bin/python benchmarks/bench_web.py [--requests 100]
-[--profile save|page]` (before timing whole runs: `.venv/bin/python -m compileall -q checker
-plugins`, as a real install has its .pyc).
+[--profile save|page] [--no-gc-freeze]` (before timing whole runs: `.venv/bin/python -m
+compileall -q checker plugins`, as a real install has its .pyc).
 
 A fresh data folder and SQLite database in a temporary folder, made with the `patuh web`
 commands' own code (``commands.setup``, then ``round_add`` and ``unit_import`` as `patuh web
@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -79,6 +80,8 @@ def main() -> int:
     parser.add_argument("--requests", "--saves", type=int, default=100,
                         help="requests of each kind (default 100)")
     parser.add_argument("--profile", choices=("save", "page"))
+    parser.add_argument("--no-gc-freeze", action="store_true",
+                        help="leave out the gc.freeze() that patuh serve does at start-up")
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="patuh-bench-web-"))
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
@@ -116,6 +119,8 @@ def main() -> int:
         assert response.status_code == 200, response.status_code
         return response
 
+    if not args.no_gc_freeze:  # as `patuh serve` does before it answers
+        gc.freeze()
     first, _ = timed(lambda: save("standar_pelayanan.ada", "tidak"))
     first_page, _ = timed(lambda: page(sections[0]))
     print(f"data folder {data}; unit {unit.kode}; {len(sections)} sections; "
