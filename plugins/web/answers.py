@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from patuh.plugins import tables
 from patuh.plugins.web import audit
 from patuh.plugins.web.models import SUBMITTED
 from patuh.plugins.web.models import Evidence
@@ -24,6 +23,7 @@ from patuh.plugins.web.store import EvidenceResult
 from patuh.plugins.web.store import SaveResult
 from patuh.plugins.web.store import UnitFolder
 from patuh.plugins.web.store import _attachments
+from patuh.plugins.web.store import file_digest
 from patuh.plugins.web.store import questionnaire
 from patuh.questionnaire import DATA_FILE_KEY
 
@@ -154,12 +154,12 @@ def held_evidence(folder: UnitFolder, names: Mapping[str, str] | None = None
                   ) -> dict[tuple[str, str], Mapping[str, Any]]:
     """(slot, sha256) -> entry of every file the unit's manifest holds now: its evidence lists
     and the data files the platform stored."""
-    answers = folder.answers()
+    answers = folder.answers_shared()
     held = attachments(answers)
     for slot, stored in _data_files(answers, ()):
         path = folder.root / stored
         if path.is_file() and not path.is_symlink():
-            digest = tables.sha256(path)
+            digest = file_digest(path)
             held.setdefault((slot, digest), {"berkas": stored,
                                              "keterangan": (names or {}).get(digest)})
     return held

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
+import hashlib
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,28 +99,86 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
             "--insecure-cookies untuk HTTP polos di intranet.",
             "Cookies are marked Secure: serve through HTTPS (a TLS proxy), or use "
             "--insecure-cookies for plain HTTP on an intranet.").get(_lang()), err=True)
+    # everything loaded so far (Django, the app, the start-up's objects) lives as long as the
+    # server: out of the collector's sight, a request's full collection has less to walk
+    # (a save's p95 CPU time, benchmarks/bench_web.py)
+    gc.freeze()
     waitress.serve(application, host=host, port=port, threads=threads, ident="patuh",
                    max_request_body_size=64 * 1024 * 1024, clear_untrusted_proxy_headers=True)
+
+
+RECONCILE_FILE = "indeks-bukti.json"  # in the data folder: what the last start-up matched
+RECONCILE_FORMAT = "patuh-evidence-reconcile/1"
+
+
+@dataclass
+class Reconciled:
+    """What one start-up match did: units whose manifest was read, skipped (unchanged since
+    the last match), repaired."""
+
+    read: int = 0
+    skipped: int = 0
+    repaired: int = 0
 
 
 def reconcile_evidence() -> int:
     """Make each unit's evidence index (the ``Evidence`` rows) list what its manifest holds —
     the manifest is the truth, and a server killed between writing it and committing the
     index leaves them apart. At start-up, before the server answers; the units repaired."""
-    from django.db import transaction
+    return reconcile().repaired
 
+
+def reconcile(data: Path | None = None) -> Reconciled:
+    """:func:`reconcile_evidence`, reading only the units changed since the last start-up.
+
+    A unit whose manifest was matched then is skipped while nothing the match read has changed:
+    the manifest's and its stored data files' stamps (device, inode, size, mtime, ctime: a
+    save, an upload, a hand edit or a restore changes them) and its current index rows (their
+    number and highest id: a lost or added row changes them). Those are kept in
+    ``indeks-bukti.json`` in the data folder (plain JSON, for this database only); a file that
+    is missing, damaged or of another database is ignored, and every unit is read."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.db.models import Count
+    from django.db.models import Max
+
+    from patuh.plugins.web.answers import _data_files
     from patuh.plugins.web.answers import held_evidence
     from patuh.plugins.web.answers import sync_evidence
     from patuh.plugins.web.models import Evidence
     from patuh.plugins.web.models import Unit
     from patuh.plugins.web.store import UnitFolder
 
-    repaired = 0
+    data = Path(data or settings.DATA)
+    database = _database_id(settings.DATABASES["default"])
+    known = _read_reconciled(data / RECONCILE_FILE, database)
+
+    def index_rows(unit_ids: list[int] | None = None) -> dict[int, list[int]]:
+        rows = Evidence.objects.filter(detached_at__isnull=True)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        return {row["unit"]: [row["n"], row["top"]] for row in
+                rows.values("unit").annotate(n=Count("pk"), top=Max("pk")).order_by()}
+
+    indexed = index_rows()  # one query for every unit
+    done = Reconciled()
+    matched: dict[str, dict[str, Any]] = {}
     for unit in Unit.objects.select_related("round").order_by("pk").iterator():
         folder = UnitFolder(unit.folder)
+        last = known.get(str(unit.pk))
+        if isinstance(last, dict) and last.get("folder") == str(folder.root) \
+                and isinstance(last.get("files"), list) \
+                and last.get("key") == _reconcile_key(folder, last["files"],
+                                                      indexed.get(unit.pk, [0, None])):
+            matched[str(unit.pk)] = last
+            done.skipped += 1
+            continue
         if not folder.manifest_path.is_file():
             continue
+        before = _stamp(folder.manifest_path)
+        done.read += 1
         try:
+            answers = folder.answers_shared()
             held = set(held_evidence(folder))
             rows = set(Evidence.objects.filter(unit=unit, detached_at__isnull=True)
                        .values_list("slot", "sha256"))
@@ -123,10 +187,68 @@ def reconcile_evidence() -> int:
                     locked = Unit.objects.select_for_update().select_related("round").get(
                         pk=unit.pk)
                     sync_evidence(locked)
-                repaired += 1
+                done.repaired += 1
         except InputError:  # a manifest that is not even YAML: its pages say so; serve on
             continue
-    return repaired
+        if _stamp(folder.manifest_path) != before:
+            continue  # changed while read: read again next time
+        files = sorted({stored for _slot, stored in _data_files(answers, ())})
+        now = index_rows([unit.pk]).get(unit.pk, [0, None])
+        matched[str(unit.pk)] = {"folder": str(folder.root), "files": files,
+                                 "key": _reconcile_key(folder, files, now)}
+    _write_reconciled(data / RECONCILE_FILE, database, matched)
+    return done
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _reconcile_key(folder: Any, files: list[Any], rows: list[Any]) -> str:
+    """What a unit's match depends on, as a digest: its manifest's and stored data files'
+    stamps and its index rows (count, highest id)."""
+    stamps = [_stamp(folder.manifest_path),
+              *([str(name), _stamp(folder.root / str(name))] for name in files), rows]
+    return hashlib.sha256(json.dumps(stamps).encode()).hexdigest()
+
+
+def _database_id(settings: dict[str, Any]) -> str:
+    return "|".join(str(settings.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+
+
+def _read_reconciled(path: Path, database: str) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > 256 * 1024 * 1024:  # bounded: a foreign file is not read
+            return {}
+        held = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(held, dict) or held.get("format") != RECONCILE_FORMAT \
+            or held.get("database") != database or not isinstance(held.get("units"), dict):
+        return {}
+    return held["units"]
+
+
+def _write_reconciled(path: Path, database: str, units: dict[str, Any]) -> None:
+    """Atomically (temporary file + rename); a data folder that cannot be written: not kept
+    (the next start-up reads every unit, as before)."""
+    text = json.dumps({"format": RECONCILE_FORMAT, "database": database, "units": units},
+                      separators=(",", ":"))
+    try:
+        fd, name = tempfile.mkstemp(prefix=".patuh-", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(name, path)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 def _lang() -> str:

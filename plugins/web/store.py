@@ -45,6 +45,7 @@ from patuh.limits import Limit
 from patuh.manifest import Manifest
 from patuh.manifest import load_manifest
 from patuh.normalize import FieldReading
+from patuh.normalize import normalize
 from patuh.options import reporter
 from patuh.outputs import write_text
 from patuh.plugins.web.verify import VERIFICATION_FILE
@@ -62,8 +63,10 @@ from patuh.report import build_report
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
 from patuh.template import manifest_template
+from patuh.validation import load_schema
 from patuh.verification import load_verification
 from patuh.waivers import load_waivers
+from patuh.yamlio import Document
 from patuh.yamlio import format_path
 from patuh.yamlio import load_yaml
 
@@ -276,8 +279,13 @@ class UnitFolder:
     def answers(self) -> dict[str, Any]:
         """The manifest data: canonical when it loads, else the YAML as written (blank
         answers left out)."""
+        return copy.deepcopy(self.answers_shared())
+
+    def answers_shared(self) -> dict[str, Any]:
+        """:meth:`answers` without the copy, for pages that only read them: the loaded
+        manifest's own data (shared with the report cache: do not modify)."""
         try:
-            return copy.deepcopy(self.manifest().data)
+            return self.manifest().data
         except InputError:
             raw = load_yaml(self.manifest_path).data
             return drop_unanswered(raw) if isinstance(raw, dict) else {}
@@ -365,6 +373,9 @@ class UnitFolder:
 
     def _commit(self, data: dict[str, Any], model: Questionnaire,
                 saved: list[list[str | int]]) -> SaveResult:
+        done = self._commit_canonical(data, model, saved)
+        if done is not None:
+            return done
         text = manifest_template(model, FORM_LANG, data)
         try:
             loaded = self._validate(text)
@@ -376,9 +387,37 @@ class UnitFolder:
             # an answer that is fine in itself is kept, so the form can repair it
             self._write(text)
             return SaveResult(True, None, (), after=_values(data, saved))
-        self._write(manifest_template(model, FORM_LANG, loaded.data))
+        canonical = manifest_template(model, FORM_LANG, loaded.data)
+        self._write(canonical)
+        if canonical == text:  # what was validated is what is on disk now: no second parse
+            _adopt(self.manifest_path, loaded)
         prefixes = [tuple(keys) for keys in saved]
         readings = tuple(r for r in loaded.readings
+                         if any(r.path[:len(p)] == p for p in prefixes))
+        return SaveResult(True, None, readings, after=_values(loaded.data, saved))
+
+    def _commit_canonical(self, data: dict[str, Any], model: Questionnaire,
+                          saved: list[list[str | int]]) -> SaveResult | None:
+        """The save in one parse: the typed values read in memory as the loader reads them
+        (the same ``normalize`` on the same answers, without the YAML round trip), the
+        canonical form written and validated once, and that validated manifest kept as the
+        file's (:func:`_adopt`). None, and the caller takes the long way (which words every
+        refusal), when a value cannot be read or the form does not load."""
+        read = normalize(Document(self.manifest_path, drop_unanswered(data), {}),
+                         load_schema("manifest"))
+        if read.unread:
+            return None
+        text = manifest_template(model, FORM_LANG, read.data)
+        try:
+            loaded = self._validate(text)
+        except InputError:
+            return None
+        if loaded.data != read.data:
+            return None  # not canonical after all (its form would differ): the long way
+        self._write(text)
+        _adopt(self.manifest_path, loaded)
+        prefixes = [tuple(keys) for keys in saved]
+        readings = tuple(r for r in read.readings
                          if any(r.path[:len(p)] == p for p in prefixes))
         return SaveResult(True, None, readings, after=_values(loaded.data, saved))
 
@@ -492,7 +531,7 @@ class UnitFolder:
 
     def _referenced(self, sha256: str) -> bool:
         """Whether the manifest still refers to the stored file of ``sha256``."""
-        answers = self.answers()
+        answers = self.answers_shared()
         if any(digest == sha256 for digest, _slot in _attachments(answers)):
             return True
         prefix = f"{EVIDENCE_DIR}/{sha256[:16]}."
@@ -502,7 +541,7 @@ class UnitFolder:
         """sha256 → the slots one stored file is attached to, for files attached to more than
         one (a unit that uploads one PDF everywhere is told)."""
         slots: dict[str, list[str]] = {}
-        for digest, slot in _attachments(self.answers()):
+        for digest, slot in _attachments(self.answers_shared()):
             if slot not in slots.setdefault(digest, []):
                 slots[digest].append(slot)
         return {d: s for d, s in slots.items() if len(s) > 1}
@@ -558,7 +597,7 @@ class UnitFolder:
         waivers); no temporary files, no links, and no earlier versions (a file in
         ``bukti/`` the manifest no longer references)."""
         try:
-            held: set[str] | None = _held(self.answers())
+            held: set[str] | None = _held(self.answers_shared())
         except InputError:  # a manifest that does not even read as YAML: every file goes
             held = None
         found = []
@@ -577,7 +616,7 @@ class UnitFolder:
     def earlier_versions(self) -> list[str]:
         """The stored files in ``bukti/`` the manifest no longer references (relative,
         sorted): detached or replaced evidence, kept."""
-        held = _held(self.answers())
+        held = _held(self.answers_shared())
         folder = self.root / EVIDENCE_DIR
         if not folder.is_dir():
             return []
@@ -998,12 +1037,31 @@ MAX_DIGESTS = 100_000
 
 
 def stamp(path: Path) -> Any:
-    """What changes when a file is replaced or edited (inode, size, mtime); None: absent."""
+    """What changes when a file is replaced or edited (inode, size, mtime); None: absent (or a
+    name no file can have: a NUL byte)."""
     try:
         st = path.stat()
-    except OSError:
+    except (OSError, ValueError):
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a stored file (a data file the index lists, shown on its page), from the
+    digests this process has computed while the file's identity, size and times are unchanged
+    (the same cache the reports' evidence digests use): a page or a save hashes nothing it has
+    hashed before."""
+    from patuh.plugins import tables
+
+    st = path.stat()
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    found = _DIGESTS.get(key)
+    if found is None:
+        found = tables.sha256(path)
+        if len(_DIGESTS) > MAX_DIGESTS:
+            _DIGESTS.clear()
+        _DIGESTS[key] = found
+    return found
 
 
 def references(data: Any) -> Iterator[str]:
@@ -1025,14 +1083,13 @@ def references(data: Any) -> Iterator[str]:
 
 
 def referenced_files(manifest: Manifest) -> tuple[tuple[Path, Any], ...]:
-    """Each file the manifest references with its stamp. A reference that does not resolve is
-    stamped by where it would be: creating the file later changes the stamp."""
-    out = []
-    for ref in references(manifest.data):
-        target, _status = resolve_inside(manifest.base_dir, ref)
-        where = target if target is not None else manifest.base_dir / ref
-        out.append((where, stamp(where)))
-    return tuple(out)
+    """Each file the manifest references with its stamp, taken where the reference points
+    (``stat`` follows links: the stamp is the file's the check reads; no ``resolve``, which
+    costs a system call per path part). A reference to no file is stamped by where it would
+    be: creating the file later changes the stamp."""
+    base = manifest.base_dir
+    return tuple((base / ref, stamp(base / ref)) for ref in dict.fromkeys(references(
+        manifest.data)))
 
 
 def unchanged(files: tuple[tuple[Path, Any], ...]) -> bool:
@@ -1042,17 +1099,42 @@ def unchanged(files: tuple[tuple[Path, Any], ...]) -> bool:
 def _cached_manifest(path: Path) -> Manifest:
     """``load_manifest(path)``, reused (with the evidence digests and facts it has computed)
     while the manifest and every file it references are unchanged (inode, size, mtime)."""
+    return cached_manifest(path)[0]
+
+
+def cached_manifest(path: Path) -> tuple[Manifest, tuple[tuple[Path, Any], ...]]:
+    """The manifest as :func:`_cached_manifest` gives it, with every file it references and
+    that file's stamp when the manifest was loaded (before anything of it was scored)."""
     key = path.resolve() if path.exists() else path
     now = stamp(path)
     held = _MANIFESTS.get(key)
     if held is not None and now is not None and held[0][0] == now and unchanged(held[0][1]):
-        return held[1]
+        return held[1], held[0][1]
     manifest = load_manifest(path)
+    files = referenced_files(manifest)
+    _remember(key, now, path, manifest, files)
+    return manifest, files
+
+
+def _remember(key: Path, now: Any, path: Path, manifest: Manifest,
+              files: tuple[tuple[Path, Any], ...]) -> None:
     if len(_DIGESTS) > MAX_DIGESTS:
         _DIGESTS.clear()
     manifest.reuse_digests(_DIGESTS)
     if now is not None and now == stamp(path):
         if len(_MANIFESTS) > 256:
             _MANIFESTS.clear()
-        _MANIFESTS[key] = ((now, referenced_files(manifest)), manifest)
-    return manifest
+        _MANIFESTS[key] = ((now, files), manifest)
+
+
+def _adopt(path: Path, validated: Manifest) -> None:
+    """Keep ``validated`` (the manifest loaded from a temporary file of the same folder whose
+    text was then written to ``path`` unchanged) as ``path``'s loaded manifest: loading the
+    same bytes in the same folder gives the same manifest, so the save need not parse it a
+    second time. Only the file's name differs (``Manifest.file`` and the document's, for the
+    report and for messages); the files it references are stamped now, as a load would."""
+    document = copy.copy(validated.document)
+    document.file = path
+    manifest = replace(validated, file=path, document=document, _memo={})
+    files = referenced_files(manifest)
+    _remember(path.resolve(), stamp(path), path, manifest, files)

@@ -43,7 +43,6 @@ from django.views.decorators.http import require_POST
 
 from patuh.errors import InputError
 from patuh.i18n import Text
-from patuh.plugins import tables
 from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
 from patuh.plugins.web import security
@@ -59,6 +58,7 @@ from patuh.plugins.web.store import EVIDENCE_DIR
 from patuh.plugins.web.store import MAX_UPLOAD_BYTES
 from patuh.plugins.web.store import _get
 from patuh.plugins.web.store import _locate
+from patuh.plugins.web.store import file_digest
 from patuh.questionnaire import CHOICES
 from patuh.questionnaire import DATE
 from patuh.questionnaire import FILE
@@ -125,7 +125,7 @@ class State:
         self.unit = unit
         self.folder = service.folder_of(unit)
         self.model: Questionnaire = service.model_of(unit)
-        self.answers = self.folder.answers()
+        self.answers = self.folder.answers_shared()  # read only
         self.can_edit = access.can_edit(user, unit)
         self.lang = _lang()
         self.report: dict[str, Any] | None = None
@@ -339,7 +339,7 @@ class State:
             exists = path is not None and path.is_file() and not stored.startswith(("http:",
                                                                                     "https:"))
             if exists and kind == FILE and not digest:
-                digest = tables.sha256(path)
+                digest = file_digest(path)
             out.append({"name": name, "stored": stored, "sha256": digest if exists else None,
                         "size": path.stat().st_size if exists else None,
                         "reuse": len(self.reuse.get(digest or "", [])),
@@ -674,7 +674,7 @@ def _evidence_response(request: HttpRequest, round_slug: str, kode: str, sha256:
     path = folder.evidence_file(sha256)
     if path is None:
         raise Http404
-    held = service.attachments(folder.answers())
+    held = service.attachments(folder.answers_shared())
     name = next((str(e.get("keterangan")) for (_s, d), e in held.items()
                  if d == sha256 and e.get("keterangan")), None)
     if name is None:

@@ -610,3 +610,111 @@ def test_a_failed_import_leaves_no_half_unit(tmp_path: Path, monkeypatch) -> Non
     with pytest.raises(OSError):
         UnitFolder.import_folder(EXAMPLES / "dpmptsp-kota-harapan", tmp_path / "unit")
     assert not (tmp_path / "unit").exists()
+
+
+@pytest.mark.parametrize(("path", "typed", "parses"), [
+    ("standar_pelayanan.monev.tanggal", "2024-07-10", 1),  # canonical already
+    ("standar_pelayanan.monev.tanggal", "10/07/2024", 1),  # read in memory, then written
+    ("standar_pelayanan.ada", "tidak", 1),
+    ("standar_pelayanan.ada", "", 1),  # cleared
+])
+def test_a_save_parses_the_manifest_again_only_when_it_must(
+        tmp_path: Path, imported: UnitFolder, model, run, monkeypatch, path: str, typed: str,
+        parses: int) -> None:
+    """The typed value is read in memory, the canonical form validated once and that manifest
+    kept as the written file's (a second parse of the same bytes would give the same): the
+    report is still the command's, byte for byte, and names the real file."""
+    unit = copy_unit(imported, tmp_path / "u")
+    unit.report("pekppp")
+    loads: list[Path] = []
+
+    def counting(file: Path):
+        loads.append(file)
+        return load_manifest(file)
+
+    monkeypatch.setattr(store, "load_manifest", counting)
+    saved = unit.save_answer(path, typed, model)
+    assert saved.ok
+    if typed == "10/07/2024":  # how it was read is still told
+        assert [(r.reading.raw, r.value) for r in saved.readings] == [(typed, "2024-07-10")]
+    served = unit.report_json("pekppp")
+    assert len(loads) == parses
+    kept, fresh = unit.manifest(), load_manifest(unit.manifest_path)
+    assert (kept.file, kept.data, kept.readings) == (fresh.file, fresh.data, fresh.readings)
+    assert vars(kept.document) == vars(fresh.document)  # lines, raw numbers, file
+    assert unit.manifest().file == unit.manifest_path
+    assert unit.manifest().document.file == unit.manifest_path
+    result = run("check", unit.manifest_path, "--ruleset", "pekppp", "--format", "json")
+    assert served == result.out
+    data = json.loads(served)
+    assert data["manifest"]["file"] == "manifest.yaml"
+
+
+TYPED = {  # what people type, per kind: habits, edge cases and refusals
+    "yes_no": ["ya", "tidak", "Ya ", "1", "0", "yes", "true", "sudah", "mungkin", ""],
+    "date": ["31/10/2024", "2024-10-31", "05/03/2024", "3 Maret 2024", "31/02/2024",
+             "2024-10-31 08:00", "45000", "kemarin", ""],
+    "number": ["82,5", "82.5", "1.234", "0,5", "100", "120", "-3", "9.870", "abc", ""],
+    "integer": ["12", "9.870", "1.234.567", "12,5", "12.0", "x", ""],
+    "text": ["Catatan: ya", "2024-10-31", "yes", "  spasi  ", "'kutip'", "#1", ""],
+    "choice": ["x-tidak-ada", ""],
+    "texts": ["satu\ndua", "", "ya"],
+}
+
+
+def test_the_one_parse_save_writes_what_the_long_way_wrote(tmp_path: Path,
+                                                           imported: UnitFolder, model,
+                                                           monkeypatch) -> None:
+    """Every kind of question with what people type: the save that reads the typed value in
+    memory writes the same bytes and tells the same readings and refusals as the save that
+    loads the typed form first (the long way, still taken when the fast one declines)."""
+    fast = copy_unit(imported, tmp_path / "fast")
+    slow = copy_unit(imported, tmp_path / "slow")
+    seen: dict[str, int] = {}
+    quick: list[bool] = []
+    canonical = UnitFolder._commit_canonical
+
+    def counted(self, *args):
+        done = canonical(self, *args)
+        quick.append(done is not None)
+        return done
+
+    monkeypatch.setattr(UnitFolder, "_commit_canonical", counted)
+    for question in model.questions.values():
+        if question.group or "[" in question.path or question.kind not in TYPED \
+                or seen.get(question.kind, 0) >= 1:
+            continue
+        seen[question.kind] = seen.get(question.kind, 0) + 1
+        typed = list(TYPED[question.kind])
+        typed += [c.code for c in question.choices][:2]
+        for value in typed:
+            one = fast.save_answer(question.path, value, model)
+            with monkeypatch.context() as patched:
+                patched.setattr(UnitFolder, "_commit_canonical", lambda *a: None)
+                two = slow.save_answer(question.path, value, model)
+            where = (question.path, value)
+            assert (one.ok, one.error, one.after, one.before) == \
+                (two.ok, two.error, two.after, two.before), where
+            assert [(r.path, r.reading.raw, r.reading.value, r.value) for r in one.readings] \
+                == [(r.path, r.reading.raw, r.reading.value, r.value) for r in two.readings], \
+                where
+            assert fast.manifest_path.read_bytes() == slow.manifest_path.read_bytes(), where
+    assert set(seen) >= {"yes_no", "date", "number", "text", "choice"}
+    assert sum(quick) > len(quick) / 2  # most saves took one parse
+
+
+def test_a_stored_file_is_hashed_again_only_when_it_changed(tmp_path: Path,
+                                                            monkeypatch) -> None:
+    from patuh.plugins import tables
+
+    path = tmp_path / "skm.csv"
+    path.write_bytes(b"a;b\n1;2\n")
+    hashed: list[Path] = []
+    plain = tables.sha256
+    monkeypatch.setattr(tables, "sha256", lambda p: hashed.append(p) or plain(p))
+    first = store.file_digest(path)
+    assert first == hashlib.sha256(b"a;b\n1;2\n").hexdigest()
+    assert store.file_digest(path) == first and len(hashed) == 1
+    path.write_bytes(b"a;b\n1;3\n")  # same size, other bytes
+    assert store.file_digest(path) == hashlib.sha256(b"a;b\n1;3\n").hexdigest()
+    assert len(hashed) == 2
