@@ -53,6 +53,9 @@ from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
 from patuh.i18n import render
+from patuh.inforce import not_in_force
+from patuh.inforce import one_line
+from patuh.inforce import reason_text
 from patuh.manifest import load_manifest
 from patuh.options import parse_date
 from patuh.options import reporter
@@ -231,38 +234,6 @@ def manifests_of(target: Path, exclude: Path | None = None) -> list[str]:
     return unique
 
 
-# --- rulesets not in force -----------------------------------------------------------------
-
-def not_in_force(ruleset: Any, day: date) -> InputError | None:
-    """Why ``ruleset`` has no complete edition in force on ``day`` (a gap, no edition, one
-    known only in part), or None when it has one. With several rulesets asked for, such a
-    ruleset is skipped with this reason; named alone it stays an error."""
-    try:
-        pick_edition(ruleset, day, None)
-    except InputError as exc:
-        return exc
-    return None
-
-
-def _reason(exc: InputError, lang: str) -> str:
-    return one_line(render(exc.message, lang))
-
-
-def skip_note(ruleset_id: str, reason: InputError) -> Text:
-    return Text(f"patuh: {ruleset_id} dilewati (tidak berlaku): {_reason(reason, 'id')}",
-                f"patuh: {ruleset_id} skipped (not in force): {_reason(reason, 'en')}")
-
-
-def skip_entry(ruleset_id: str, reason: InputError) -> dict[str, Any]:
-    """A skipped ruleset in a JSON bundle."""
-    return {"ruleset": ruleset_id, "reason": {"id": _reason(reason, "id"),
-                                              "en": _reason(reason, "en")}}
-
-
-def skip_list(skipped: Sequence[tuple[str, InputError]], lang: str) -> str:
-    return "; ".join(f"{r}: {_reason(reason, lang)}" for r, reason in skipped)
-
-
 # --- verification files, one per unit -------------------------------------------------------
 
 VERIFICATION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -343,10 +314,6 @@ class Outcome:
     inputs: list[str] = field(default_factory=list)  # files the unit's check read
 
 
-def one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
 def message_of(exc: BaseException, lang: str) -> str:
     if isinstance(exc, InputError):
         return one_line(exc.render(lang))
@@ -419,7 +386,7 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
                 reason = not_in_force(load_ruleset(ruleset_id), loaded.as_of(config.as_of)[0])
                 if reason is not None:
                     outcome.rows.append(_row(manifest, ruleset_id, outcome.nama, outcome.kode,
-                                             note=_reason(reason, config.lang)))
+                                             note=reason_text(reason, config.lang)))
                     continue
             report = build_report(loaded, load_ruleset(ruleset_id), as_of=config.as_of,
                                   edition_name=config.edition,

@@ -185,10 +185,10 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
     wanted = list(chosen_rulesets(ruleset_ids))
     several = len(wanted) > 1
     if several:  # a ruleset not in force is skipped, as `patuh batch` does
-        from patuh.batch import not_in_force
-        from patuh.batch import skip_entry
-        from patuh.batch import skip_list
-        from patuh.batch import skip_note
+        from patuh.inforce import not_in_force
+        from patuh.inforce import skip_entry
+        from patuh.inforce import skip_list
+        from patuh.inforce import skip_note
     for ruleset_id in wanted:
         ruleset = load_ruleset(ruleset_id)
         if several and edition is None:  # one of several: a ruleset not in force is skipped

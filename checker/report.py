@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from typing import Any
 
 from patuh import __version__
@@ -30,9 +31,10 @@ from patuh.scoring import band_for
 from patuh.scoring import round_score
 from patuh.sources import bibliography
 from patuh.sources import cited_keys
-from patuh.verification import Verification
-from patuh.verification import adjust
-from patuh.waivers import Waivers
+
+if TYPE_CHECKING:  # read only with --waivers/--verification: imported when given
+    from patuh.verification import Verification
+    from patuh.waivers import Waivers
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -288,9 +290,15 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
     evidence = manifest.evidence()
     results = evaluate_rules(ruleset, edition, facts, day, evidence)
     model = manager.scoring_models()[edition.scoring["model"]]
-    adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"], as_of=day,
-                      waivers=waivers, verification=verification)
-    results, score = list(adjusted.results), adjusted.score
+    adjusted = None
+    if waivers is None and verification is None:
+        score = model(edition, results, facts)
+    else:
+        from patuh.verification import adjust
+
+        adjusted = adjust(edition, results, facts, model, unit=manifest.data["unit"],
+                          as_of=day, waivers=waivers, verification=verification)
+        results, score = list(adjusted.results), adjusted.score
     rounded = None if score.final is None else round_score(score.final, edition.rounding)
     band = None if rounded is None else band_for(edition, rounded)
     if rounded is not None and band is None:
@@ -362,8 +370,9 @@ def build_report(manifest: Manifest, ruleset: Ruleset, *, as_of: date | None = N
         "improvement_plan": plan,
         "findings": _findings(evidence),
         **({"readings": [r.as_dict() for r in manifest.readings]} if manifest.readings else {}),
-        **({"waivers": adjusted.waivers} if adjusted.waivers else {}),
-        **({"verification": adjusted.verification} if adjusted.verification else {}),
+        **({"waivers": adjusted.waivers} if adjusted and adjusted.waivers else {}),
+        **({"verification": adjusted.verification}
+           if adjusted and adjusted.verification else {}),
         "estimate": None if estimate is None else _text(estimate),
         "notes": [_text(n) for n in (*edition.notes, *score.notes)],
         "confidence": {

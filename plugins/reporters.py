@@ -10,8 +10,6 @@ from typing import Any
 from patuh import hookimpl
 from patuh.safetext import json_safe
 from patuh.safetext import visible
-from patuh.verification import render_verification
-from patuh.waivers import render_waivers
 
 MARKS = {"pass": "✓", "partial": "~", "fail": "✗", "missing": "?", "not_applicable": "-",
          "waived": "w", "error": "!"}
@@ -216,11 +214,15 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
             add(f"  {reading_line(item, lang)}")
         if len(readings) > MAX_READINGS:
             add(f"  {w['more'].format(n=len(readings) - MAX_READINGS)}")
-    for section in (render_verification(report.get("verification"), lang),
-                    render_waivers(report.get("waivers"), lang)):
-        if section:
-            add("")
-            out.extend(section.rstrip("\n").split("\n"))
+    if report.get("verification") or report.get("waivers"):  # their readers only then
+        from patuh.verification import render_verification
+        from patuh.waivers import render_waivers
+
+        for section in (render_verification(report.get("verification"), lang),
+                        render_waivers(report.get("waivers"), lang)):
+            if section:
+                add("")
+                out.extend(section.rstrip("\n").split("\n"))
     notes = report["notes"]
     if notes:
         add("")

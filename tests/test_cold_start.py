@@ -29,7 +29,7 @@ EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
 # Modules a one-ruleset `patuh check` has no use for.
 NOT_FOR_CHECK = ("patuh.batch", "patuh.history", "patuh.editions", "patuh.ruletests",
                  "patuh.ruledocs", "multiprocessing", "concurrent.futures",
-                 "sqlite3", "openpyxl")
+                 "sqlite3", "openpyxl", "patuh.verification", "patuh.waivers")
 
 LOADED = """
 import json, sys
@@ -57,6 +57,24 @@ def test_a_one_ruleset_check_imports_no_other_command(tmp_path: Path) -> None:
         code, loaded = loaded_by(tmp_path, "check", str(EXAMPLE), "--format", "json")
         assert code == 0
         assert loaded == [], f"patuh check imported {loaded}"
+
+
+def test_several_rulesets_are_checked_without_the_batch_machinery(tmp_path: Path) -> None:
+    """A ruleset not in force is skipped by the same rule as in `patuh batch`, without
+    importing batch (and its process pool) to do it."""
+    code, loaded = loaded_by(tmp_path, "check", str(EXAMPLE), "--ruleset", "pekppp",
+                             "--ruleset", "ombudsman", "--ruleset", "uu25", "--format", "json")
+    assert code in (0, 1)
+    assert loaded == [], f"patuh check imported {loaded}"
+
+
+def test_waivers_and_verification_are_read_when_given(tmp_path: Path) -> None:
+    audit = ROOT / "examples" / "audit"
+    code, loaded = loaded_by(tmp_path, "check", str(EXAMPLE), "--ruleset", "pekppp",
+                             "--waivers", str(audit / "waivers.yaml"), "--verification",
+                             str(audit / "verifikasi-dpmptsp.yaml"), "--format", "text")
+    assert code in (0, 1)
+    assert "patuh.verification" in loaded and "patuh.waivers" in loaded
 
 
 def test_batch_and_history_are_imported_when_invoked(tmp_path: Path) -> None:
