@@ -402,3 +402,42 @@ def test_an_entry_written_here_is_checked_without_encoding_it_again(
     entry["files"]["ruleset.yaml"]["id"] = "forged"
     path.write_text(json.dumps(entry, ensure_ascii=False), "utf-8")
     assert rulecache.load(folder)[0] is None
+
+
+RUN = """
+import sys
+{before}
+sys.argv = ["patuh", *sys.argv[1:]]
+from patuh.cli import run
+run()
+"""
+
+
+def run_script(tmp_path: Path, *argv: str, before: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", RUN.format(before=before), *argv],
+                          capture_output=True, cwd=tmp_path,
+                          env={**__import__("os").environ,
+                               "PATUH_CACHE_DIR": str(tmp_path / "cache")})
+
+
+def test_ending_without_teardown_loses_no_output(tmp_path: Path, invoke) -> None:
+    """The console script skips the interpreter's teardown: every byte still arrives, on a
+    pipe and in a file, with the exit code of the check."""
+    expected = invoke("check", str(EXAMPLE), "--ruleset", "pekppp", "--format", "json").output
+    piped = run_script(tmp_path, "check", str(EXAMPLE), "--ruleset", "pekppp", "--format", "json")
+    assert piped.returncode == 0 and piped.stdout.decode() == expected
+    assert len(expected) > 100_000  # more than a pipe holds at once
+    target = tmp_path / "laporan.json"
+    written = run_script(tmp_path, "check", str(EXAMPLE), "--ruleset", "pekppp", "--format",
+                         "json", "-o", str(target))
+    assert written.returncode == 0 and target.read_text(encoding="utf-8") == expected
+    bad = run_script(tmp_path, "check", str(tmp_path / "tidak-ada.yaml"))
+    assert bad.returncode == 2 and b"tidak-ada.yaml" in bad.stderr
+
+
+def test_an_exit_handler_still_runs(tmp_path: Path) -> None:
+    """With an exit handler registered (a plugin's, coverage's), the process ends normally."""
+    done = run_script(tmp_path, "check", str(EXAMPLE), "--ruleset", "pekppp", "--format", "text",
+                      before="import atexit; atexit.register(lambda: print('handler ran'))")
+    assert done.returncode == 0
+    assert done.stdout.decode().rstrip().endswith("handler ran")
