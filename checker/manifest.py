@@ -19,8 +19,8 @@ from patuh.facts import derive
 from patuh.i18n import Text
 from patuh.normalize import FieldReading
 from patuh.normalize import Normalized
+from patuh.normalize import drop_unanswered
 from patuh.normalize import normalize
-from patuh.questionnaire import drop_unanswered
 from patuh.validation import check
 from patuh.validation import load_schema
 from patuh.yamlio import Document

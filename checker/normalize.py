@@ -490,3 +490,36 @@ def normalize(document: Document, schema: Mapping[str, Any]) -> Normalized:
     reader = _Reader(document, schema)
     data = reader.walk(document.data, schema, ())
     return Normalized(data, tuple(reader.readings), reader.unread)
+
+
+def drop_unanswered(value: Any) -> Any:
+    """The data without empty answers: a key left blank (``nama:``, ``""``) is no answer, as
+    an empty cell of a form is. A mapping or a list item left wholly empty goes too, and a list
+    left empty *by that* — a blank template item is not a claim that the list is empty."""
+    if isinstance(value, Mapping):
+        out = {}
+        for key, child in value.items():
+            if _blank(child):
+                continue
+            kept = drop_unanswered(child)
+            if isinstance(child, Mapping) and child and not kept:
+                continue
+            if isinstance(child, list) and child and not kept:
+                continue
+            out[key] = kept
+        return out
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if _blank(item):
+                continue
+            kept = drop_unanswered(item)
+            if isinstance(item, (Mapping, list)) and item and not kept:
+                continue
+            items.append(kept)
+        return items
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

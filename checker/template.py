@@ -2,7 +2,7 @@
 
 Every key the manifest schema accepts is written, active and empty, in the schema's nesting —
 nothing to uncomment, so no indentation to get wrong. An empty key means "no answer" (see
-:func:`patuh.questionnaire.drop_unanswered`); a person fills in what the unit has. Comments (in
+:func:`patuh.normalize.drop_unanswered`); a person fills in what the unit has. Comments (in
 the chosen language) carry each indicator's descriptors and evidence, and beside each key its
 question, its allowed values and the levels it moves.
 """

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
 
 from patuh import hookimpl
-from patuh.questionnaire import Questionnaire
-from patuh.template import manifest_template
+
+if TYPE_CHECKING:
+    from patuh.questionnaire import Questionnaire
 
 
 def yaml_form(model: Questionnaire, data: Mapping[str, Any], lang: str) -> bytes:
+    from patuh.template import manifest_template  # imported by `patuh init`, not by a check
+
     return manifest_template(model, lang, data).encode("utf-8")
 
 

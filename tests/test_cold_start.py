@@ -29,7 +29,8 @@ EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
 # Modules a one-ruleset `patuh check` has no use for.
 NOT_FOR_CHECK = ("patuh.batch", "patuh.history", "patuh.editions", "patuh.ruletests",
                  "patuh.ruledocs", "multiprocessing", "concurrent.futures",
-                 "sqlite3", "openpyxl", "patuh.verification", "patuh.waivers")
+                 "sqlite3", "openpyxl", "patuh.verification", "patuh.waivers",
+                 "patuh.questionnaire", "patuh.template", "patuh.plugins.xlsx_form")
 
 LOADED = """
 import json, sys

@@ -16,8 +16,8 @@ import pytest
 
 from patuh import normalize as normalize_module
 from patuh.normalize import Normalized
+from patuh.normalize import drop_unanswered
 from patuh.normalize import normalize
-from patuh.questionnaire import drop_unanswered
 from patuh.validation import load_schema
 from patuh.yamlio import Document
 from patuh.yamlio import load_yaml

@@ -11,10 +11,10 @@ import yaml
 
 from patuh import manager
 from patuh.manifest import load_manifest
+from patuh.normalize import drop_unanswered
 from patuh.questionnaire import FILES
 from patuh.questionnaire import _matches
 from patuh.questionnaire import build
-from patuh.questionnaire import drop_unanswered
 from patuh.questionnaire import for_day
 from patuh.questionnaire import rule_reads
 from patuh.rulebook import available

@@ -45,6 +45,7 @@ from patuh.limits import Limit
 from patuh.manifest import Manifest
 from patuh.manifest import load_manifest
 from patuh.normalize import FieldReading
+from patuh.normalize import drop_unanswered
 from patuh.normalize import normalize
 from patuh.options import reporter
 from patuh.outputs import write_text
@@ -58,7 +59,6 @@ from patuh.questionnaire import FILES
 from patuh.questionnaire import TEXTS
 from patuh.questionnaire import Question
 from patuh.questionnaire import Questionnaire
-from patuh.questionnaire import drop_unanswered
 from patuh.report import build_report
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
