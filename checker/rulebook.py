@@ -335,12 +335,21 @@ def _check_periods(doc: Document, key: str, items: list[Mapping[str, Any]]) -> N
 class ParsedFiles:
     """Where a ruleset folder's parsed files come from: the files themselves (parsed and
     checked against their schema, each one's data recorded for the cache), or the data the
-    ruleset cache kept of them after that same check (``cached``: relative path -> data)."""
+    ruleset cache kept of them after that same check (``cached``: relative path -> data).
+    ``contents`` (relative path -> bytes): the files as read for the cache key, so that the
+    digests are of the same bytes and no file is read twice."""
 
-    def __init__(self, folder: Path, cached: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, folder: Path, cached: Mapping[str, Any] | None = None,
+                 contents: Mapping[str, bytes] | None = None) -> None:
         self.folder = folder
         self.cached = cached
+        self.contents = contents or {}
         self.seen: dict[str, Any] = {}
+
+    def content(self, file: Path) -> bytes:
+        """The bytes of ``file`` (a file of the folder), read once."""
+        known = self.contents.get(file.relative_to(self.folder).as_posix())
+        return file.read_bytes() if known is None else known
 
     def document(self, file: Path, schema: str) -> Document:
         name = file.relative_to(self.folder).as_posix()
@@ -387,7 +396,8 @@ def load_rule(file: Path, ruleset_id: str, parsed: ParsedFiles | None = None,
         id=data["id"], ruleset=data["ruleset"], aspect=data["aspect"],
         title=Text.of(data["title"]), guidance=Text.of(data["guidance"]),
         versions=versions, file=file,
-        digest=hashlib.sha256(file.read_bytes()).hexdigest(),
+        digest=hashlib.sha256(parsed.content(file) if parsed else file.read_bytes())
+        .hexdigest(),
     )
 
 
@@ -505,7 +515,7 @@ def load_ruleset_folder(folder: Path, parsed: ParsedFiles | None = None) -> Rule
     digest = hashlib.sha256()
     for path in [file, *rule_files]:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(parsed.content(path) + b"\0")
     ruleset = Ruleset(data["id"], Text.of(data["title"]), editions, rules, folder,
                       digest.hexdigest(), data)
     _check_weights(ruleset)
@@ -704,13 +714,14 @@ def load_ruleset(ruleset_id: str) -> Ruleset:
                               f"unknown ruleset {ruleset_id!r}"),
                          hint=Text(f"yang tersedia: {known}", f"available: {known}"))
     folder = folders[ruleset_id]
-    cached, key = rulecache.load(folder)
+    contents = rulecache.read_folder(folder) if rulecache.cache_dir() is not None else None
+    cached, key = rulecache.load(folder, contents)
     if cached is not None:
         try:  # the cache holds data this same code checked; anything odd: read the files
-            return load_ruleset_folder(folder, ParsedFiles(folder, cached))
+            return load_ruleset_folder(folder, ParsedFiles(folder, cached, contents))
         except Exception:
             pass
-    parsed = ParsedFiles(folder)
+    parsed = ParsedFiles(folder, contents=contents)
     ruleset = load_ruleset_folder(folder, parsed)
     rulecache.store(key, parsed.seen)
     return ruleset

@@ -58,13 +58,27 @@ def _environment() -> bytes:
     return digest.digest()
 
 
-def _key(folder: Path) -> str:
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """The content of every file below ``folder`` (links to folders not followed, as the
+    rule files are found), by relative path in sorted order: read once for the key and for
+    the digests of the ruleset and its rules."""
+    found: dict[str, bytes] = {}
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        base = Path(root)
+        for name in sorted(files):
+            path = base / name
+            if path.is_file():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def _key(folder: Path, files: dict[str, bytes] | None = None) -> str:
     digest = hashlib.sha256(_environment())
     digest.update(str(folder.resolve()).encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+    for name, content in (read_folder(folder) if files is None else files).items():
+        digest.update(name.encode() + b"\0")
+        digest.update(content + b"\0")
     # the bibliography beside the ruleset folder: loading checks the keys the rules cite
     bibliography = folder.parent / BIBLIOGRAPHY_FILE
     digest.update(b"\0bibliography\0")
@@ -101,12 +115,14 @@ def digest_matches(raw: bytes, entry: dict[str, Any], field: str) -> bool:
     return digest == _digest(entry[field])
 
 
-def load(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """(the cached data of the folder's files, or None; the key to store it under)."""
+def load(folder: Path, files: dict[str, bytes] | None = None
+         ) -> tuple[dict[str, Any] | None, str | None]:
+    """(the cached data of the folder's files, or None; the key to store it under).
+    ``files``: what ``read_folder(folder)`` gave, if it was read already."""
     where = cache_dir()
     if where is None:
         return None, None
-    key = _key(folder)
+    key = _key(folder, files)
     try:
         path = where / f"{key}.json"
         if not path.is_file() or path.is_symlink():
