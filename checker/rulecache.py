@@ -13,7 +13,9 @@ for and the data of each rule file, with a digest of that data. An entry that is
 the wrong shape, another key or a digest that does not match is ignored and rebuilt. The digest
 catches damage, not a deliberate forgery (whoever can write the cache can also write a forged
 digest): a forged entry can at most change rule data, which is then checked again as the
-ruleset is built; it can never execute code.
+ruleset is built (ids, versions, periods, weights, scoring models, and every condition's
+operator and arguments, by predicates compiled from the operators' schemas; any error: the
+files are read again); it can never execute code.
 """
 
 from __future__ import annotations
