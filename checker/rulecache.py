@@ -65,13 +65,16 @@ def read_folder(folder: Path) -> dict[str, bytes]:
     rule files are found), by relative path in sorted order: read once for the key and for
     the digests of the ruleset and its rules."""
     found: dict[str, bytes] = {}
-    for root, dirs, files in os.walk(folder):
+    top = os.fspath(folder)
+    for root, dirs, files in os.walk(top):  # strings, not Paths: a third of the time
         dirs.sort()
-        base = Path(root)
+        below = os.path.relpath(root, top)
+        prefix = "" if below == os.curdir else below.replace(os.sep, "/") + "/"
         for name in sorted(files):
-            path = base / name
-            if path.is_file():
-                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+            path = os.path.join(root, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    found[prefix + name] = handle.read()
     return found
 
 
