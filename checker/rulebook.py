@@ -319,12 +319,10 @@ def _build_version(doc: Document, index: int, data: Mapping[str, Any],
             f"element list {count['among']!r} is not declared under `elements`"))
     levels = _build_levels(doc, vpath, data)
     # Check the conditions as written, at their own paths (levels built from `count` + `min`
-    # combine pieces that live elsewhere in the file).
-    # Data from the ruleset cache (``doc.checked``) passed these checks when it was stored;
-    # it is checked again by predicates (a forged entry is refused), and only where one says
-    # no by ``check_condition`` for the errors.
+    # combine pieces that live elsewhere in the file). Data from the ruleset cache
+    # (``doc.checked``) passed these checks when it was stored: it is checked again by
+    # predicates (a forged entry is refused), and by ``check_condition`` only where one says no.
     errors: list[InputError] = []
-
     cross_check = bool(doc.checked and os.environ.get(CROSS_CHECK))
 
     def check_at(path: JsonPath, condition: Any) -> None:
