@@ -81,14 +81,13 @@ def _installed_key() -> str | None:
                     st = os.stat(where)
                     digest.update(f"\0zip {st.st_mtime_ns} {st.st_size}".encode())
                 continue
-            with os.scandir(where) as listing:
-                names = sorted(e.name for e in listing
+            with os.scandir(where) as listing:  # is_dir() from the listing: no stat each
+                found = sorted((e.name, e.is_dir()) for e in listing
                                if e.name.lower().endswith(_METADATA_SUFFIXES))
-            for name in names:
+            for name, is_dir in found:
                 digest.update(b"\0" + name.encode("utf-8", "surrogateescape"))
                 path = os.path.join(where, name)
-                target = os.path.join(path, "entry_points.txt") if os.path.isdir(path) \
-                    else path
+                target = os.path.join(path, "entry_points.txt") if is_dir else path
                 try:
                     st = os.stat(target)
                 except FileNotFoundError:
@@ -177,17 +176,23 @@ def guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 class _PluginManager(pluggy.PluginManager):
     """Every hook of a third-party plugin runs guarded (see ``guarded``)."""
 
+    _built_in: Any = None  # the built-in plugin being registered
+
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
         # pluggy inspects every attribute of a plugin for its marker; patuh's own plugins
         # implement hooks only under their ``patuh_*`` names (the test suite checks them), so
         # the rest of their module need not be looked at. A third party's is looked at whole,
         # so that a misnamed hook implementation is still reported.
-        if not name.startswith("patuh_") and is_built_in(plugin):
+        if not name.startswith("patuh_") and (plugin is self._built_in or is_built_in(plugin)):
             return None
         return super().parse_hookimpl_opts(plugin, name)
 
     def register(self, plugin: Any, name: str | None = None) -> str | None:
-        registered = super().register(plugin, name)
+        self._built_in = plugin if is_built_in(plugin) else None  # asked once, not per name
+        try:
+            registered = super().register(plugin, name)
+        finally:
+            self._built_in = None
         if registered is not None and not is_built_in(plugin):
             for caller in self.get_hookcallers(plugin) or ():
                 for impl in caller.get_hookimpls():
