@@ -30,7 +30,8 @@ EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan" / "manifest.yaml"
 NOT_FOR_CHECK = ("patuh.batch", "patuh.history", "patuh.editions", "patuh.ruletests",
                  "patuh.ruledocs", "multiprocessing", "concurrent.futures",
                  "sqlite3", "openpyxl", "patuh.verification", "patuh.waivers",
-                 "patuh.questionnaire", "patuh.template", "patuh.plugins.xlsx_form")
+                 "patuh.questionnaire", "patuh.template", "patuh.plugins.xlsx_form",
+                 "patuh.plugins.html_report")
 
 LOADED = """
 import json, sys
