@@ -43,8 +43,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The speed budgets: a cold one-unit check against the floor of starting Python with the base
+# libraries, loading a manifest, re-scoring one unit after one changed answer, the forms.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_manifest_load.py
+	$(BIN)/python benchmarks/bench_rescore.py
 	$(BIN)/python benchmarks/bench_forms.py
 
 bench-batch: $(STAMP)
