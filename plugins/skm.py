@@ -414,6 +414,7 @@ def _facts_from_declared(skm: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
+@tables.persistent  # plain data; depends on the file, the arguments and the code only
 def _compute_for_manifest(target: Path, population: int | None, display_name: str,
                           sheet: str | None, _rules_digest: str) -> dict[str, Any]:
     return compute(target, population=population, display_name=display_name, sheet=sheet,
