@@ -243,15 +243,17 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
 
 
 # --- results kept across processes ---------------------------------------------------------
-# A cold `patuh check` spent ~6 ms computing the SKM facts from a 412-row answer file whose
-# content had not changed since the last run. A reader marked @persistent has its result kept
-# in the cache folder (as the rule cache: plain JSON, ``PATUH_NO_CACHE=1`` turns it off) under
-# a key of everything it depends on: the reader, the file's name and content (sha256), the
-# arguments, the ``PATUH_*`` settings, the Python version and patuh's code (the core, the
-# reader's module and this one). One entry per reader and file path, replaced when the key
-# changes (the cache does not grow with every edit of a file). Only plain JSON data with exact
-# types is kept (no tuples, Fractions, dates, NaN), so what is read back is equal and of the
-# same types as what was computed; a workbook is not kept (its reader's version would matter).
+# A cold `patuh check` spent ~9 ms computing facts from data files (SKM answers, a complaint
+# log, survey and interview answers) whose content had not changed since the last run. A
+# reader marked @persistent has its result kept in the cache folder (as the rule cache: plain
+# JSON, ``PATUH_NO_CACHE=1`` turns it off) under a key of everything it depends on: the
+# reader, the file's name and content (sha256), the arguments, the ``PATUH_*`` settings, the
+# Python version and patuh's code (the core, the reader's module and this one). One entry per
+# reader and file path, replaced when the key changes (the cache does not grow with every edit
+# of a file). Values are written in a tagged form (every list in it is a tag: ``["D", {…}]`` a
+# dict, ``["L", …]`` a list, ``["T", …]`` a tuple, ``["F", n, d]`` a Fraction, ``["X", id,
+# en]`` a Text); a result is kept only when it reads back equal and of the same types, key
+# order included. A workbook is not kept (its reader's version would matter).
 
 DERIVED_FORMAT = "patuh-derived/1"
 _PERSISTENT: set[Callable[..., Any]] = set()
@@ -259,20 +261,70 @@ _PERSISTENT: set[Callable[..., Any]] = set()
 
 def persistent(read: Callable[..., Any]) -> Callable[..., Any]:
     """Mark ``read`` as one whose result :func:`memo_read` may keep across processes: it must
-    depend only on what the key covers (see above) and return plain JSON data."""
+    depend only on what the key covers (see above)."""
     _PERSISTENT.add(read)
     return read
 
 
-def _plain(value: Any) -> bool:
+class _NotKept(Exception):
+    """A value the cache does not write, or an entry it does not read."""
+
+
+def _encode(value: Any) -> Any:
     kind = type(value)
-    if kind is dict:
-        return all(type(key) is str and _plain(item) for key, item in value.items())
-    if kind is list:
-        return all(_plain(item) for item in value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
     if kind is float:
-        return math.isfinite(value)
-    return kind is str or kind is int or kind is bool or value is None
+        if not math.isfinite(value):
+            raise _NotKept
+        return value
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            raise _NotKept
+        return ["D", {key: _encode(item) for key, item in value.items()}]
+    if kind is list:
+        return ["L", *(_encode(item) for item in value)]
+    if kind is tuple:
+        return ["T", *(_encode(item) for item in value)]
+    if kind is Fraction:
+        return ["F", value.numerator, value.denominator]
+    if kind is Text and type(value.id) is str and type(value.en) is str:
+        return ["X", value.id, value.en]
+    raise _NotKept
+
+
+def _decode(value: Any) -> Any:
+    kind = type(value)
+    if kind is not list:
+        if kind is dict or (kind is float and not math.isfinite(value)):
+            raise _NotKept
+        return value
+    tag = value[0] if value else None
+    if tag == "D" and len(value) == 2 and type(value[1]) is dict:
+        return {key: _decode(item) for key, item in value[1].items()}
+    if tag == "L":
+        return [_decode(item) for item in value[1:]]
+    if tag == "T":
+        return tuple(_decode(item) for item in value[1:])
+    if tag == "F" and len(value) == 3 and type(value[1]) is int and type(value[2]) is int \
+            and value[2] > 0 and math.gcd(value[1], value[2]) == 1:
+        return Fraction(value[1], value[2])
+    if tag == "X" and len(value) == 3 and type(value[1]) is str and type(value[2]) is str:
+        return Text(value[1], value[2])
+    raise _NotKept
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, of the same types throughout, dict keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
+    if type(a) is list or type(a) is tuple:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is Text:
+        return _same(a.id, b.id) and _same(a.en, b.en)
+    return bool(a == b)
 
 
 @cache
@@ -325,21 +377,27 @@ class _Stored:
             entry = json.loads(raw)
             if (isinstance(entry, dict) and entry.get("format") == DERIVED_FORMAT
                     and entry.get("key") == self.key and entry.get("value") is not None
-                    and rulecache.digest_matches(raw, entry, "value")
-                    and _plain(entry["value"])):
-                return entry["value"]
-        except (OSError, ValueError, RecursionError):
+                    and rulecache.digest_matches(raw, entry, "value")):
+                return _decode(entry["value"])
+        except (OSError, ValueError, RecursionError, _NotKept):
             pass
         return None
 
     def save(self, value: Any) -> None:
-        if self.where is None or value is None or not _plain(value):
+        if self.where is None or value is None:
             return
         from patuh import rulecache
 
+        try:
+            encoded = _encode(value)
+            text = json.dumps(encoded, ensure_ascii=False, allow_nan=False)
+            if not _same(_decode(json.loads(text)), value):
+                return
+        except (_NotKept, TypeError, ValueError, RecursionError):
+            return
         rulecache.write_entry(self.where, self.name, {
-            "format": DERIVED_FORMAT, "key": self.key, "digest": rulecache.digest_of(value),
-            "value": value}, value, "value")
+            "format": DERIVED_FORMAT, "key": self.key, "digest": rulecache.digest_of(encoded),
+            "value": encoded}, encoded, "value")
 
 
 def open_data(file: Path) -> IO[bytes]:

@@ -1,20 +1,24 @@
-"""SKM facts computed from an answer file are kept in the cache folder for the next process:
-the same facts, byte for byte the same report; a changed file, argument or setting, or a
-damaged entry, is computed again; a stale entry is never read."""
+"""Facts computed from data files (SKM answers, a complaint log, survey and interview answers)
+are kept in the cache folder for the next process: the same facts of the same types, byte for
+byte the same report; a changed file, argument or setting, or a damaged entry, is computed
+again; a stale entry is never read."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from patuh import Text
 from patuh.manifest import load_manifest
 from patuh.plugins import skm
 from patuh.plugins import tables
@@ -58,9 +62,52 @@ def _unit(tmp_path: Path) -> Path:
     return unit / "manifest.yaml"
 
 
-def _skm_facts(manifest_file: Path) -> dict:
+def _facts(manifest_file: Path) -> dict:
     manifest = load_manifest(manifest_file)
-    return manifest.facts(manifest.as_of(None)[0])["skm"]["hasil"]
+    return manifest.facts(manifest.as_of(None)[0])
+
+
+def _skm_facts(manifest_file: Path) -> dict:
+    return _facts(manifest_file)["skm"]["hasil"]
+
+
+def _typed(value: object) -> object:
+    """The value with the type of every part (and the order of keys) spelt out."""
+    if isinstance(value, dict):
+        return [type(value).__name__, [(key, _typed(item)) for key, item in value.items()]]
+    if isinstance(value, (list, tuple)):
+        return [type(value).__name__, [_typed(item) for item in value]]
+    return [type(value).__name__, repr(value)]
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted((cache / "derived").iterdir())
+
+
+def test_every_derived_fact_comes_back_the_same(tmp_path: Path, cache: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest_file = _unit(tmp_path)
+    first = _facts(manifest_file)
+    assert len(_entries(cache)) == 4  # SKM, complaint log, survey, interviews
+    _new_process(monkeypatch)
+    monkeypatch.setattr(tables, "_PERSISTENT", set(tables._PERSISTENT))
+    read: list[str] = []
+    for reader in list(tables._PERSISTENT):  # none of them is called: all four are read back
+
+        def spy(*args: object, _real=reader) -> object:
+            read.append(_real.__name__)
+            return _real(*args)
+
+        spy.__module__, spy.__qualname__ = reader.__module__, reader.__qualname__
+        tables._PERSISTENT.add(spy)
+        monkeypatch.setattr(sys.modules[reader.__module__], reader.__name__, spy)
+    second = _facts(manifest_file)
+    assert read == []
+    assert _typed(second) == _typed(first)
+    monkeypatch.undo()
+    monkeypatch.setenv("PATUH_NO_CACHE", "1")
+    _new_process(monkeypatch)
+    assert _typed(_facts(manifest_file)) == _typed(first)
 
 
 def test_the_next_process_reads_the_kept_facts(tmp_path: Path, cache: Path,
@@ -69,7 +116,7 @@ def test_the_next_process_reads_the_kept_facts(tmp_path: Path, cache: Path,
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]
-    assert len(list((cache / "derived").iterdir())) == 1
+    assert len(_entries(cache)) == 4
     _new_process(monkeypatch)
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]  # not computed again
@@ -94,7 +141,7 @@ def test_a_changed_file_is_computed_again_and_replaces_its_entry(
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"] * 2
     assert second["responden"] == first["responden"] - 100
-    assert len(list((cache / "derived").iterdir())) == 1  # replaced, not added
+    assert len(_entries(cache)) == 4  # replaced, not added
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == second
     assert len(computed) == 2
@@ -123,26 +170,39 @@ def test_a_damaged_or_forged_entry_is_ignored(tmp_path: Path, cache: Path, compu
                                               damage: str) -> None:
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
-    [entry_file] = (cache / "derived").iterdir()
-    raw = entry_file.read_text(encoding="utf-8")
-    entry = json.loads(raw)
-    if damage == "truncate":
-        entry_file.write_text(raw[: len(raw) // 2], encoding="utf-8")
-    elif damage == "forge_value":  # a value changed without its digest
-        entry["value"]["respondents"] = 1
-        entry_file.write_text(json.dumps(entry), encoding="utf-8")
-    elif damage == "other_key":
-        entry["key"] = "0" * 64
-        entry_file.write_text(json.dumps(entry), encoding="utf-8")
-    else:
-        entry_file.write_bytes(b"\xff\x00")
+    for entry_file in _entries(cache):
+        raw = entry_file.read_text(encoding="utf-8")
+        entry = json.loads(raw)
+        if damage == "truncate":
+            entry_file.write_text(raw[: len(raw) // 2], encoding="utf-8")
+        elif damage == "forge_value":  # a value changed without its digest
+            entry["value"].append("forged")
+            entry_file.write_text(json.dumps(entry), encoding="utf-8")
+        elif damage == "other_key":
+            entry["key"] = "0" * 64
+            entry_file.write_text(json.dumps(entry), encoding="utf-8")
+        else:
+            entry_file.write_bytes(b"\xff\x00")
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == first
     assert len(computed) == 2
 
 
-def test_only_plain_data_is_kept(tmp_path: Path, cache: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+class Label(str):
+    pass
+
+
+KEPT = {"fraction": Fraction(-7, 3), "tuple": (1, ("a", 2.5)), "text": Text("ya", "yes"),
+        "nested": {"b": [None, True, 0, -0.0, 1e300, "\x00\u202e"], "a": {"": []}},
+        "list_of_lists": [["D", {}], ["F", 1, 2]]}  # looks like tags: still comes back as is
+NOT_KEPT = {"nan": float("nan"), "date": date(2024, 1, 2), "set": {1}, "subclass": Label("x"),
+            "int_keys": {1: "a"}, "bytes": b"x"}
+
+
+@pytest.mark.parametrize("kind", [*KEPT, *NOT_KEPT])
+def test_what_is_kept_comes_back_with_its_types(tmp_path: Path, cache: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                kind: str) -> None:
     file = tmp_path / "data.csv"
     file.write_text("x")
     os.utime(file, (OLD, OLD))
@@ -151,20 +211,17 @@ def test_only_plain_data_is_kept(tmp_path: Path, cache: Path,
     @tables.persistent
     def read(path: Path, kind: str) -> dict:
         calls.append(kind)
-        values = {"fraction": Fraction(1, 3), "tuple": (1, 2), "nan": float("nan"),
-                  "plain": [1, 2.5, "x", None, True]}
-        return {"value": values[kind]}
+        return {"value": {**KEPT, **NOT_KEPT}[kind]}
 
-    for kind in ("fraction", "tuple", "nan", "plain"):
-        tables.memo_read(file, read, kind)
-    names = list((cache / "derived").iterdir()) if (cache / "derived").exists() else []
-    assert len(names) == 1  # the plain one
+    first = tables.memo_read(file, read, kind)
     _new_process(monkeypatch)
-    for kind in ("fraction", "tuple", "nan", "plain"):
-        value = tables.memo_read(file, read, kind)
-        assert type(value["value"]) is {"fraction": Fraction, "tuple": tuple, "nan": float,
-                                        "plain": list}[kind]
-    assert calls == ["fraction", "tuple", "nan", "plain", "fraction", "tuple", "nan"]
+    second = tables.memo_read(file, read, kind)
+    if kind == "nan":
+        assert math.isnan(second["value"])
+    else:
+        assert _typed(second) == _typed(first)
+    assert len(calls) == (1 if kind in KEPT else 2)
+    assert (cache / "derived").exists() == (kind in KEPT)
 
 
 def test_cold_reports_are_byte_for_byte_the_same(tmp_path: Path) -> None:
