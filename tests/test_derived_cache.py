@@ -240,3 +240,22 @@ def test_cold_reports_are_byte_for_byte_the_same(tmp_path: Path) -> None:
     assert run() == uncached  # computes and keeps
     assert list((tmp_path / "cache" / "derived").iterdir())
     assert run() == uncached  # reads what was kept
+
+
+def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, cache: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from patuh import rulebook
+
+    manifest_file = _unit(tmp_path)
+    first = _skm_facts(manifest_file)
+    _new_process(monkeypatch)
+    loaded: list[str] = []
+    real = rulebook.load_ruleset
+
+    def spy(ruleset_id: str) -> object:
+        loaded.append(ruleset_id)
+        return real(ruleset_id)
+
+    monkeypatch.setattr(rulebook, "load_ruleset", spy)
+    assert _skm_facts(manifest_file) == first
+    assert "skm" not in loaded
