@@ -56,7 +56,6 @@ def _header_score(cells: list[str]) -> int:
     return len(known) if REQUIRED in known else 0
 
 
-@tables.persistent  # depends on the file and the code only (tables.memo_read)
 def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
     """The cases of a complaint log, and notes on how it was read (header, dates, columns)."""
     header, rows = tables.read_rows(file, workbooks=True, header_score=_header_score,

@@ -245,15 +245,16 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
 # --- results kept across processes ---------------------------------------------------------
 # A cold `patuh check` spent ~9 ms computing facts from data files (SKM answers, a complaint
 # log, survey and interview answers) whose content had not changed since the last run. A
-# reader marked @persistent has its result kept in the cache folder (as the rule cache: plain
-# JSON, ``PATUH_NO_CACHE=1`` turns it off) under a key of everything it depends on: the
-# reader, the file's name and content (sha256), the arguments, the ``PATUH_*`` settings, the
-# Python version and patuh's code (the core, the reader's module and this one). One entry per
-# reader and file path, replaced when the key changes (the cache does not grow with every edit
-# of a file). Values are written in a tagged form (every list in it is a tag: ``["D", {…}]`` a
-# dict, ``["L", …]`` a list, ``["T", …]`` a tuple, ``["F", n, d]`` a Fraction, ``["X", id,
-# en]`` a Text); a result is kept only when it reads back equal and of the same types, key
-# order included. A workbook is not kept (its reader's version would matter).
+# reader of aggregates marked @persistent has its result kept in the cache folder (as the rule
+# cache: plain JSON, ``PATUH_NO_CACHE=1`` turns it off) under a key of everything it depends
+# on: the reader, the file's name and content (sha256), the arguments, the ``PATUH_*``
+# settings, the Python version and patuh's code (the core, the reader's module and this one).
+# One entry per reader and file path, replaced when the key changes (the cache does not grow
+# with every edit of a file). Values are written in a tagged form (every list in it is a tag:
+# ``["D", {…}]`` a dict, ``["L", …]`` a list, ``["T", …]`` a tuple, ``["F", n, d]`` a
+# Fraction, ``["X", id, en]`` a Text); a result is kept only when it reads back equal and of
+# the same types, key order included. A workbook is not kept (its reader's version would
+# matter).
 
 DERIVED_FORMAT = "patuh-derived/1"
 _PERSISTENT: set[Callable[..., Any]] = set()
@@ -261,7 +262,9 @@ _PERSISTENT: set[Callable[..., Any]] = set()
 
 def persistent(read: Callable[..., Any]) -> Callable[..., Any]:
     """Mark ``read`` as one whose result :func:`memo_read` may keep across processes: it must
-    depend only on what the key covers (see above)."""
+    depend only on what the key covers (see above). Not for a reader that returns the rows
+    themselves (a complaint log's cases, with their free text): the cache would keep a copy
+    of what may be personal data, outside the unit's folder and after its file is gone."""
     _PERSISTENT.add(read)
     return read
 

@@ -1,7 +1,7 @@
-"""Facts computed from data files (SKM answers, a complaint log, survey and interview answers)
-are kept in the cache folder for the next process: the same facts of the same types, byte for
-byte the same report; a changed file, argument or setting, or a damaged entry, is computed
-again; a stale entry is never read."""
+"""Facts computed from data files (SKM, survey and interview answers) are kept in the cache
+folder for the next process: the same facts of the same types, byte for byte the same report;
+a changed file, argument or setting, or a damaged entry, is computed again; a stale entry is
+never read."""
 
 from __future__ import annotations
 
@@ -88,11 +88,13 @@ def test_every_derived_fact_comes_back_the_same(tmp_path: Path, cache: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     manifest_file = _unit(tmp_path)
     first = _facts(manifest_file)
-    assert len(_entries(cache)) == 4  # SKM, complaint log, survey, interviews
+    assert len(_entries(cache)) == 3  # SKM, survey, interviews: not the complaint log's cases
+    kept = "".join(entry.read_text(encoding="utf-8") for entry in _entries(cache))
+    assert "Status berkas OSS" not in kept and first["pengaduan"]["log"]["kasus"]
     _new_process(monkeypatch)
     monkeypatch.setattr(tables, "_PERSISTENT", set(tables._PERSISTENT))
     read: list[str] = []
-    for reader in list(tables._PERSISTENT):  # none of them is called: all four are read back
+    for reader in list(tables._PERSISTENT):  # none of them is called: all are read back
 
         def spy(*args: object, _real=reader) -> object:
             read.append(_real.__name__)
@@ -116,7 +118,7 @@ def test_the_next_process_reads_the_kept_facts(tmp_path: Path, cache: Path,
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]
-    assert len(_entries(cache)) == 4
+    assert len(_entries(cache)) == 3
     _new_process(monkeypatch)
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]  # not computed again
@@ -141,7 +143,7 @@ def test_a_changed_file_is_computed_again_and_replaces_its_entry(
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"] * 2
     assert second["responden"] == first["responden"] - 100
-    assert len(_entries(cache)) == 4  # replaced, not added
+    assert len(_entries(cache)) == 3  # replaced, not added
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == second
     assert len(computed) == 2
