@@ -253,8 +253,8 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
 # with every edit of a file). Values are written in a tagged form (every list in it is a tag:
 # ``["D", {…}]`` a dict, ``["L", …]`` a list, ``["T", …]`` a tuple, ``["F", n, d]`` a
 # Fraction, ``["X", id, en]`` a Text); a result is kept only when it reads back equal and of
-# the same types, key order included. A workbook is not kept (its reader's version would
-# matter).
+# the same types, key order included. For a workbook the key also covers the installed
+# distributions (the versions of python-calamine and openpyxl that read it).
 
 DERIVED_FORMAT = "patuh-derived/1"
 _PERSISTENT: set[Callable[..., Any]] = set()
@@ -351,15 +351,22 @@ class _Stored:
         from patuh import rulecache
 
         self.where: Path | None = None
-        if file.suffix.lower() in WORKBOOK_SUFFIXES:
-            return
         folder = rulecache.cache_dir()
+        if folder is None:
+            return
+        installed = None
+        if file.suffix.lower() in WORKBOOK_SUFFIXES:
+            from patuh import manager
+
+            # read by python-calamine or openpyxl: their versions are in the key (the names
+            # of the installed distributions' metadata folders carry them)
+            installed = manager._installed_key()
+            if installed is None:
+                return
         try:
-            parts = json.dumps([DERIVED_FORMAT, *key, _code_digest(read.__module__)],
+            parts = json.dumps([DERIVED_FORMAT, *key, _code_digest(read.__module__), installed],
                                ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError, OSError):  # an argument that is not plain data
-            return
-        if folder is None:
             return
         self.where = folder / "derived"
         self.key = hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()

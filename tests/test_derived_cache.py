@@ -226,8 +226,14 @@ def test_what_is_kept_comes_back_with_its_types(tmp_path: Path, cache: Path,
     assert (cache / "derived").exists() == (kind in KEPT)
 
 
-def test_cold_reports_are_byte_for_byte_the_same(tmp_path: Path) -> None:
-    manifest_file = _unit(tmp_path)
+@pytest.mark.parametrize("example", ["dpmptsp-kota-harapan", "puskesmas-sukamaju"])
+def test_cold_reports_are_byte_for_byte_the_same(tmp_path: Path, example: str) -> None:
+    unit = tmp_path / "unit"
+    shutil.copytree(EXAMPLE.parent / example, unit)
+    for data in unit.rglob("*"):
+        if data.is_file():
+            os.utime(data, (OLD, OLD))
+    manifest_file = unit / "manifest.yaml"
     env = {**os.environ, "PATUH_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("PATUH_NO_CACHE", None)
     command = [sys.executable, "-m", "patuh", "check", str(manifest_file), "--ruleset", "pekppp",
@@ -261,3 +267,36 @@ def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, cache: Path,
     monkeypatch.setattr(rulebook, "load_ruleset", spy)
     assert _skm_facts(manifest_file) == first
     assert "skm" not in loaded
+
+
+def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, cache: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from patuh import manager
+
+    unit = tmp_path / "unit"
+    shutil.copytree(EXAMPLE.parent / "puskesmas-sukamaju", unit)
+    os.utime(unit / "skm" / "jawaban-skm-2024.xlsx", (OLD, OLD))
+    manifest_file = unit / "manifest.yaml"
+    calls: list[str] = []
+    real = skm.compute
+
+    def spy(file: Path, **kwargs: object) -> dict:
+        calls.append(file.name)
+        return real(file, **kwargs)
+
+    monkeypatch.setattr(skm, "compute", spy)
+    first = _skm_facts(manifest_file)
+    _new_process(monkeypatch)
+    assert _skm_facts(manifest_file) == first
+    assert calls == ["jawaban-skm-2024.xlsx"]
+    # another version of python-calamine or openpyxl installed: read again
+    monkeypatch.setattr(manager, "_installed_key", lambda: "another install")
+    _new_process(monkeypatch)
+    assert _skm_facts(manifest_file) == first
+    assert len(calls) == 2
+    monkeypatch.setattr(manager, "_installed_key", lambda: None)  # unknown: never kept
+    _new_process(monkeypatch)
+    _skm_facts(manifest_file)
+    _new_process(monkeypatch)
+    _skm_facts(manifest_file)
+    assert len(calls) == 4
