@@ -140,18 +140,43 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 def _resolve(path: Path, folders: dict[Path, Path] | None) -> Path:
     """``path.resolve()``; with ``folders`` (real paths of folders resolved already in this
     pass), the folder's real path and the name, when the name itself is no symlink."""
+    return _resolve_stat(path, folders)[0]
+
+
+def _resolve_stat(path: Path, folders: dict[Path, Path] | None
+                  ) -> tuple[Path, os.stat_result | None, Path | None]:
+    """:func:`_resolve`, with the file's ``stat`` and its real folder when the folder's real
+    path was used (the name is no symlink: its ``lstat`` is its ``stat``)."""
     if folders is None:
-        return path.resolve()
+        return path.resolve(), None, None
     parent = path.parent
     real = folders.get(parent)
     if real is None:
         real = folders[parent] = parent.resolve()
+    target = real / path.name
     try:
-        if stat.S_ISLNK(os.lstat(real / path.name).st_mode):
-            return path.resolve()
+        info = os.lstat(target)
     except OSError:
-        return path.resolve()  # as resolve() has it: missing, too long, not a folder
-    return real / path.name
+        return path.resolve(), None, None  # as resolve() has it: missing, too long, not a folder
+    if stat.S_ISLNK(info.st_mode):
+        return path.resolve(), None, None
+    return target, info, real
+
+
+def _inside(base: Path, target: Path, real: Path | None,
+            inside: dict[tuple[Path, Path], bool] | None) -> bool:
+    """Whether ``target`` is ``base`` or below it; with ``real`` (the target's real folder)
+    and ``inside``, the answer for the folder is reused (``target``'s parents are ``real``
+    and ``real``'s parents)."""
+    if target == base:
+        return True
+    if real is None or inside is None:
+        return base in target.parents
+    key = (base, real)
+    known = inside.get(key)
+    if known is None:
+        known = inside[key] = real == base or base in real.parents
+    return known
 
 
 def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = None,
@@ -166,9 +191,11 @@ def resolve_inside(base_dir: Path, ref: str, *, resolved_base: Path | None = Non
 
 
 def _locate(base_dir: Path, ref: str, resolved_base: Path | None,
-            folders: dict[Path, Path] | None
+            folders: dict[Path, Path] | None,
+            inside: dict[tuple[Path, Path], bool] | None = None
             ) -> tuple[Path | None, str, os.stat_result | None]:
-    """:func:`resolve_inside`, with the file's ``stat`` when it is found."""
+    """:func:`resolve_inside`, with the file's ``stat`` when it is found. ``inside``: which
+    real folders are inside the base, shared by the references of one manifest."""
     if "\0" in ref:
         return None, "unreadable", None
     candidate = Path(ref)
@@ -176,13 +203,14 @@ def _locate(base_dir: Path, ref: str, resolved_base: Path | None,
         return None, "outside", None
     try:
         base = resolved_base or base_dir.resolve()
-        target = _resolve(base / candidate, folders)  # follows symlinks
+        target, info, real = _resolve_stat(base / candidate, folders)  # follows symlinks
     except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python 3.10)
         return None, "unreadable", None
-    if target != base and base not in target.parents:
+    if not _inside(base, target, real, inside):
         return None, "outside", None
     try:
-        info = target.stat()
+        if info is None:
+            info = target.stat()
     except (FileNotFoundError, NotADirectoryError):
         return None, "not_found", None
     except (OSError, ValueError):
@@ -215,7 +243,8 @@ class _Budget:
 def _check(owner: str, item: Any, base_dir: Path | None,
            cache: dict[str, tuple[str, str | None]], budget: _Budget | None,
            digests: Digests | None = None, resolved_base: Path | None = None,
-           folders: dict[Path, Path] | None = None) -> Evidence:
+           folders: dict[Path, Path] | None = None,
+           inside: dict[tuple[Path, Path], bool] | None = None) -> Evidence:
     if isinstance(item, str):
         item = {"url": item} if item.startswith(("http://", "https://")) else {"berkas": item}
     note = item.get("keterangan")
@@ -225,7 +254,7 @@ def _check(owner: str, item: Any, base_dir: Path | None,
     if base_dir is None:
         return Evidence(owner, ref, "file", "declared", item.get("sha256"), note)
     if ref not in cache:
-        target, status, info = _locate(base_dir, ref, resolved_base, folders)
+        target, status, info = _locate(base_dir, ref, resolved_base, folders, inside)
         digest = None
         if target is not None and budget is not None and not budget.allows(target, info):
             status = "too_large"
@@ -264,11 +293,16 @@ def collect(manifest: Mapping[str, Any], base_dir: Path | None,
             digests = stored = StoredDigests(resolved_base)
 
     folders: dict[Path, Path] = {}
+    inside: dict[tuple[Path, Path], bool] = {}
 
     def check(owner: str, item: Any) -> Evidence:
-        return _check(owner, item, base_dir, cache, budget, digests, resolved_base, folders)
+        return _check(owner, item, base_dir, cache, budget, digests, resolved_base, folders,
+                      inside)
 
     def walk(node: Any, path: str) -> None:
+        kind = type(node)
+        if kind is str or kind is int or kind is bool or node is None:
+            return  # the usual leaves, without the slower checks below
         if isinstance(node, Mapping):
             for key, value in node.items():
                 if key == EVIDENCE_KEY and isinstance(value, list):

@@ -414,6 +414,29 @@ def _facts_from_declared(skm: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
+def _rules_key() -> str:
+    """What identifies the `skm` rule data that :func:`compute` reads (the unsur titles, the
+    mutu table): the rule cache's key of its folder (every file in it, the bibliography beside
+    it, patuh's code). Unlike the ruleset's digest it needs no loading of the ruleset, which a
+    check of another ruleset whose SKM facts are kept in the cache never uses."""
+    from patuh.rulebook import available
+    from patuh.rulebook import load_ruleset
+
+    folder = available().get("skm")
+    if folder is None:
+        return load_ruleset("skm").digest  # says that the ruleset is missing
+    return _folder_key(folder)
+
+
+@cache
+def _folder_key(folder: Path) -> str:
+    """Kept for the process, as the loaded ruleset is (``load_ruleset`` is cached too)."""
+    from patuh import rulecache
+
+    return "skm:" + rulecache._key(folder)
+
+
+@tables.persistent  # depends on the file, the arguments and the code only
 def _compute_for_manifest(target: Path, population: int | None, display_name: str,
                           sheet: str | None, _rules_digest: str) -> dict[str, Any]:
     return compute(target, population=population, display_name=display_name, sheet=sheet,
@@ -428,12 +451,9 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
         return None
     if "berkas" in skm and base_dir is not None:
         target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
-        from patuh.rulebook import load_ruleset
-
         # the unsur titles and the mutu table come from the `skm` rule data
         result = tables.memo_read(target, _compute_for_manifest, skm.get("populasi"),
-                                  skm["berkas"], skm.get("lembar") or None,
-                                  load_ruleset("skm").digest)
+                                  skm["berkas"], skm.get("lembar") or None, _rules_key())
         facts = {
             "sumber": "berkas", "berkas": skm["berkas"], "sha256": result["sha256"],
             "jumlah_unsur": sum(1 for u in result["unsur"] if u["answers"]),

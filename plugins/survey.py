@@ -37,6 +37,7 @@ def _header_score(cells: list[str]) -> int:
     return sum(1 for cell in cells if ITEM.fullmatch(cell))
 
 
+@tables.persistent  # depends on the file and the code only (tables.memo_read)
 def read_responses(file: Path) -> dict[str, Any]:
     """Per-item means of a response CSV; every bad cell is an error naming row and column.
     Columns are item codes (``1.a.K1``, or ``1.a.K1 Kebijakan pelayanan``) or the respondent's

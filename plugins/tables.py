@@ -22,9 +22,12 @@ import csv
 import errno
 import hashlib
 import itertools
+import json
+import math
 import os
 import re
 import stat
+import sys
 import time
 import unicodedata
 from collections.abc import Callable
@@ -36,6 +39,7 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -224,12 +228,186 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
     held = _MEMO.get(key)
     if held is not None:
         return _copy(held)
-    value = read(file, *args)
+    stored = _Stored(file, read, key) if read in _PERSISTENT else None
+    value = stored.load() if stored is not None else None
+    fresh = value is None
+    if fresh:
+        value = read(file, *args)
     if file_stamp(file) == before:  # else it may not be the content hashed
         if len(_MEMO) >= MAX_MEMO:
             _MEMO.clear()
         _MEMO[key] = _copy(value)
+        if fresh and stored is not None:
+            stored.save(value)
     return value
+
+
+# --- results kept across processes ---------------------------------------------------------
+# A cold `patuh check` spent ~9 ms computing facts from data files (SKM answers, a complaint
+# log, survey and interview answers) whose content had not changed since the last run. A
+# reader of aggregates marked @persistent has its result kept in the cache folder (as the rule
+# cache: plain JSON, ``PATUH_NO_CACHE=1`` turns it off) under a key of everything it depends
+# on: the reader, the file's name and content (sha256), the arguments, the ``PATUH_*``
+# settings, the Python version and patuh's code (the core, the reader's module and this one).
+# One entry per reader and file path, replaced when the key changes (the cache does not grow
+# with every edit of a file). Values are written in a tagged form (every list in it is a tag:
+# ``["D", {…}]`` a dict, ``["L", …]`` a list, ``["T", …]`` a tuple, ``["F", n, d]`` a
+# Fraction, ``["X", id, en]`` a Text); a result is kept only when it reads back equal and of
+# the same types, key order included. For a workbook the key also covers the installed
+# distributions (the versions of python-calamine and openpyxl that read it).
+
+DERIVED_FORMAT = "patuh-derived/1"
+_PERSISTENT: set[Callable[..., Any]] = set()
+
+
+def persistent(read: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark ``read`` as one whose result :func:`memo_read` may keep across processes: it must
+    depend only on what the key covers (see above). Not for a reader that returns the rows
+    themselves (a complaint log's cases, with their free text): the cache would keep a copy
+    of what may be personal data, outside the unit's folder and after its file is gone."""
+    _PERSISTENT.add(read)
+    return read
+
+
+class _NotKept(Exception):
+    """A value the cache does not write, or an entry it does not read."""
+
+
+def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NotKept
+        return value
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            raise _NotKept
+        return ["D", {key: _encode(item) for key, item in value.items()}]
+    if kind is list:
+        return ["L", *(_encode(item) for item in value)]
+    if kind is tuple:
+        return ["T", *(_encode(item) for item in value)]
+    if kind is Fraction:
+        return ["F", value.numerator, value.denominator]
+    if kind is Text and type(value.id) is str and type(value.en) is str:
+        return ["X", value.id, value.en]
+    raise _NotKept
+
+
+def _decode(value: Any) -> Any:
+    kind = type(value)
+    if kind is not list:
+        if kind is dict or (kind is float and not math.isfinite(value)):
+            raise _NotKept
+        return value
+    tag = value[0] if value else None
+    if tag == "D" and len(value) == 2 and type(value[1]) is dict:
+        return {key: _decode(item) for key, item in value[1].items()}
+    if tag == "L":
+        return [_decode(item) for item in value[1:]]
+    if tag == "T":
+        return tuple(_decode(item) for item in value[1:])
+    if tag == "F" and len(value) == 3 and type(value[1]) is int and type(value[2]) is int \
+            and value[2] > 0 and math.gcd(value[1], value[2]) == 1:
+        return Fraction(value[1], value[2])
+    if tag == "X" and len(value) == 3 and type(value[1]) is str and type(value[2]) is str:
+        return Text(value[1], value[2])
+    raise _NotKept
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, of the same types throughout, dict keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
+    if type(a) is list or type(a) is tuple:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is Text:
+        return _same(a.id, b.id) and _same(a.en, b.en)
+    return bool(a == b)
+
+
+@cache
+def _code_digest(module: str) -> str:
+    from patuh import rulecache
+
+    digest = hashlib.sha256(rulecache._environment())  # the core's code, schemas, operators
+    digest.update(sys.version.encode() + b"\0")
+    for name in sorted({module, __name__}):
+        source = getattr(sys.modules.get(name), "__file__", None)
+        digest.update(name.encode() + b"\0")
+        digest.update(Path(source).read_bytes() if source else b"?")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _Stored:
+    """The cache entry of one reader's result for one file."""
+
+    def __init__(self, file: Path, read: Callable[..., Any], key: tuple[Any, ...]) -> None:
+        from patuh import rulecache
+
+        self.where: Path | None = None
+        folder = rulecache.cache_dir()
+        if folder is None:
+            return
+        installed = None
+        if file.suffix.lower() in WORKBOOK_SUFFIXES:
+            from patuh import manager
+
+            # read by python-calamine or openpyxl: their versions are in the key (the names
+            # of the installed distributions' metadata folders carry them)
+            installed = manager._installed_key()
+            if installed is None:
+                return
+        try:
+            parts = json.dumps([DERIVED_FORMAT, *key, _code_digest(read.__module__), installed],
+                               ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, OSError):  # an argument that is not plain data
+            return
+        self.where = folder / "derived"
+        self.key = hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
+        place = f"{read.__module__}.{read.__qualname__}\0{file}"
+        self.name = hashlib.sha256(place.encode("utf-8", "surrogatepass")).hexdigest() + ".json"
+
+    def load(self) -> Any:
+        """The kept result, or None when there is none for this key (or it looks wrong)."""
+        if self.where is None:
+            return None
+        from patuh import rulecache
+
+        path = self.where / self.name
+        try:
+            if not path.is_file() or path.is_symlink():
+                return None
+            raw = path.read_bytes()
+            entry = json.loads(raw)
+            if (isinstance(entry, dict) and entry.get("format") == DERIVED_FORMAT
+                    and entry.get("key") == self.key and entry.get("value") is not None
+                    and rulecache.digest_matches(raw, entry, "value")):
+                return _decode(entry["value"])
+        except (OSError, ValueError, RecursionError, _NotKept):
+            pass
+        return None
+
+    def save(self, value: Any) -> None:
+        if self.where is None or value is None:
+            return
+        from patuh import rulecache
+
+        try:
+            encoded = _encode(value)
+            text = json.dumps(encoded, ensure_ascii=False, allow_nan=False)
+            if not _same(_decode(json.loads(text)), value):
+                return
+        except (_NotKept, TypeError, ValueError, RecursionError):
+            return
+        rulecache.write_entry(self.where, self.name, {
+            "format": DERIVED_FORMAT, "key": self.key, "digest": rulecache.digest_of(encoded),
+            "value": encoded}, encoded, "value")
 
 
 def open_data(file: Path) -> IO[bytes]:

@@ -54,6 +54,7 @@ def _header_score(cells: list[str]) -> int:
     return len(filled)
 
 
+@tables.persistent  # depends on the file and the code only (tables.memo_read)
 def read_interviews(file: Path) -> dict[str, Any]:
     header, rows = tables.read_rows(file, workbooks=True, header_score=_header_score)
     known = META.resolve(file, header, rows.header_line)
