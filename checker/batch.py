@@ -68,8 +68,7 @@ from patuh.outputs import write_bytes
 from patuh.outputs import write_output
 from patuh.report import build_report
 from patuh.report import pick_edition
-from patuh.rulebook import available
-from patuh.rulebook import default_rulesets
+from patuh.rulebook import chosen_rulesets
 from patuh.rulebook import load_ruleset
 from patuh.safetext import json_safe
 from patuh.safetext import visible
@@ -1300,15 +1299,6 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):  # not on every system
         return os.cpu_count() or 1
-
-
-def chosen_rulesets(ruleset_ids: tuple[str, ...]) -> tuple[str, ...]:
-    wanted = list(ruleset_ids)
-    if "all" in wanted:
-        wanted = sorted(available())
-    elif not wanted:
-        wanted = default_rulesets()
-    return tuple(dict.fromkeys(wanted))
 
 
 @click.command("batch")

@@ -26,12 +26,15 @@ _IMMUTABLE = (str, int, float, bool, type(None), date, Decimal, Fraction)
 
 def plain_copy(value: Any) -> Any:
     """A deep copy of JSON-like data: dicts and lists copied, immutable values shared (much
-    quicker than ``copy.deepcopy``); anything else deep-copied."""
+    quicker than ``copy.deepcopy``); anything else deep-copied. Derived facts and the data
+    readers' kept results are copied with it, so no caller changes what another reads."""
     kind = type(value)
     if kind is dict:
         return {key: plain_copy(item) for key, item in value.items()}
     if kind is list:
         return [plain_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(plain_copy(item) for item in value)
     if kind in _IMMUTABLE:
         return value
     return copy.deepcopy(value)

@@ -17,7 +17,6 @@ the limit and how to raise it; nothing is read into memory whole."""
 from __future__ import annotations
 
 import codecs
-import copy
 import csv
 import errno
 import hashlib
@@ -47,6 +46,7 @@ from typing import Any
 from patuh import InputError
 from patuh import Text
 from patuh import resolve_inside
+from patuh.facts import plain_copy
 from patuh.habits import DAY_FIRST
 from patuh.habits import MONTH_FIRST
 from patuh.habits import MONTH_NAME
@@ -160,23 +160,6 @@ MAX_MEMO = 256
 _MEMO: dict[tuple[Any, ...], Any] = {}
 
 
-_SHARED = (str, int, float, bool, type(None), date, Fraction)
-
-
-def _copy(value: Any) -> Any:
-    """A deep copy of a reader's result: dicts and lists copied, immutable values shared."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
-    if kind is list:
-        return [_copy(item) for item in value]
-    if kind is tuple:
-        return tuple(_copy(item) for item in value)
-    if kind in _SHARED:
-        return value
-    return copy.deepcopy(value)
-
-
 def file_stamp(file: Path) -> tuple[int, ...] | None:
     """What tells a file's content unchanged, as git's index does: device, inode, size,
     modification and change times (ns); None when it cannot be read."""
@@ -227,7 +210,7 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
     key = (read.__module__, read.__qualname__, file.name, digest, args, settings)
     held = _MEMO.get(key)
     if held is not None:
-        return _copy(held)
+        return plain_copy(held)
     stored = _Stored(file, read, key) if read in _PERSISTENT else None
     value = stored.load() if stored is not None else None
     fresh = value is None
@@ -236,7 +219,7 @@ def memo_read(file: Path, read: Callable[..., Any], *args: Any) -> Any:
     if file_stamp(file) == before:  # else it may not be the content hashed
         if len(_MEMO) >= MAX_MEMO:
             _MEMO.clear()
-        _MEMO[key] = _copy(value)
+        _MEMO[key] = plain_copy(value)
         if fresh and stored is not None:
             stored.save(value)
     return value

@@ -155,3 +155,12 @@ def opened() -> Iterator[Callable[[Path], list[str]]]:
 # Every document the tests validate is validated twice, by the fast validator and by
 # jsonschema, and a test fails where their verdicts differ (patuh.validation.check).
 os.environ["PATUH_CROSS_CHECK_VALIDATION"] = "1"
+
+
+@pytest.fixture
+def patuh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (``$PATUH_CACHE_DIR``), switched on."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
+    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
+    return where

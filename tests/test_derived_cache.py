@@ -29,14 +29,6 @@ OLD = time.time() - 3600  # a modification time well before any read (not "racy"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
-    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
-    return where
-
-
-@pytest.fixture
 def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     real = skm.compute
@@ -80,16 +72,16 @@ def _typed(value: object) -> object:
     return [type(value).__name__, repr(value)]
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted((cache / "derived").iterdir())
+def _entries(patuh_cache: Path) -> list[Path]:
+    return sorted((patuh_cache / "derived").iterdir())
 
 
-def test_every_derived_fact_comes_back_the_same(tmp_path: Path, cache: Path,
+def test_every_derived_fact_comes_back_the_same(tmp_path: Path, patuh_cache: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     manifest_file = _unit(tmp_path)
     first = _facts(manifest_file)
-    assert len(_entries(cache)) == 3  # SKM, survey, interviews: not the complaint log's cases
-    kept = "".join(entry.read_text(encoding="utf-8") for entry in _entries(cache))
+    assert len(_entries(patuh_cache)) == 3  # SKM, survey, interviews: not the complaint log's cases
+    kept = "".join(entry.read_text(encoding="utf-8") for entry in _entries(patuh_cache))
     assert "Status berkas OSS" not in kept and first["pengaduan"]["log"]["kasus"]
     _new_process(monkeypatch)
     monkeypatch.setattr(tables, "_PERSISTENT", set(tables._PERSISTENT))
@@ -112,13 +104,13 @@ def test_every_derived_fact_comes_back_the_same(tmp_path: Path, cache: Path,
     assert _typed(_facts(manifest_file)) == _typed(first)
 
 
-def test_the_next_process_reads_the_kept_facts(tmp_path: Path, cache: Path,
+def test_the_next_process_reads_the_kept_facts(tmp_path: Path, patuh_cache: Path,
                                                computed: list[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]
-    assert len(_entries(cache)) == 3
+    assert len(_entries(patuh_cache)) == 3
     _new_process(monkeypatch)
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"]  # not computed again
@@ -131,7 +123,7 @@ def test_the_next_process_reads_the_kept_facts(tmp_path: Path, cache: Path,
 
 
 def test_a_changed_file_is_computed_again_and_replaces_its_entry(
-        tmp_path: Path, cache: Path, computed: list[str],
+        tmp_path: Path, patuh_cache: Path, computed: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
@@ -143,13 +135,13 @@ def test_a_changed_file_is_computed_again_and_replaces_its_entry(
     second = _skm_facts(manifest_file)
     assert computed == ["jawaban-skm-2024.csv"] * 2
     assert second["responden"] == first["responden"] - 100
-    assert len(_entries(cache)) == 3  # replaced, not added
+    assert len(_entries(patuh_cache)) == 3  # replaced, not added
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == second
     assert len(computed) == 2
 
 
-def test_another_argument_or_setting_is_computed_again(tmp_path: Path, cache: Path,
+def test_another_argument_or_setting_is_computed_again(tmp_path: Path, patuh_cache: Path,
                                                        computed: list[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     manifest_file = _unit(tmp_path)
@@ -167,12 +159,13 @@ def test_another_argument_or_setting_is_computed_again(tmp_path: Path, cache: Pa
 
 
 @pytest.mark.parametrize("damage", ["truncate", "forge_value", "other_key", "not_json"])
-def test_a_damaged_or_forged_entry_is_ignored(tmp_path: Path, cache: Path, computed: list[str],
+def test_a_damaged_or_forged_entry_is_ignored(tmp_path: Path, patuh_cache: Path,
+                                              computed: list[str],
                                               monkeypatch: pytest.MonkeyPatch,
                                               damage: str) -> None:
     manifest_file = _unit(tmp_path)
     first = _skm_facts(manifest_file)
-    for entry_file in _entries(cache):
+    for entry_file in _entries(patuh_cache):
         raw = entry_file.read_text(encoding="utf-8")
         entry = json.loads(raw)
         if damage == "truncate":
@@ -202,7 +195,7 @@ NOT_KEPT = {"nan": float("nan"), "date": date(2024, 1, 2), "set": {1}, "subclass
 
 
 @pytest.mark.parametrize("kind", [*KEPT, *NOT_KEPT])
-def test_what_is_kept_comes_back_with_its_types(tmp_path: Path, cache: Path,
+def test_what_is_kept_comes_back_with_its_types(tmp_path: Path, patuh_cache: Path,
                                                 monkeypatch: pytest.MonkeyPatch,
                                                 kind: str) -> None:
     file = tmp_path / "data.csv"
@@ -223,7 +216,7 @@ def test_what_is_kept_comes_back_with_its_types(tmp_path: Path, cache: Path,
     else:
         assert _typed(second) == _typed(first)
     assert len(calls) == (1 if kind in KEPT else 2)
-    assert (cache / "derived").exists() == (kind in KEPT)
+    assert (patuh_cache / "derived").exists() == (kind in KEPT)
 
 
 @pytest.mark.parametrize("example", ["dpmptsp-kota-harapan", "puskesmas-sukamaju"])
@@ -250,7 +243,7 @@ def test_cold_reports_are_byte_for_byte_the_same(tmp_path: Path, example: str) -
     assert run() == uncached  # reads what was kept
 
 
-def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, cache: Path,
+def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, patuh_cache: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from patuh import rulebook
 
@@ -269,7 +262,7 @@ def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, cache: Path,
     assert "skm" not in loaded
 
 
-def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, cache: Path,
+def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, patuh_cache: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from patuh import manager
 

@@ -25,14 +25,6 @@ OLD = time.time() - 3600  # a modification time well before any read (not "racy"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
-    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
-    return where
-
-
-@pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files hashed from now on."""
     names: list[str] = []
@@ -59,18 +51,19 @@ def _digests(found: dict) -> dict[str, str | None]:
     return {e.ref: e.sha256 for items in found.values() for e in items}
 
 
-def test_an_unchanged_file_is_not_hashed_by_the_next_check(cache: Path, hashed: list[str],
+def test_an_unchanged_file_is_not_hashed_by_the_next_check(patuh_cache: Path, hashed: list[str],
                                                            tmp_path: Path) -> None:
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one", "b.pdf": b"two"})
     first = _digests(collect(manifest, folder))
     assert sorted(hashed) == ["a.pdf", "b.pdf"]
-    assert list((cache / "digests").glob("*.json"))
+    assert list((patuh_cache / "digests").glob("*.json"))
     hashed.clear()
     assert _digests(collect(manifest, folder)) == first  # read from the cache file
     assert hashed == []
 
 
-def test_a_changed_file_is_hashed_again(cache: Path, hashed: list[str], tmp_path: Path) -> None:
+def test_a_changed_file_is_hashed_again(patuh_cache: Path, hashed: list[str],
+                                        tmp_path: Path) -> None:
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one", "b.pdf": b"two"})
     collect(manifest, folder)
     hashed.clear()
@@ -81,7 +74,7 @@ def test_a_changed_file_is_hashed_again(cache: Path, hashed: list[str], tmp_path
     assert found["a.pdf"] == evidence._sha256(folder / "a.pdf")
 
 
-def test_a_file_with_its_old_times_put_back_is_hashed_again(cache: Path, hashed: list[str],
+def test_a_file_with_its_old_times_put_back_is_hashed_again(patuh_cache: Path, hashed: list[str],
                                                             tmp_path: Path) -> None:
     """Same size and modification time as before (``touch -d``): the change time differs."""
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one"})
@@ -94,7 +87,8 @@ def test_a_file_with_its_old_times_put_back_is_hashed_again(cache: Path, hashed:
     assert found["a.pdf"] == evidence._sha256(folder / "a.pdf")
 
 
-def test_a_file_just_written_is_not_kept(cache: Path, hashed: list[str], tmp_path: Path) -> None:
+def test_a_file_just_written_is_not_kept(patuh_cache: Path, hashed: list[str],
+                                         tmp_path: Path) -> None:
     """It may change again within its time stamp's tick; the next check hashes it again."""
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one"})
     (folder / "a.pdf").write_bytes(b"new")
@@ -103,23 +97,23 @@ def test_a_file_just_written_is_not_kept(cache: Path, hashed: list[str], tmp_pat
     assert hashed == ["a.pdf", "a.pdf"]
 
 
-def test_no_cache_turns_it_off(cache: Path, hashed: list[str], tmp_path: Path,
+def test_no_cache_turns_it_off(patuh_cache: Path, hashed: list[str], tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATUH_NO_CACHE", "1")
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one"})
     collect(manifest, folder)
     collect(manifest, folder)
     assert hashed == ["a.pdf", "a.pdf"]
-    assert not cache.exists()
+    assert not patuh_cache.exists()
 
 
 @pytest.mark.parametrize("content", [b"not json", b"[]", b'{"format": 1, "entries": 7}',
                                      b'{"format": 1, "entries": [["x", 1, 2, 3, 4, 5, "zz"]]}'])
-def test_a_damaged_cache_file_is_ignored_and_rewritten(cache: Path, hashed: list[str],
+def test_a_damaged_cache_file_is_ignored_and_rewritten(patuh_cache: Path, hashed: list[str],
                                                        tmp_path: Path, content: bytes) -> None:
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one"})
     right = _digests(collect(manifest, folder))
-    (stored,) = (cache / "digests").glob("*.json")
+    (stored,) = (patuh_cache / "digests").glob("*.json")
     stored.write_bytes(content)
     hashed.clear()
     assert _digests(collect(manifest, folder)) == right
@@ -127,10 +121,10 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(cache: Path, hashed: list
     assert json.loads(stored.read_text())["entries"][0][-1] == right["a.pdf"]
 
 
-def test_a_forged_entry_for_another_stamp_is_not_used(cache: Path, tmp_path: Path) -> None:
+def test_a_forged_entry_for_another_stamp_is_not_used(patuh_cache: Path, tmp_path: Path) -> None:
     manifest, folder = _unit(tmp_path, **{"a.pdf": b"one"})
     collect(manifest, folder)
-    (stored,) = (cache / "digests").glob("*.json")
+    (stored,) = (patuh_cache / "digests").glob("*.json")
     data = json.loads(stored.read_text())
     data["entries"][0][3] += 1  # another size
     data["entries"][0][-1] = "0" * 64
