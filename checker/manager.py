@@ -66,7 +66,7 @@ ENTRY_POINTS_FORMAT = "patuh-entry-points/1"
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-def _installed_key() -> str | None:
+def installed_key() -> str | None:
     """A key of the installed distributions that importlib.metadata would read: every
     ``sys.path`` entry, the name of each ``*.dist-info`` / ``*.egg-info`` in it and the
     modification time and size of its ``entry_points.txt``. An install, an uninstall or an
@@ -107,12 +107,12 @@ def _read_entry_points() -> list[tuple[str, str]]:
 def entry_point_specs() -> list[tuple[str, str]]:
     """The (name, value) of every entry point of the ``patuh`` group, sorted by name: read
     once and kept in the rule cache's folder against the installed distributions
-    (``_installed_key``), so that a run need not read every distribution's metadata. A
+    (``installed_key``), so that a run need not read every distribution's metadata. A
     damaged entry is ignored; ``PATUH_NO_CACHE=1`` reads the metadata every time."""
     from patuh import rulecache
 
     where = rulecache.cache_dir()
-    key = _installed_key() if where is not None else None
+    key = installed_key() if where is not None else None
     if where is None or key is None:
         return _read_entry_points()
     path = where / f"entry-points-{key}.json"

@@ -46,7 +46,7 @@ def cache_dir() -> Path | None:
 
 
 @cache
-def _environment() -> bytes:
+def environment() -> bytes:
     """patuh's code, its schemas and the operators' argument schemas."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
@@ -78,8 +78,10 @@ def read_folder(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def _key(folder: Path, files: dict[str, bytes] | None = None) -> str:
-    digest = hashlib.sha256(_environment())
+def folder_key(folder: Path, files: dict[str, bytes] | None = None) -> str:
+    """The cache key of a ruleset folder: patuh's environment, the folder's path and every
+    file in it (``files``: already read)."""
+    digest = hashlib.sha256(environment())
     digest.update(str(folder.resolve()).encode())
     for name, content in (read_folder(folder) if files is None else files).items():
         digest.update(name.encode() + b"\0")
@@ -127,7 +129,7 @@ def load(folder: Path, files: dict[str, bytes] | None = None
     where = cache_dir()
     if where is None:
         return None, None
-    key = _key(folder, files)
+    key = folder_key(folder, files)
     try:
         path = where / f"{key}.json"
         if not path.is_file() or path.is_symlink():
@@ -165,7 +167,7 @@ def _files_key(kind: str, files: Sequence[Path]) -> str | None:
     ruleset), then each file's resolved path and content. None when a file is not a regular
     file of at most MAX_REMEMBERED_BYTES or cannot be read: then the caller reads it the
     ordinary way (and says what is wrong with it)."""
-    digest = hashlib.sha256(_environment())
+    digest = hashlib.sha256(environment())
     digest.update(kind.encode() + b"\0")
     try:
         for file in files:

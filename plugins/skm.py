@@ -433,7 +433,7 @@ def _folder_key(folder: Path) -> str:
     """Kept for the process, as the loaded ruleset is (``load_ruleset`` is cached too)."""
     from patuh import rulecache
 
-    return "skm:" + rulecache._key(folder)
+    return "skm:" + rulecache.folder_key(folder)
 
 
 @tables.persistent  # depends on the file, the arguments and the code only

@@ -317,7 +317,7 @@ def _same(a: Any, b: Any) -> bool:
 def _code_digest(module: str) -> str:
     from patuh import rulecache
 
-    digest = hashlib.sha256(rulecache._environment())  # the core's code, schemas, operators
+    digest = hashlib.sha256(rulecache.environment())  # the core's code, schemas, operators
     digest.update(sys.version.encode() + b"\0")
     for name in sorted({module, __name__}):
         source = getattr(sys.modules.get(name), "__file__", None)
@@ -343,7 +343,7 @@ class _Stored:
 
             # read by python-calamine or openpyxl: their versions are in the key (the names
             # of the installed distributions' metadata folders carry them)
-            installed = manager._installed_key()
+            installed = manager.installed_key()
             if installed is None:
                 return
         try:

@@ -283,11 +283,11 @@ def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, patuh_ca
     assert _skm_facts(manifest_file) == first
     assert calls == ["jawaban-skm-2024.xlsx"]
     # another version of python-calamine or openpyxl installed: read again
-    monkeypatch.setattr(manager, "_installed_key", lambda: "another install")
+    monkeypatch.setattr(manager, "installed_key", lambda: "another install")
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == first
     assert len(calls) == 2
-    monkeypatch.setattr(manager, "_installed_key", lambda: None)  # unknown: never kept
+    monkeypatch.setattr(manager, "installed_key", lambda: None)  # unknown: never kept
     _new_process(monkeypatch)
     _skm_facts(manifest_file)
     _new_process(monkeypatch)

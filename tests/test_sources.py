@@ -240,9 +240,9 @@ def test_two_folders_defining_a_key_differently_is_an_error(tmp_path: Path) -> N
 
 def test_the_ruleset_cache_key_covers_the_bibliography(tmp_path: Path) -> None:
     root = copy_rules(tmp_path)
-    before = rulecache._key(root / "skm")
+    before = rulecache.folder_key(root / "skm")
     replace_once(root / "sources.yaml", "seen: null", "seen: null  # touched")
-    assert rulecache._key(root / "skm") != before
+    assert rulecache.folder_key(root / "skm") != before
 
 
 def test_every_cited_key_resolves_in_the_merged_bibliography() -> None:

@@ -73,7 +73,7 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
     from patuh.plugins.web.store import sweep_temporary
     from patuh.plugins.web.wsgi import application
 
-    swept = sweep_temporary(data / "units")
+    swept = sweep_temporary(data)
     if swept:
         click.echo(Text(f"{len(swept)} berkas sementara dari penulisan yang terputus dihapus",
                         f"{len(swept)} temporary file(s) of interrupted writes removed")

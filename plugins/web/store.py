@@ -675,14 +675,20 @@ class UnitFolder:
 
 # --- start-up ------------------------------------------------------------------------------------
 
-def sweep_temporary(units: Path) -> list[Path]:
-    """Remove the temporary files a server killed mid-write left in the unit folders (an
-    upload being received, a manifest being validated or written: ``.patuh-*``) and the
-    staging folders of imports it did not finish (``.incoming-*``); the files they would have
-    become are whole or absent, since each is renamed into place only when complete. For
-    ``patuh serve`` at start-up, before it answers: no write is then in progress. The removed
-    paths."""
+def sweep_temporary(data: Path) -> list[Path]:
+    """Remove the temporary files a server killed mid-write left in the data folder (the
+    start-up's evidence stamps being written) and in the unit folders (an upload being
+    received, a manifest being validated or written: ``.patuh-*``), and the staging folders of
+    imports it did not finish (``.incoming-*``); the files they would have become are whole or
+    absent, since each is renamed into place only when complete. For ``patuh serve`` at
+    start-up, before it answers: no write is then in progress. The removed paths."""
     removed: list[Path] = []
+    if data.is_dir():
+        for path in data.glob(_TEMP_PREFIX + "*"):
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    units = data / "units"
     if not units.is_dir():
         return removed
     for round_dir in units.iterdir():

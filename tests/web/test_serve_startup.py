@@ -111,3 +111,22 @@ def test_a_manifest_edited_by_hand_is_read_again(units) -> None:
     os.utime(manifest, ns=(st.st_atime_ns, st.st_mtime_ns))  # even its mtime kept
     done = reconcile()
     assert (done.read, done.skipped) == (1, 2)  # the change time still tells
+
+
+def test_start_up_sweeps_what_a_killed_write_left(units) -> None:
+    """A server killed while writing the start-up's stamps or a unit's file leaves a
+    ``.patuh-*`` temporary file; the next start-up removes it and nothing else."""
+    from patuh.plugins.web.commands import RECONCILE_FILE
+    from patuh.plugins.web.commands import reconcile
+    from patuh.plugins.web.store import sweep_temporary
+
+    data = units["data"]
+    reconcile(data)
+    folder = next(p for p in (data / "units").glob("*/*") if p.is_dir())
+    left = [data / ".patuh-stamps.json", folder / ".patuh-manifest.yaml"]
+    for path in left:
+        path.write_text("half", encoding="utf-8")
+    kept = sorted(p for p in data.rglob("*") if p.is_file() and p not in left)
+    assert (data / RECONCILE_FILE) in kept
+    assert sorted(sweep_temporary(data)) == sorted(left)
+    assert sorted(p for p in data.rglob("*") if p.is_file()) == kept
