@@ -14,8 +14,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from patuh import manager
+from patuh import rulebook
 from patuh.cli import cli
 from patuh.cli import main
+from patuh.plugins import skm
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -164,3 +167,40 @@ def patuh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
     monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
     return where
+
+
+def clear_plugin_caches() -> None:
+    for cached in (manager.operators, manager.scoring_models, manager.reporters,
+                   rulebook.available):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def plugin() -> Iterator[Callable[[object, str], None]]:
+    """``plugin(obj, name)``: register a plugin on patuh's plugin manager for this test."""
+    pm = manager.get_plugin_manager()
+    names: list[str] = []
+
+    def register(obj: object, name: str) -> None:
+        pm.register(obj, name=name)
+        names.append(name)
+        clear_plugin_caches()
+
+    yield register
+    for name in names:
+        pm.unregister(name=name)
+    clear_plugin_caches()
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SKM answer files read from now on."""
+    names: list[str] = []
+    real = skm.compute
+
+    def spy(file: Path, **kwargs: object) -> dict:
+        names.append(file.name)
+        return real(file, **kwargs)
+
+    monkeypatch.setattr(skm, "compute", spy)
+    return names

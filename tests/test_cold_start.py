@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -96,20 +95,6 @@ def test_help_still_lists_the_lazy_commands(invoke: Callable[..., click.testing.
     for name, command in (("batch", batch_command), ("history", history_command)):
         short = command.get_short_help_str(limit=20)
         assert f"  {name} " in out and short[:10] in out.split(f"  {name} ")[1], out
-
-
-@pytest.fixture
-def plugin() -> Iterator[Callable[[object, str], None]]:
-    pm = manager.get_plugin_manager()
-    names: list[str] = []
-
-    def register(obj: object, name: str) -> None:
-        pm.register(obj, name=name)
-        names.append(name)
-
-    yield register
-    for name in names:
-        pm.unregister(name=name)
 
 
 def test_a_plugin_cannot_replace_a_command_not_imported_yet(run, plugin) -> None:

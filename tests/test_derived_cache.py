@@ -28,19 +28,6 @@ ANSWERS = "skm/jawaban-skm-2024.csv"
 OLD = time.time() - 3600  # a modification time well before any read (not "racy")
 
 
-@pytest.fixture
-def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    names: list[str] = []
-    real = skm.compute
-
-    def spy(file: Path, **kwargs: object) -> dict:
-        names.append(file.name)
-        return real(file, **kwargs)
-
-    monkeypatch.setattr(skm, "compute", spy)
-    return names
-
-
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a new process has: nothing read in this one."""
     monkeypatch.setattr(tables, "_MEMO", {})

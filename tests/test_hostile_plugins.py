@@ -6,44 +6,20 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
 from conftest import Run
+from conftest import clear_plugin_caches
 
 from patuh import hookimpl
 from patuh import manager
-from patuh import rulebook
 from patuh.conditions import Operator
 from patuh.conditions import Outcome
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dpmptsp-kota-harapan"
-
-
-def _clear() -> None:
-    for cached in (manager.operators, manager.scoring_models, manager.reporters,
-                   rulebook.available):
-        cached.cache_clear()
-
-
-@pytest.fixture
-def plugin() -> Iterator[Callable[[object, str], None]]:
-    """``plugin(obj, name)``: register a plugin on patuh's plugin manager for this test."""
-    pm = manager.get_plugin_manager()
-    names: list[str] = []
-
-    def register(obj: object, name: str) -> None:
-        pm.register(obj, name=name)
-        names.append(name)
-        _clear()
-
-    yield register
-    for name in names:
-        pm.unregister(name=name)
-    _clear()
 
 
 @pytest.fixture
@@ -180,12 +156,12 @@ def test_trace_goes_to_stderr_and_json_stays_valid(run: Callable[..., Run], unit
 
     monkeypatch.setenv("PATUH_TRACE_PLUGINS", "1")
     manager.get_plugin_manager.cache_clear()
-    _clear()
+    clear_plugin_caches()
     try:
         result = run("check", unit, "--format", "json")
     finally:
         manager.get_plugin_manager.cache_clear()
-        _clear()
+        clear_plugin_caches()
     assert result.code == 0, result.err
     json.loads(result.out)
     assert "patuh_derive_facts" in result.err

@@ -15,7 +15,6 @@ import pytest
 from patuh import evidence
 from patuh.evidence import collect
 from patuh.manifest import load_manifest
-from patuh.plugins import skm
 from patuh.plugins import tables
 from patuh.report import build_report
 from patuh.rulebook import load_ruleset
@@ -142,20 +141,6 @@ def test_an_unwritable_cache_is_not_used(tmp_path: Path, hashed: list[str],
 
 
 # --- data files read once per process ---------------------------------------------------------
-
-@pytest.fixture
-def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SKM answer files read from now on."""
-    names: list[str] = []
-    real = skm.compute
-
-    def spy(file: Path, **kwargs: object) -> dict:
-        names.append(file.name)
-        return real(file, **kwargs)
-
-    monkeypatch.setattr(skm, "compute", spy)
-    return names
-
 
 def _copy(tmp_path: Path) -> Path:
     unit = tmp_path / "unit"
