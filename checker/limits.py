@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from patuh import i18n
 from patuh.errors import InputError
 from patuh.i18n import Text
 
@@ -54,5 +55,4 @@ class Limit:
 
 def count(number: int, lang: str) -> str:
     """A count with thousands separators as each language writes them."""
-    text = f"{number:,}"
-    return text.replace(",", ".") if lang == "id" else text
+    return i18n.number(number, lang)
