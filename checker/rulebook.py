@@ -17,9 +17,8 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
-
-from jsonschema import Draft202012Validator
 
 from patuh import manager
 from patuh import rulecache
@@ -38,6 +37,9 @@ from patuh.validation import fast_predicate
 from patuh.yamlio import Document
 from patuh.yamlio import JsonPath
 from patuh.yamlio import load_yaml
+
+if TYPE_CHECKING:  # imported when an argument is refused (~30 ms)
+    from jsonschema import Draft202012Validator
 
 RULESET_FILE = "ruleset.yaml"
 CASES_SUFFIX = ".cases.yaml"  # extra test cases beside the rules (`patuh rules test`)
@@ -256,6 +258,8 @@ _validators: dict[str, Draft202012Validator] = {}
 
 
 def _arg_validator(name: str, op: Operator) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     if name not in _validators:
         _validators[name] = Draft202012Validator(
             dict(op.schema), format_checker=Draft202012Validator.FORMAT_CHECKER)

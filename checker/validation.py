@@ -14,26 +14,22 @@ import numbers
 import os
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from jsonschema.exceptions import relevance
-from referencing import Registry
-from referencing import Resource
+from urllib.parse import urljoin
 
 from patuh.errors import InputError
 from patuh.errors import InputErrors
 from patuh.i18n import Text
 from patuh.yamlio import Document
 
-try:  # jsonschema's own equality (1 is not true, 1 is 1.0) and uniqueness, not public API
-    from jsonschema._utils import equal
-    from jsonschema._utils import uniq
-except ImportError:  # pragma: no cover - a jsonschema without them: it decides every time
-    equal = uniq = None  # type: ignore[assignment]
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid (~30 ms)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 MAX_ERRORS = 10
 MAX_LISTED = 10  # unknown keys named in one message; the rest are counted
@@ -52,6 +48,9 @@ SCHEMAS = ("rule", "ruleset", "manifest", "report", "waivers", "verification", "
 @cache
 def registry() -> Registry:
     """The bundled schemas, so that one can refer to another by file name."""
+    from referencing import Registry
+    from referencing import Resource
+
     resources_ = [(load_schema(n)["$id"], Resource.from_contents(load_schema(n)))
                   for n in SCHEMAS]
     return Registry().with_resources(resources_)
@@ -59,6 +58,8 @@ def registry() -> Registry:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(name)  # checked against the metaschema by the tests, not per run
     return Draft202012Validator(schema, registry=registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -100,18 +101,106 @@ def _reject(_x: Any) -> bool:
     return False
 
 
+def _equal(one: Any, two: Any) -> bool:
+    """jsonschema's equality on JSON values (``1`` is not ``true``, ``1`` is ``1.0``); a value
+    that is no JSON value raises, so that jsonschema decides."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, (list, tuple)) and isinstance(two, (list, tuple)):
+        return len(one) == len(two) and all(_equal(a, b) for a, b in zip(one, two, strict=True))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return one.keys() == two.keys() and all(_equal(one[k], two[k]) for k in one)
+    for value in (one, two):
+        if value is not None and not isinstance(value, (bool, int, float, list, tuple, dict)):
+            raise TypeError(f"not a JSON value: {type(value).__name__}")
+    if isinstance(one, bool) or isinstance(two, bool):
+        return False  # not the same object, so not the same boolean
+    return bool(one == two)
+
+
+def _unique(items: list[Any]) -> bool:
+    """uniqueItems on a list of JSON scalars (``true`` and ``1`` differ, ``1`` and ``1.0`` do
+    not); anything else raises, so that jsonschema decides."""
+    seen = set()
+    for item in items:
+        if isinstance(item, bool) or item is None:
+            key: Any = (0, item)
+        elif isinstance(item, (int, float, str)):
+            key = (1 if isinstance(item, str) else 2, item)
+        else:
+            raise TypeError("uniqueItems on a list of lists or objects: jsonschema decides")
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, then date.fromisoformat
+# URIs certainly valid whichever URI checker jsonschema finds installed (rfc3987,
+# rfc3986-validator, or none); any other string is left to jsonschema.
+_SAFE_URI = re.compile(r"[a-z][a-z0-9+.-]*://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
+                       r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?"
+                       r"(?:#[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?", re.ASCII)
+
+
+def _is_date(x: Any) -> bool:
+    if not isinstance(x, str):
+        return True
+    if not _DATE.fullmatch(x):
+        return False
+    try:
+        date.fromisoformat(x)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_safe_uri(x: Any) -> bool:
+    if isinstance(x, str) and _SAFE_URI.fullmatch(x) is None:
+        raise _Unsure("a URI outside the safe subset")
+    return True
+
+
+_MAY_BE_UNSURE = frozenset({"uniqueItems", "format", "const", "enum"})
+
+
+class _Unsure(Exception):
+    """Raised where the predicate cannot judge exactly: jsonschema decides."""
+
+
+def _unsure(_x: Any) -> bool:
+    raise _Unsure("a keyword the predicate does not handle")
+
+
+def _pointer(root: Any, fragment: str) -> Any:
+    """The node a JSON pointer fragment (``/$defs/tanggal``) names in ``root``."""
+    node = root
+    for part in fragment.split("/")[1:] if fragment else []:
+        if "%" in part:
+            raise LookupError(fragment)
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
 class _Compiler:
-    """Turns a schema into one plain predicate: True exactly when jsonschema (draft 2020-12,
-    the same format checker) finds no error. The keywords use jsonschema's own helpers
-    (``equal``, ``uniq``, the format checker) or their spelled-out definition; a keyword not
-    handled here makes its node say False, never True. A False answer is only a request to
-    ask jsonschema, which then gives its messages as before."""
+    """Turns a schema into one plain predicate: True only when jsonschema (draft 2020-12,
+    the same format checker) finds no error, False only when it finds one. The keywords are
+    jsonschema's definitions spelled out; where they cannot judge exactly (a keyword not
+    handled here, a value that is no JSON value, a URI outside a safe subset) they raise, so
+    that ``not`` and ``oneOf`` never turn a wrong False into a True. Any answer but True is
+    only a request to ask jsonschema, which then gives its messages as before.
+
+    The predicate needs no jsonschema: importing it costs a cold check about 30 ms."""
 
     def __init__(self, roots: tuple[dict[str, Any], ...]) -> None:
         self.roots = roots  # the schema documents (the only nodes where an $id is expected)
         self.done: dict[int, list[Any]] = {}  # id(schema node) -> [its test, complete]
 
-    def compile(self, schema: Any, resolver: Any) -> Test:  # a referencing Resolver
+    def compile(self, schema: Any, root: Any) -> Test:
+        """``root``: the schema document ``schema`` is in (``#`` references resolve there)."""
         if schema is True:
             return _accept
         if schema is False or not isinstance(schema, dict):
@@ -123,22 +212,26 @@ class _Compiler:
             return lambda x: cell[0](x)  # a $ref back into a node being compiled
         cell: list[Any] = [_reject, False]  # [its test, whether complete]
         self.done[id(schema)] = cell
-        cell[0] = self._node(schema, resolver)
+        cell[0] = self._node(schema, root)
         cell[1] = True
         return cell[0]
 
-    def _node(self, schema: dict[str, Any], resolver: Any) -> Test:
+    def _node(self, schema: dict[str, Any], root: Any) -> Test:
         tests: list[Test] = []
+        late: list[Test] = []  # tests that may be unsure run last: a sure False comes first
         for keyword, value in schema.items():
             if keyword in _ANNOTATIONS:
                 continue
-            if keyword == "$id" and not any(schema is root for root in self.roots):
-                return _reject  # a base URI inside a schema: not handled here
-            test = self._keyword(keyword, value, schema, resolver)
+            if keyword == "$id" and not any(schema is r for r in self.roots):
+                return _unsure  # a base URI inside a schema: not handled here
+            test = self._keyword(keyword, value, schema, root)
             if test is None:
-                return _reject
-            if test is not _accept:
+                late.append(_unsure)
+            elif keyword in _MAY_BE_UNSURE:
+                late.append(test)
+            elif test is not _accept:
                 tests.append(test)
+        tests += late
         if not tests:
             return _accept
         if len(tests) == 1:
@@ -156,12 +249,22 @@ class _Compiler:
         return every
 
     def _keyword(self, keyword: str, value: Any, schema: dict[str, Any],
-                 resolver: Any) -> Test | None:
+                 root: Any) -> Test | None:
         if keyword == "$id":
             return _accept
         if keyword == "$ref":
-            resolved = resolver.lookup(value)
-            return self.compile(resolved.contents, resolved.resolver)
+            if not isinstance(value, str):
+                return None
+            uri, _, fragment = value.partition("#")
+            if uri:
+                uri = urljoin(root.get("$id", ""), uri)  # relative to the document's $id
+                root = next((r for r in self.roots if r.get("$id") == uri), None)
+                if root is None:
+                    return None  # an unknown reference: jsonschema resolves it
+            try:
+                return self.compile(_pointer(root, fragment), root)
+            except (LookupError, ValueError, TypeError):
+                return None
         if keyword == "type":
             kinds = value if isinstance(value, list) else [value]
             if not all(isinstance(k, str) and k in _TYPES for k in kinds):
@@ -176,9 +279,9 @@ class _Compiler:
             if "patternProperties" in schema:
                 return None
             # with additionalProperties: one pass over the value's keys
-            props = {name: self.compile(sub, resolver) for name, sub in value.items()}
+            props = {name: self.compile(sub, root) for name, sub in value.items()}
             extra = schema.get("additionalProperties", True)
-            rest = None if extra is True else self.compile(extra, resolver)
+            rest = None if extra is True else self.compile(extra, root)
 
             def properties(x: Any) -> bool:
                 if not isinstance(x, dict):
@@ -203,7 +306,7 @@ class _Compiler:
                 return lambda x: not isinstance(x, dict) or all(k in known for k in x)
             if value is True:
                 return _accept
-            rest = self.compile(value, resolver)
+            rest = self.compile(value, root)
             return lambda x: not isinstance(x, dict) or all(
                 rest(v) for k, v in x.items() if k not in known)
         if keyword == "required":
@@ -212,7 +315,7 @@ class _Compiler:
         if keyword == "items":
             if "prefixItems" in schema:
                 return None
-            item = self.compile(value, resolver)
+            item = self.compile(value, root)
 
             def items(x: Any) -> bool:
                 if isinstance(x, list):
@@ -226,10 +329,10 @@ class _Compiler:
             if all(type(o) is str for o in options):
                 texts = frozenset(options)
                 return lambda x: (x in texts) if isinstance(x, str) else \
-                    any(equal(o, x) for o in options)
-            return lambda x: any(equal(o, x) for o in options)
+                    any(_equal(o, x) for o in options)
+            return lambda x: any(_equal(o, x) for o in options)
         if keyword == "const":
-            return lambda x: equal(x, value)
+            return lambda x: _equal(x, value)
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             if not _is_number(value):
                 return None
@@ -249,22 +352,37 @@ class _Compiler:
         if keyword == "uniqueItems":
             if value is not True:
                 return _accept if value is False else None
-            return lambda x: not isinstance(x, list) or bool(uniq(x))
+            return lambda x: not isinstance(x, list) or _unique(x)
         if keyword == "pattern":
             search = re.compile(value).search
             return lambda x: not isinstance(x, str) or search(x) is not None
         if keyword == "format":
-            conforms = Draft202012Validator.FORMAT_CHECKER.conforms
-            return lambda x: conforms(x, value)
+            if value == "date":
+                return _is_date
+            if value == "uri":
+                return _is_safe_uri
+            return None
         if keyword in ("oneOf", "anyOf", "allOf"):
-            subs = tuple(self.compile(sub, resolver) for sub in value)
+            subs = tuple(self.compile(sub, root) for sub in value)
+            if keyword == "oneOf":
+                return lambda x: sum(1 for sub in subs if sub(x)) == 1
             if keyword == "allOf":
                 return lambda x: all(sub(x) for sub in subs)
-            if keyword == "anyOf":
-                return lambda x: any(sub(x) for sub in subs)
-            return lambda x: sum(1 for sub in subs if sub(x)) == 1
+
+            def any_of(x: Any) -> bool:  # a branch that says yes settles it, unsure or not
+                unsure = None
+                for sub in subs:
+                    try:
+                        if sub(x):
+                            return True
+                    except _Unsure as exc:
+                        unsure = exc
+                if unsure is not None:
+                    raise unsure
+                return False
+            return any_of
         if keyword == "not":
-            inner = self.compile(value, resolver)
+            inner = self.compile(value, root)
             return lambda x: not inner(x)
         return None
 
@@ -273,21 +391,16 @@ class _Compiler:
 def fast_validator(name: str) -> Test:
     """A predicate that is True only where ``validator(name)`` finds no error (compiled
     once per process, about a millisecond); False means "ask jsonschema"."""
-    if equal is None or uniq is None:
-        return _reject
     schema = load_schema(name)
-    resolver = registry().resolver(schema["$id"])
-    return _Compiler(tuple(load_schema(n) for n in SCHEMAS)).compile(schema, resolver)
+    return _Compiler(tuple(load_schema(n) for n in SCHEMAS)).compile(schema, schema)
 
 
 def fast_predicate(schema: dict[str, Any]) -> Test:
     """The predicate of a schema of its own (an operator's arguments: no ``$ref`` to the
     bundled schemas), as ``fast_validator`` makes for a bundled one: True only where
     jsonschema finds no error; False means "ask jsonschema"."""
-    if equal is None or uniq is None:
-        return _reject
     try:
-        return _Compiler((schema,)).compile(schema, Registry().resolver())
+        return _Compiler((schema,)).compile(schema, schema)
     except Exception:  # e.g. a $ref it cannot follow: jsonschema decides every time
         return _reject
 
@@ -385,12 +498,16 @@ def describe(error: ValidationError) -> Text:
 
 
 def _best_context(error: ValidationError) -> ValidationError | None:
+    from jsonschema.exceptions import relevance
+
     if not error.context:
         return None
     return sorted(error.context, key=relevance)[0]
 
 
 def _deepest(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import relevance
+
     while error.validator in ("oneOf", "anyOf") and error.context:
         deeper = sorted(error.context, key=lambda e: (-len(e.absolute_path), relevance(e)))[0]
         if len(deeper.absolute_path) <= len(error.absolute_path):
@@ -406,6 +523,8 @@ def check(doc: Document, schema: str, hint: str | Text | None = None) -> None:
         _cross_check(fast, doc, schema)
     if fast:
         return
+    from jsonschema.exceptions import relevance
+
     errors = sorted(validator(schema).iter_errors(doc.data), key=relevance)
     if not errors:
         return

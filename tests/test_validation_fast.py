@@ -3,8 +3,9 @@ on every bundled example, the rule files, mutated variants of them, and the edge
 Python and JSON Schema disagree (bool vs 1, 2024.0, NaN, tuples, odd keys, formats).
 
 Where the fast validator says "no", check() asks jsonschema, so its messages are unchanged;
-what must never happen is "yes" where jsonschema says "no". Identical verdicts are asserted
-(a "no" where jsonschema says "yes" would only be slow, but none is expected either)."""
+what must never happen is "yes" where jsonschema says "no" (nor "no" where it says "yes":
+``not`` would turn it into a wrong "yes"). Where the predicate cannot judge exactly it is unsure
+and jsonschema decides; the tests assert it is rarely unsure."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from patuh.manifest import load_manifest
 from patuh.validation import SCHEMAS
 from patuh.validation import _Compiler
 from patuh.validation import _fast_verdict
+from patuh.validation import _Unsure
 from patuh.validation import check
 from patuh.validation import fast_validator
 from patuh.validation import validator
@@ -125,8 +127,7 @@ def test_mutated_documents_agree(schema: str, index: int) -> None:
             else load_yaml(AUDIT[schema]).data)
     rng = random.Random(f"validate14-{schema}-{index}")
     paths = paths_of(data)
-    count = 0
-    rejected = 0
+    count = rejected = unsure = 0
     rounds = max(2, 300 // len(paths))
     for path in rng.sample(paths, min(len(paths), 150)):
         for _ in range(rounds):
@@ -135,23 +136,31 @@ def test_mutated_documents_agree(schema: str, index: int) -> None:
                 slow: bool | None = validator(schema).is_valid(variant)
             except TypeError:  # 1+0j < 2000: jsonschema fails, and so does the fast one
                 slow = None
-            fast = _fast_verdict(variant, schema)  # None: it failed, jsonschema decides
-            assert fast == slow, (schema, path, variant if len(str(variant)) < 400 else path)
+            fast = _fast_verdict(variant, schema)  # None: unsure, jsonschema decides
+            assert fast is None or fast == slow, (
+                schema, path, variant if len(str(variant)) < 400 else path)
             count += 1
             rejected += slow is False
+            unsure += fast is None
     assert count >= 100 and rejected >= count // 4  # the mutations do reach the rules
+    assert unsure <= count // 10  # the predicate judges nearly every document itself
 
 
 # --- keyword by keyword, on small schemas ----------------------------------------------------
 
-def both(schema: dict[str, Any], instance: Any) -> tuple[bool, bool]:
+def both(schema: dict[str, Any], instance: Any) -> tuple[bool | None, bool]:
+    """(the predicate's verdict, None where it is unsure; jsonschema's)."""
     uri = "https://patuh.invalid/test.schema.json"
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": uri, **schema}
     registry = Registry().with_resource(uri, Resource.from_contents(schema))
     slow = Draft202012Validator(schema, registry=registry,
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
-    fast = _Compiler((schema,)).compile(schema, registry.resolver(uri))
-    return fast(instance), slow.is_valid(instance)
+    test = _Compiler((schema,)).compile(schema, schema)
+    try:
+        fast: bool | None = test(instance)
+    except (_Unsure, TypeError):
+        fast = None
+    return fast, slow.is_valid(instance)
 
 
 ODD_VALUES: list[Any] = [
@@ -185,7 +194,7 @@ KEYWORD_SCHEMAS: list[dict[str, Any]] = [
     # a recursive $ref
     {"$defs": {"tree": {"type": ["integer", "array"], "items": {"$ref": "#/$defs/tree"}}},
      "$ref": "#/$defs/tree"},
-    # keywords it does not handle: it says no, never yes
+    # keywords it does not handle: it is unsure, never says yes or no
     {"if": {"type": "integer"}, "then": {"minimum": 3}}, {"dependentRequired": {"a": ["b"]}},
     {"patternProperties": {"^a": {"type": "string"}}, "additionalProperties": False},
     {"prefixItems": [{"type": "integer"}]}, {"contains": {"type": "integer"}},
@@ -198,16 +207,21 @@ UNHANDLED = ("if", "dependentRequired", "patternProperties", "prefixItems", "con
 
 @pytest.mark.parametrize("schema", KEYWORD_SCHEMAS, ids=lambda s: "-".join(s))
 def test_each_keyword_agrees_on_odd_values(schema: dict[str, Any]) -> None:
-    unhandled = any(k in schema for k in UNHANDLED)
+    unhandled = any(k in schema for k in UNHANDLED) or schema.get("format") == "email"
+    unsure = 0
     for value in ODD_VALUES:
         try:
             fast, slow = both(schema, value)
         except TypeError:
             continue  # e.g. 1.5 < {} : jsonschema fails too; check() then lets it say so
         if unhandled:
-            assert fast is False or slow, (schema, value)
+            assert fast is None, (schema, value)
         else:
-            assert fast == slow, (schema, value, fast, slow)
+            assert fast is None or fast == slow, (schema, value, fast, slow)
+            unsure += fast is None
+    # unsure only on what is no JSON value (Decimal, Fraction), lists of lists or objects
+    # under uniqueItems, and URIs outside the safe subset
+    assert unsure <= (10 if schema.get("format") == "uri" else 5), schema
 
 
 def test_nan_and_bool_edge_cases() -> None:
@@ -218,6 +232,11 @@ def test_nan_and_bool_edge_cases() -> None:
     assert both({"uniqueItems": True}, [1, True]) == (True, True)
     assert both({"maximum": 100}, float("nan")) == both({"maximum": 100}, float("nan"))[::-1]
     assert both({"format": "date"}, "2024-02-30") == (False, False)
+    assert both({"format": "uri"}, "https://a.go.id/x?q=1#z") == (True, True)
+    assert both({"format": "uri"}, "not a uri") == (None, False)  # jsonschema decides
+    assert both({"not": {"format": "uri"}}, "urn:isbn:0451450523") == (None, False)
+    assert both({"oneOf": [{"format": "uri"}, {"pattern": "^urn:"}]},
+                "urn:isbn:0451450523") == (None, False)  # two branches: never "one"
 
 
 def test_check_takes_jsonschemas_messages_when_the_fast_validator_says_no(
