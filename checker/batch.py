@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -64,6 +65,8 @@ from patuh.outputs import InputSet
 from patuh.outputs import atomic_file
 from patuh.outputs import check_store
 from patuh.outputs import check_target
+from patuh.outputs import place_staged
+from patuh.outputs import stage_bytes
 from patuh.outputs import write_bytes
 from patuh.outputs import write_output
 from patuh.report import build_report
@@ -297,6 +300,9 @@ class Config:
     # unit reports back only those of its inputs that are one of them.
     watched: frozenset[tuple[int, int]] = frozenset()
     store: str | None = None
+    # With workers and -o: where a worker writes each report file itself (the prefix of its
+    # name in the output folder); the parent only moves it into place (see ``stage_prefix``).
+    stage: str | None = None
 
 
 @dataclass
@@ -309,6 +315,8 @@ class Outcome:
     # ruleset, format, the report file's bytes (made safe and encoded in the worker: the
     # parent only writes them)
     texts: list[tuple[str, str, bytes]] = field(default_factory=list)
+    # ruleset, format, the report file written by the worker (with ``Config.stage``)
+    staged: list[tuple[str, str, str]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)  # only with keep_reports
     inputs: list[str] = field(default_factory=list)  # files the unit's check read
 
@@ -401,10 +409,40 @@ def evaluate_unit(config: Config, index: int, manifest: str) -> Outcome:
         row["verification"] = verification_file or ""
         row["heat"] = _heat(ruleset_id, report)
         outcome.rows.append(row)
-        outcome.texts.extend(texts)
+        _keep_texts(config, outcome, texts)
         if config.keep_reports:
             outcome.reports.append(report)
     return outcome
+
+
+def _keep_texts(config: Config, outcome: Outcome, texts: list[tuple[str, str, bytes]]) -> None:
+    """A unit's report files for the parent: written here when the batch stages them (the
+    parent then only renames: its time and the pipe do not grow with the reports), else their
+    bytes. A file that cannot be staged travels as bytes, and the parent says what is wrong."""
+    for ruleset_id, fmt, data in texts:
+        if config.stage is not None:
+            name = f"{config.stage}{outcome.index}-{len(outcome.staged)}.tmp"
+            with contextlib.suppress(OSError):
+                outcome.staged.append((ruleset_id, fmt, stage_bytes(name, data)))
+                continue
+        outcome.texts.append((ruleset_id, fmt, data))
+
+
+def stage_prefix(out_dir: Path) -> str:
+    """Where the workers of this batch (this process's) stage report files: hidden names in
+    the output folder (a rename stays on one file system), removed by ``unstage``."""
+    return str(out_dir / f".patuh-batch-{os.getpid()}-")
+
+
+def unstage(prefix: str) -> None:
+    """Remove what workers staged and the parent did not move into place (a unit given up,
+    a worker killed, the batch stopped)."""
+    folder, start = os.path.split(prefix)
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(start) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def watched_files(out_dir: Path | None, store: Path | None) -> frozenset[tuple[int, int]]:
@@ -1193,6 +1231,9 @@ def run_batch(paths: Sequence[str], config: Config, workers: int, out_dir: Path 
     except BaseException:
         store.close()
         raise
+    finally:
+        if config.stage is not None:
+            unstage(config.stage)
     return store
 
 
@@ -1213,12 +1254,21 @@ def _take(outcome: Outcome, store: RowStore, slugs: Slugs, out_dir: Path | None,
         inputs.add(path)
     _one_unit_per_file(outcome, store, lang)
     names: dict[str, str] = {}
-    if out_dir is not None and outcome.texts:
+    if out_dir is not None and (outcome.texts or outcome.staged):
         slug = slugs.claim(outcome.nama, outcome.kode)
         for ruleset_id, fmt, data in outcome.texts:
             name = report_name(slug, ruleset_id, fmt)
             names.setdefault(ruleset_id, name)  # the first format's file
             write_bytes(out_dir / name, data, inputs=inputs)
+        for position, (ruleset_id, fmt, staged) in enumerate(outcome.staged):
+            name = report_name(slug, ruleset_id, fmt)
+            names.setdefault(ruleset_id, name)
+            try:
+                place_staged(staged, out_dir / name, inputs=inputs)
+            except BaseException:
+                for _ruleset, _fmt, left in outcome.staged[position + 1:]:
+                    Path(left).unlink(missing_ok=True)
+                raise
     for row in outcome.rows:
         row["report"] = names.get(row["ruleset"], "") if row["status"] == "ok" else ""
         store.add(outcome.index, row)
@@ -1255,7 +1305,9 @@ def _one_unit_per_file(outcome: Outcome, store: RowStore, lang: str) -> None:
         "code"), lang))
     outcome.rows = [_row(outcome.manifest, row["ruleset"], outcome.nama, kode, error=message)
                     for row in outcome.rows]
-    outcome.texts, outcome.reports = [], []
+    for _ruleset, _fmt, staged in outcome.staged:
+        Path(staged).unlink(missing_ok=True)
+    outcome.texts, outcome.staged, outcome.reports = [], [], []
 
 
 def success_line(store: RowStore, units: int, out_dir: Path | None, lang: str) -> str:
@@ -1380,6 +1432,8 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
                     timeout=timeout, verification=tuple(sorted(verification.items())),
                     watched=watched, store=None if store_db is None else str(store_db))
     count = min(workers or usable_cpus(), len(paths))
+    if out_dir is not None and (count > 1 or timeout > 0):  # workers: they write the reports
+        config = dataclasses.replace(config, stage=stage_prefix(out_dir))
     _prepare(config)  # forked workers inherit what every unit needs
     with stop_on_signals():
         try:

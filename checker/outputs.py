@@ -168,6 +168,32 @@ def write_bytes(path: Path, data: bytes, inputs: Inputs = (), option: str = "-o"
         handle.write(data)
 
 
+def stage_bytes(name: str, data: bytes) -> str:
+    """Write ``data`` to a new file ``name`` (never an existing file or a link: created
+    exclusively, with the usual mode) for :func:`place_staged` to move into place; a batch's
+    workers write their reports so, and the parent only renames them."""
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def place_staged(staged: str, path: Path, inputs: Inputs = (), option: str = "-o") -> None:
+    """Move a file written by :func:`stage_bytes` (beside ``path``) to ``path``, after the
+    checks :func:`atomic_file` makes; the staged file is removed when it cannot be."""
+    try:
+        check_target(path, inputs, option)
+        os.replace(staged, path)
+    except BaseException:
+        Path(staged).unlink(missing_ok=True)
+        raise
+
+
 def check_store(path: Path, inputs: Inputs = (), option: str = "--store") -> None:
     """A SQLite history file is written in place (not renamed): the same refusals apply."""
     check_target(Path(path), inputs, option)

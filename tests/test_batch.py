@@ -154,8 +154,11 @@ def test_two_workers_give_the_same_summary(units: Path, tmp_path: Path, run) -> 
         copy_unit("kecamatan-lembah-hijau", units / f"kec-{index}")
     assert run("batch", units, "-o", serial, "--workers", "1").code == 2
     assert run("batch", units, "-o", parallel, "--workers", "2").code == 2
+    # the workers wrote the reports (staged under hidden names the parent renamed): the same
+    # files, bytes and modes, and nothing staged left behind
     assert sorted(p.name for p in serial.iterdir()) == sorted(p.name for p in parallel.iterdir())
     for path in serial.iterdir():
+        assert path.stat().st_mode == (parallel / path.name).stat().st_mode, path.name
         if path.suffix != ".xlsx":
             assert path.read_bytes() == (parallel / path.name).read_bytes(), path.name
 
@@ -309,6 +312,7 @@ def test_a_worker_that_dies_does_not_stop_the_batch(units: Path, tmp_path: Path,
     assert [Path(r["manifest"]).parent.name for r in failed] == ["puskesmas-sukamaju", "rusak"]
     assert "worker process stopped unexpectedly" in failed[0]["error"]
     assert len(list(out.glob("kec-lembah-hijau*.pekppp.json"))) == 4
+    assert not list(out.glob(".patuh-*"))  # what the dead worker staged is gone too
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -103,6 +103,52 @@ def test_the_parent_keeps_only_inputs_an_output_could_replace(tmp_path: Path) ->
     assert batch.evaluate_unit(config, 0, str(manifest)).inputs == [str(data)]
 
 
+def test_workers_write_the_report_files_and_the_parent_only_moves_them(tmp_path: Path
+                                                                     ) -> None:
+    """With workers and -o, a unit's report travels as a staged file, not as bytes through
+    the pipe; a unit given up removes what it staged, and so does the end of the batch."""
+    manifest = ROOT / "examples" / "kecamatan-lembah-hijau" / "manifest.yaml"
+    out = tmp_path / "out"
+    out.mkdir()
+    plain = Config(("pekppp",), None, None, ("json", "text"), "id")
+    staged = Config(("pekppp",), None, None, ("json", "text"), "id",
+                    stage=batch.stage_prefix(out))
+    sent = batch.evaluate_unit(plain, 0, str(manifest))
+    kept = batch.evaluate_unit(staged, 0, str(manifest))
+    assert kept.texts == [] and [(r, f) for r, f, _ in kept.staged] == [
+        (r, f) for r, f, _ in sent.texts]
+    for (_r, _f, data), (_r2, _f2, name) in zip(sent.texts, kept.staged, strict=True):
+        assert Path(name).parent == out and Path(name).name.startswith(".patuh-batch-")
+        assert Path(name).read_bytes() == data
+
+    store, inputs = batch.RowStore(("pekppp",), "id"), InputSet()
+    try:
+        batch._take(kept, store, batch.Slugs(), out, None, "id", inputs)
+    finally:
+        store.close()
+    assert sorted(p.name for p in out.iterdir()) == ["kec-lembah-hijau.pekppp.json",
+                                                     "kec-lembah-hijau.pekppp.txt"]
+    assert (out / "kec-lembah-hijau.pekppp.json").read_bytes() == sent.texts[0][2]
+
+    # a second unit with the same kode and a verification file: given up, nothing left
+    again = batch.evaluate_unit(staged, 1, str(manifest))
+    store = batch.RowStore(("pekppp",), "id")
+    store.verification = {"kec-lembah-hijau": "v.yaml"}
+    store.verified_by = {"kec-lembah-hijau": "another/manifest.yaml"}
+    try:
+        batch._one_unit_per_file(again, store, "id")
+    finally:
+        store.close()
+    assert again.staged == [] and not list(out.glob(".patuh-*"))
+
+    # what a killed worker staged is swept at the end; other files are left alone
+    (out / ".patuh-batch-1-9-0.tmp").write_bytes(b"x")  # another batch's: not ours
+    batch.evaluate_unit(staged, 2, str(manifest))
+    batch.unstage(staged.stage)
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".patuh-batch-1-9-0.tmp", "kec-lembah-hijau.pekppp.json", "kec-lembah-hijau.pekppp.txt"]
+
+
 def test_default_workers_are_the_cpus_this_process_may_use(monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     import os
