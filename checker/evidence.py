@@ -131,7 +131,10 @@ class StoredDigests(dict[tuple[Any, ...], str]):
                     os.unlink(tmp)
                 raise
         except OSError:
-            pass
+            return
+        from patuh.rulecache import prune
+
+        prune(self.file.parent)
 
 
 HEX64 = re.compile(r"[0-9a-f]{64}")

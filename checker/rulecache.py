@@ -6,7 +6,8 @@ its path, the bibliography beside it (``sources.yaml``), the bundled schemas, th
 argument schemas, and patuh's own code. Any change
 makes a new key; a stale entry is never read. The cache lives in ``$PATUH_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/patuh``, else ``~/.cache/patuh``; ``PATUH_NO_CACHE=1`` turns it off. A cache
-that cannot be written is simply not used. `patuh rules validate` never uses it.
+that cannot be written is simply not used. `patuh rules validate` never uses it. Entries not
+written for 60 days are removed (see :func:`prune`): the folder does not grow without end.
 
 An entry is plain JSON (it cannot run code when read, unlike a pickle): the key it was written
 for and the data of each rule file, with a digest of that data. An entry that is not JSON, has
@@ -20,11 +21,13 @@ files are read again); it can never execute code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from collections.abc import Sequence
 from functools import cache
@@ -226,4 +229,43 @@ def write_entry(where: Path, name: str, entry: dict[str, Any], value: Any, field
             Path(tmp).unlink(missing_ok=True)
             raise
     except (OSError, TypeError, ValueError, RecursionError):
-        pass
+        return
+    prune(where)
+
+
+MAX_AGE = 60 * 86400  # an entry not written again for 60 days is removed (and rebuilt if used)
+TEMP_AGE = 86400  # a temporary file a killed write left behind, after a day
+PRUNE_EVERY = 86400  # a folder is looked through at most once a day
+
+
+def prune(where: Path, now: float | None = None) -> None:
+    """Keep a cache folder from growing without end: every new patuh, rule edit and unit
+    folder makes new entries and stale ones are never read again. At most once a day (a
+    ``.pruned`` stamp), after writing an entry, remove the entries written more than
+    :data:`MAX_AGE` ago and temporary files older than :data:`TEMP_AGE`; only names this
+    cache writes, never another file, a folder or a link's target."""
+    now = time.time() if now is None else now
+    stamp = where / ".pruned"
+    try:
+        if now - stamp.stat().st_mtime < PRUNE_EVERY:
+            return
+        os.utime(stamp, (now, now))
+    except FileNotFoundError:
+        with contextlib.suppress(OSError):
+            stamp.touch()
+            os.utime(stamp, (now, now))
+    except OSError:
+        return
+    with contextlib.suppress(OSError), os.scandir(where) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.endswith(".json") and not name.startswith("."):
+                age = MAX_AGE
+            elif name.startswith((".patuh-", ".digests-")):
+                age = TEMP_AGE
+            else:
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and \
+                        now - entry.stat(follow_symlinks=False).st_mtime > age:
+                    os.unlink(entry.path)

@@ -256,3 +256,39 @@ def test_copies_of_one_answer_file_are_read_once(tmp_path: Path, computed: list[
     monkeypatch.setenv("PATUH_NO_CACHE", "1")
     alone = build_report(load_manifest(second / "unit" / "manifest.yaml"), ruleset)
     assert one == two == alone
+
+
+def test_the_cache_folder_is_pruned_of_old_entries_once_a_day(tmp_path: Path) -> None:
+    """Every new patuh, rule edit and unit folder makes new entries and stale ones are never
+    read again: entries not written for 60 days go (a used one is simply rebuilt), and so do
+    temporary files a killed write left; nothing else in the folder is touched."""
+    from patuh import rulecache
+
+    where = tmp_path / "cache"
+    where.mkdir()
+    now = time.time()
+    old, day = now - rulecache.MAX_AGE - 60, 86400
+    names = {"stale.json": old, "fresh.json": now - 59 * day, ".patuh-x.tmp": now - 2 * day,
+             ".patuh-y.tmp": now - 60, "notes.txt": old, ".pruned-not.json": old}
+    for name, when in names.items():
+        (where / name).write_text("{}", encoding="utf-8")
+        os.utime(where / name, (when, when))
+    (where / "sub").mkdir()
+    os.utime(where / "sub", (old, old))
+    (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
+    os.utime(tmp_path / "elsewhere.json", (old, old))
+    (where / "link.json").symlink_to(tmp_path / "elsewhere.json")
+
+    rulecache.write_entry(where, "new.json", {"value": [1]}, [1], "value")
+    left = sorted(p.name for p in where.iterdir())
+    assert left == [".patuh-y.tmp", ".pruned", ".pruned-not.json", "fresh.json", "link.json",
+                    "new.json", "notes.txt", "sub"]
+    assert (tmp_path / "elsewhere.json").exists()  # links and their targets are left alone
+
+    # within the day the folder is not looked through again
+    (where / "stale2.json").write_text("{}", encoding="utf-8")
+    os.utime(where / "stale2.json", (old, old))
+    rulecache.write_entry(where, "new2.json", {"value": [2]}, [2], "value")
+    assert (where / "stale2.json").exists()
+    rulecache.prune(where, now=now + day + 1)  # the next day it is
+    assert not (where / "stale2.json").exists() and (where / "new2.json").exists()
