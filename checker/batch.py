@@ -568,14 +568,14 @@ def _prepare(config: Config) -> None:
     parent does it before the pool starts, so forked workers share it (with another start
     method each worker loads it once)."""
     from patuh.sources import bibliography
-    from patuh.validation import validator
+    from patuh.validation import fast_validator
 
     with contextlib.suppress(Exception):
         for ruleset_id in config.ruleset_ids:
             load_ruleset(ruleset_id)
         for fmt in config.formats:
             reporter(fmt)
-        validator("manifest")
+        fast_validator("manifest")  # jsonschema itself only for a unit that is invalid
         bibliography()  # every report resolves its citations in it
 
 
