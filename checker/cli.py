@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from patuh import __version__
+from patuh import clicktext
 from patuh import manager
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
@@ -143,7 +144,8 @@ def check(manifest: Path, ruleset_ids: tuple[str, ...], as_of: str | None, editi
           approval_place: str | None) -> None:
     """Periksa satu unit / check one unit's manifest.
 
-    `--format pdf` (with -o) prints the HTML report through headless Chromium."""
+    `--format pdf` (dengan -o) mencetak laporan HTML lewat Chromium headless / (with -o)
+    prints the HTML report through headless Chromium."""
     pdf = fmt == "pdf" and fmt not in manager.reporters()  # a plugin's own "pdf" wins
     if pdf and output is None:
         raise InputError(Text("--format pdf menulis berkas: sebutkan -o LAPORAN.pdf",
@@ -775,6 +777,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
     debug = "--debug" in args
+    clicktext.speak(lang)
     try:
         add_plugin_commands()
         cli.main(args=args, prog_name="patuh", standalone_mode=False)

@@ -44,6 +44,8 @@ _CODE_TOKEN = re.compile(
     | --?[A-Za-z][\w-]*                # an option
     | [\w-]+(?:\[\d+\])?(?:\.[\w-]+(?:\[\d+\])?)+   # dotted key, file name, rule id
     | \d{4}-\d{2}-\d{2}\S*             # ISO date or timestamp
+    | \bpatuh\s+[a-z][a-z-]*            # a command: patuh check
+    | '[^'\s]+'                          # a quoted value or name: 'chek', '--format'
     """)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_']*")
 # A decimal point between digits, not part of a longer dotted token (1.a.Ak, 1.2.3).

@@ -56,7 +56,7 @@ def test_python_m_patuh_is_the_patuh_command(argv: list[str], code: int, tmp_pat
     if argv == ["--version"]:
         assert by_module.stdout.startswith("patuh, version ")
     if argv == ["--help"]:
-        assert by_module.stdout.startswith("Usage: patuh ")
+        assert by_module.stdout.startswith("Penggunaan: patuh ")  # click speaks Indonesian too
 
 
 # --- slow: the wheel and the sdist -------------------------------------------------------
