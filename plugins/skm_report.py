@@ -312,6 +312,7 @@ table.checks td:first-child { width: 36px; }
 section.plan-section { break-inside: avoid; page-break-inside: avoid; }
 .profile h3 { margin-top: 8px; }
 .unnamed { color: #8a1c1c; }
+footer code, td code { overflow-wrap: anywhere; word-break: break-all; }
 @media print {
   .report-head { flex-wrap: nowrap; gap: 12px; }
   .report-head .verdict { flex: 0 0 38%; break-inside: avoid; page-break-inside: avoid; }
@@ -614,7 +615,8 @@ def render_html(result: Mapping[str, Any], lang: str, publication: Any) -> str:
     body.append("</main>")
     from patuh import __version__
 
-    body.append(f"<footer>{esc(w['generated'].format(sha=result['sha256']))} "
+    before, _, after = w["generated"].partition("{sha}")
+    body.append(f"<footer>{esc(before)}<code>{esc(result['sha256'])}</code>{esc(after)} "
                 f"patuh {esc(__version__)}</footer>")
     title = w["title"] + (f" — {publication.unit}" if publication.unit else "")
     return "\n".join([
