@@ -132,6 +132,26 @@ def test_ties_for_the_weakest_are_said(run, tmp_path: Path) -> None:
     assert "tie for the lowest NRR (2.5000)" in target.read_text("utf-8")
 
 
+def test_an_unsur_without_answers(run, tmp_path: Path) -> None:
+    """No IKM when an unsur has no answer: the report says so instead of a number, and the
+    unsur that have answers are still shown."""
+    rows = ["layanan,U1,U2,U3,U4,U5,U6,U7,U8,U9", "A,4,3,4,4,4,4,4,3,", "B,3,3,3,3,3,3,3,3,"]
+    answers = write(tmp_path / "kosong-u9.csv", "\n".join(rows) + "\n")
+    assert compute(answers)["ikm"] is None
+    target = tmp_path / "r.html"
+    assert run("skm", answers, "--format", "html", "-o", target).code == 0
+    page = target.read_text("utf-8")
+    assert "IKM tidak dihitung: ada unsur tanpa jawaban." in page and "data-ikm" not in page
+    assert cells(page, "nrr") == ["3,5000", "3,0000", "3,5000", "3,5000", "3,5000", "3,5000",
+                                  "3,5000", "3,0000", "—"]
+    assert "U2 Sistem, mekanisme, dan prosedur dan U8" in page  # the tie, U9 left aside
+    book = tmp_path / "r.xlsx"
+    assert run("skm", answers, "--format", "xlsx", "--lang", "en", "-o", book).code == 0
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(book)["Summary"].iter_rows(
+        values_only=True) if r[0]}
+    assert summary["IKM"] is None and summary["Quality (label)"].startswith("No IKM computed")
+
+
 def test_text_the_user_wrote_is_escaped(run, tmp_path: Path) -> None:
     rows = ["layanan,U1,U2,U3,U4,U5,U6,U7,U8,U9", '"<b>Izin</b> & co",4,3,4,4,4,4,4,3,4',
             "=HYPERLINK(\"http://x\"),3,3,3,3,3,3,3,3,3"]
