@@ -697,6 +697,45 @@ def _from_manifest(path: Path, responses: Path | None, population: int | None,
     return responses, population, year, sheet or skm.get("lembar") or None, sheet_path
 
 
+def _period(year: int | None, start: str | None, end: str | None) -> tuple[date, date] | None:
+    """The evaluation period: a whole year, or --from … --to."""
+    from patuh.options import parse_date
+
+    if year is not None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not (start or end):
+        return None
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    if first is None or last is None:
+        raise InputError(Text("--from dan --to harus diisi bersama",
+                              "--from and --to go together"))
+    if last < first:
+        raise InputError(Text(f"--to {last} lebih awal dari --from {first}",
+                              f"--to {last} is before --from {first}"),
+                         hint=Text("tukar kedua tanggal", "swap the two dates"))
+    return first, last
+
+
+def _is_manifest_form(file: Path) -> bool:
+    """Whether a workbook is a patuh manifest form (its hidden marker sheet), read only when
+    it was refused as answers."""
+    import zipfile
+
+    from patuh.plugins.xlsx_form import MARKER_SHEET
+
+    if file.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with zipfile.ZipFile(file) as book:
+            info = book.getinfo("xl/workbook.xml")
+            if info.file_size > 1_000_000:
+                return False
+            return re.search(rb'<sheet\b[^>]*\bname="' + re.escape(MARKER_SHEET.encode())
+                             + rb'"', book.read(info)) is not None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+
+
 @hookimpl
 def patuh_add_commands(cli: click.Group) -> None:
     if "skm" in cli.commands:
@@ -735,7 +774,6 @@ def patuh_add_commands(cli: click.Group) -> None:
 
         RESPONSES: berkas jawaban, atau manifest unit (.yaml) / the answers file, or the
         unit's manifest (.yaml)."""
-        from patuh.options import parse_date
         from patuh.outputs import write_output
         from patuh.yamlio import require_file
 
@@ -765,21 +803,21 @@ def patuh_add_commands(cli: click.Group) -> None:
         assert responses is not None
         require_file(responses)  # missing, a folder, a FIFO, a device, a bad name: said as such
         inputs.append(responses)
-        period = None
-        if year is not None:
-            period = (date(year, 1, 1), date(year, 12, 31))
-        elif start or end:
-            first, last = parse_date(start, "--from"), parse_date(end, "--to")
-            if first is None or last is None:
-                raise InputError(Text("--from dan --to harus diisi bersama",
-                                      "--from and --to go together"))
-            if last < first:
-                raise InputError(Text(f"--to {last} lebih awal dari --from {first}",
-                                      f"--to {last} is before --from {first}"),
-                                 hint=Text("tukar kedua tanggal", "swap the two dates"))
-            period = (first, last)
-        result = compute(responses, population=population, period=period, sheet=sheet,
-                         sheet_path=sheet_path)
+        period = _period(year, start, end)
+        try:
+            result = compute(responses, population=population, period=period, sheet=sheet,
+                             sheet_path=sheet_path)
+        except InputError:
+            if manifest is not None or not _is_manifest_form(responses):
+                raise
+            # `patuh skm manifest.xlsx`: the manifest form of `patuh init --format xlsx`
+            responses, population, year, sheet, sheet_path = _from_manifest(
+                responses, None, population, year, bool(start or end), sheet, publication)
+            require_file(responses)
+            inputs.append(responses)
+            result = compute(responses, population=population, period=_period(year, start,
+                                                                               end),
+                             sheet=sheet, sheet_path=sheet_path)
         if fmt in ("html", "xlsx"):
             from patuh.plugins import skm_report  # only for these formats: a cold start
 

@@ -222,6 +222,33 @@ def test_the_manifest_gives_unit_answers_population_and_year(run, tmp_path: Path
     assert "Puskesmas Lain" in other.read_text("utf-8")
 
 
+def test_a_manifest_form_as_the_argument(run, tmp_path: Path) -> None:
+    """`patuh skm manifest.xlsx` (the form of `patuh init --format xlsx`) is read as the
+    manifest, as `patuh skm manifest.yaml` is; an answers workbook stays an answers file."""
+    import shutil
+
+    unit = tmp_path / "unit"
+    shutil.copytree(PUSKESMAS, unit)
+    assert run("convert", unit / "manifest.yaml", unit / "manifest.xlsx").code == 0
+    (unit / "manifest.yaml").unlink()
+    target = tmp_path / "r.html"
+    done = run("skm", unit / "manifest.xlsx", "--format", "html", "-o", target)
+    assert done.code == 0, done.err
+    page = target.read_text("utf-8")
+    assert "UPTD Puskesmas Sukamaju" in page and "<dd>14.350</dd>" in page
+    result = compute(PUSKESMAS / "skm/jawaban-skm-2024.xlsx", population=14350)
+    assert cells(page, "nrr") == [number(u["nrr"], "id", 4) for u in result["unsur"]]
+    # a workbook that is neither says why it is not answers
+    other = tmp_path / "lain.xlsx"
+    other.write_bytes((TEMPLATE / "jawaban-skm.xlsx").read_bytes())
+    book = openpyxl.load_workbook(other)
+    for sheet in book:
+        sheet.delete_rows(1, sheet.max_row)
+        sheet["A1"] = "catatan"
+    book.save(other)
+    assert_refused(run("skm", other, "--format", "html"), "lain.xlsx")
+
+
 def test_the_html_goes_to_stdout(run) -> None:
     done = run("skm", TEMPLATE / "jawaban-skm.csv", "--format", "html")
     assert done.code == 0, done.err
