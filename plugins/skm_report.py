@@ -62,7 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
                      "tabel yang sama.",
         "nrr": "Nilai per unsur (NRR)",
         "chart_title": "NRR per unsur, skala 1–4",
-        "chart_desc": "Batang mendatar: nilai rata-rata tertimbang (NRR) tiap unsur SKM pada "
+        "chart_desc": "Batang mendatar: nilai rata-rata (NRR) tiap unsur SKM pada "
                       "skala 1 sampai 4; warna menurut mutu unsur.",
         "code": "Kode", "unsur": "Unsur", "nrr_col": "NRR", "ikm_col": "NRR × 25",
         "mutu_col": "Mutu", "answers": "Jawaban", "blank": "Kosong",
@@ -133,7 +133,7 @@ WORDS: dict[str, dict[str, str]] = {
                      "the same table.",
         "nrr": "Value per unsur (NRR)",
         "chart_title": "NRR per unsur, scale 1–4",
-        "chart_desc": "Horizontal bars: the weighted mean value (NRR) of each SKM unsur on "
+        "chart_desc": "Horizontal bars: the mean value (NRR) of each SKM unsur on "
                       "the scale 1 to 4; colour by the unsur's quality.",
         "code": "Code", "unsur": "Unsur", "nrr_col": "NRR", "ikm_col": "NRR × 25",
         "mutu_col": "Quality", "answers": "Answers", "blank": "Blank",
@@ -313,6 +313,7 @@ section.plan-section { break-inside: avoid; page-break-inside: avoid; }
 .profile h3 { margin-top: 8px; }
 .unnamed { color: #8a1c1c; }
 footer code, td code { overflow-wrap: anywhere; word-break: break-all; }
+main td, main dd, main p, main li, main h1, .subtitle { overflow-wrap: anywhere; }
 @media print {
   .report-head { flex-wrap: nowrap; gap: 12px; }
   .report-head .verdict { flex: 0 0 38%; break-inside: avoid; page-break-inside: avoid; }
@@ -501,7 +502,8 @@ def _services(result: Mapping[str, Any], lang: str) -> list[str]:
         mutu = "" if not row["mutu"] else f" {esc(mutu_label(row['mutu'], lang))}"
         out.append(f"<tr><td>{esc(row['layanan'])}</td>"
                    f'<td class="num">{esc(number(row["respondents"], lang))}</td>'
-                   f'<td class="num">{esc(ikm)}</td><td>{_swatch(row["mutu"])}{mutu}</td></tr>')
+                   f'<td class="num">{esc(ikm)}</td>'
+                   f'<td class="nowrap">{_swatch(row["mutu"])}{mutu}</td></tr>')
     out.append("</tbody></table></section>")
     return out
 
@@ -832,6 +834,10 @@ def render_xlsx(result: Mapping[str, Any], lang: str, publication: Any) -> bytes
                 put(sheet, line, 4, _t(p["reason"], lang))
                 line += 1
 
+    for sheet in book.worksheets:  # printed on A4, as wide as the page
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -344,6 +344,27 @@ def test_prints_on_a4_and_fits_a_phone(run, case: str, lang: str, tmp_path: Path
 
 
 @need_browser
+def test_long_names_and_many_services_stay_on_the_page(run, tmp_path: Path) -> None:
+    """What units outside the repository write: a service name with no space to break at,
+    sixty services, two hundred occupations, age groups as text."""
+    rows = ["layanan;U1;U2;U3;U4;U5;U6;U7;U8;U9;jenis kelamin;umur;pekerjaan"]
+    names = ["X" * 180] + [f"Layanan nomor {i} " + "sangat panjang " * (i % 5) for i in range(60)]
+    for n in range(600):
+        answers = [str(1 + (n * 7 + k * 3) % 4) for k in range(9)]
+        rows.append(";".join([names[n % len(names)], *answers, "LP"[n % 2],
+                              ("17-25", "26-35", ">45")[n % 3], f"Pekerjaan {n % 200}"]))
+    target = tmp_path / "banyak.html"
+    assert run("skm", write(tmp_path / "banyak.csv", "\n".join(rows) + "\n"), "--format",
+               "html", "-o", target).code == 0
+    page = target.read_text("utf-8")
+    assert page.count("<tr><td>Layanan nomor") == 60
+    assert pdf_pages(page, tmp_path) <= 12
+    for width in (390, 680):
+        scroll, client = scroll_width(page, width, tmp_path)
+        assert client == width and scroll <= width, (width, scroll)
+
+
+@need_browser
 def test_the_browser_sees_the_chart_and_no_console_message(run, tmp_path: Path) -> None:
     from test_html import console_lines
 
