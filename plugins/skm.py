@@ -716,6 +716,13 @@ def _period(year: int | None, start: str | None, end: str | None) -> tuple[date,
     return first, last
 
 
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte: reading it says which
+        return False
+
+
 def _is_manifest_form(file: Path) -> bool:
     """Whether a workbook is a patuh manifest form (its hidden marker sheet), read only when
     it was refused as answers."""
@@ -777,8 +784,8 @@ def patuh_add_commands(cli: click.Group) -> None:
         from patuh.outputs import write_output
         from patuh.yamlio import require_file
 
-        if responses is not None and manifest is None and \
-                responses.suffix.lower() in MANIFEST_SUFFIXES:
+        if responses is not None and manifest is None and (
+                responses.suffix.lower() in MANIFEST_SUFFIXES or _is_folder(responses)):
             responses, manifest = None, responses  # `patuh skm manifest.yaml` as `patuh check`
         if responses is None and manifest is None:
             raise InputError(Text("berkas jawaban SKM tidak disebut",
@@ -796,7 +803,8 @@ def patuh_add_commands(cli: click.Group) -> None:
         sheet_path = "--sheet"
         inputs: list[Path] = []
         if manifest is not None:
-            require_file(manifest)
+            if not _is_folder(manifest):  # a unit's folder: load_manifest names its manifest
+                require_file(manifest)
             inputs.append(manifest)
             responses, population, year, sheet, sheet_path = _from_manifest(
                 manifest, responses, population, year, bool(start or end), sheet, publication)

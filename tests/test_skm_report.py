@@ -275,6 +275,10 @@ def test_bad_input_exits_2(run, tmp_path: Path) -> None:
                    "manifest.yaml:", "skm.berkas", "the SKM report is computed from")
     assert_refused(run("skm", "--manifest", tmp_path / "tidak-ada.yaml", "--format", "html"),
                    "tidak-ada.yaml")
+    # a unit's folder, as the argument or as --manifest: its manifest is named
+    for args in ((DPMPTSP,), ("--manifest", DPMPTSP)):
+        assert_refused(run("skm", *args, "--format", "html", "--lang", "en"),
+                       "this is a folder, not a manifest file", str(DPMPTSP / "manifest.yaml"))
     bad = write(tmp_path / "unit/manifest.yaml", "schema_version: 1\nunit: [\n")
     assert_refused(run("skm", "--manifest", bad, "--format", "html"), "manifest.yaml")
     # never written over an input
