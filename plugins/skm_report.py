@@ -747,6 +747,11 @@ def render_xlsx(result: Mapping[str, Any], lang: str, publication: Any) -> bytes
         put(sheet, index, 6, u["answers"], "#,##0")
         put(sheet, index, 7, u["blank"], "#,##0")
     last = len(result["unsur"]) + 1
+    from openpyxl.formatting.rule import DataBarRule
+
+    # bars in the NRR cells too, on the 1–4 scale (for a reader whose program draws no chart)
+    sheet.conditional_formatting.add(f"C2:C{last}", DataBarRule(
+        start_type="num", start_value=1, end_type="num", end_value=4, color="2F5D8A"))
     line = last + 2
     for text in weakest_text(result, lang):
         put(sheet, line, 1, text)
@@ -802,6 +807,7 @@ def render_xlsx(result: Mapping[str, Any], lang: str, publication: Any) -> bytes
     put(sheet, 1, 1, w["plan"], font=Font(bold=True, size=13))
     put(sheet, 2, 1, w["plan_intro"])
     names = [w["no_col"], w["unsur"], w["activity"], w["when"], w["responsible"]]
+    sheet.page_setup.orientation = "landscape"
     header(sheet, 4, names, [6, 40, 50, 18, 28])
     for column in range(1, len(names) + 1):
         sheet.cell(row=4, column=column).border = box

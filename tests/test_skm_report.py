@@ -190,6 +190,9 @@ def test_the_workbook_has_the_sections(run, case: str, lang: str, tmp_path: Path
     assert [r[2] for r in rows] == [u["nrr"] for u in result["unsur"]]
     assert [r[4] for r in rows] == [u["mutu"]["code"] for u in result["unsur"]]
     assert len(nrr._charts) == 1  # a native bar chart of the NRR column
+    bars = {str(k.sqref): [r.dataBar for r in v] for k, v in
+            nrr.conditional_formatting._cf_rules.items()}
+    assert [float(v.val) for v in bars["C2:C10"][0].cfvo] == [1, 4]  # bars on the 1–4 scale
     services = list(book[names[2]].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2]) for r in services if r[0]] == \
         [(s["layanan"], s["ikm"]) for s in result["layanan"]]
