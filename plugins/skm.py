@@ -506,11 +506,42 @@ def patuh_scoring_models() -> Mapping[str, Any]:
 
 # --- command -------------------------------------------------------------------------------
 
+PROFILE_NAMES = {"jenis_kelamin": Text("Jenis kelamin", "Sex"), "umur": Text("Umur", "Age"),
+                 "pendidikan": Text("Pendidikan", "Education"),
+                 "pekerjaan": Text("Pekerjaan", "Occupation")}
+
+
+def sample_method(lang: str) -> str:
+    """The minimum-sample method with its constants, numbers as the language writes them."""
+    from patuh.i18n import number
+
+    return (f"Krejcie–Morgan (1970): χ² = {number(CHI2, lang, 3)}, P = {number(P, lang, 1)}, "
+            f"d = {number(D, lang, 2)}")
+
+
+def age_summary(ages: Mapping[str, Any], lang: str) -> str:
+    """``412 orang, termuda 19, tertua 65, median 38``: the ages read as whole years."""
+    from patuh.i18n import number
+
+    median = ages["median"]
+    shown = number(int(median) if median == int(median) else median, lang)
+    if lang == "en":
+        return f"{ages['n']} people, youngest {ages['min']}, oldest {ages['max']}, " \
+               f"median {shown}"
+    return f"{number(ages['n'], lang)} orang, termuda {ages['min']}, tertua {ages['max']}, " \
+           f"median {shown}"
+
+
 def render_text(result: Mapping[str, Any], lang: str) -> str:
+    from patuh.i18n import number
+
     en = lang == "en"
 
     def t(value: Mapping[str, str] | None) -> str:
         return "" if not value else (value.get("en") if en else value.get("id")) or ""
+
+    def n(value: Any, places: int | None = None) -> str:
+        return number(value, lang, places)
 
     lines = [f"patuh skm — {result['regulation']} — {result['file']}"]
     if result["ikm"] is None:
@@ -518,17 +549,17 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
     else:
         m = result["mutu"]
         label = f"{m['label']} ({m['label_en']})" if en else m["label"]
-        lines.append(f"IKM: {result['ikm']:.2f}  ({'quality' if en else 'mutu'} {m['code']} "
+        lines.append(f"IKM: {n(result['ikm'], 2)}  ({'quality' if en else 'mutu'} {m['code']} "
                      f"{label}; {'unrounded' if en else 'sebelum dibulatkan'} "
-                     f"{result['ikm_unrounded']:.6f})")
-    lines.append(f"{'Respondents' if en else 'Responden'}: {result['respondents']}")
+                     f"{n(result['ikm_unrounded'], 6)})")
+    lines.append(f"{'Respondents' if en else 'Responden'}: {n(result['respondents'])}")
     sample = result["sample"]
     if sample["required"] is not None:
         verdict = ("sufficient" if sample["sufficient"] else "NOT sufficient") if en else \
             ("cukup" if sample["sufficient"] else "BELUM cukup")
-        lines.append(f"{'Sample' if en else 'Sampel'}: {sample['actual']} / "
-                     f"{'minimum' if en else 'minimal'} {sample['required']} "
-                     f"(N = {sample['population']}, {sample['method']}) → {verdict}")
+        lines.append(f"{'Sample' if en else 'Sampel'}: {n(sample['actual'])} / "
+                     f"{'minimum' if en else 'minimal'} {n(sample['required'])} "
+                     f"(N = {n(sample['population'])}, {sample_method(lang)}) → {verdict}")
     period = result["period"]
     if period["from"] and not period["survey_from"]:
         lines.append("Survey dates: none in the file (no tanggal column or values)" if en else
@@ -544,11 +575,11 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
     lines.append("Unsur                                              NRR     IKM    mutu  "
                  + ("answers blank" if en else "jawaban kosong"))
     for u in result["unsur"]:
-        nrr = "—" if u["nrr"] is None else f"{u['nrr']:.4f}"
-        ikm = "—" if u["ikm"] is None else f"{u['ikm']:.2f}"
+        nrr = "—" if u["nrr"] is None else n(u["nrr"], 4)
+        ikm = "—" if u["ikm"] is None else n(u["ikm"], 2)
         mutu = "—" if u["mutu"] is None else u["mutu"]["code"]
         lines.append(f"  {u['id']}  {t(u['title']):<44} {nrr:>6}  {ikm:>6}   {mutu:<4} "
-                     f"{u['answers']:>6} {u['blank']:>6}")
+                     f"{n(u['answers']):>6} {n(u['blank']):>6}")
     if result["weakest"]:
         lines.append(("Weakest: " if en else "Terlemah: ") + ", ".join(result["weakest"])
                      + ("  (lowest three: " if en else "  (tiga terendah: ")
@@ -558,18 +589,22 @@ def render_text(result: Mapping[str, Any], lang: str) -> str:
         lines.append("Per service:" if en else "Per layanan:")
         width = max(len(row["layanan"]) for row in result["layanan"])
         for row in result["layanan"]:
-            ikm = "—" if row["ikm"] is None else f"{row['ikm']:.2f} {row['mutu']['code']}"
-            lines.append(f"  {row['layanan']:<{width}} {row['respondents']:>4}  {ikm}")
+            ikm = "—" if row["ikm"] is None else f"{n(row['ikm'], 2)} {row['mutu']['code']}"
+            lines.append(f"  {row['layanan']:<{width}} {n(row['respondents']):>4}  {ikm}")
     if result["profile"]:
         lines.append("")
         lines.append("Respondent profile:" if en else "Profil responden:")
         for column, counts in result["profile"].items():
-            shown = ", ".join(f"{k} {v}" for k, v in counts.items())
-            lines.append(f"  {column}: {shown}")
+            if column == "umur" and "median" in counts:
+                shown = age_summary(counts, lang)
+            else:
+                shown = ", ".join(f"{k} {n(v)}" for k, v in counts.items())
+            name = PROFILE_NAMES[column].get(lang) if column in PROFILE_NAMES else column
+            lines.append(f"  {name}: {shown}")
     if result["excluded"]:
         lines.append("")
         lines.append(("Rows left out" if en else "Baris yang tidak dihitung")
-                     + f" ({len(result['excluded'])}):")
+                     + f" ({n(len(result['excluded']))}):")
         for row in result["excluded"]:
             for p in row["problems"]:
                 lines.append(f"  {'line' if en else 'baris'} {row['line']}, {p['column']} = "
@@ -613,50 +648,197 @@ class Population(click.ParamType):
         return int(got[0])
 
 
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Publication:
+    """What the published report says beside the numbers: who surveyed, and for when."""
+
+    unit: str | None = None
+    organisation: str | None = None
+    manifest: str | None = None  # the manifest the unit and the answers came from, as named
+
+
+def _from_manifest(path: Path, responses: Path | None, population: int | None,
+                   year: int | None, dates_given: bool, sheet: str | None,
+                   publication: Publication
+                   ) -> tuple[Path, int | None, int | None, str | None, str | None]:
+    """The answers file, population, year and sheet a unit's manifest names (``skm.berkas``,
+    ``skm.populasi``, ``periode.tahun``, ``skm.lembar``) where the command line names none, and
+    the unit's name and organisation (``unit.nama``, ``unit.instansi``)."""
+    from patuh.manifest import load_manifest
+
+    manifest = load_manifest(path)
+    data = manifest.data
+    skm = data.get("skm") or {}
+    unit = data.get("unit") or {}
+    publication.unit = publication.unit or unit.get("nama")
+    publication.organisation = publication.organisation or unit.get("instansi")
+    publication.manifest = path.name
+    sheet_path = "--sheet" if sheet else "$.skm.lembar"
+    if responses is None:
+        if not skm.get("berkas"):
+            raise manifest.document.error(
+                ("skm",) if "skm" in data else (),
+                Text("manifest tidak menyebut berkas jawaban SKM (skm.berkas); laporan SKM "
+                     "dihitung dari jawaban responden",
+                     "the manifest names no SKM answers file (skm.berkas); the SKM report is "
+                     "computed from the respondents' answers"),
+                Text("isi skm.berkas dengan berkas jawaban (CSV/XLSX) di folder manifest, atau "
+                     "sebut berkasnya: patuh skm JAWABAN.csv --manifest " + path.name,
+                     "fill skm.berkas with the answers file (CSV/XLSX) in the manifest's "
+                     "folder, or name the file: patuh skm ANSWERS.csv --manifest "
+                     + path.name))
+        responses = tables.locate(manifest.base_dir, skm["berkas"], "$.skm.berkas")
+    population = population if population is not None else skm.get("populasi")
+    if year is None and not dates_given:  # --from/--to typed win over the manifest's year
+        year = (data.get("periode") or {}).get("tahun")
+    return responses, population, year, sheet or skm.get("lembar") or None, sheet_path
+
+
+def _period(year: int | None, start: str | None, end: str | None) -> tuple[date, date] | None:
+    """The evaluation period: a whole year, or --from … --to."""
+    from patuh.options import parse_date
+
+    if year is not None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not (start or end):
+        return None
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    if first is None or last is None:
+        raise InputError(Text("--from dan --to harus diisi bersama",
+                              "--from and --to go together"))
+    if last < first:
+        raise InputError(Text(f"--to {last} lebih awal dari --from {first}",
+                              f"--to {last} is before --from {first}"),
+                         hint=Text("tukar kedua tanggal", "swap the two dates"))
+    return first, last
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte: reading it says which
+        return False
+
+
+def _is_manifest_form(file: Path) -> bool:
+    """Whether a workbook is a patuh manifest form (its hidden marker sheet), read only when
+    it was refused as answers."""
+    import zipfile
+
+    from patuh.plugins.xlsx_form import MARKER_SHEET
+
+    if file.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with zipfile.ZipFile(file) as book:
+            info = book.getinfo("xl/workbook.xml")
+            if info.file_size > 1_000_000:
+                return False
+            return re.search(rb'<sheet\b[^>]*\bname="' + re.escape(MARKER_SHEET.encode())
+                             + rb'"', book.read(info)) is not None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+
+
 @hookimpl
 def patuh_add_commands(cli: click.Group) -> None:
     if "skm" in cli.commands:
         return
 
     @cli.command("skm")
-    @click.argument("responses", type=click.Path(path_type=Path))
+    @click.argument("responses", required=False, type=click.Path(path_type=Path))
     @click.option("--population", type=Population(),
                   help="Pengguna layanan pada periode survei / users served in the period.")
     @click.option("--period", "year", type=click.IntRange(2000, 2100),
                   help="Tahun periode evaluasi / evaluation year.")
     @click.option("--from", "start", help="Awal periode / period start (YYYY-MM-DD).")
     @click.option("--to", "end", help="Akhir periode / period end (YYYY-MM-DD).")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                  show_default=True)
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]),
+                  default="text", show_default=True,
+                  help="html/xlsx: laporan hasil SKM untuk dipublikasikan / the SKM report "
+                       "to publish.")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
     @click.option("--sheet", "sheet", metavar="NAMA",
                   help="Lembar kerja XLSX yang dibaca / the XLSX worksheet to read (default: "
                        "the first with a U1 … U9 header).")
-    def skm_command(responses: Path, population: int | None, year: int | None,
+    @click.option("--manifest", "manifest", type=click.Path(path_type=Path),
+                  help="Manifest unit: berkas jawaban, populasi, tahun, nama unit dari "
+                       "manifest / the unit's manifest: answers file, population, year, unit "
+                       "name taken from it.")
+    @click.option("--unit", "unit", metavar="NAMA",
+                  help="Nama unit pelayanan di laporan / the service unit's name in the report.")
+    @click.option("--organisation", "--instansi", "organisation", metavar="NAMA",
+                  help="Instansi induk unit / the unit's parent organisation.")
+    def skm_command(responses: Path | None, population: int | None, year: int | None,
                     start: str | None, end: str | None, fmt: str, output: Path | None,
-                    lang: str, sheet: str | None) -> None:
-        """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers."""
-        from patuh.options import parse_date
+                    lang: str, sheet: str | None, manifest: Path | None, unit: str | None,
+                    organisation: str | None) -> None:
+        """Indeks Kepuasan Masyarakat dari jawaban survei (CSV/XLSX) / the IKM from answers.
+
+        RESPONSES: berkas jawaban, atau manifest unit (.yaml) / the answers file, or the
+        unit's manifest (.yaml)."""
         from patuh.outputs import write_output
         from patuh.yamlio import require_file
 
+        if responses is not None and manifest is None and (
+                responses.suffix.lower() in MANIFEST_SUFFIXES or _is_folder(responses)):
+            responses, manifest = None, responses  # `patuh skm manifest.yaml` as `patuh check`
+        if responses is None and manifest is None:
+            raise InputError(Text("berkas jawaban SKM tidak disebut",
+                                  "no SKM answers file given"),
+                             hint=Text("patuh skm JAWABAN.csv, atau patuh skm --manifest "
+                                       "manifest.yaml (memakai skm.berkas)",
+                                       "patuh skm ANSWERS.csv, or patuh skm --manifest "
+                                       "manifest.yaml (uses skm.berkas)"))
+        if fmt == "xlsx" and output is None:
+            raise InputError(Text("--format xlsx menulis buku kerja: sebutkan berkasnya dengan "
+                                  "-o", "--format xlsx writes a workbook: name it with -o"),
+                             hint=Text("mis. -o laporan-skm.xlsx", "e.g. -o skm-report.xlsx"))
+        publication = Publication(unit=(unit or "").strip() or None,
+                                  organisation=(organisation or "").strip() or None)
+        sheet_path = "--sheet"
+        inputs: list[Path] = []
+        if manifest is not None:
+            if not _is_folder(manifest):  # a unit's folder: load_manifest names its manifest
+                require_file(manifest)
+            inputs.append(manifest)
+            responses, population, year, sheet, sheet_path = _from_manifest(
+                manifest, responses, population, year, bool(start or end), sheet, publication)
+        assert responses is not None
         require_file(responses)  # missing, a folder, a FIFO, a device, a bad name: said as such
-        period = None
-        if year is not None:
-            period = (date(year, 1, 1), date(year, 12, 31))
-        elif start or end:
-            first, last = parse_date(start, "--from"), parse_date(end, "--to")
-            if first is None or last is None:
-                raise InputError(Text("--from dan --to harus diisi bersama",
-                                      "--from and --to go together"))
-            if last < first:
-                raise InputError(Text(f"--to {last} lebih awal dari --from {first}",
-                                      f"--to {last} is before --from {first}"),
-                                 hint=Text("tukar kedua tanggal", "swap the two dates"))
-            period = (first, last)
-        result = compute(responses, population=population, period=period, sheet=sheet,
-                         sheet_path="--sheet")
+        inputs.append(responses)
+        period = _period(year, start, end)
+        try:
+            result = compute(responses, population=population, period=period, sheet=sheet,
+                             sheet_path=sheet_path)
+        except InputError:
+            if manifest is not None or not _is_manifest_form(responses):
+                raise
+            # `patuh skm manifest.xlsx`: the manifest form of `patuh init --format xlsx`
+            responses, population, year, sheet, sheet_path = _from_manifest(
+                responses, None, population, year, bool(start or end), sheet, publication)
+            require_file(responses)
+            inputs.append(responses)
+            result = compute(responses, population=population, period=_period(year, start,
+                                                                               end),
+                             sheet=sheet, sheet_path=sheet_path)
+        if fmt in ("html", "xlsx"):
+            from patuh.plugins import skm_report  # only for these formats: a cold start
+
+            if fmt == "xlsx":
+                from patuh.outputs import write_bytes
+
+                assert output is not None
+                write_bytes(output, skm_report.render_xlsx(result, lang, publication),
+                            inputs=inputs)
+                return
+            write_output(skm_report.render_html(result, lang, publication), output,
+                         protect=inputs)
+            return
         text = (json.dumps(result, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
                 if fmt == "json" else render_text(result, lang))
-        write_output(text, output, protect=(responses,), fmt=fmt)
+        write_output(text, output, protect=inputs, fmt=fmt)
