@@ -497,7 +497,7 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
             click.echo(f"    [{key}] " + ("(tidak ada di bibliografi)" if lang == "id"
                                           else "(not in the bibliography)"))
             continue
-        click.echo(f"    [{key}] {entry.title} — {entry.publisher}")
+        click.echo(f"    [{key}] {entry.title.get(lang)} — {entry.publisher.get(lang)}")
         for url in entry.urls:
             click.echo(f"        {url}")
         if not entry.urls:

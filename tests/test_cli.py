@@ -56,7 +56,7 @@ def test_text_report_is_indonesian_by_default(unit: Path, invoke) -> None:
     assert f"Tanggal evaluasi: {report['evaluated_on']}" in out
     assert f"Unit: {report['unit']['nama']}" in out
     assert "Aspek:" in out and "Indikator" in out and "Rencana perbaikan" in out
-    assert f"Nilai: {report['score']['final']:.2f}" in out
+    assert f"Nilai: {report['score']['final']:.2f}".replace(".", ",") in out
     assert "Predicate:" not in out and "Evaluation date" not in out
     for r in report["results"]:  # every indicator has a line with its level
         code = r["rule_id"].split(".", 1)[1]
