@@ -113,8 +113,6 @@ def _signed(value: float, lang: str) -> str:
     return number(value, lang, 4, sign=True)
 
 
-
-
 def _confidence(source: Mapping[str, Any], lang: str) -> str:
     return f"{confidence_name(source.get('confidence'), lang)}{_tag(source, lang)}"
 
