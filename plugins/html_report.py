@@ -766,7 +766,7 @@ def _score_section(report: Mapping[str, Any], lang: str) -> list[str]:
                f"</th><th class=\"num\">{esc(w['respondents_head'])}</th></tr></thead><tbody>")
     for p in parts:
         value = esc(w["no_data"]) if p["value"] is None else _num(p["value"], lang)
-        respondents = "" if p.get("respondents") is None else str(p["respondents"])
+        respondents = "" if p.get("respondents") is None else _num(p["respondents"], lang, 0)
         items = ""
         if p.get("items"):
             items = ('<div class="small muted">' + esc(w["items"]) + ": " + esc(", ".join(

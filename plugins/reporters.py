@@ -159,8 +159,8 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         if p["value"] is None:
             add(f"  {_t(p['title'], lang)}: {w['part_missing']}")
         elif p.get("respondents"):
-            add(f"  {_t(p['title'], lang)}: {_num(p['value'], lang)} ({p['respondents']} "
-                f"{w['respondents']})")
+            add(f"  {_t(p['title'], lang)}: {_num(p['value'], lang)} "
+                f"({number(p['respondents'], lang)} {w['respondents']})")
     nb = report.get("next_band")
     if nb:
         label = _t(nb["display"], lang) if nb.get("display") else (

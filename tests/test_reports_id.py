@@ -172,3 +172,12 @@ def test_rules_show_reads_as_indonesian(run) -> None:
     assert shown > 50
     english = run("rules", "show", "pekppp.22.d.B", "--lang", "en").out
     assert "— conflict [V2c]" in english and "weight 20%" in english
+
+
+def test_a_large_count_takes_the_thousands_dot() -> None:
+    many = json.loads(json.dumps(checked("dpmptsp-kota-harapan", "pekppp")))
+    survey = next(p for p in many["score"]["parts"] if p.get("respondents"))
+    survey["respondents"] = 9870
+    assert "(9.870 responden)" in render_text(many, "id")
+    assert "(9,870 respondents)" in render_text(many, "en")
+    assert '<td class="num">9.870</td>' in render_html(many, "id")
