@@ -459,27 +459,35 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
                     cited_keys([v.raw for v in rule.versions]))}}
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))
         return
+    from patuh.i18n import number
+    from patuh.sources import confidence_name
+    from patuh.sources import tag_name
+    from patuh.sources import tagged_text
+
     t = lang
+    en = lang == "en"
     click.echo(f"{rule.id} — {rule.title.get(t)}")
     click.echo(f"  {rule.guidance.get(t)}")
     for v in rule.versions:
         until = v.period.until or "…"
-        click.echo(f"\nversi/version {v.version}: {v.period.start} – {until}; "
-                   f"bobot/weight {v.weight}%")
+        click.echo(f"\n{'version' if en else 'versi'} {v.version}: {v.period.start} – {until}; "
+                   f"{'weight' if en else 'bobot'} {number(v.weight, lang, group=False)}%")
         for level in v.levels:
             click.echo(f"  {level.level}: {level.title.get(t)}")
         for name, elements in v.elements.items():
             click.echo(f"  [{name}] " + "; ".join(e.title.get(t) for e in elements))
-        click.echo(f"  bukti/evidence: {v.evidence.get(t)}")
+        click.echo(f"  {'evidence' if en else 'bukti'}: {v.evidence.get(t)}")
         src = v.source
-        click.echo(f"  sumber/source: {src.get('regulation')} — {src.get('confidence')} "
-                   + (f"[{src['reference_tag']}] " if src.get("reference_tag") else "")
-                   + f"({src.get('reference')})")
+        click.echo(f"  {'source' if en else 'sumber'}: {src.get('regulation')} — "
+                   f"{confidence_name(src.get('confidence'), lang)} "
+                   + (f"[{tag_name(src['reference_tag'], lang)}] "
+                      if src.get("reference_tag") else "")
+                   + f"(`{src.get('reference')}`)")
         _show_citation(src, available()[rule.ruleset].parent, t)
         for caveat in src.get("caveats", []):
-            click.echo(f"    ! {caveat[t]}")
+            click.echo(f"    ! {tagged_text(caveat[t], lang)}")
         for note in v.notes:
-            click.echo(f"  catatan/note: {note.get(t)}")
+            click.echo(f"  {'note' if en else 'catatan'}: {note.get(t)}")
 
 
 def _show_citation(source: Any, root: Path, lang: str) -> None:
@@ -491,7 +499,7 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
     page = reference_page(root, str(source.get("reference", "")))
     if page is not None:
         click.echo(f"    {'dokumentasi' if lang == 'id' else 'documentation'}: "
-                   f"{source['reference']} — {page}")
+                   f"`{source['reference']}` — {page}")
     bib = bibliography()
     for key in source.get("sources", []):
         entry = bib.get(key)
@@ -499,7 +507,7 @@ def _show_citation(source: Any, root: Path, lang: str) -> None:
             click.echo(f"    [{key}] " + ("(tidak ada di bibliografi)" if lang == "id"
                                           else "(not in the bibliography)"))
             continue
-        click.echo(f"    [{key}] {entry.title} — {entry.publisher}")
+        click.echo(f"    [{key}] {entry.title.get(lang)} — {entry.publisher.get(lang)}")
         for url in entry.urls:
             click.echo(f"        {url}")
         if not entry.urls:

@@ -17,6 +17,7 @@ from patuh.conditions import Outcome
 from patuh.conditions import Unmet
 from patuh.evidence import related
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.rulebook import Level
 from patuh.rulebook import Rule
 from patuh.rulebook import RuleVersion
@@ -75,9 +76,11 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
             return None, Outcome.missing(path)
         low, high = (Fraction(str(x)) for x in spec["range"])
         value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
-        shown = f"{float(Fraction(str(raw))):.2f}"
-        text = Text(f"{path} = {shown} (rentang {spec['range'][0]}–{spec['range'][1]})",
-                    f"{path} = {shown} (range {spec['range'][0]}–{spec['range'][1]})")
+        shown = float(Fraction(str(raw)))
+        text = Text(f"{path} = {number(shown, 'id', 2)} (rentang {spec['range'][0]}–"
+                    f"{spec['range'][1]})",
+                    f"{path} = {number(shown, 'en', 2)} (range {spec['range'][0]}–"
+                    f"{spec['range'][1]})")
     if value == 1:
         return value, Outcome(True, (), used)
     return value, Outcome(False, (Unmet(text, used[0]),), used)

@@ -20,6 +20,7 @@ from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import number as shown_number
 from patuh.manifest import Manifest
 from patuh.rulebook import Band
 from patuh.rulebook import Edition
@@ -37,6 +38,38 @@ if TYPE_CHECKING:  # read only with --waivers/--verification: imported when give
     from patuh.waivers import Waivers
 
 REPORT_SCHEMA_VERSION = 1
+
+# What a report calls each evidence status (``results[].evidence[].status`` keeps the code).
+EVIDENCE_STATUS_NAMES = {
+    "not_found": Text("tidak ditemukan", "not found"),
+    "outside": Text("di luar folder unit", "outside the unit's folder"),
+    "not_a_file": Text("bukan berkas", "not a file"),
+    "unreadable": Text("tidak dapat dibaca", "cannot be read"),
+    "digest_mismatch": Text("sha256 berbeda", "sha256 differs"),
+    "too_large": Text("terlalu besar untuk di-hash; tetap dihitung",
+                      "too large to hash; still counts"),
+}
+FINDING_KINDS = {"evidence": Text("bukti", "evidence")}
+
+
+def evidence_status_name(status: object, lang: str) -> str:
+    """``tidak ditemukan`` / ``not found`` for ``not_found``; an unknown status as written."""
+    name = EVIDENCE_STATUS_NAMES.get(str(status))
+    return str(status) if name is None else name.get(lang)
+
+
+def short_number(value: float, lang: str) -> str:
+    """A number in a report's prose as briefly as ``{:g}`` writes it, in ``lang`` (``0,75``,
+    ``17``)."""
+    text = f"{value:g}"
+    if "e" in text or "n" in text:  # 1e+06, inf, nan: as written
+        return text
+    return shown_number(value, lang, len(text.partition(".")[2]))
+
+
+def finding_kind_name(kind: object, lang: str) -> str:
+    name = FINDING_KINDS.get(str(kind))
+    return str(kind) if name is None else name.get(lang)
 
 
 def number(value: Decimal | None, places: int = 4) -> float | None:

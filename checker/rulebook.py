@@ -124,6 +124,25 @@ class Band:
     extra: Mapping[str, Any]
 
 
+# What a report calls the role of a legal basis entry (``legal_basis[].role``, free text in
+# the ruleset; a role not listed here is shown as written).
+LEGAL_ROLE_NAMES = {
+    "main": Text("utama", "main"),
+    "amendment": Text("perubahan", "amendment"),
+    "implementing guidance": Text("pedoman pelaksana", "implementing guidance"),
+    "implementing regulation": Text("peraturan pelaksana", "implementing regulation"),
+    "assessment": Text("penilaian", "assessment"),
+    "results": Text("hasil penilaian", "results"),
+    "obligations checked": Text("kewajiban yang diperiksa", "obligations checked"),
+}
+
+
+def legal_role_name(role: object, lang: str) -> str:
+    """``utama`` / ``main`` for ``main``; a role not listed as written."""
+    name = LEGAL_ROLE_NAMES.get(str(role))
+    return str(role) if name is None else name.get(lang)
+
+
 @dataclass(frozen=True)
 class Aspect:
     id: str

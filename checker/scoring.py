@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from patuh.rulebook import Edition
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+# What each rounding mode is called in a report (JSON keeps the code).
+ROUNDING_NAMES = {
+    "half_up": Text("setengah ke atas", "half up"),
+    "half_even": Text("setengah ke genap", "half to even"),
+    "down": Text("ke bawah (dipotong)", "down (truncated)"),
+}
+
+
+def rounding_name(mode: object, lang: str) -> str:
+    """``setengah ke atas`` / ``half up`` for ``half_up``; an unknown mode as written."""
+    name = ROUNDING_NAMES.get(str(mode))
+    return str(mode) if name is None else name.get(lang)
 
 
 @dataclass(frozen=True)

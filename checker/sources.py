@@ -35,12 +35,64 @@ SOURCES_KEY = "sources"  # the key of a list of source keys, wherever it appears
 
 NOT_RECORDED = Text("tidak dicatat", "not recorded")
 
+# The names people read for the codes rule data uses (``confidence: unofficial``,
+# ``kind: news``, ``reference_tag: CONFLICT``): this module owns these vocabularies; reports and
+# docs show them through these functions, JSON keeps the codes.
+CONFIDENCE_NAMES = {
+    "official": Text("resmi", "official"),
+    "secondary": Text("sekunder", "secondary"),
+    "unofficial": Text("tidak resmi", "unofficial"),
+    "inferred": Text("disimpulkan", "inferred"),
+    "conflict": Text("bertentangan", "conflict"),
+    "not_found": Text("tidak ditemukan", "not found"),
+}
+KIND_NAMES = {
+    "official_text": Text("teks resmi", "official text"),
+    "official_deck": Text("paparan/formulir resmi", "official deck or form"),
+    "official_page": Text("halaman lembaga", "institution's page"),
+    "government_report": Text("dokumen pemerintah", "government document"),
+    "news": Text("berita", "news"),
+    "summary": Text("ringkasan", "summary"),
+    "code": Text("kode pihak ketiga", "third-party code"),
+    "other": Text("lainnya", "other"),
+}
+# Reference tags are codes (V1, V2, V2c, NF, INF, S…); the one written as an English word reads
+# as Indonesian in Indonesian text.
+TAG_NAMES = {"CONFLICT": Text("BERTENTANGAN", "CONFLICT")}
+
+
+def _named(names: Mapping[str, Text], code: object, lang: str) -> str:
+    text = names.get(str(code))
+    return str(code) if text is None else text.get(lang)
+
+
+def confidence_name(code: object, lang: str) -> str:
+    """``tidak resmi`` / ``unofficial`` for ``unofficial``; an unknown code as written."""
+    return _named(CONFIDENCE_NAMES, code, lang)
+
+
+def kind_name(code: object, lang: str) -> str:
+    """The name of a source kind (``news`` → ``berita``); an unknown kind as written."""
+    return _named(KIND_NAMES, code, lang)
+
+
+def tag_name(tag: object, lang: str) -> str:
+    """A reference tag as shown in ``lang`` (``CONFLICT`` → ``BERTENTANGAN``)."""
+    return _named(TAG_NAMES, tag, lang)
+
+
+def tagged_text(text: str, lang: str) -> str:
+    """Prose with its bracketed reference tags (``[CONFLICT]``) named for ``lang``."""
+    for code, name in TAG_NAMES.items():
+        text = text.replace(f"[{code}]", f"[{name.get(lang)}]")
+    return text
+
 
 @dataclass(frozen=True)
 class Source:
     key: str
-    title: str
-    publisher: str
+    title: Text  # a plain string in sources.yaml stands for both languages
+    publisher: Text
     kind: str
     urls: tuple[str, ...]
     url_note: Text | None  # which URL was read, or why there is none
@@ -58,7 +110,7 @@ class Source:
     def as_dict(self) -> dict[str, Any]:
         """The entry as plain data (reports; JSON)."""
         return {
-            "key": self.key, "title": self.title, "publisher": self.publisher,
+            "key": self.key, "title": _plain(self.title), "publisher": _plain(self.publisher),
             "kind": self.kind, "url": list(self.urls),
             "url_note": None if self.url_note is None else self.url_note.as_dict(),
             "seen": self.seen, "docs": self.docs, "supports": self.supports.as_dict(),
@@ -86,6 +138,11 @@ class Bibliography:
                 seen.add(key)
                 out.append(entry)
         return out
+
+
+def _plain(value: Text) -> str | dict[str, str]:
+    """A text as sources.yaml may write it: one string when both languages say the same."""
+    return value.id if value.id == value.en else value.as_dict()
 
 
 def _text(value: Any) -> Text | None:
@@ -121,7 +178,8 @@ def _from_data(file: Path, data: Mapping[str, Any]) -> Bibliography | None:
         if key in entries:
             return None
         entries[key] = Source(
-            key=key, title=item["title"], publisher=item["publisher"], kind=item["kind"],
+            key=key, title=Text.of(item["title"]), publisher=Text.of(item["publisher"]),
+            kind=item["kind"],
             urls=tuple(item["url"]), url_note=_text(item.get("url_note")), seen=item["seen"],
             docs=item.get("docs"), supports=Text.of(item["supports"]),
             confidence=_text(item.get("confidence")) or kinds.get(item["kind"]),

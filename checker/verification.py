@@ -290,7 +290,7 @@ def render_verification(section: Mapping[str, Any] | None, lang: str = "id") -> 
         out.append(f"  {'Claimed score' if en else 'Nilai klaim'}: "
                    f"{score_text(effect['claimed'], lang)} → "
                    f"{'verified' if en else 'terverifikasi'}: "
-                   f"{score_text(effect['verified'], lang)}{signed(effect['delta'])}")
+                   f"{score_text(effect['verified'], lang)}{signed(effect['delta'], lang)}")
     for warning in section["warnings"]:
         out.append(f"  ! {render(Text.of(warning), lang)}")
     return "\n".join(out) + "\n"

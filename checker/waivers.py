@@ -445,14 +445,21 @@ def score_text(summary: Mapping[str, Any], lang: str) -> str:
     if summary["final"] is None:
         return "—"
     pred = summary["predicate"]
+    from patuh.report import short_number
+
+    final = short_number(summary["final"], lang)
     if pred is None:
-        return f"{summary['final']:g}"
+        return final
     label = pred["label_en"] if lang == "en" else pred["label"]
-    return f"{summary['final']:g} {pred['code']} {label}"
+    return f"{final} {pred['code']} {label}"
 
 
-def signed(value: float | None) -> str:
-    return "" if value is None else f" ({value:+g})"
+def signed(value: float | None, lang: str = "en") -> str:
+    if value is None:
+        return ""
+    from patuh.report import short_number
+
+    return f" ({'+' if value >= 0 else ''}{short_number(value, lang)})"
 
 
 def render_waivers(section: Mapping[str, Any] | None, lang: str = "id") -> str:
@@ -484,7 +491,7 @@ def render_waivers(section: Mapping[str, Any] | None, lang: str = "id") -> str:
         out.append(f"  {'Score without waivers' if en else 'Nilai tanpa pengecualian'}: "
                    f"{score_text(effect['without'], lang)} → "
                    f"{'with waivers' if en else 'dengan pengecualian'}: "
-                   f"{score_text(effect['with'], lang)}{signed(effect['delta'])}")
+                   f"{score_text(effect['with'], lang)}{signed(effect['delta'], lang)}")
     for item in section["ignored"]:
         why = {"expired": Text("kedaluwarsa", "expired"),
                "not_started": Text("belum berlaku", "not yet in force")}[item["why"]]

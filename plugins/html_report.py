@@ -18,6 +18,14 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from patuh.report import evidence_status_name
+from patuh.report import finding_kind_name
+from patuh.rulebook import legal_role_name
+from patuh.scoring import rounding_name
+from patuh.sources import confidence_name
+from patuh.sources import kind_name
+from patuh.sources import tag_name
+
 MARKS = {"pass": "✓", "partial": "~", "fail": "✗", "missing": "?", "not_applicable": "-",
          "waived": "w", "error": "!"}
 
@@ -46,8 +54,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "nilai ini.", "findings": "Temuan pada bukti dukung", "ref": "Rujukan",
         "owner": "Bagian manifest", "kind": "Jenis", "message": "Pesan",
         "notes": "Catatan", "confidence": "Tingkat keyakinan sumber",
-        "confidence_hint": "bukan teks resmi; keterangan tiap aturan ada di results[].source "
-        "pada --format json",
+        "confidence_hint": "bukan teks resmi; keterangan tiap aturan ada di "
+        "<code>results[].source</code> pada <code>--format json</code>",
         "bibliography": "Bibliografi", "bibliography_hint": "sumber yang dikutip laporan ini",
         "cites": "Sumber", "publisher": "penerbit", "seen": "dilihat",
         "not_recorded": "tidak dicatat", "supports": "mendukung", "no_url": "tanpa URL",
@@ -60,11 +68,7 @@ WORDS: dict[str, dict[str, Any]] = {
                         "period_end": "akhir tahun periode"},
         "status_words": {"pass": "terpenuhi", "partial": "sebagian", "fail": "tidak terpenuhi",
                          "missing": "tidak ada data", "not_applicable": "tidak berlaku",
-                         "waived": "dikecualikan", "error": "galat"},
-        "evidence_status": {"not_found": "tidak ditemukan", "outside": "di luar folder unit",
-                            "not_a_file": "bukan berkas", "unreadable": "tidak dapat dibaca",
-                            "digest_mismatch": "sha256 berbeda",
-                            "too_large": "terlalu besar untuk di-hash; tetap dihitung"},
+                         "waived": "dikecualikan", "error": "kesalahan"},
         "generated": "Dibuat oleh {tool} {version} (skema laporan {schema}).",
         "none": "tidak ada",
         "readings": "Cara patuh membaca isian", "written": "Ditulis", "read_as": "Dibaca "
@@ -111,8 +115,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "findings": "Findings on evidence", "ref": "Reference", "owner": "Manifest part",
         "kind": "Kind", "message": "Message",
         "notes": "Notes", "confidence": "Source confidence",
-        "confidence_hint": "not official text; each rule's caveats are in results[].source "
-        "of --format json",
+        "confidence_hint": "not official text; each rule's caveats are in "
+        "<code>results[].source</code> of <code>--format json</code>",
         "bibliography": "Bibliography", "bibliography_hint": "the sources this report cites",
         "cites": "Sources", "publisher": "publisher", "seen": "seen",
         "not_recorded": "not recorded", "supports": "supports", "no_url": "no URL",
@@ -126,10 +130,6 @@ WORDS: dict[str, dict[str, Any]] = {
         "status_words": {"pass": "met", "partial": "partly met", "fail": "not met",
                          "missing": "no data", "not_applicable": "not applicable",
                          "waived": "waived", "error": "error"},
-        "evidence_status": {"not_found": "not found", "outside": "outside the unit's folder",
-                            "not_a_file": "not a file", "unreadable": "cannot be read",
-                            "digest_mismatch": "sha256 differs",
-                            "too_large": "too large to hash; still counts"},
         "generated": "Made by {tool} {version} (report schema {schema}).",
         "none": "none",
         "readings": "How patuh read your entries", "written": "Written", "read_as": "Read "
@@ -298,15 +298,33 @@ def esc(value: Any) -> str:
 def _t(value: Mapping[str, str] | None, lang: str) -> str:
     if not value:
         return ""
-    return value.get(lang) or value.get("id", "")
+    from patuh.sources import tagged_text
+
+    return tagged_text(value.get(lang) or value.get("id", ""), lang)
 
 
-def _num(value: float | None, places: int = 4) -> str:
-    return "—" if value is None else f"{value:.{places}f}"
+def _num(value: float | None, lang: str, places: int = 4) -> str:
+    """A number with ``places`` decimals as ``lang`` writes it (``4,6700``); None: —."""
+    if value is None:
+        return "—"
+    from patuh.i18n import number
+
+    return number(value, lang, places)
 
 
-def _g(value: float) -> str:
-    return f"{value:g}"
+def _signed(value: float, lang: str, places: int = 4) -> str:
+    from patuh.i18n import number
+
+    return number(value, lang, places, sign=True)
+
+
+def _g(value: float, lang: str | None = None) -> str:
+    """As briefly as ``{:g}`` writes it; in ``lang``'s way when given (``0,75``)."""
+    if lang is None:
+        return f"{value:g}"
+    from patuh.report import short_number
+
+    return short_number(value, lang)
 
 
 def _short_sha(digest: str | None) -> str:
@@ -395,7 +413,7 @@ def _ticks(low: float, high: float) -> list[float]:
 
 def bar_chart(bars: Sequence[Mapping[str, Any]], low: float, high: float, title: str,
               desc: str, css_class: str, chart_id: str, width: int = 900,
-              value_chars: int = 0) -> str:
+              value_chars: int = 0, lang: str | None = None) -> str:
     """An inline SVG horizontal bar chart. Each bar: ``label`` (text above the bar), ``value``
     (None: no bar), ``value_text``, ``tooltip``, optional ``colour``. Bars start at ``low``."""
     longest = max([value_chars, *(len(str(bar["value_text"])) for bar in bars)])
@@ -421,7 +439,7 @@ def bar_chart(bars: Sequence[Mapping[str, Any]], low: float, high: float, title:
         out.append(f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{axis_y}" '
                    'stroke="#d0d0d0" stroke-width="1"/>')
         out.append(f'<text x="{tx:.1f}" y="{axis_y + 15}" font-size="11" fill="#555" '
-                   f'text-anchor="middle">{_g(tick)}</text>')
+                   f'text-anchor="middle">{_g(tick, lang)}</text>')
     for index, bar in enumerate(bars):
         y = top + index * row
         out.append('<g class="bar-row">')
@@ -464,7 +482,8 @@ def _score_gauge(report: Mapping[str, Any], lang: str) -> str:
     background, _ = predicate_colours(report)
     w = _w(lang)
     places = score["rounding"]["places"]
-    title = f"{w['score']} {final:.{places}f} ({w['range']} {_g(low)}–{_g(high)})"
+    title = (f"{w['score']} {_num(final, lang, places)} ({w['range']} {_g(low, lang)}–"
+             f"{_g(high, lang)})")
     out = [f'<svg class="gauge" role="img" '
            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
            'aria-labelledby="gauge-title" font-family="DejaVu Sans, Arial, sans-serif">',
@@ -483,13 +502,14 @@ def _score_gauge(report: Mapping[str, Any], lang: str) -> str:
                    'stroke-width="1.5"/>')
         anchor = "start" if mx - pad < 12 else "end" if width - pad - mx < 12 else "middle"
         out.append(f'<text x="{mx:.1f}" y="32" font-size="10" fill="#333" '
-                   f'text-anchor="{anchor}">{_g(value)}</text>')
+                   f'text-anchor="{anchor}">{_g(value, lang)}</text>')
     # the ends of the range, unless a mark's label stands there already
     if all(x(value) - x(low) > 24 for value in marks):
-        out.append(f'<text x="{pad}" y="32" font-size="10" fill="#777">{_g(low)}</text>')
+        out.append(f'<text x="{pad}" y="32" font-size="10" fill="#777">{_g(low, lang)}'
+                   '</text>')
     if all(x(high) - x(value) > 24 for value in marks):
         out.append(f'<text x="{width - pad}" y="32" font-size="10" fill="#777" '
-                   f'text-anchor="end">{_g(high)}</text>')
+                   f'text-anchor="end">{_g(high, lang)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -516,7 +536,12 @@ def _web_url(url: Any) -> bool:
     return isinstance(url, str) and url.startswith(("https://", "http://"))
 
 
-def _source_keys(source: Mapping[str, Any], report: Mapping[str, Any]) -> str:
+def _either(value: str | Mapping[str, str] | None, lang: str) -> str:
+    """A bibliography field: one string for both languages, or ``{id, en}``."""
+    return value if isinstance(value, str) else _t(value, lang)
+
+
+def _source_keys(source: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> str:
     """The source keys a source cites, each linked to its entry in the page's bibliography
     (with the source's title on hover); a key the bibliography lacks stays plain text."""
     bib = report.get("bibliography") or {}
@@ -526,20 +551,22 @@ def _source_keys(source: Mapping[str, Any], report: Mapping[str, Any]) -> str:
         if entry is None:
             links.append(f"<code>{esc(key)}</code>")
         else:
-            links.append(f'<a class="src" href="#src-{esc(key)}" title="{esc(entry["title"])}">'
+            links.append(f'<a class="src" href="#src-{esc(key)}" '
+                         f'title="{esc(_either(entry["title"], lang))}">'
                          f"{esc(key)}</a>")
     return ", ".join(links)
 
 
 def _source_line(source: Mapping[str, Any], lang: str, label: str = "",
                  report: Mapping[str, Any] | None = None) -> str:
-    tag = f" [{source['reference_tag']}]" if source.get("reference_tag") else ""
+    tag = f" [{tag_name(source['reference_tag'], lang)}]" if source.get("reference_tag") else ""
     head = f"<strong>{esc(label)}</strong>: " if label else ""
     text = (f"<li>{head}{esc(source.get('regulation', ''))} — "
-            f"<em>{esc(source.get('confidence', ''))}</em>{esc(tag)}")
+            f"<em>{esc(confidence_name(source.get('confidence', ''), lang))}</em>{esc(tag)}")
     if source.get("reference"):
-        text += f' <span class="muted small">({esc(source["reference"])})</span>'
-    keys = _source_keys(source, report or {})
+        text += (f' <span class="muted small">(<code>{esc(source["reference"])}</code>)'
+                 "</span>")
+    keys = _source_keys(source, report or {}, lang)
     if keys:
         text += f' <span class="small">[{keys}]</span>'
     for caveat in source.get("caveats", []):
@@ -611,17 +638,18 @@ def _verdict(report: Mapping[str, Any], lang: str) -> list[str]:
     final = score["final"]
     low, high = score["range"]
     out.append(f'<p><span class="muted">{esc(w["score"])}</span> '
-               f'<span class="score-big">{final:.{places}f}</span> '
-               f'<span class="muted">/ {_g(high)} ({esc(w["range"])} {_g(low)}–{_g(high)})'
+               f'<span class="score-big">{_num(final, lang, places)}</span> '
+               f'<span class="muted">/ {_g(high, lang)} ({esc(w["range"])} {_g(low, lang)}–'
+               f'{_g(high, lang)})'
                "</span></p>")
     out.append(_score_gauge(report, lang))
     nb = report.get("next_band")
     if nb:
         label = _t(nb["display"], lang) if nb.get("display") else (
             f"{nb['code']} {nb['label_en'] if lang == 'en' else nb['label']}")
-        gap = "" if nb.get("gap") is None else f" ({w['gap']} {nb['gap']:.{places}f})"
+        gap = "" if nb.get("gap") is None else f" ({w['gap']} {_num(nb['gap'], lang, places)})"
         out.append(f'<p class="small">{esc(w["next_band"])} {esc(label)}: ≥ '
-                   f'{nb["min"]:.{places}f}{esc(gap)}</p>')
+                   f'{_num(nb["min"], lang, places)}{esc(gap)}</p>')
     else:
         out.append(f'<p class="small muted">{esc(w["top_band"])}</p>')
     return out
@@ -646,7 +674,7 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
     if score["final"] is None:
         out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p></section>')
         return out
-    now = f"{score['final']:.{places}f}" + (
+    now = _num(score["final"], lang, places) + (
         f" — {_predicate_text(predicate, lang)}" if predicate else "")
     out.append(f'<p class="lead"><span class="muted">{esc(w["now"])}:</span> '
                f"<strong>{esc(now)}</strong></p>")
@@ -665,8 +693,8 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
         out.append(f"<p>{esc(w['top_band'])}</p></section>")
         return out
     band = _band_name(nb, lang)
-    gap = "—" if nb.get("gap") is None else f"{nb['gap']:.{places}f}"
-    line = w["gap_line"].format(gap=gap, band=band, min=f"{nb['min']:.{places}f}")
+    gap = "—" if nb.get("gap") is None else _num(nb["gap"], lang, places)
+    line = w["gap_line"].format(gap=gap, band=band, min=_num(nb["min"], lang, places))
     out.append(f'<p class="gap-line">{esc(line)}</p>')
     path = nb.get("path") or {"steps": [], "reaches": False}
     steps = path["steps"]
@@ -703,9 +731,10 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    f'<span class="ind-title">{esc(title)}</span>'
                    f'<div class="next">{esc(move)}</div>'
                    f'<ul class="todo">{"".join(todo)}</ul></td>'
-                   f'<td class="num" data-label="{esc(w["points"])}">+{step["gain"]:.4f}</td>'
+                   f'<td class="num" data-label="{esc(w["points"])}">'
+                   f'{_signed(step["gain"], lang)}</td>'
                    f'<td class="num" data-label="{esc(w["after"])}"><strong>'
-                   f'{step["score_after"]:.{places}f}</strong></td></tr>')
+                   f'{_num(step["score_after"], lang, places)}</strong></td></tr>')
     out.append("</tbody></table>")
     if not path["reaches"]:
         out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
@@ -723,26 +752,28 @@ def _score_section(report: Mapping[str, Any], lang: str) -> list[str]:
     out = [f'<h2 id="score">{esc(w["score"])}</h2>']
     parts = score["parts"]
     if score["final"] is not None:
-        formula = " + ".join(f"{_t(p['title'], lang)} {_num(p['value'])} × {p['weight']:g}"
+        formula = " + ".join(f"{_t(p['title'], lang)} {_num(p['value'], lang)} × "
+                             f"{_g(p['weight'], lang)}"
                              for p in parts if p["value"] is not None)
         out.append(f'<p><strong>{esc(w["formula"])}:</strong> {esc(formula)} = '
-                   f'{score["unrounded"]:.6f}; {esc(w["rounded"])} {places} '
-                   f'{esc(w["decimals"])} <code>{esc(score["rounding"]["mode"])}</code> → '
-                   f'<strong>{score["final"]:.{places}f}</strong></p>')
+                   f'{_num(score["unrounded"], lang, 6)}; {esc(w["rounded"])} {places} '
+                   f'{esc(w["decimals"])}, {esc(rounding_name(score["rounding"]["mode"], lang))}'
+                   f' → <strong>{_num(score["final"], lang, places)}</strong></p>')
     else:
         out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p>')
     out.append(f"<table class=\"parts\"><thead><tr><th>{esc(w['part'])}</th>"
                f"<th class=\"num\">{esc(w['value'])}</th><th class=\"num\">{esc(w['weight'])}"
                f"</th><th class=\"num\">{esc(w['respondents_head'])}</th></tr></thead><tbody>")
     for p in parts:
-        value = esc(w["no_data"]) if p["value"] is None else _num(p["value"])
-        respondents = "" if p.get("respondents") is None else str(p["respondents"])
+        value = esc(w["no_data"]) if p["value"] is None else _num(p["value"], lang)
+        respondents = "" if p.get("respondents") is None else _num(p["respondents"], lang, 0)
         items = ""
         if p.get("items"):
             items = ('<div class="small muted">' + esc(w["items"]) + ": " + esc(", ".join(
-                f"{k} {v:.4f}" for k, v in sorted(p["items"].items()))) + "</div>")
+                f"{k} {_num(v, lang)}" for k, v in sorted(p["items"].items()))) + "</div>")
         out.append(f"<tr><td>{esc(_t(p['title'], lang))} <code>{esc(p['id'])}</code>{items}"
-                   f"</td><td class=\"num\">{value}</td><td class=\"num\">{p['weight']:g}</td>"
+                   f"</td><td class=\"num\">{value}</td><td class=\"num\">"
+                   f"{_g(p['weight'], lang)}</td>"
                    f"<td class=\"num\">{esc(respondents)}</td></tr>")
     out.append("</tbody></table>")
     return out
@@ -768,14 +799,14 @@ def _aspects_section(report: Mapping[str, Any], lang: str) -> list[str]:
     bars = []
     for a in aspects:
         title = _t(a["title"], lang)
-        label = f"{a['id']}. {title} — {w['weight'].lower()} {a['weight']:.2f}%"
-        value_text = _num(a["score"], 2)
+        label = f"{a['id']}. {title} — {w['weight'].lower()} {_num(a['weight'], lang, 2)}%"
+        value_text = _num(a["score"], lang, 2)
         bars.append({"label": label, "value": a["score"], "value_text": value_text,
-                     "tooltip": f"{a['id']}. {title}: {value_text} / {_g(high)}"})
+                     "tooltip": f"{a['id']}. {title}: {value_text} / {_g(high, lang)}"})
     out.append('<figure style="margin:0">')
     out.append(bar_chart(bars, low, high, w["aspects_chart"],
-                         w["aspects_desc"].format(lo=_g(low), hi=_g(high)),
-                         "chart aspect-chart", "aspects-chart"))
+                         w["aspects_desc"].format(lo=_g(low, lang), hi=_g(high, lang)),
+                         "chart aspect-chart", "aspects-chart", lang=lang))
     out.append("</figure>")
     return out
 
@@ -788,7 +819,9 @@ def _legal_basis(report: Mapping[str, Any], lang: str) -> list[str]:
         text = f"<strong>{esc(item.get('regulation', ''))}</strong>"
         if item.get("title"):
             text += f" — {esc(item['title'])}"
-        extra = [str(item[k]) for k in ("role", "confidence") if item.get(k)]
+        extra = [name(item[k], lang) for k, name in (("role", legal_role_name),
+                                                     ("confidence", confidence_name))
+                 if item.get(k)]
         if extra:
             text += f' <span class="muted small">({esc("; ".join(extra))})</span>'
         for key in ("amended_by", "replaces"):
@@ -811,7 +844,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
     if r["level"] is not None:
         reached = f"{r['level']}/{r['max_level']}"
     else:
-        reached = f"{_num(r['score'], 2)}/100"
+        reached = f"{_num(r['score'], lang, 2)}/100"
     counted_note = ""
     if status == "waived":
         waiver = next((item for item in (report.get("waivers") or {}).get("applied", ())
@@ -832,7 +865,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
         for e in r["evidence"]:
             bad = ""
             if e["status"] not in ("ok", "declared"):
-                why = w["evidence_status"].get(e["status"], e["status"])
+                why = evidence_status_name(e["status"], lang)
                 bad = f' <span class="ev-bad">[{esc(why)}]</span>'
             digest = (f' <code class="muted" title="sha256:{esc(e["sha256"])}">'
                       f'sha256:{esc(_short_sha(e["sha256"]))}</code>' if e.get("sha256") else "")
@@ -852,12 +885,12 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
             cell.append(f"<li>{esc(_t(u['message'], lang))}{flag}</li>")
         cell.append("</ul>")
     source = r.get("source") or {}
-    keys = _source_keys(source, report)
+    keys = _source_keys(source, report, lang)
     if keys or source.get("reference"):
-        ref = (f' <span class="muted">({esc(source["reference"])})</span>'
+        ref = (f' <span class="muted">(<code>{esc(source["reference"])}</code>)</span>'
                if source.get("reference") else "")
         cell.append(f'<div class="small cites">{esc(w["cites"])}: {keys}{ref}</div>')
-    gain = f"+{r['gain']:.4f}" if r.get("gain") else ""
+    gain = _signed(r["gain"], lang) if r.get("gain") else ""
     word = w["status_words"].get(status, status)
     return (f'<tr class="result s-row-{esc(status)}" id="rule-{esc(r["rule_id"])}" '
             f'data-rule="{esc(r["rule_id"])}" data-status="{esc(status)}">'
@@ -866,7 +899,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
             f'<td class="nowrap"><code>{esc(_short_id(r["rule_id"], own))}</code></td>'
             f'<td class="num">{esc(reached)}{meter}{counted_note}</td>'
             f'<td>{"".join(cell)}</td>'
-            f'<td class="num">{r["weight"]:g}{weight_unit}</td>'
+            f'<td class="num">{_g(r["weight"], lang)}{weight_unit}</td>'
             f'<td class="num">{esc(gain)}</td></tr>')
 
 
@@ -913,11 +946,11 @@ def _plan_section(report: Mapping[str, Any], lang: str) -> list[str]:
     results = {r["rule_id"]: r for r in report["results"]}
     for index, item in enumerate(plan, start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
-                else f"{_num(item['from_score'], 2)} → 100")
+                else f"{_num(item['from_score'], lang, 2)} → 100")
         unmet = (results.get(item["rule_id"]) or {}).get("unmet") or []
         todo = "".join(f"<li>{esc(_t(u['message'], lang))}</li>" for u in unmet)
         out.append(f'<tr class="plan-item"><td class="num">{index}</td>'
-                   f'<td class="num">+{item["gain"]:.4f}</td>'
+                   f'<td class="num">{_signed(item["gain"], lang)}</td>'
                    f'<td class="nowrap"><code>{esc(_short_id(item["rule_id"], own))}</code>'
                    "</td>"
                    f'<td>{esc(_t(item["title"], lang))}</td>'
@@ -939,7 +972,8 @@ def _findings_section(report: Mapping[str, Any], lang: str) -> list[str]:
                f"<th>{esc(w['message'])}</th></tr></thead><tbody>")
     for f in findings:
         out.append(f'<tr class="finding"><td>{esc(f["ref"])}</td><td><code>{esc(f["owner"])}'
-                   f'</code></td><td>{esc(f["kind"])}</td><td>{esc(f["status"])}</td>'
+                   f'</code></td><td>{esc(finding_kind_name(f["kind"], lang))}</td>'
+                   f'<td>{esc(evidence_status_name(f["status"], lang))}</td>'
                    f'<td>{esc(_t(f["message"], lang))}</td></tr>')
     out.append("</tbody></table>")
     return out
@@ -980,7 +1014,7 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
     w = _w(lang)
     own = report["ruleset"]["id"]
     out = [f'<h2 id="confidence">{esc(w["confidence"])} <span class="muted small">'
-           f'({esc(w["confidence_hint"])})</span></h2>']
+           f'({w["confidence_hint"]})</span></h2>']
     scoring = report["confidence"]["scoring"]
     if scoring:
         out.append(f"<h3>{esc(w['scoring_sources'])}</h3><ul class=\"sources\">")
@@ -994,8 +1028,9 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
         source = a.get("source") or {}
         conf = source.get("confidence")
         if conf and conf not in ("official", "secondary"):
-            tag = f" [{source['reference_tag']}]" if source.get("reference_tag") else ""
-            weak.setdefault(f"{conf}{tag}", []).append(a["id"])
+            tag = (f" [{tag_name(source['reference_tag'], lang)}]"
+                   if source.get("reference_tag") else "")
+            weak.setdefault(f"{confidence_name(conf, lang)}{tag}", []).append(a["id"])
     if edition_sources or weak:
         out.append('<ul class="sources">')
         out.extend(_source_line(src, lang, label, report) for label, src in edition_sources)
@@ -1005,8 +1040,8 @@ def _confidence_section(report: Mapping[str, Any], lang: str) -> list[str]:
         out.append("</ul>")
     groups: dict[str, list[str]] = {}
     for item in report["confidence"]["low"]:
-        tag = f" [{item['reference_tag']}]" if item.get("reference_tag") else ""
-        groups.setdefault(f"{item['confidence']}{tag}", []).append(
+        tag = f" [{tag_name(item['reference_tag'], lang)}]" if item.get("reference_tag") else ""
+        groups.setdefault(f"{confidence_name(item['confidence'], lang)}{tag}", []).append(
             _short_id(item["rule_id"], own))
     if groups:
         out.append(f"<h3>{esc(w['rules_by_confidence'])}</h3>")
@@ -1035,9 +1070,11 @@ def _bibliography_section(report: Mapping[str, Any], lang: str) -> list[str]:
                          for u in urls)
         links = links or esc(_t(entry.get("url_note"), lang) or w["no_url"])
         seen = entry.get("seen") or w["not_recorded"]
-        text = (f'<li id="src-{esc(key)}"><strong>{esc(key)}</strong> — {esc(entry["title"])} '
-                f'<span class="muted small">({esc(w["publisher"])}: {esc(entry["publisher"])}; '
-                f'{esc(entry["kind"])}; {esc(w["seen"])}: {esc(seen)})</span>'
+        text = (f'<li id="src-{esc(key)}"><strong>{esc(key)}</strong> — '
+                f'{esc(_either(entry["title"], lang))} '
+                f'<span class="muted small">({esc(w["publisher"])}: '
+                f'{esc(_either(entry["publisher"], lang))}; '
+                f'{esc(kind_name(entry["kind"], lang))}; {esc(w["seen"])}: {esc(seen)})</span>'
                 f'<span class="caveat">{links}</span>'
                 f'<span class="caveat">{esc(w["supports"])}: '
                 f'{esc(_t(entry.get("supports"), lang))}</span>')
@@ -1072,14 +1109,14 @@ def _counted(item: Mapping[str, Any], lang: str) -> tuple[str, str]:
     if found["level"] is not None:
         reached = f"{found['level']}/{found['max_level']}"
     else:
-        reached = "—" if found["score"] is None else f"{found['score']:g}/100"
+        reached = "—" if found["score"] is None else f"{_g(found['score'], lang)}/100"
     scored = item.get("scored_as")
     if scored is None:
         counted = "not scored (excluded)" if en else "tidak dinilai (dikecualikan)"
     elif scored.get("level") is not None:
         counted = f"{scored['level']}/{found['max_level']}"
     else:
-        counted = f"{scored['score']:g}/100"
+        counted = f"{_g(scored['score'], lang)}/100"
     return reached, counted
 
 
@@ -1098,9 +1135,9 @@ def _score_pair(rows: Sequence[tuple[str, Mapping[str, Any]]], lang: str,
         pred_text = "—" if not pred else (
             f"{pred['code']} {pred['label_en'] if en else pred['label']}")
         delta = "" if final is None or first is None or summary is rows[0][1] else (
-            f"{final - first:+.2f}")
+            _signed(final - first, lang, 2))
         out.append(f"<tr><th>{esc(label)}</th><td class=\"num\"><strong>"
-                   f"{esc('—' if final is None else f'{final:g}')}</strong></td>"
+                   f"{esc('—' if final is None else _g(final, lang))}</strong></td>"
                    f"<td>{esc(pred_text)}</td><td class=\"num\">{esc(delta)}</td></tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -1132,9 +1169,11 @@ def _audit_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead><tbody>")
         for item in section["items"]:
             if item["measured"]:
-                claim = "—" if item["claimed_score"] is None else f"{item['claimed_score']:g}"
-                verified = f"{item['verified_score']:g}"
-                delta = "—" if item["delta"] is None else f"{item['delta']:+g}"
+                claim = ("—" if item["claimed_score"] is None
+                         else _g(item["claimed_score"], lang))
+                verified = _g(item["verified_score"], lang)
+                delta = "—" if item["delta"] is None else (
+                    ("+" if item["delta"] > 0 else "") + _g(item["delta"], lang))
             else:
                 claim = f"{item['claimed_level']}/{item['max_level']}"
                 verified = f"{item['verified_level']}/{item['max_level']}"

@@ -45,15 +45,19 @@ def _comparator(arg: Mapping[str, Any]) -> tuple[str, str, Any]:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    if isinstance(value, Fraction):
-        return f"{float(value):.1f}".rstrip("0").rstrip(".")
+    if isinstance(value, Fraction):  # decimal comma in Indonesian text
+        return f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
     return str(value)
 
 
 def _show_en(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return _show(value)
+    if isinstance(value, Fraction):
+        return f"{float(value):.1f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 # --- logic ----------------------------------------------------------------------------------
@@ -252,7 +256,7 @@ def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.true(num_path, den_path)
     return Outcome.false(Text(
         f"{num_path}/{den_path} = {_show(percent)}% (perlu {sign} {k}%)",
-        f"{num_path}/{den_path} = {_show(percent)}% (needs {sign} {k}%)"), num_path, den_path)
+        f"{num_path}/{den_path} = {_show_en(percent)}% (needs {sign} {k}%)"), num_path, den_path)
 
 
 # --- dates ----------------------------------------------------------------------------------

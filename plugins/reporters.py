@@ -9,8 +9,15 @@ from json.encoder import encode_basestring as _string  # the C function when ava
 from typing import Any
 
 from patuh import hookimpl
+from patuh.i18n import number
+from patuh.report import evidence_status_name
+from patuh.report import short_number
 from patuh.safetext import json_safe
 from patuh.safetext import visible
+from patuh.scoring import rounding_name
+from patuh.sources import confidence_name
+from patuh.sources import tag_name
+from patuh.sources import tagged_text
 
 MARKS = {"pass": "✓", "partial": "~", "fail": "✗", "missing": "?", "not_applicable": "-",
          "waived": "w", "error": "!"}
@@ -23,23 +30,24 @@ WORDS = {
         "(diurutkan menurut tambahan poin)", "findings": "Temuan pada bukti dukung",
         "notes": "Catatan", "confidence": "Tingkat keyakinan sumber (bukan teks resmi)",
         "digests": "Jejak", "rules": "aturan", "manifest": "manifest",
-        "rounded": "dibulatkan", "next_band": "Menuju predikat", "gap": "kurang",
+        "rounded": "dibulatkan ke", "decimals": "desimal", "next_band": "Menuju predikat",
+        "gap": "kurang",
         "none": "tidak ada", "no_plan": "Semua indikator sudah di level maksimum.",
         "missing_data": "belum ada data", "from_source": {
             "argument": "dari --as-of", "manifest": "dari periode.tanggal_penilaian",
             "period_end": "akhir tahun periode"},
         "status": {"pass": "terpenuhi", "partial": "sebagian", "fail": "tidak terpenuhi",
                    "missing": "tidak ada data", "not_applicable": "tidak berlaku",
-                   "waived": "dikecualikan", "error": "galat"},
+                   "waived": "dikecualikan", "error": "kesalahan"},
         "legend": "✓ terpenuhi  ~ sebagian  ✗ tidak terpenuhi  ? tidak ada data",
         "respondents": "responden", "part_missing": "tidak ada data",
         "aspect_weights": "bobot aspek",
         "no_gain": "Indikator yang belum terpenuhi (lihat di atas) tidak mengubah nilai ini.",
         "no_score": "nilai tidak dapat dihitung: datanya tidak ada; lihat catatan",
-        "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau results[].source "
-        "pada --format json)",
-        "readings": "Cara patuh membaca isian", "more": "… dan {n} lagi (lihat readings[] pada "
-        "--format json)",
+        "caveats_hint": "(catatan tiap aturan: `patuh rules show ID`, atau `results[].source` "
+        "pada `--format json`)",
+        "readings": "Cara patuh membaca isian", "more": "… dan {n} lagi (lihat `readings[]` pada "
+        "`--format json`)",
     },
     "en": {
         "unit": "Unit", "date": "Evaluation date", "predicate": "Predicate",
@@ -48,7 +56,8 @@ WORDS = {
         "(ranked by points gained)", "findings": "Findings on evidence",
         "notes": "Notes", "confidence": "Source confidence (not official text)",
         "digests": "Trace", "rules": "rules", "manifest": "manifest",
-        "rounded": "rounded", "next_band": "Next predicate", "gap": "short by",
+        "rounded": "rounded to", "decimals": "decimals", "next_band": "Next predicate",
+        "gap": "short by",
         "none": "none", "no_plan": "Every indicator is at its maximum level.",
         "missing_data": "no data", "from_source": {
             "argument": "from --as-of", "manifest": "from periode.tanggal_penilaian",
@@ -61,10 +70,10 @@ WORDS = {
         "aspect_weights": "aspect weights",
         "no_gain": "The indicators not met (see above) do not change this score.",
         "no_score": "no score: its data is missing; see the notes",
-        "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or results[].source in "
-        "--format json)",
-        "readings": "How patuh read your entries", "more": "… and {n} more (see readings[] in "
-        "--format json)",
+        "caveats_hint": "(each rule's caveats: `patuh rules show ID`, or `results[].source` in "
+        "`--format json`)",
+        "readings": "How patuh read your entries", "more": "… and {n} more (see `readings[]` in "
+        "`--format json`)",
     },
 }
 
@@ -87,16 +96,25 @@ def reading_line(item: Mapping[str, Any], lang: str) -> str:
 def _t(value: Mapping[str, str] | None, lang: str) -> str:
     if not value:
         return ""
-    return value.get(lang) or value.get("id", "")
+    return tagged_text(value.get(lang) or value.get("id", ""), lang)
 
 
-def _tag(source: Mapping[str, Any]) -> str:
+def _tag(source: Mapping[str, Any], lang: str) -> str:
     tag = source.get("reference_tag")
-    return f" [{tag}]" if tag else ""
+    return f" [{tag_name(tag, lang)}]" if tag else ""
 
 
-def _num(value: float | None, places: int = 4) -> str:
-    return "—" if value is None else f"{value:.{places}f}"
+def _num(value: float | None, lang: str, places: int = 4) -> str:
+    return "—" if value is None else number(value, lang, places)
+
+
+def _signed(value: float, lang: str) -> str:
+    """A gain in points: ``+0,0252``."""
+    return number(value, lang, 4, sign=True)
+
+
+def _confidence(source: Mapping[str, Any], lang: str) -> str:
+    return f"{confidence_name(source.get('confidence'), lang)}{_tag(source, lang)}"
 
 
 def _predicate(report: Mapping[str, Any], lang: str) -> str:
@@ -131,29 +149,30 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     else:
         add(f"{w['predicate']}: {_predicate(report, lang)}")
         formula = " + ".join(
-            f"{_t(p['title'], lang)} {_num(p['value'])} × {p['weight']:g}"
+            f"{_t(p['title'], lang)} {_num(p['value'], lang)} × "
+            f"{short_number(p['weight'], lang)}"
             for p in parts if p["value"] is not None)
-        add(f"{w['score']}: {score['final']:.{places}f}   "
-            f"({formula} = {score['unrounded']:.6f}; {w['rounded']} {places} "
-            f"{'desimal' if lang != 'en' else 'decimals'} {score['rounding']['mode']})")
+        add(f"{w['score']}: {_num(score['final'], lang, places)}   "
+            f"({formula} = {_num(score['unrounded'], lang, 6)}; {w['rounded']} {places} "
+            f"{w['decimals']}, {rounding_name(score['rounding']['mode'], lang)})")
     for p in parts:
         if p["value"] is None:
             add(f"  {_t(p['title'], lang)}: {w['part_missing']}")
         elif p.get("respondents"):
-            add(f"  {_t(p['title'], lang)}: {_num(p['value'])} ({p['respondents']} "
-                f"{w['respondents']})")
+            add(f"  {_t(p['title'], lang)}: {_num(p['value'], lang)} "
+                f"({number(p['respondents'], lang)} {w['respondents']})")
     nb = report.get("next_band")
     if nb:
         label = _t(nb["display"], lang) if nb.get("display") else (
             f"{nb['code']} {nb['label_en'] if lang == 'en' else nb['label']}")
-        add(f"{w['next_band']} {label}: ≥ {nb['min']:.{places}f} "
-            f"({w['gap']} {nb['gap']:.{places}f})")
+        add(f"{w['next_band']} {label}: ≥ {_num(nb['min'], lang, places)} "
+            f"({w['gap']} {_num(nb['gap'], lang, places)})")
     add("")
     add(f"{w['aspects']}:")
     width = max(len(a["id"]) for a in report["aspects"])
     for a in report["aspects"]:
         add(f"  {a['id']:<{width}}  {_t(a['title'], lang):<45} {w['weight']} "
-            f"{a['weight']:>6.2f}%  {_num(a['score'])}")
+            f"{_num(a['weight'], lang, 2):>6}%  {_num(a['score'], lang)}")
     add("")
     unit = "%" if score.get("weights") == "percent" else ""
     add(f"{w['indicators']} ({w['legend']}):")
@@ -174,17 +193,18 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"  {a['id']}. {_t(a['title'], lang)}")
         for r in rows:
             reached = (f"{r['level']}/{r['max_level']}" if r["level"] is not None
-                       else f"{_num(r['score'], 2)}/100")
+                       else f"{_num(r['score'], lang, 2)}/100")
             add(f"   [{MARKS[r['status']]}] {short(r['rule_id']):<{code_width}} {reached}  "
-                f"{_t(r['title'], lang)}  ({w['weight']} {r['weight']:g}{unit})")
+                f"{_t(r['title'], lang)}  ({w['weight']} {short_number(r['weight'], lang)}{unit})")
             if r["level_title"]:
                 add(f"         = {_t(r['level_title'], lang)}")
-            used = [e["ref"] + ("" if e["status"] in ("ok", "declared") else f" [{e['status']}]")
+            used = [e["ref"] + ("" if e["status"] in ("ok", "declared") else
+                                f" [{evidence_status_name(e['status'], lang)}]")
                     for e in r["evidence"]]
             if used:
                 add(f"         {w['evidence']}: " + ", ".join(used))
             if r["next_level"]:
-                gain = f" (+{r['gain']:.4f})" if r.get("gain") else ""
+                gain = f" ({_signed(r['gain'], lang)})" if r.get("gain") else ""
                 add(f"         {w['next']} {r['next_level']['level']}{gain}: "
                     f"{_t(r['next_level']['title'], lang)}")
             for u in r["unmet"]:
@@ -196,8 +216,9 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"  {w['no_plan'] if all_pass else w['no_gain']}")
     for index, item in enumerate(report["improvement_plan"][:15], start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
-                else f"{_num(item['from_score'], 2)} → 100")
-        add(f"  {index:>2}. +{item['gain']:.4f}  {short(item['rule_id']):<{code_width}} "
+                else f"{_num(item['from_score'], lang, 2)} → 100")
+        add(f"  {index:>2}. {_signed(item['gain'], lang)}  "
+            f"{short(item['rule_id']):<{code_width}} "
             f"{step}: {_t(item['next_title'], lang)}")
     if len(report["improvement_plan"]) > 15:
         rest = len(report["improvement_plan"]) - 15
@@ -234,26 +255,26 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     add(f"{w['confidence']}:")
     rounding_src = score.get("rounding_source") or {}
     for c in report["confidence"]["scoring"]:
-        add(f"  - {c.get('regulation', '')}: {c.get('confidence')}{_tag(c)}")
+        add(f"  - {c.get('regulation', '')}: {_confidence(c, lang)}")
         for cav in c.get("caveats", []):
             add(f"      {_t(cav, lang)}")
     for src in (rounding_src, report.get("bands_source") or {}):
         if src and (src.get("confidence") not in ("official", "secondary")
                     or src.get("caveats")):
-            add(f"  - {src.get('regulation', '')}: {src.get('confidence')}{_tag(src)}")
+            add(f"  - {src.get('regulation', '')}: {_confidence(src, lang)}")
             for cav in src.get("caveats", []):
                 add(f"      {_t(cav, lang)}")
     weak_aspects: dict[str, list[str]] = {}
     for a in report["aspects"]:
         conf = a.get("source", {}).get("confidence")
         if conf and conf not in ("official", "secondary"):
-            key = f"{conf}{_tag(a['source'])}"
+            key = _confidence(a["source"], lang)
             weak_aspects.setdefault(key, []).append(a["id"])
     for key, ids in sorted(weak_aspects.items()):
         add(f"  - {w['aspect_weights']} {', '.join(ids)}: {key}")
     groups: dict[str, list[str]] = {}
     for item in report["confidence"]["low"]:
-        key = f"{item['confidence']}{_tag(item)}"
+        key = _confidence(item, lang)
         groups.setdefault(key, []).append(short(item["rule_id"]))
     for key, ids in sorted(groups.items()):
         add(f"  - {key}: {', '.join(ids)}")
@@ -261,8 +282,8 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"    {w['caveats_hint']}")
     add("")
     d = report["digests"]
-    add(f"{w['digests']}: {w['rules']} sha256:{d['rules'][:16]}…  "
-        f"{w['manifest']} sha256:{d['manifest'][:16]}…  "
+    add(f"{w['digests']}: {w['rules']} `sha256:{d['rules'][:16]}…`  "
+        f"{w['manifest']} `sha256:{d['manifest'][:16]}…`  "
         f"{w['evidence']}: {len(d['evidence'])}")
     return visible("\n".join(out) + "\n")
 

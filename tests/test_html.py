@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from patuh import manager
+from patuh.i18n import number
 from patuh.plugins.html import render_batch_summary
 from patuh.plugins.html import render_html
 
@@ -133,7 +134,7 @@ def test_every_example_report(name: str) -> None:
     assert rep["evaluated_on"] in text
     assert rep["digests"]["rules"] in text and rep["digests"]["manifest"] in text
     for item in rep["improvement_plan"]:
-        assert f"+{item['gain']:.4f}" in text
+        assert number(item["gain"], "id", 4, sign=True) in text  # +0,0252
     assert page.count("tr", "plan-item") == len(rep["improvement_plan"])
     all_text = "".join(page.texts)
     for r in rep["results"]:
@@ -146,8 +147,8 @@ def test_every_example_report(name: str) -> None:
         assert legal["regulation"] in all_text
     if rep["score"]["final"] is not None:
         places = rep["score"]["rounding"]["places"]
-        assert f"{rep['score']['final']:.{places}f}" in page.by_class["score-big"][0]
-        assert f"= {rep['score']['unrounded']:.6f}" in text
+        assert number(rep["score"]["final"], "id", places) in page.by_class["score-big"][0]
+        assert f"= {number(rep['score']['unrounded'], 'id', 6)}" in text
     else:
         assert page.by_class["noscore"]
 

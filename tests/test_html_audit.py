@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from test_html import Page
 
+from patuh.i18n import number
 from patuh.plugins.html import render_html
+from patuh.report import short_number
 
 from golden_cases import ROOT
 
@@ -62,17 +64,18 @@ def test_scores_with_and_without(audited: dict[str, Any], lang: str) -> None:
     effect = audited["waivers"]["effect"]
     (waiver_table,) = page.by_class["waiver-scores"]
     for side in ("without", "with"):
-        assert f"{effect[side]['final']:g}" in waiver_table
+        assert short_number(effect[side]["final"], lang) in waiver_table
         assert effect[side]["predicate"]["code"] in waiver_table
-    assert f"{effect['with']['final'] - effect['without']['final']:+.2f}" in waiver_table
+    assert number(effect["with"]["final"] - effect["without"]["final"], lang, 2,
+                  sign=True) in waiver_table
     verified = audited["verification"]["effect"]
     (verification_table,) = page.by_class["verification-scores"]
     for side in ("claimed", "verified"):
         label = verified[side]["predicate"]["label_en" if lang == "en" else "label"]
-        assert f"{verified[side]['final']:g}" in verification_table
+        assert short_number(verified[side]["final"], lang) in verification_table
         assert label in verification_table
     assert len(page.by_class["verified-item"]) == len(audited["verification"]["items"])
     # the first page says both too
     summary = page.by_class["summary"][0]
-    assert f"{effect['without']['final']:g}" in summary
-    assert f"{verified['claimed']['final']:g}" in summary
+    assert short_number(effect["without"]["final"], lang) in summary
+    assert short_number(verified["claimed"]["final"], lang) in summary

@@ -166,7 +166,7 @@ def test_text_report_caps_the_readings(tmp_path: Path, run) -> None:
     assert result.code in (0, 1), result.err
     section = result.out.split("Cara patuh membaca isian:\n", 1)[1].split("\n\n", 1)[0]
     assert len(section.split("\n")) == 21
-    assert section.endswith("… dan 10 lagi (lihat readings[] pada --format json)")
+    assert section.endswith("… dan 10 lagi (lihat `readings[]` pada `--format json`)")
     assert len(json.loads(run("check", manifest, "--format", "json").out)["readings"]) == 30
 
 

@@ -19,6 +19,7 @@ from patuh.ruledocs import GENERATED_MARK
 from patuh.ruledocs import render_condition
 from patuh.ruledocs import render_docs
 from patuh.ruledocs import write_docs
+from patuh.sources import confidence_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "rules"
@@ -101,7 +102,8 @@ def test_pekppp_2022_rule_with_its_ladder_and_confidence() -> None:
         for number, title in enumerate(titles, start=1):
             assert f"- **{number}** — {title}" in rule
         confidence = version["source"]["confidence"]
-        assert f": `{confidence}` [{version['source']['reference_tag']}]" in rule
+        shown = f"`{confidence}`" if lang == "en" else confidence_name(confidence, "id")
+        assert f": {shown} [{version['source']['reference_tag']}]" in rule
         assert "`is_true: standar_pelayanan.ada`" in rule  # the condition, rendered
         assert "`persyaratan` — " in rule  # the element list
         assert version["evidence"][lang] in rule
@@ -111,9 +113,9 @@ def test_pekppp_2022_band_table() -> None:
     text = page("pekppp", "2022", "id")
     bands = section(text, "## Tabel predikat")
     assert "| Kode | Label | Batas bawah (≥) |" in bands
-    assert "| `A` | Pelayanan Prima | 4.51 |" in bands
-    assert "| `F` | Gagal | 0.00 |" in bands
-    assert "`secondary` [V2]" in bands  # the source of the table
+    assert "| `A` | Pelayanan Prima | 4,51 |" in bands  # the Indonesian decimal comma
+    assert "| `F` | Gagal | 0,00 |" in bands
+    assert "sekunder [V2]" in bands  # the source of the table, its confidence named
 
 
 def test_pekppp_2022_scoring_options_and_rounding() -> None:
@@ -122,7 +124,7 @@ def test_pekppp_2022_scoring_options_and_rounding() -> None:
     assert "`weight_rules`: `0.75`" in text
     assert "`weight`: `0.25`" in text
     rounding = section(text, "## Rounding")
-    assert "2 decimals, mode `half_up`" in rounding
+    assert "2 decimals, half up (`half_up`)" in rounding
     assert "`inferred` [NF]" in rounding
 
 

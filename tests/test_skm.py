@@ -538,7 +538,7 @@ def test_skm_ruleset_scores_the_ikm(tmp_path: Path, run) -> None:
     assert "skm/jawaban.csv" in report["digests"]["evidence"]
     text = run("check", manifest, "--ruleset", "skm")
     assert "Predikat: B Baik" in text.out
-    assert "76.61" in text.out
+    assert "Nilai: 76,61" in text.out  # the Indonesian decimal comma
 
 
 def test_skm_ruleset_sees_a_small_sample_and_a_bad_scale(tmp_path: Path, run) -> None:

@@ -257,7 +257,7 @@ def test_every_cited_key_resolves_in_the_merged_bibliography() -> None:
 def test_rules_show_prints_titles_urls_and_the_docs_section(run) -> None:
     result = run("rules", "show", "pekppp.1.a.Ak", "--lang", "en")
     assert result.code == 0, result.err
-    assert "documentation: pekppp.md §4a — " in result.out
+    assert "documentation: `pekppp.md §4a` — " in result.out
     assert str(SOURCES / "pekppp.md") in result.out
     assert "[S-F02] Formulir F-02 (evaluator form)" in result.out
     assert "https://id.scribd.com/document/715974418/FORMULIR-F-02-2" in result.out

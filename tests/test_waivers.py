@@ -451,8 +451,8 @@ def test_the_example_files_on_the_dpmptsp_unit(dpmptsp) -> None:
 
     text = render_verification(section, "id")
     assert "pekppp.12.b.Ak  4/5    5/5         +1" in text
-    assert "Nilai klaim: 4.69 A Pelayanan Prima → terverifikasi: 4.64 A Pelayanan Prima " \
-        "(-0.05)" in text
+    assert "Nilai klaim: 4,69 A Pelayanan Prima → terverifikasi: 4,64 A Pelayanan Prima " \
+        "(-0,05)" in text
     english = render_waivers(out.waivers, "en")
     assert "Score without waivers: 4.61 A Excellent service → with waivers: 4.64 A " \
         "Excellent service (+0.03)" in english
