@@ -122,7 +122,7 @@ def test_unknown_edition_names(run) -> None:
 def test_rules_test_on_the_bundled_rules(run) -> None:
     result = run("rules", "test")
     assert result.code == 0, result.out
-    assert " 0 gagal; 0 celah" in result.out
+    assert " 0 gagal; 0 aturan kurang kasus uji" in result.out
 
 
 def test_rules_test_shows_expected_actual_and_the_deciding_condition(tmp_path: Path,
@@ -353,7 +353,7 @@ def test_rules_list_shows_equal_weights_as_their_share(run) -> None:
     assert rules["editions"][0]["scoring"]["pool"] == "rules"
     shares = _shares(out)
     assert len(shares) == 14
-    assert set(shares.values()) == {f"{100 / 14:.2f}%"}  # 7.14%, not 1%
+    assert set(shares.values()) == {"7,14%"}  # 100/14, in Indonesian; not 1%
     # PEKPPP weights add up to 100 per aspect: the share is the weight (6.a.B: 17)
     pekppp = _shares(run("rules", "list", "--ruleset", "pekppp", "--as-of", "2024-06-01").out)
     assert pekppp["pekppp.6.a.B"] == "17%" and pekppp["pekppp.7.a.T"] == "7%"
