@@ -13,6 +13,7 @@ import importlib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -806,6 +807,80 @@ def _language(argv: list[str]) -> str:
     return os.environ.get("PATUH_LANG", "id")
 
 
+# click's own messages about a command line (its types' wording), as Indonesian reads them
+_CLICK_WORDS = (
+    (re.compile(r"^(.*) is not one of (.*)\.$", re.S), "{0} bukan salah satu dari {1}"),
+    (re.compile(r"^(.*) is not a valid integer( range)?\.$"), "{0} bukan bilangan bulat"),
+    (re.compile(r"^(.*) is not a valid float( range)?\.$"), "{0} bukan angka"),
+    (re.compile(r"^(.*) is not a valid boolean\..*$", re.S), "{0} bukan ya/tidak"),
+    (re.compile(r"^(.*) is not in the range (.*)\.$"), "{0} di luar rentang {1}"),
+    (re.compile(r"^(?:File|Directory|Path) (.*) does not exist\.$"), "{0} tidak ada"),
+    (re.compile(r"^(?:File|Directory|Path) (.*) is a file\.$"), "{0} adalah berkas, bukan folder"),
+    (re.compile(r"^(?:File|Directory|Path) (.*) is a directory\.$"),
+     "{0} adalah folder, bukan berkas"),
+    (re.compile(r"^(?:File|Directory|Path) (.*) is not readable\.$"), "{0} tidak dapat dibaca"),
+    (re.compile(r"^(?:File|Directory|Path) (.*) is not writable\.$"), "{0} tidak dapat ditulis"),
+    (re.compile(r"^(.*) is not (.*)\.$"), "{0} bukan {1}"),  # a choice of one
+)
+
+
+def _click_detail(message: str) -> str:
+    for pattern, words in _CLICK_WORDS:
+        found = pattern.match(message)
+        if found:
+            return words.format(*found.groups())
+    return message  # patuh's own (bilingual) text, or a wording click added since
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """A command-line mistake in Indonesian, from what click's exception knows (click's own
+    wording is English only)."""
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint(exc.ctx) if exc.ctx is not None else param.name
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    if isinstance(exc, click.exceptions.MissingParameter):
+        kind = "argumen" if isinstance(param, click.Argument) else "opsi"
+        return f"{kind} {hint} belum diberikan"
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        text = f"opsi tidak dikenal: {exc.option_name}"
+        if exc.possibilities:
+            text += f" (mungkin maksudnya: {', '.join(sorted(exc.possibilities))})"
+        return text
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        if exc.message.endswith("requires an argument."):
+            return f"opsi {exc.option_name} memerlukan nilai"
+        return f"opsi {exc.option_name}: {_click_detail(exc.message)}"
+    if isinstance(exc, click.BadParameter):
+        detail = _click_detail(exc.message)
+        return f"nilai tidak sah untuk {hint}: {detail}" if hint else f"nilai tidak sah: {detail}"
+    message = exc.message
+    for pattern, words in (
+            (r"^No such command (.*)\.$", "perintah tidak dikenal: {0}"),
+            (r"^Got unexpected extra arguments? \((.*)\)$", "argumen berlebih: {0}"),
+            (r"^Missing command\.$", "perintah belum diberikan")):
+        found = re.match(pattern, message)
+        if found:
+            return words.format(*found.groups())
+    return message
+
+
+def _show_usage(exc: click.UsageError, lang: str) -> str:
+    if lang == "en":
+        shown = io.StringIO()
+        exc.show(file=shown)
+        return shown.getvalue()
+    lines = []
+    if exc.ctx is not None:
+        lines.append(exc.ctx.get_usage().replace("Usage:", "Penggunaan:", 1))
+        lines.append(f"Bantuan: {exc.ctx.command_path} --help")
+        lines.append("")
+    lines.append(f"patuh: {usage_message(exc)}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
@@ -820,6 +895,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("patuh: dibatalkan / aborted", err=True)
+        return 2
+    except click.UsageError as exc:
+        click.echo(visible(_show_usage(exc, lang)), err=True, nl=False)
         return 2
     except click.ClickException as exc:
         shown = io.StringIO()
