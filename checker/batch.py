@@ -1446,22 +1446,23 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     if unused and store.stopped_by is None:  # a file no unit took: a typo in a name or a kode
         listed = ", ".join(verification[k] for k in unused)
         click.echo(visible(render(Text(
-            f"patuh: {len(unused)} berkas verifikasi tidak cocok dengan kode unit mana pun "
-            f"(tidak dipakai): {listed}",
-            f"patuh: {len(unused)} verification files match no unit's code (not used): "
-            f"{listed}"), lang)), err=True)
+            f"patuh: {shown(len(unused), lang)} berkas verifikasi tidak cocok dengan kode unit "
+            f"mana pun (tidak dipakai): {listed}",
+            f"patuh: {shown(len(unused), lang)} verification files match no unit's code "
+            f"(not used): {listed}"), lang)), err=True)
     if store.not_stored:
         click.echo(render(Text(
-            f"patuh: {store.not_stored} laporan TIDAK disimpan ke {store_db}: "
+            f"patuh: {shown(store.not_stored, lang)} laporan TIDAK disimpan ke {store_db}: "
             f"{store.store_error}",
-            f"patuh: {store.not_stored} reports were NOT stored in {store_db}: "
+            f"patuh: {shown(store.not_stored, lang)} reports were NOT stored in {store_db}: "
             f"{store.store_error}"), lang), err=True)
     if store.stopped_by is not None:
         name = signal.Signals(store.stopped_by).name
         click.echo(render(Text(
-            f"patuh: dihentikan oleh {name}: {store.not_evaluated} dari {len(paths)} unit "
-            "tidak dievaluasi (tercantum di ringkasan)",
-            f"patuh: stopped by {name}: {store.not_evaluated} of {len(paths)} units were "
+            f"patuh: dihentikan oleh {name}: {shown(store.not_evaluated, lang)} dari "
+            f"{shown(len(paths), lang)} unit tidak dievaluasi (tercantum di ringkasan)",
+            f"patuh: stopped by {name}: {shown(store.not_evaluated, lang)} of "
+            f"{shown(len(paths), lang)} units were "
             "not evaluated (listed in the summary)"), lang), err=True)
         sys.exit(128 + store.stopped_by)
     if store.not_stored and not failed:

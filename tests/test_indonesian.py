@@ -146,6 +146,14 @@ def test_batch_xlsx_summary(batch_out) -> None:
     assert formats and all(f.startswith("[$-421]") for f in formats), formats
 
 
+def test_batch_every_ruleset_with_skipped_rows(run) -> None:
+    result = run("batch", ROOT / "examples", "--ruleset", "all", "--as-of", "2025-06-30",
+                 "--workers", "1")
+    assert result.code == 0, result.err
+    assert "dilewati" in result.out and "88,62" in result.out
+    assert_indonesian(result.out + result.err, "--ruleset all")
+
+
 @REPORTS
 def test_batch_html_summary(batch_out) -> None:
     out, _stderr, _printed = batch_out
@@ -363,3 +371,14 @@ def test_other_errors(name: str, tmp_path: Path, run, request) -> None:
     result = run(*OTHER_ERRORS[name](tmp_path))
     assert result.code == 2, (result.code, result.err)
     assert_indonesian(result.err, name)
+
+
+def test_command_line_mistakes_name_what_to_fix(run) -> None:
+    result = run("check", EXAMPLE / "manifest.yaml", "--formt", "html")
+    assert result.err.endswith("patuh: opsi tidak dikenal: --formt (mungkin maksudnya: "
+                               "--format)\n")
+    assert "Bantuan: patuh check --help" in result.err
+    workers = run("batch", ROOT / "examples", "--workers", "dua")
+    assert "patuh: nilai tidak sah untuk '--workers': 'dua' bukan bilangan bulat" in workers.err
+    english = run("check", EXAMPLE / "manifest.yaml", "--formt", "html", "--lang", "en")
+    assert english.code == 2 and "No such option '--formt'" in english.err  # click's own
