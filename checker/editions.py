@@ -23,6 +23,7 @@ from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import number as shown
 from patuh.manifest import load_manifest
 from patuh.rulebook import Edition
 from patuh.rulebook import Rule
@@ -617,19 +618,22 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
     out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
     for unit in units:
         if unit.get("error"):
-            out.append(f"{'ERROR' if en else 'GALAT'}  ({unit['manifest']})")
+            out.append(f"{'ERROR' if en else 'KESALAHAN'}  ({unit['manifest']})")
             out.extend(f"  {line}" for line in unit["error"][lang].splitlines())
             out.append("")
             continue
         sa, sb = unit["a"], unit["b"]
-        delta = "—" if unit["delta"] is None else f"{unit['delta']:+.2f}"
+        delta = "—" if unit["delta"] is None else shown(unit["delta"], lang, 2, sign=True)
+        score_a, score_b = ("—" if x["score"] is None else shown(
+            x["score"], lang, int(ref.edition.rounding["places"])) for x, ref in ((sa, a), (sb, b)))
         out.append(f"{unit['unit']}  ({unit['manifest']})")
-        out.append(f"  {a.label}: {sa['score']} {sa['predicate'] or '—'}   →   "
-                   f"{b.label}: {sb['score']} {sb['predicate'] or '—'}   ({delta})")
+        out.append(f"  {a.label}: {score_a} {sa['predicate'] or '—'}   →   "
+                   f"{b.label}: {score_b} {sb['predicate'] or '—'}   ({delta})")
         if unit["movers"]:
             out.append("  " + ("moved most by:" if en else "paling digerakkan oleh:"))
             for m in unit["movers"]:
-                effect = "" if m["effect"] is None else f"{m['effect']:+.4f}  "
+                effect = ("" if m["effect"] is None
+                          else f"{shown(m['effect'], lang, 4, sign=True)}  ")
                 out.append(f"    {effect}{m['rule_id']}: {m['from']} → {m['to']}")
         if unit["rules_added"]:
             out.append(("  rules only in " if en else "  aturan hanya di ") + f"{b.label}: "
@@ -647,22 +651,24 @@ def _summary_lines(summary: Mapping[str, Any], a: EditionRef, b: EditionRef,
     en = lang == "en"
     s = summary
     out = [("Summary" if en else "Ringkasan") + f": {a.label} → {b.label}"]
-    out.append(f"  {s['units']} unit" + ("s" if en and s["units"] != 1 else "") + ": "
-               + (f"{s['scored']} scored, {s['errors']} with errors" if en
-                  else f"{s['scored']} dinilai, {s['errors']} galat"))
+    units, scored, errors = (shown(s[k], lang) for k in ("units", "scored", "errors"))
+    out.append(f"  {units} unit" + ("s" if en and s["units"] != 1 else "") + ": "
+               + (f"{scored} scored, {errors} with errors" if en
+                  else f"{scored} dinilai, {errors} dengan kesalahan"))
     changed = s["predicate_changed"]
     out.append(("  predicate changes: " if en else "  predikat berubah: ")
-               + f"{len(changed)}")
+               + f"{shown(len(changed), lang)}")
     for item in changed:
         out.append(f"    {item['unit']}: {item['from'] or '—'} → {item['to'] or '—'}"
                    f"  ({item['manifest']})")
     if s["mean_delta"] is not None:
         out.append(("  score: " if en else "  nilai: ")
                    + (f"{s['rose']} rose, {s['fell']} fell, {s['unchanged']} unchanged; "
-                      f"mean change {s['mean_delta']:+.3f}" if en else
+                      f"mean change {shown(s['mean_delta'], lang, 3, sign=True)}" if en else
                       f"{s['rose']} naik, {s['fell']} turun, {s['unchanged']} tetap; "
-                      f"rata-rata perubahan {s['mean_delta']:+.3f}"))
+                      f"rata-rata perubahan {shown(s['mean_delta'], lang, 3, sign=True)}"))
         big = s["largest_delta"]
         out.append(("  largest change: " if en else "  perubahan terbesar: ")
-                   + f"{big['delta']:+.2f}  {big['unit']}  ({big['manifest']})")
+                   + f"{shown(big['delta'], lang, 2, sign=True)}  {big['unit']}  "
+                     f"({big['manifest']})")
     return out

@@ -331,9 +331,9 @@ def test_impact_summary_and_error_rows(tmp_path: Path, run) -> None:
 def test_impact_with_only_good_manifests_exits_0(run) -> None:
     result = run("rules", "impact", "pekppp@2022", "pekppp@2022", DPMPTSP, KECAMATAN)
     assert result.code == 0, result.err
-    assert "2 unit: 2 dinilai, 0 galat" in result.out
+    assert "2 unit: 2 dinilai, 0 dengan kesalahan" in result.out
     assert "predikat berubah: 0" in result.out
-    assert "rata-rata perubahan +0.000" in result.out
+    assert "rata-rata perubahan +0,000" in result.out
 
 
 # --- `rules list`: a rule's share, not its raw weight with a percent sign -------------------
