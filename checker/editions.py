@@ -384,14 +384,17 @@ def _brief(value: Any, lang: str, key: str = "") -> str:
     if key == "effective":
         return f"{value['from']} – {value['until'] or '…'}"
     if key == "confidence":
-        return f"{value['confidence']} [{value.get('reference_tag') or ''}]"
+        from patuh.cli import confidence_name
+
+        return (f"{confidence_name(str(value['confidence']), lang)} "
+                f"[{value.get('reference_tag') or ''}]")
     if key == "citation":
         return "; ".join(str(value[k]) for k in ("regulation", "article") if value.get(k))
     if key == "legal_basis":
         return ", ".join(value)
     if isinstance(value, list) and value and isinstance(value[0], Mapping) and "level" in value[0]:
         return "; ".join(f"{lv['level']}: {_t(lv['title'], lang)}" for lv in value)
-    text = str(value)
+    text = _yaml_flow(value) if isinstance(value, (Mapping, list)) else str(value)
     if len(text) > 100 and isinstance(value, (Mapping, list)):
         return "(berubah)" if lang != "en" else "(changed)"
     return text
@@ -426,7 +429,7 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
                 if before != after:
                     out.append(f"      {code}: {_brief(before, lang)} → {_brief(after, lang)}")
             continue
-        out.append(f"  {key}: {_brief(change['from'], lang, key)} → "
+        out.append(f"  {_key(key, lang)}: {_brief(change['from'], lang, key)} → "
                    f"{_brief(change['to'], lang, key)}")
     a, b = d["aspects"], d["bands"]
     for part, title_id, title_en in ((a, "Aspek/dimensi", "Aspects/dimensions"),
@@ -445,9 +448,10 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
             for key, change in changes.items():
                 if key == "weight":
                     out.append(f"  ~ {x} {_word('weight', lang)}: "
-                               f"{_number(change['from'])} → {_number(change['to'])}")
+                               f"{_number(change['from'], lang=lang)} → "
+                               f"{_number(change['to'], lang=lang)}")
                     continue
-                out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
+                out.append(f"  ~ {x} {_key(key, lang)}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
     r = d["rules"]
     section(f"Aturan (+{len(r['added'])} −{len(r['removed'])} ~{len(r['changed'])})",
@@ -460,17 +464,17 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
         out.append(f"  ~ {x}")
         for key, change in changes.items():
             if key == "elements":
-                out.extend(_element_lines(change["from"] or {}, change["to"] or {}))
+                out.extend(_element_lines(change["from"] or {}, change["to"] or {}, lang))
             elif key in ("count", "measure"):
-                out.append(f"      {key}: {_yaml_flow(change['from'])} → "
+                out.append(f"      {_key(key, lang)}: {_yaml_flow(change['from'])} → "
                            f"{_yaml_flow(change['to'])}")
             elif key == "levels":
                 out.extend(_level_lines(change["from"] or [], change["to"] or [], lang))
             elif key == "weight":
-                out.append(f"      {_word('weight', lang)}: {_number(change['from'])} → "
-                           f"{_number(change['to'])}")
+                out.append(f"      {_word('weight', lang)}: {_number(change['from'], lang=lang)} → "
+                           f"{_number(change['to'], lang=lang)}")
             else:
-                out.append(f"      {key}: {_brief(change['from'], lang, key)} → "
+                out.append(f"      {_key(key, lang)}: {_brief(change['from'], lang, key)} → "
                            f"{_brief(change['to'], lang, key)}")
     if not any((d["edition"], d["scoring"], d["rounding"], a["added"], a["removed"],
                 a["changed"], b["added"], b["removed"], b["changed"], r["added"], r["removed"],
@@ -496,16 +500,36 @@ def _word(key: str, lang: str) -> str:
     return _WORDS[key].get(lang)
 
 
-def _number(value: Any, places: Any = None) -> str:
-    """A weight or threshold as written in the rules; with ``places``, to that many decimals
-    (the edition's rounding), e.g. 88 → 88.00."""
+# What changed, as the rule files name it, in words (``scoring.*`` and ``rounding.*`` keys stay
+# as written: they are the rule file's own keys)
+_KEYS = {
+    "version": Text("versi", "version"), "aspect": Text("aspek", "aspect"),
+    "weight": Text("bobot", "weight"), "title": Text("judul", "title"),
+    "levels": Text("level", "levels"), "count": Text("hitungan", "count"),
+    "measure": Text("ukuran", "measure"), "elements": Text("elemen", "elements"),
+    "citation": Text("rujukan", "citation"), "confidence": Text("keyakinan sumber", "confidence"),
+    "edition": Text("edisi", "edition"), "effective": Text("masa berlaku", "in force"),
+    "incomplete": Text("belum lengkap", "incomplete"),
+    "legal_basis": Text("dasar hukum", "legal basis"),
+}
+
+
+def _key(key: str, lang: str) -> str:
+    known = _KEYS.get(key)
+    return known.get(lang) if known is not None else key
+
+
+def _number(value: Any, places: Any = None, lang: str = "en") -> str:
+    """A weight or threshold as written in the rules, as the language writes numbers; with
+    ``places``, to that many decimals (the edition's rounding), e.g. 88 → 88,00."""
     if value is None:
         return "—"
     number = Decimal(str(value))
     if isinstance(places, int) and number.as_tuple().exponent >= -places:  # type: ignore[operator]
-        return format(number.quantize(Decimal(1).scaleb(-places)), "f")
-    text = format(number.normalize(), "f")
-    return text
+        number = number.quantize(Decimal(1).scaleb(-places))
+    else:
+        number = number.normalize()
+    return shown(number, lang, group=False)
 
 
 def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
@@ -513,7 +537,7 @@ def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
         return ""
     tail = f"  {_t(aspect['title'], lang)}"
     if aspect.get("weight"):
-        tail += f" ({_word('weight', lang)} {_number(aspect['weight'])})"
+        tail += f" ({_word('weight', lang)} {_number(aspect['weight'], lang=lang)})"
     return tail
 
 
@@ -526,7 +550,7 @@ def _band_text(band: Mapping[str, Any], places: Any, lang: str) -> str:
              for k, v in band.items()
              if k not in ("min", "label", "display") and isinstance(v, Mapping)
              and set(v) <= {"id", "en"}]
-    return (f"≥ {_number(band.get('min'), places)}  {_t(band.get('label'), lang)}"
+    return (f"≥ {_number(band.get('min'), places, lang)}  {_t(band.get('label'), lang)}"
             + (f" ({'; '.join(extra)})" if extra else ""))
 
 
@@ -545,8 +569,8 @@ def _band_lines(d: Mapping[str, Any], lang: str) -> list[str]:
         for key, change in changes.items():
             if key == "min":
                 out.append(f"  ~ {code} {_word('min', lang)}: "
-                           f"{_number(change['from'], places[0])} → "
-                           f"{_number(change['to'], places[1])}")
+                           f"{_number(change['from'], places[0], lang)} → "
+                           f"{_number(change['to'], places[1], lang)}")
             else:
                 out.append(f"  ~ {code} {key}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
@@ -563,7 +587,7 @@ def _condition_lines(level: Mapping[str, Any] | None, lang: str) -> list[str]:
     if level.get("when") is not None:
         lines.extend(render_condition(level["when"], lang))
     if level.get("min") is not None:
-        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'])}")
+        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'], lang=lang)}")
     return lines or [_word("always", lang)]
 
 
@@ -573,8 +597,8 @@ def _yaml_flow(value: Any) -> str:
     return "—" if value is None else _flow(value)
 
 
-def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]]
-                   ) -> list[str]:
+def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]],
+                   lang: str = "en") -> list[str]:
     """Each element list that changed: the codes added and removed."""
     out = []
     for name in sorted(set(before) | set(after)):
@@ -584,7 +608,7 @@ def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str
         added = [c for c in new if c not in old]
         removed = [c for c in old if c not in new]
         parts = [f"+{c}" for c in added] + [f"−{c}" for c in removed]
-        out.append(f"      elements [{name}]: " + (", ".join(parts) if parts else
+        out.append(f"      {_key('elements', lang)} [{name}]: " + (", ".join(parts) if parts else
                                                    f"{', '.join(old)} → {', '.join(new)}"))
     return out
 

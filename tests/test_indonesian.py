@@ -204,6 +204,7 @@ OTHER_COMMANDS = {
     "rules-show": ["rules", "show", "pekppp.1.a.Ak"],
     "rules-validate": ["rules", "validate"],
     "rules-test": ["rules", "test"],
+    "rules-diff": ["rules", "diff", "pekppp@2017", "pekppp@2022"],
     "rules-impact": ["rules", "impact", "ombudsman@2021", "ombudsman@2022",
                      str(EXAMPLE / "manifest.yaml")],
 }

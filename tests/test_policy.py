@@ -234,14 +234,14 @@ def test_diff_text_shows_thresholds_labels_and_dimension_weights(run) -> None:
     text = run("rules", "diff", "ombudsman@2021", "ombudsman@2022").out
     # rules/ombudsman/ruleset.yaml: bands A 88, B 78, C 54, D 32, E 0 (2 decimals);
     # 2021 zones Hijau 81, Kuning 51, Merah 0; dimensions input 21.85, proses 32.37, output 24.24
-    for line in ["+ A  ≥ 88.00  Kualitas Tertinggi (zona: Zona Hijau)",
-                 "+ B  ≥ 78.00  Kualitas Tinggi (zona: Zona Hijau)",
-                 "+ C  ≥ 54.00  Kualitas Sedang (zona: Zona Kuning)",
-                 "+ D  ≥ 32.00  Kualitas Rendah (zona: Zona Merah)",
-                 "+ E  ≥ 0.00  Kualitas Terendah",
-                 "- Hijau  ≥ 81.00  Zona Hijau", "- Kuning  ≥ 51.00  Zona Kuning",
-                 "(bobot 21.85)", "(bobot 32.37)", "(bobot 24.24)",
-                 "~ pengaduan bobot: 0 → 21.54"]:
+    for line in ["+ A  ≥ 88,00  Kualitas Tertinggi (zona: Zona Hijau)",
+                 "+ B  ≥ 78,00  Kualitas Tinggi (zona: Zona Hijau)",
+                 "+ C  ≥ 54,00  Kualitas Sedang (zona: Zona Kuning)",
+                 "+ D  ≥ 32,00  Kualitas Rendah (zona: Zona Merah)",
+                 "+ E  ≥ 0,00  Kualitas Terendah",
+                 "- Hijau  ≥ 81,00  Zona Hijau", "- Kuning  ≥ 51,00  Zona Kuning",
+                 "(bobot 21,85)", "(bobot 32,37)", "(bobot 24,24)",
+                 "~ pengaduan bobot: 0 → 21,54"]:
         assert line in text, line
     assert "+ input  Dimensi Input" in text
     en = run("rules", "diff", "ombudsman@2021", "ombudsman@2022", "--lang", "en").out
