@@ -904,11 +904,13 @@ INDONESIAN = "[$-421]"
 
 
 def number_format(places: int, lang: str) -> str:
-    """A workbook's number format with ``places`` decimals. The cell stays a number; a format
-    code cannot choose the decimal separator (its ``.`` stands for the separator of the
-    program's locale settings, so Excel on an Indonesian Windows shows ``4,67`` and on an
-    English one ``4.67``): for Indonesian the format carries the Indonesian locale tag, which
-    LibreOffice applies to the cell whatever its own settings."""
+    """A workbook's number format with ``places`` decimals. The cell stays a number (sums and
+    sorting work); a format code cannot choose the decimal separator: its ``.`` stands for
+    the separator of the reader's regional settings, so Excel on an Indonesian Windows shows
+    ``4,67`` and on an English one ``4.67``. Text like ``"4,67"`` would show the comma
+    everywhere but stop being a number, so it is not done. For Indonesian the format also
+    carries Excel's Indonesian locale tag (``[$-421]``), which marks the cells as Indonesian
+    for a program that honours it."""
     code = "0" if places <= 0 else "0." + "0" * places
     return code if lang == "en" else INDONESIAN + code
 
