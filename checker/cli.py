@@ -868,7 +868,8 @@ def usage_message(exc: click.UsageError) -> str:
 
 
 def _show_usage(exc: click.UsageError, lang: str) -> str:
-    if lang == "en":
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", ())  # a group alone: its help
+    if lang == "en" or isinstance(exc, no_args):
         shown = io.StringIO()
         exc.show(file=shown)
         return shown.getvalue()

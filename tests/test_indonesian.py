@@ -383,5 +383,7 @@ def test_command_line_mistakes_name_what_to_fix(run) -> None:
     assert "Bantuan: patuh check --help" in result.err
     workers = run("batch", ROOT / "examples", "--workers", "dua")
     assert "patuh: nilai tidak sah untuk '--workers': 'dua' bukan bilangan bulat" in workers.err
+    group = run("rules")  # a group without its command: its help, as before
+    assert group.err.startswith("Usage: patuh rules ") and "patuh: Usage" not in group.err
     english = run("check", EXAMPLE / "manifest.yaml", "--formt", "html", "--lang", "en")
     assert english.code == 2 and "No such option '--formt'" in english.err  # click's own
