@@ -375,6 +375,17 @@ def _t(value: Any, lang: str) -> str:
     return str(value)
 
 
+def _in(value: Any, lang: str) -> Any:
+    """``value`` with each ``{id, en}`` text inside it in one language."""
+    if isinstance(value, Mapping):
+        if value and set(value) <= {"id", "en"}:
+            return _t(value, lang)
+        return {k: _in(v, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in(v, lang) for v in value]
+    return value
+
+
 def _brief(value: Any, lang: str, key: str = "") -> str:
     """A short readable rendering of a changed value."""
     if value is None:
@@ -394,7 +405,7 @@ def _brief(value: Any, lang: str, key: str = "") -> str:
         return ", ".join(value)
     if isinstance(value, list) and value and isinstance(value[0], Mapping) and "level" in value[0]:
         return "; ".join(f"{lv['level']}: {_t(lv['title'], lang)}" for lv in value)
-    text = _yaml_flow(value) if isinstance(value, (Mapping, list)) else str(value)
+    text = _yaml_flow(_in(value, lang)) if isinstance(value, (Mapping, list)) else str(value)
     if len(text) > 100 and isinstance(value, (Mapping, list)):
         return "(berubah)" if lang != "en" else "(changed)"
     return text
