@@ -53,6 +53,7 @@ from patuh import manager
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
+from patuh.i18n import number as shown
 from patuh.i18n import render
 from patuh.inforce import not_in_force
 from patuh.inforce import one_line
@@ -91,7 +92,10 @@ DEFAULT_TIMEOUT = 120.0  # seconds per unit; a real unit takes well under one
 SUMMARY_STEM = "summary"
 EXTENSIONS = {"json": "json", "text": "txt"}  # other (plugin) formats use their own name
 
-# The machine-readable summaries (CSV, JSON Lines, XLSX): stable English keys, in this order.
+# The summary rows' columns, in this order: the JSON Lines keep these stable English keys (and
+# the status codes ok/error/skipped) for machines; the CSV, opened by people in a spreadsheet,
+# has a header row (and status words) in the summary's language, with the same columns in the
+# same order and machine numbers (a decimal point), so a program reads it by position.
 COLUMNS = ("rank", "unit", "code", "manifest", "ruleset", "edition", "evaluated_on", "score",
            "predicate_code", "predicate_label", "predicate_label_en", "status", "error",
            "report", "note", "verification")
@@ -104,10 +108,22 @@ HEADERS = {
            "edition": "Edition", "evaluated_on": "Evaluated on", "score": "Score",
            "predicate": "Predicate", "status": "Status", "manifest": "Manifest"},
 }
+CSV_HEADERS = {
+    "rank": Text("Peringkat", "Rank"), "unit": Text("Unit", "Unit"),
+    "code": Text("Kode", "Code"), "manifest": Text("Manifest", "Manifest"),
+    "ruleset": Text("Ruleset", "Ruleset"), "edition": Text("Edisi", "Edition"),
+    "evaluated_on": Text("Tanggal evaluasi", "Evaluated on"), "score": Text("Nilai", "Score"),
+    "predicate_code": Text("Predikat", "Predicate"),
+    "predicate_label": Text("Arti predikat", "Predicate meaning"),
+    "predicate_label_en": Text("Arti predikat (bahasa Inggris)", "Predicate meaning (English)"),
+    "status": Text("Status", "Status"), "error": Text("Kesalahan", "Error"),
+    "report": Text("Laporan", "Report"), "note": Text("Catatan", "Note"),
+    "verification": Text("Berkas verifikasi", "Verification file"),
+}
 TEXT_COLUMNS = ("rank", "unit", "code", "ruleset", "edition", "evaluated_on", "score",
                 "predicate", "status", "manifest")
 RIGHT = {"rank", "score"}
-STATUS_WORDS = {"id": {"ok": "ok", "error": "galat", "skipped": "dilewati"},
+STATUS_WORDS = {"id": {"ok": "ok", "error": "kesalahan", "skipped": "dilewati"},
                 "en": {"ok": "ok", "error": "error", "skipped": "skipped"}}
 NONE = "—"
 
@@ -324,7 +340,7 @@ class Outcome:
 def message_of(exc: BaseException, lang: str) -> str:
     if isinstance(exc, InputError):
         return one_line(exc.render(lang))
-    return one_line(render(Text(f"galat internal: {type(exc).__name__}: {exc}",
+    return one_line(render(Text(f"kesalahan internal: {type(exc).__name__}: {exc}",
                                 f"internal error: {type(exc).__name__}: {exc}"), lang))
 
 
@@ -841,7 +857,8 @@ def text_cells(row: dict[str, Any], rank: int | None, lang: str) -> dict[str, st
     cells = {"rank": "" if rank is None else str(rank), "unit": row["unit"] or NONE,
             "code": row["code"] or NONE, "ruleset": row["ruleset"],
             "edition": row["edition"] or NONE, "evaluated_on": row["evaluated_on"] or NONE,
-            "score": row["score_text"] or NONE,
+            "score": NONE if row["score"] is None else shown(
+                row["score"], lang, int(row.get("places", 2))),
             "predicate": row["predicate_text"]["en" if lang == "en" else "id"] or NONE,
             "status": STATUS_WORDS[lang][row["status"]], "manifest": row["manifest"]}
     return {column: visible(cell) for column, cell in cells.items()}
@@ -859,16 +876,18 @@ class TextSummary:
         self.widths["rank"] = max(self.widths["rank"], len(str(max(len(store.keys), 1))))
         evaluated = len(store.keys) - store.errors - store.skipped
         rulesets = ", ".join(store.order)
+        units_, evaluated_, errors, skipped = (shown(n, lang) for n in (
+            units, evaluated, store.errors, store.skipped))
         if lang == "en":
-            head = (f"patuh batch — {units} units × ruleset {rulesets}: {evaluated} evaluated, "
-                    f"{store.errors} failed")
+            head = (f"patuh batch — {units_} units × ruleset {rulesets}: {evaluated_} evaluated, "
+                    f"{errors} failed")
             if store.skipped:
-                head += f", {store.skipped} skipped (ruleset not in force)"
+                head += f", {skipped} skipped (ruleset not in force)"
         else:
-            head = (f"patuh batch — {units} unit × ruleset {rulesets}: {evaluated} dievaluasi, "
-                    f"{store.errors} gagal")
+            head = (f"patuh batch — {units_} unit × ruleset {rulesets}: {evaluated_} dievaluasi, "
+                    f"{errors} gagal")
             if store.skipped:
-                head += f", {store.skipped} dilewati (ruleset tidak berlaku)"
+                head += f", {skipped} dilewati (ruleset tidak berlaku)"
         write(head + "\n\n")
         write(self._line(HEADERS[lang]))
         self.block: tuple[str, str] | None = None
@@ -916,6 +935,22 @@ XLSX_RIGHT = ("status", "notes", "verification", "report", "manifest")
 XLSX_WIDTHS = {"rank": 10, "unit": 40, "code": 24, "edition": 9, "evaluated_on": 12,
                "score": 9, "predicate_code": 10, "predicate_label": 24, "status": 10,
                "notes": 50, "verification": 30, "report": 34, "manifest": 40}
+
+
+# Excel's locale tag for Indonesian (LCID 0x0421), put before a number format.
+INDONESIAN = "[$-421]"
+
+
+def number_format(places: int, lang: str) -> str:
+    """A workbook's number format with ``places`` decimals. The cell stays a number (sums and
+    sorting work); a format code cannot choose the decimal separator: its ``.`` stands for
+    the separator of the reader's regional settings, so Excel on an Indonesian Windows shows
+    ``4,67`` and on an English one ``4.67``. Text like ``"4,67"`` would show the comma
+    everywhere but stop being a number, so it is not done. For Indonesian the format also
+    carries Excel's Indonesian locale tag (``[$-421]``), which marks the cells as Indonesian
+    for a program that honours it."""
+    code = "0" if places <= 0 else "0." + "0" * places
+    return code if lang == "en" else INDONESIAN + code
 
 
 class XlsxSummary:
@@ -978,7 +1013,7 @@ class XlsxSummary:
             return cell
         kind, *args = style
         if kind == "number":
-            cell.number_format = "0" if args[0] <= 0 else "0." + "0" * args[0]
+            cell.number_format = number_format(args[0], self.lang)
         elif kind == "heat":
             cell.fill, cell.font = fill(args[0]), ink(args[0], bold=args[1])
         else:
@@ -1002,7 +1037,7 @@ class XlsxSummary:
         def number(value: Any, places: int) -> Any:
             if value is None:
                 return None
-            return self._cell(sheet, value, ("number", places))
+            return self._cell(sheet, value, ("number", places))  # lang: one per book
 
         en = self.lang == "en"
         heat = row.get("heat") or "heat-none"
@@ -1084,13 +1119,14 @@ def write_summaries(store: RowStore, out_dir: Path | None, lang: str, units: int
                                                      inputs=inputs))
         text = TextSummary(text_file.write, store, lang, units)
         table = csv.writer(csv_file)
-        table.writerow(COLUMNS)
+        table.writerow([CSV_HEADERS[c].get(lang) for c in COLUMNS])
         book = XlsxSummary(out_dir / f"{SUMMARY_STEM}.xlsx", store, lang)
         for rank, row in store.ranked():
             text.add(rank, row)
             values = machine_row(rank, row)
-            table.writerow([_csv_safe(row["score_text"] if c == "score" else values[c])
-                            for c in COLUMNS])
+            table.writerow([_csv_safe(row["score_text"] if c == "score"
+                                      else STATUS_WORDS[lang][row["status"]] if c == "status"
+                                      else values[c]) for c in COLUMNS])
             jsonl_file.write(json_safe(json.dumps(values, ensure_ascii=False, sort_keys=True))
                              + "\n")
             book.add(rank, row)
@@ -1318,14 +1354,15 @@ def success_line(store: RowStore, units: int, out_dir: Path | None, lang: str) -
     for ruleset in store.order:
         counts = store.predicates.get(ruleset)
         if counts:
-            parts.append(f"{ruleset} " + ", ".join(f"{code} {n}" for code, n in sorted(
-                counts.items())))
-    head = (f"patuh batch: {units} units" if en else f"patuh batch: {units} unit")
+            parts.append(f"{ruleset} " + ", ".join(f"{code} {shown(n, lang)}" for code, n in
+                                                   sorted(counts.items())))
+    head = f"patuh batch: {shown(units, lang)} {'units' if en else 'unit'}"
     extra = []
     if store.skipped:
-        extra.append(f"{store.skipped} skipped" if en else f"{store.skipped} dilewati")
+        skipped = shown(store.skipped, lang)
+        extra.append(f"{skipped} skipped" if en else f"{skipped} dilewati")
     if store.verified:
-        verified = len(store.verified)
+        verified = shown(len(store.verified), lang)
         extra.append(f"{verified} verified" if en else f"{verified} terverifikasi")
     where = ("summary on stdout" if en else "ringkasan di stdout") if out_dir is None else (
         f"written to {out_dir}{os.sep}" if en else f"ditulis ke {out_dir}{os.sep}")
@@ -1465,30 +1502,33 @@ def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | Non
     if unused and store.stopped_by is None:  # a file no unit took: a typo in a name or a kode
         listed = ", ".join(verification[k] for k in unused)
         click.echo(visible(render(Text(
-            f"patuh: {len(unused)} berkas verifikasi tidak cocok dengan kode unit mana pun "
-            f"(tidak dipakai): {listed}",
-            f"patuh: {len(unused)} verification files match no unit's code (not used): "
-            f"{listed}"), lang)), err=True)
+            f"patuh: {shown(len(unused), lang)} berkas verifikasi tidak cocok dengan kode unit "
+            f"mana pun (tidak dipakai): {listed}",
+            f"patuh: {shown(len(unused), lang)} verification files match no unit's code "
+            f"(not used): {listed}"), lang)), err=True)
     if store.not_stored:
         click.echo(render(Text(
-            f"patuh: {store.not_stored} laporan TIDAK disimpan ke {store_db}: "
+            f"patuh: {shown(store.not_stored, lang)} laporan TIDAK disimpan ke {store_db}: "
             f"{store.store_error}",
-            f"patuh: {store.not_stored} reports were NOT stored in {store_db}: "
+            f"patuh: {shown(store.not_stored, lang)} reports were NOT stored in {store_db}: "
             f"{store.store_error}"), lang), err=True)
     if store.stopped_by is not None:
         name = signal.Signals(store.stopped_by).name
         click.echo(render(Text(
-            f"patuh: dihentikan oleh {name}: {store.not_evaluated} dari {len(paths)} unit "
-            "tidak dievaluasi (tercantum di ringkasan)",
-            f"patuh: stopped by {name}: {store.not_evaluated} of {len(paths)} units were "
+            f"patuh: dihentikan oleh {name}: {shown(store.not_evaluated, lang)} dari "
+            f"{shown(len(paths), lang)} unit tidak dievaluasi (tercantum di ringkasan)",
+            f"patuh: stopped by {name}: {shown(store.not_evaluated, lang)} of "
+            f"{shown(len(paths), lang)} units were "
             "not evaluated (listed in the summary)"), lang), err=True)
         sys.exit(128 + store.stopped_by)
     if store.not_stored and not failed:
         sys.exit(2)
     if failed:
+        failed_, total_, bad_, units_ = (shown(n, lang) for n in (failed, total, bad_units,
+                                                                  len(paths)))
         click.echo(render(Text(
-            f"patuh: {failed} dari {total} evaluasi gagal ({bad_units} dari {len(paths)} unit); "
+            f"patuh: {failed_} dari {total_} evaluasi gagal ({bad_} dari {units_} unit); "
             "lihat ringkasan",
-            f"patuh: {failed} of {total} evaluations failed ({bad_units} of {len(paths)} "
+            f"patuh: {failed_} of {total_} evaluations failed ({bad_} of {units_} "
             "units); see the summary"), lang), err=True)
         sys.exit(2)

@@ -31,6 +31,7 @@ from patuh.errors import ensure_folder
 from patuh.habits import date_id
 from patuh.habits import read_date
 from patuh.i18n import Text
+from patuh.i18n import number as shown
 from patuh.i18n import render
 from patuh.manifest import load_manifest
 from patuh.options import parse_date
@@ -56,11 +57,23 @@ from patuh.safetext import visible
 from patuh.scoring import band_for
 from patuh.scoring import parse_score
 from patuh.scoring import round_score
+from patuh.sources import confidence_name
 
 # Everything else a command needs (batch and its process pool, the history, editions, waivers,
 # verification, rule tests, the bibliography) is imported where it is used, so that a cold
 # `patuh check` pays only for what it runs (the `batch` and `history` commands themselves are
 # imported when invoked: LazyGroup below).
+
+# A rule's status, as people read it (the rule tests' lines).
+STATUS = {"pass": Text("terpenuhi", "pass"), "partial": Text("sebagian", "partial"),
+          "fail": Text("tidak terpenuhi", "fail"), "missing": Text("tidak ada data", "missing"),
+          "not_applicable": Text("tidak berlaku", "not_applicable")}
+
+
+def status_name(value: str, lang: str) -> str:
+    known = STATUS.get(value)
+    return known.get(lang) if known is not None else value
+
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
                     help="Bahasa keluaran / output language.")
@@ -425,19 +438,19 @@ def rules_list(ruleset_id: str | None, as_of: str | None, lang: str) -> None:
         shares = weight_shares(ruleset, day)
         for rule in ruleset.rules:
             version = rule.version_at(day) or rule.versions[-1]
-            conf = version.source.get("confidence", "")
+            conf = confidence_name(version.source.get("confidence", ""), lang)
             click.echo(f"  {rule.id:<22} v{version.version}  {version.aspect or rule.aspect}  "
-                       f"{_share(shares.get(rule.id), version.weight, lang):>8}  {conf:<10}  "
+                       f"{_share(shares.get(rule.id), version.weight, lang):>8}  {conf:<11}  "
                        f"{rule.title.get(lang)}")
 
 
 def _share(share: Decimal | None, weight: Decimal, lang: str) -> str:
-    """A rule's share of its aspect in percent (``11.11%``: equal weights 1 of 9), or its bare
+    """A rule's share of its aspect in percent (``11,11%``: equal weights 1 of 9), or its bare
     weight when it is not scored in the edition in force."""
     if share is None:
-        return f"{'weight' if lang == 'en' else 'bobot'} {format(weight.normalize(), 'f')}"
+        return f"{'weight' if lang == 'en' else 'bobot'} {shown(weight.normalize(), lang)}"
     rounded = share.quantize(Decimal("0.01")).normalize()
-    return f"{format(rounded, 'f')}%"
+    return f"{shown(rounded, lang)}%"
 
 
 @rules.command("show")
@@ -460,7 +473,6 @@ def rules_show(rule_id: str, fmt: str, lang: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))
         return
     from patuh.i18n import number
-    from patuh.sources import confidence_name
     from patuh.sources import tag_name
     from patuh.sources import tagged_text
 
@@ -556,9 +568,10 @@ def rules_validate(path: Path | None, lang: str) -> None:
         bibliography()  # the installed folders' bibliographies agree on every key
     for folder in ruleset_folders(path):
         ruleset, name = ruleset_of(folder, lang)
-        click.echo(f"OK {name}: {len(ruleset.rules)} "
+        click.echo(f"OK {name}: {shown(len(ruleset.rules), lang)} "
                    f"{'rules' if lang == 'en' else 'aturan'}, "
-                   f"{len(ruleset.editions)} {'editions' if lang == 'en' else 'edisi'}")
+                   f"{shown(len(ruleset.editions), lang)} "
+                   f"{'editions' if lang == 'en' else 'edisi'}")
 
 
 @rules.command("test")
@@ -581,15 +594,18 @@ def rules_test(path: Path | None, lang: str) -> None:
                 if run.ok:
                     continue
                 failed += 1
-                want = (f"score {run.expected_score}" if run.expected_score is not None
-                        else f"level {run.expected_level}")
-                got = (f"score {run.actual_score}" if run.expected_score is not None
-                       else f"level {run.result.level}")
-                status = f" / {run.expected_status}" if run.expected_status else ""
-                click.echo(f"FAIL {rule.id} v{run.version.version} [{run.name}]: "
+                score = "score" if lang == "en" else "nilai"
+                want = (f"{score} {shown(run.expected_score, lang)}"
+                        if run.expected_score is not None else f"level {run.expected_level}")
+                got = (f"{score} {shown(run.actual_score, lang)}"
+                       if run.expected_score is not None else f"level {run.result.level}")
+                status = (f" / {status_name(run.expected_status, lang)}"
+                          if run.expected_status else "")
+                click.echo(f"{'FAIL' if lang == 'en' else 'GAGAL'} {rule.id} "
+                           f"v{run.version.version} [{run.name}]: "
                            f"{'expected' if lang == 'en' else 'diharapkan'} {want}{status}, "
                            f"{'got' if lang == 'en' else 'didapat'} {got} / "
-                           f"{run.result.status}  ({rule.file})")
+                           f"{status_name(run.result.status, lang)}  ({rule.file})")
                 deciding = run.result.next_level
                 if deciding is not None:
                     click.echo(f"     {'decided by level' if lang == 'en' else 'ditentukan level'}"
@@ -598,10 +614,14 @@ def rules_test(path: Path | None, lang: str) -> None:
                     click.echo(f"       - {unmet.message.get(lang)}")
             for gap in coverage_gaps(rule, runs):
                 uncovered += 1
-                click.echo(f"GAP  {rule.id}: {gap.get(lang)}  ({rule.file})")
-    summary = (f"{total - failed} passed, {failed} failed" if lang == "en"
-               else f"{total - failed} lulus, {failed} gagal")
-    click.echo(summary + (f"; {uncovered} gaps" if lang == "en" else f"; {uncovered} celah"))
+                click.echo(f"{'GAP ' if lang == 'en' else 'KURANG'} {rule.id}: {gap.get(lang)}"
+                           f"  ({rule.file})")
+    passed, failed_, uncovered_ = (shown(n, lang) for n in (total - failed, failed, uncovered))
+    summary = (f"{passed} passed, {failed_} failed" if lang == "en"
+               else f"{passed} lulus, {failed_} gagal")
+    # a gap: a rule without a passing or without a failing case
+    click.echo(summary + (f"; {uncovered_} gaps" if lang == "en"
+                          else f"; {uncovered_} aturan kurang kasus uji"))
     if failed or uncovered:
         sys.exit(1)
 
@@ -822,8 +842,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             _print_traceback()
         click.echo(visible(render(Text(
-            f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
-            "dan laporkan)",
+            f"patuh: kesalahan internal: {type(exc).__name__}: {exc} (jalankan ulang dengan "
+            "--debug dan laporkan)",
             f"patuh: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
             "report it)"), lang)), err=True)
         return 3

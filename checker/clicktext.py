@@ -105,8 +105,24 @@ _MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui"
 _english: dict[str, tuple[Callable[..., str] | None, Callable[..., str] | None]] = {}
 
 
+# click's own names of value types, put into some messages as they are
+TYPE_NAMES = {"integer": "bilangan bulat", "integer range": "bilangan bulat",
+              "float": "angka", "float range": "angka", "boolean": "ya/tidak",
+              "argument": "argumen", "option": "opsi", "parameter": "parameter"}
+
+
+class _Template(str):
+    """An Indonesian message whose ``format`` also names click's value types in Indonesian
+    (``'dua' bukan bilangan bulat yang sah``, not ``… integer …``)."""
+
+    def format(self, *args: object, **values: object) -> str:
+        named = {k: TYPE_NAMES.get(v, v) if isinstance(v, str) else v for k, v in values.items()}
+        return str.format(self, *args, **named)
+
+
 def _gettext(message: str) -> str:
-    return MESSAGES.get(message, message)
+    found = MESSAGES.get(message)
+    return message if found is None else _Template(found)
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:

@@ -23,6 +23,7 @@ from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import number as shown
 from patuh.manifest import load_manifest
 from patuh.rulebook import Edition
 from patuh.rulebook import Rule
@@ -374,6 +375,17 @@ def _t(value: Any, lang: str) -> str:
     return str(value)
 
 
+def _in(value: Any, lang: str) -> Any:
+    """``value`` with each ``{id, en}`` text inside it in one language."""
+    if isinstance(value, Mapping):
+        if value and set(value) <= {"id", "en"}:
+            return _t(value, lang)
+        return {k: _in(v, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in(v, lang) for v in value]
+    return value
+
+
 def _brief(value: Any, lang: str, key: str = "") -> str:
     """A short readable rendering of a changed value."""
     if value is None:
@@ -383,14 +395,17 @@ def _brief(value: Any, lang: str, key: str = "") -> str:
     if key == "effective":
         return f"{value['from']} – {value['until'] or '…'}"
     if key == "confidence":
-        return f"{value['confidence']} [{value.get('reference_tag') or ''}]"
+        from patuh.cli import confidence_name
+
+        return (f"{confidence_name(str(value['confidence']), lang)} "
+                f"[{value.get('reference_tag') or ''}]")
     if key == "citation":
         return "; ".join(str(value[k]) for k in ("regulation", "article") if value.get(k))
     if key == "legal_basis":
         return ", ".join(value)
     if isinstance(value, list) and value and isinstance(value[0], Mapping) and "level" in value[0]:
         return "; ".join(f"{lv['level']}: {_t(lv['title'], lang)}" for lv in value)
-    text = str(value)
+    text = _yaml_flow(_in(value, lang)) if isinstance(value, (Mapping, list)) else str(value)
     if len(text) > 100 and isinstance(value, (Mapping, list)):
         return "(berubah)" if lang != "en" else "(changed)"
     return text
@@ -425,7 +440,7 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
                 if before != after:
                     out.append(f"      {code}: {_brief(before, lang)} → {_brief(after, lang)}")
             continue
-        out.append(f"  {key}: {_brief(change['from'], lang, key)} → "
+        out.append(f"  {_key(key, lang)}: {_brief(change['from'], lang, key)} → "
                    f"{_brief(change['to'], lang, key)}")
     a, b = d["aspects"], d["bands"]
     for part, title_id, title_en in ((a, "Aspek/dimensi", "Aspects/dimensions"),
@@ -444,9 +459,10 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
             for key, change in changes.items():
                 if key == "weight":
                     out.append(f"  ~ {x} {_word('weight', lang)}: "
-                               f"{_number(change['from'])} → {_number(change['to'])}")
+                               f"{_number(change['from'], lang=lang)} → "
+                               f"{_number(change['to'], lang=lang)}")
                     continue
-                out.append(f"  ~ {x} {key}: {_brief(change['from'], lang)} → "
+                out.append(f"  ~ {x} {_key(key, lang)}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
     r = d["rules"]
     section(f"Aturan (+{len(r['added'])} −{len(r['removed'])} ~{len(r['changed'])})",
@@ -459,17 +475,17 @@ def render_diff(d: Mapping[str, Any], lang: str) -> str:
         out.append(f"  ~ {x}")
         for key, change in changes.items():
             if key == "elements":
-                out.extend(_element_lines(change["from"] or {}, change["to"] or {}))
+                out.extend(_element_lines(change["from"] or {}, change["to"] or {}, lang))
             elif key in ("count", "measure"):
-                out.append(f"      {key}: {_yaml_flow(change['from'])} → "
+                out.append(f"      {_key(key, lang)}: {_yaml_flow(change['from'])} → "
                            f"{_yaml_flow(change['to'])}")
             elif key == "levels":
                 out.extend(_level_lines(change["from"] or [], change["to"] or [], lang))
             elif key == "weight":
-                out.append(f"      {_word('weight', lang)}: {_number(change['from'])} → "
-                           f"{_number(change['to'])}")
+                out.append(f"      {_word('weight', lang)}: {_number(change['from'], lang=lang)} → "
+                           f"{_number(change['to'], lang=lang)}")
             else:
-                out.append(f"      {key}: {_brief(change['from'], lang, key)} → "
+                out.append(f"      {_key(key, lang)}: {_brief(change['from'], lang, key)} → "
                            f"{_brief(change['to'], lang, key)}")
     if not any((d["edition"], d["scoring"], d["rounding"], a["added"], a["removed"],
                 a["changed"], b["added"], b["removed"], b["changed"], r["added"], r["removed"],
@@ -495,16 +511,36 @@ def _word(key: str, lang: str) -> str:
     return _WORDS[key].get(lang)
 
 
-def _number(value: Any, places: Any = None) -> str:
-    """A weight or threshold as written in the rules; with ``places``, to that many decimals
-    (the edition's rounding), e.g. 88 → 88.00."""
+# What changed, as the rule files name it, in words (``scoring.*`` and ``rounding.*`` keys stay
+# as written: they are the rule file's own keys)
+_KEYS = {
+    "version": Text("versi", "version"), "aspect": Text("aspek", "aspect"),
+    "weight": Text("bobot", "weight"), "title": Text("judul", "title"),
+    "levels": Text("level", "levels"), "count": Text("hitungan", "count"),
+    "measure": Text("ukuran", "measure"), "elements": Text("elemen", "elements"),
+    "citation": Text("rujukan", "citation"), "confidence": Text("keyakinan sumber", "confidence"),
+    "edition": Text("edisi", "edition"), "effective": Text("masa berlaku", "in force"),
+    "incomplete": Text("belum lengkap", "incomplete"),
+    "legal_basis": Text("dasar hukum", "legal basis"),
+}
+
+
+def _key(key: str, lang: str) -> str:
+    known = _KEYS.get(key)
+    return known.get(lang) if known is not None else key
+
+
+def _number(value: Any, places: Any = None, lang: str = "en") -> str:
+    """A weight or threshold as written in the rules, as the language writes numbers; with
+    ``places``, to that many decimals (the edition's rounding), e.g. 88 → 88,00."""
     if value is None:
         return "—"
     number = Decimal(str(value))
     if isinstance(places, int) and number.as_tuple().exponent >= -places:  # type: ignore[operator]
-        return format(number.quantize(Decimal(1).scaleb(-places)), "f")
-    text = format(number.normalize(), "f")
-    return text
+        number = number.quantize(Decimal(1).scaleb(-places))
+    else:
+        number = number.normalize()
+    return shown(number, lang, group=False)
 
 
 def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
@@ -512,7 +548,7 @@ def _aspect_tail(aspect: Mapping[str, Any] | None, lang: str) -> str:
         return ""
     tail = f"  {_t(aspect['title'], lang)}"
     if aspect.get("weight"):
-        tail += f" ({_word('weight', lang)} {_number(aspect['weight'])})"
+        tail += f" ({_word('weight', lang)} {_number(aspect['weight'], lang=lang)})"
     return tail
 
 
@@ -525,7 +561,7 @@ def _band_text(band: Mapping[str, Any], places: Any, lang: str) -> str:
              for k, v in band.items()
              if k not in ("min", "label", "display") and isinstance(v, Mapping)
              and set(v) <= {"id", "en"}]
-    return (f"≥ {_number(band.get('min'), places)}  {_t(band.get('label'), lang)}"
+    return (f"≥ {_number(band.get('min'), places, lang)}  {_t(band.get('label'), lang)}"
             + (f" ({'; '.join(extra)})" if extra else ""))
 
 
@@ -544,8 +580,8 @@ def _band_lines(d: Mapping[str, Any], lang: str) -> list[str]:
         for key, change in changes.items():
             if key == "min":
                 out.append(f"  ~ {code} {_word('min', lang)}: "
-                           f"{_number(change['from'], places[0])} → "
-                           f"{_number(change['to'], places[1])}")
+                           f"{_number(change['from'], places[0], lang)} → "
+                           f"{_number(change['to'], places[1], lang)}")
             else:
                 out.append(f"  ~ {code} {key}: {_brief(change['from'], lang)} → "
                            f"{_brief(change['to'], lang)}")
@@ -562,7 +598,7 @@ def _condition_lines(level: Mapping[str, Any] | None, lang: str) -> list[str]:
     if level.get("when") is not None:
         lines.extend(render_condition(level["when"], lang))
     if level.get("min") is not None:
-        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'])}")
+        lines.append(f"- {_word('at_least', lang)}: {_number(level['min'], lang=lang)}")
     return lines or [_word("always", lang)]
 
 
@@ -572,8 +608,8 @@ def _yaml_flow(value: Any) -> str:
     return "—" if value is None else _flow(value)
 
 
-def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]]
-                   ) -> list[str]:
+def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str]],
+                   lang: str = "en") -> list[str]:
     """Each element list that changed: the codes added and removed."""
     out = []
     for name in sorted(set(before) | set(after)):
@@ -583,7 +619,7 @@ def _element_lines(before: Mapping[str, list[str]], after: Mapping[str, list[str
         added = [c for c in new if c not in old]
         removed = [c for c in old if c not in new]
         parts = [f"+{c}" for c in added] + [f"−{c}" for c in removed]
-        out.append(f"      elements [{name}]: " + (", ".join(parts) if parts else
+        out.append(f"      {_key('elements', lang)} [{name}]: " + (", ".join(parts) if parts else
                                                    f"{', '.join(old)} → {', '.join(new)}"))
     return out
 
@@ -617,19 +653,22 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
     out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
     for unit in units:
         if unit.get("error"):
-            out.append(f"{'ERROR' if en else 'GALAT'}  ({unit['manifest']})")
+            out.append(f"{'ERROR' if en else 'KESALAHAN'}  ({unit['manifest']})")
             out.extend(f"  {line}" for line in unit["error"][lang].splitlines())
             out.append("")
             continue
         sa, sb = unit["a"], unit["b"]
-        delta = "—" if unit["delta"] is None else f"{unit['delta']:+.2f}"
+        delta = "—" if unit["delta"] is None else shown(unit["delta"], lang, 2, sign=True)
+        score_a, score_b = ("—" if x["score"] is None else shown(
+            x["score"], lang, int(ref.edition.rounding["places"])) for x, ref in ((sa, a), (sb, b)))
         out.append(f"{unit['unit']}  ({unit['manifest']})")
-        out.append(f"  {a.label}: {sa['score']} {sa['predicate'] or '—'}   →   "
-                   f"{b.label}: {sb['score']} {sb['predicate'] or '—'}   ({delta})")
+        out.append(f"  {a.label}: {score_a} {sa['predicate'] or '—'}   →   "
+                   f"{b.label}: {score_b} {sb['predicate'] or '—'}   ({delta})")
         if unit["movers"]:
             out.append("  " + ("moved most by:" if en else "paling digerakkan oleh:"))
             for m in unit["movers"]:
-                effect = "" if m["effect"] is None else f"{m['effect']:+.4f}  "
+                effect = ("" if m["effect"] is None
+                          else f"{shown(m['effect'], lang, 4, sign=True)}  ")
                 out.append(f"    {effect}{m['rule_id']}: {m['from']} → {m['to']}")
         if unit["rules_added"]:
             out.append(("  rules only in " if en else "  aturan hanya di ") + f"{b.label}: "
@@ -647,22 +686,24 @@ def _summary_lines(summary: Mapping[str, Any], a: EditionRef, b: EditionRef,
     en = lang == "en"
     s = summary
     out = [("Summary" if en else "Ringkasan") + f": {a.label} → {b.label}"]
-    out.append(f"  {s['units']} unit" + ("s" if en and s["units"] != 1 else "") + ": "
-               + (f"{s['scored']} scored, {s['errors']} with errors" if en
-                  else f"{s['scored']} dinilai, {s['errors']} galat"))
+    units, scored, errors = (shown(s[k], lang) for k in ("units", "scored", "errors"))
+    out.append(f"  {units} unit" + ("s" if en and s["units"] != 1 else "") + ": "
+               + (f"{scored} scored, {errors} with errors" if en
+                  else f"{scored} dinilai, {errors} dengan kesalahan"))
     changed = s["predicate_changed"]
     out.append(("  predicate changes: " if en else "  predikat berubah: ")
-               + f"{len(changed)}")
+               + f"{shown(len(changed), lang)}")
     for item in changed:
         out.append(f"    {item['unit']}: {item['from'] or '—'} → {item['to'] or '—'}"
                    f"  ({item['manifest']})")
     if s["mean_delta"] is not None:
         out.append(("  score: " if en else "  nilai: ")
                    + (f"{s['rose']} rose, {s['fell']} fell, {s['unchanged']} unchanged; "
-                      f"mean change {s['mean_delta']:+.3f}" if en else
+                      f"mean change {shown(s['mean_delta'], lang, 3, sign=True)}" if en else
                       f"{s['rose']} naik, {s['fell']} turun, {s['unchanged']} tetap; "
-                      f"rata-rata perubahan {s['mean_delta']:+.3f}"))
+                      f"rata-rata perubahan {shown(s['mean_delta'], lang, 3, sign=True)}"))
         big = s["largest_delta"]
         out.append(("  largest change: " if en else "  perubahan terbesar: ")
-                   + f"{big['delta']:+.2f}  {big['unit']}  ({big['manifest']})")
+                   + f"{shown(big['delta'], lang, 2, sign=True)}  {big['unit']}  "
+                     f"({big['manifest']})")
     return out

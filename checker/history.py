@@ -30,6 +30,7 @@ import click
 
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.i18n import render
 from patuh.safetext import json_safe
 from patuh.safetext import visible
@@ -414,7 +415,7 @@ def _pick(conn: sqlite3.Connection, db_path: Path, unit: str, ruleset: str,
     if len(mine) > 1:
         notes.append(Text(
             f"periode {period}: {len(mine)} evaluasi tersimpan; dipakai "
-            f"{chosen['evaluated_on']} ({chosen['basis']})",
+            f"{chosen['evaluated_on']} ({BASIS[chosen['basis']].id})",
             f"period {period}: {len(mine)} evaluations stored; using "
             f"{chosen['evaluated_on']} ({chosen['basis']})"))
     return chosen, notes
@@ -461,8 +462,8 @@ def compare(db_path: Path, unit: str, ruleset: str, period_a: int | str,
     notes = [*notes_a, *notes_b]
     if a["basis"] != b["basis"]:
         notes.append(Text(
-            f"periode {a['period']} berbasis {a['basis']}, periode {b['period']} berbasis "
-            f"{b['basis']} (self = klaim unit, verified = terverifikasi evaluator)",
+            f"periode {a['period']} berbasis {BASIS[a['basis']].id}, periode {b['period']} "
+            f"berbasis {BASIS[b['basis']].id} (klaim unit, atau terverifikasi oleh evaluator)",
             f"period {a['period']} is {a['basis']}, period {b['period']} is {b['basis']} "
             "(self = the unit's claim, verified = checked by an evaluator)"))
     if a["waivers"] or b["waivers"]:
@@ -623,22 +624,29 @@ def compare_all(db_path: Path, period_a: int, period_b: int,
 
 # --- text ------------------------------------------------------------------------------------
 
+def _num(value: float | int, lang: str, *, sign: bool = False) -> str:
+    """A stored number (a score, a difference) as the language writes it, to six significant
+    digits (a difference of two rounded scores carries float noise)."""
+    return number(float(f"{value:.6g}"), lang, sign=sign) if isinstance(value, float) else \
+        number(value, lang, sign=sign)
+
+
 def _score(item: Mapping[str, Any], lang: str) -> str:
     if item["final"] is None:
         return "—"
-    text = f"{item['final']:.{item['places'] or 2}f}"
+    text = number(item["final"], lang, item["places"] or 2)
     pred = item["predicate"]
     if pred:
         text += f" {pred['code']} " + (pred["label_en"] if lang == "en" else pred["label"])
     return text
 
 
-def _reached(entry: Mapping[str, Any] | None) -> str:
+def _reached(entry: Mapping[str, Any] | None, lang: str) -> str:
     if entry is None:
         return "—"
     if entry["level"] is not None:
         return f"{entry['level']}/{entry['max_level']}"
-    return "—" if entry["score"] is None else f"{entry['score']:g}/100"
+    return "—" if entry["score"] is None else f"{_num(entry['score'], lang)}/100"
 
 
 BASIS = {"self": Text("klaim", "claim"), "verified": Text("terverifikasi", "verified")}
@@ -660,9 +668,10 @@ def render_history(rows: list[dict[str, Any]], lang: str = "id") -> str:
         table = [head]
         flags = []
         for r in (r for r in rows if r["ruleset"] == ruleset):
-            delta = "" if r["delta"] is None else f"{r['delta']:+g}"
+            delta = "" if r["delta"] is None else _num(r["delta"], lang, sign=True)
             basis = BASIS[r["basis"]].get(lang) + (
-                f", {r['waivers']} {'waivers' if en else 'pengecualian'}" if r["waivers"] else "")
+                f", {number(r['waivers'], lang)} {'waivers' if en else 'pengecualian'}"
+                if r["waivers"] else "")
             table.append((str(r["period"]), r["evaluated_on"], r["edition"], _score(r, lang),
                           delta, basis))
             flag = ""
@@ -693,7 +702,7 @@ def render_compare(d: Mapping[str, Any], lang: str = "id") -> str:
         out.extend(f"   - {render(Text.of(r), lang)}" for r in d["reasons"])
     score = f"{'Score' if en else 'Nilai'}: {_score(a, lang)} → {_score(b, lang)}"
     if d["score_delta"] is not None:
-        score += f" ({d['score_delta']:+g})"
+        score += f" ({_num(d['score_delta'], lang, sign=True)})"
     out.append(score)
     sections = (("rose", "Rose", "Naik"), ("fell", "Fell", "Turun"),
                 ("appeared", "New indicators", "Indikator baru"),
@@ -703,16 +712,16 @@ def render_compare(d: Mapping[str, Any], lang: str = "id") -> str:
         entries = d[key]
         if not entries:
             continue
-        out.append(f"{title_en if en else title_id} ({len(entries)}):")
+        out.append(f"{title_en if en else title_id} ({number(len(entries), lang)}):")
         for e in entries:
-            change = f"{_reached(e.get('from'))} → {_reached(e.get('to'))}"
+            change = f"{_reached(e.get('from'), lang)} → {_reached(e.get('to'), lang)}"
             delta = ""
             if "delta" in e and e["from"]["level"] is not None and e["to"]["level"] is not None:
                 delta = f"  ({e['to']['level'] - e['from']['level']:+d} level)"
             elif "delta" in e:
-                delta = f"  ({e['delta']:+g} {'points' if en else 'poin'})"
+                delta = f"  ({_num(e['delta'], lang, sign=True)} {'points' if en else 'poin'})"
             out.append(f"  {e['rule_id']}: {change}{delta}")
-    out.append(f"{'Unchanged' if en else 'Tetap'}: {d['unchanged']}")
+    out.append(f"{'Unchanged' if en else 'Tetap'}: {number(d['unchanged'], lang)}")
     for note in d["notes"]:
         out.append(f"- {render(Text.of(note), lang)}")
     return "\n".join(out) + "\n"
@@ -732,11 +741,11 @@ CHANGE_WORDS = {
 }
 
 
-def _short(item: Mapping[str, Any] | None) -> str:
+def _short(item: Mapping[str, Any] | None, lang: str) -> str:
     if item is None or item["final"] is None:
         return "—"
     code = (item["predicate"] or {}).get("code")
-    return f"{item['final']:.{item['places'] or 2}f}" + (f" {code}" if code else "")
+    return number(item["final"], lang, item["places"] or 2) + (f" {code}" if code else "")
 
 
 def render_compare_all(d: Mapping[str, Any], lang: str = "id") -> str:
@@ -748,28 +757,32 @@ def render_compare_all(d: Mapping[str, Any], lang: str = "id") -> str:
     for block in d["rulesets"]:
         s = block["summary"]
         words = {k: CHANGE_WORDS[k].format(a=pa, b=pb).get(lang) for k in ORDER}
-        counts = ", ".join(f"{words[k]} {s[k]}" for k in ORDER if s[k])
-        out += ["", f"{block['ruleset']}: {s['units']} {'units' if en else 'unit'} — {counts}"]
+        counts = ", ".join(f"{words[k]} {number(s[k], lang)}" for k in ORDER if s[k])
+        out += ["", f"{block['ruleset']}: {number(s['units'], lang)} "
+                f"{'units' if en else 'unit'} — {counts}"]
         if s["mean_delta"] is not None:
-            line = f"  {'mean change' if en else 'rata-rata selisih'} {s['mean_delta']:+g}"
+            line = (f"  {'mean change' if en else 'rata-rata selisih'} "
+                    f"{_num(s['mean_delta'], lang, sign=True)}")
             for key, word in (("largest_rise", ("largest rise", "kenaikan terbesar")),
                               ("largest_fall", ("largest fall", "penurunan terbesar"))):
                 if s[key]:
                     unit = s[key]["unit"]
-                    line += (f"; {word[0] if en else word[1]} {s[key]['delta']:+g} "
+                    line += (f"; {word[0] if en else word[1]} "
+                             f"{_num(s[key]['delta'], lang, sign=True)} "
                              f"({unit['kode'] or unit['nama']})")
             out.append(line)
         if s["predicate_changed"]:
             out.append(f"  {'predicate changed' if en else 'predikat berubah'}: "
-                       f"{s['predicate_changed']}")
+                       f"{number(s['predicate_changed'], lang)}")
         head = ("unit", "kode" if not en else "code", str(pa), str(pb), "Δ",
                 "change" if en else "perubahan")
         table = [head]
         notes = []
         for e in block["units"]:
-            delta = "" if e["delta"] is None else f"{e['delta']:+g}"
-            table.append((e["unit"]["nama"] or "", e["unit"]["kode"] or "—", _short(e["a"]),
-                          _short(e["b"]), delta, words[e["change"]]))
+            delta = "" if e["delta"] is None else _num(e["delta"], lang, sign=True)
+            table.append((e["unit"]["nama"] or "", e["unit"]["kode"] or "—",
+                          _short(e["a"], lang), _short(e["b"], lang), delta,
+                          words[e["change"]]))
             notes.append("; ".join(FLAG_WORDS[f].get(lang) for f in e["flags"]))
         widths = [max(len(row[i]) for row in table) for i in range(len(head))]
         for index, row in enumerate(table):

@@ -113,6 +113,6 @@ def parse_score(text: str) -> Decimal:
     if not value.is_finite() or (value and abs(value.adjusted()) > MAX_SCORE_EXPONENT):
         raise InputError(Text(f"nilai {plain!r} bukan angka berhingga yang wajar",
                               f"the score {plain!r} is not a reasonable finite number"),
-                         hint=Text("tulis nilai biasa, mis. 4.22", "write a plain score, "
+                         hint=Text("tulis nilai biasa, mis. 4,22", "write a plain score, "
                                    "e.g. 4.22"))
     return value

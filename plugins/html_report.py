@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from patuh.i18n import number
 from patuh.report import evidence_status_name
 from patuh.report import finding_kind_name
 from patuh.rulebook import legal_role_name
@@ -307,14 +308,10 @@ def _num(value: float | None, lang: str, places: int = 4) -> str:
     """A number with ``places`` decimals as ``lang`` writes it (``4,6700``); None: —."""
     if value is None:
         return "—"
-    from patuh.i18n import number
-
     return number(value, lang, places)
 
 
 def _signed(value: float, lang: str, places: int = 4) -> str:
-    from patuh.i18n import number
-
     return number(value, lang, places, sign=True)
 
 
@@ -1383,7 +1380,11 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
     w = _w(lang)
     statuses = ({"ok": "ok", "error": "error", "skipped": "skipped (not in force)"}
                 if lang == "en" else
-                {"ok": "ok", "error": "galat", "skipped": "dilewati (tidak berlaku)"})
+                {"ok": "ok", "error": "kesalahan", "skipped": "dilewati (tidak berlaku)"})
+
+    def score_text(row: Mapping[str, Any]) -> str:
+        return number(float(row["score"]), lang, int(row.get("places") or 2))
+
     body = ["<main>", f"<h1>{esc(w['batch_title'])}</h1>",
             f'<p class="subtitle">patuh — {len(rows)} {esc(w["units"])}</p>']
     if not rows:
@@ -1395,7 +1396,7 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
             by_ruleset.setdefault(str(row.get("ruleset") or ""), []).append(row)
     body.append(f'<h2 id="scores">{esc(w["scores"])}</h2>')
     # the same room for the values in every chart, so that their tracks line up
-    longest = max((len(f"{float(r['score']):.2f} {r.get('predicate_code') or ''}")
+    longest = max((len(f"{score_text(r)} {r.get('predicate_code') or ''}")
                    for r in rows if r.get("score") is not None), default=0)
     for index, (ruleset, group) in enumerate(by_ruleset.items(), start=1):
         low, high = _batch_axis(group)
@@ -1405,7 +1406,7 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
             score = row.get("score")
             value = None if score is None else float(score)
             code = row.get("predicate_code")
-            text = "—" if value is None else f"{value:.2f}" + (f" {code}" if code else "")
+            text = "—" if value is None else score_text(row) + (f" {code}" if code else "")
             colour = None if value is None else band_colours((value - low) / span)[0]
             name = str(row.get("unit") or row.get("kode") or "")
             label = name if row.get("rank") is None else f"{row['rank']}. {name}"
@@ -1415,9 +1416,10 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
         edition = sorted({str(r.get("edition")) for r in group if r.get("edition")})
         body.append(f"<h3><code>{esc(ruleset)}</code> {esc(', '.join(edition))}</h3>")
         body.append(bar_chart(bars, low, high, f"{w['scores']} — {ruleset}",
-                              w["scores_desc"].format(ruleset=ruleset, lo=_g(low), hi=_g(high)),
+                              w["scores_desc"].format(ruleset=ruleset, lo=_g(low, lang),
+                                                      hi=_g(high, lang)),
                               "chart batch-chart", f"batch-chart-{index}",
-                              value_chars=longest))
+                              value_chars=longest, lang=lang))
     headers = [(w["rank"], True), (w["unit"], False), (w["ruleset"], False),
                (w["date"], False), (w["score"], True), (w["predicate"], False),
                (w["status"], False), (w["error"], False)]
@@ -1426,7 +1428,7 @@ def render_batch_summary(rows: list[dict[str, Any]], lang: str = "id") -> str:
         + "</tr></thead><tbody>")
     for row in rows:
         score = row.get("score")
-        shown = "—" if score is None else f"{float(score):.2f}"
+        shown = "—" if score is None else score_text(row)
         code = row.get("predicate_code")
         predicate = ""
         if code:

@@ -43,6 +43,7 @@ from patuh.habits import read_date
 from patuh.habits import read_number
 from patuh.habits import read_serial
 from patuh.i18n import Text
+from patuh.i18n import number as shown
 from patuh.normalize import FieldReading
 from patuh.plugins import tables
 from patuh.questionnaire import CHOICE
@@ -109,12 +110,12 @@ memilikinya (itu berbeda dari kosong).
 Ya/tidak dan pilihan: pilih dari daftar pada sel. Beberapa pilihan: tulis kodenya dipisah ;
 (kode yang sah ada di kolom Cara mengisi).
 Tanggal: sel tanggal Excel, atau ketik 31/10/2025 atau 31 Oktober 2025 (hari lebih dulu).
-Angka: 82,5 atau 82.5; bilangan bulat tanpa desimal.
+Angka: 82,5 (koma desimal; titik desimal juga dibaca); bilangan bulat tanpa desimal.
 Bukti dukung: nama berkas relatif terhadap folder tempat manifest.xlsx disimpan (atau URL),
 mis. standar-pelayanan/sk-sp-2025.pdf; beberapa berkas dipisah ;.
 Daftar (mis. inovasi): satu baris per butir pada lembarnya sendiri; baris kosong diabaikan.
 Kolom Kode berisi kunci manifest; jangan diubah. Proteksi lembar tanpa kata sandi.
-Periksa dengan: patuh check manifest.xlsx — galat menyebut lembar dan sel, mis.
+Periksa dengan: patuh check manifest.xlsx — pesan kesalahan menyebut lembar dan sel, mis.
 manifest.xlsx!Kebijakan Pelayanan!D14. Ubah ke YAML: patuh convert manifest.xlsx manifest.yaml
 """, """\
 patuh manifest form — one unit, one period.
@@ -215,14 +216,22 @@ def _needs_quotes(text: str) -> bool:
         len(text) >= 2 and text.startswith('"') and text.endswith('"'))
 
 
+def _bound(value: float, lang: str) -> str:
+    """A bound as the language writes it: ``0``, ``82,5`` (six significant digits, no
+    thousands separator, as the answers are typed)."""
+    value = float(f"{value:g}")
+    return shown(int(value) if value.is_integer() else value, lang, group=False)
+
+
 def _how(question: Question, lang: str) -> str:
     low, high = question.minimum, question.maximum
     if question.kind in (INTEGER, NUMBER) and (low is not None or high is not None):
         word = (Text("bilangan bulat", "a whole number") if question.kind == INTEGER
                 else Text("angka (koma desimal boleh)", "a number")).get(lang)
+        low_, high_ = (None if v is None else _bound(v, lang) for v in (low, high))
         if low is not None and high is not None:
-            return f"{word} {low:g}–{high:g}"
-        return f"{word} ≥ {low:g}" if low is not None else f"{word} ≤ {high:g}"
+            return f"{word} {low_}–{high_}"
+        return f"{word} ≥ {low_}" if low is not None else f"{word} ≤ {high_}"
     how = KIND_HOW[question.kind].get(lang)
     if question.kind in (CHOICE, CHOICES) and question.choices:
         codes = "; ".join(c.code if c.label.get(lang) == c.code.replace("_", " ")
@@ -347,12 +356,10 @@ class _Book:
     def instructions(self) -> None:
         sheet = self.book.active
         sheet.title = _sheet_name(Text("Petunjuk", "Instructions").get(self.lang), self.taken)
-        other = "en" if self.lang != "en" else "id"
         editions = ", ".join(f"{r} {e}" for r, e in self.model.rulesets)
+        # one language, the form's (init --lang en writes the English form)
         lines = [*INSTRUCTIONS.get(self.lang).splitlines(),
-                 f"{Text('Ruleset', 'Rulesets').get(self.lang)}: {editions}", "",
-                 *INSTRUCTIONS.get(other).splitlines(),
-                 f"{Text('Ruleset', 'Rulesets').get(other)}: {editions}"]
+                 f"{Text('Ruleset', 'Rulesets').get(self.lang)}: {editions}"]
         sheet.column_dimensions["A"].width = 110
         for row, line in enumerate(lines, start=1):
             cell = sheet.cell(row, 1, line)

@@ -44,7 +44,8 @@ _CODE_TOKEN = re.compile(
     | --?[A-Za-z][\w-]*                # an option
     | [\w-]+(?:\[\d+\])?(?:\.[\w-]+(?:\[\d+\])?)+   # dotted key, file name, rule id
     | \d{4}-\d{2}-\d{2}\S*             # ISO date or timestamp
-    | \bpatuh\s+[a-z][a-z-]*            # a command: patuh check
+    | \bpatuh(?:\s+(?:rules|web))?\s+[a-z][\w-]*   # a command to type: its name is code
+    | (?m:^Penggunaan:\ .*$)             # a command's synopsis (its metavariables: DIR|LIST)
     | '[^'\s]+'                          # a quoted value or name: 'chek', '--format'
     """)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_']*")

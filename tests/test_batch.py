@@ -112,14 +112,19 @@ def test_csv_jsonl_xlsx_agree(units: Path, tmp_path: Path, run) -> None:
     rows = jsonl(out / "summary.jsonl")
     assert all(list(r) == sorted(COLUMNS) for r in rows)
     with (out / "summary.csv").open(encoding="utf-8", newline="") as handle:
-        table = list(csv.DictReader(handle))
-    assert list(table[0]) == list(COLUMNS)
+        header, *table = list(csv.reader(handle))
+    # the header row in the summary's language, the columns in the JSON Lines' order
+    assert header == [batch.CSV_HEADERS[c].id for c in COLUMNS]
+    assert header[:3] == ["Peringkat", "Unit", "Kode"]
+    table = [dict(zip(COLUMNS, line, strict=True)) for line in table]
     assert len(table) == len(rows) == 3
     for line, row in zip(table, rows, strict=True):
         for column in COLUMNS:
             value = row[column]
             if column == "score" and value is not None:
-                assert float(line[column]) == value
+                assert float(line[column]) == value  # a machine number: a decimal point
+            elif column == "status":
+                assert line[column] == batch.STATUS_WORDS["id"][value]
             else:
                 assert line[column] == ("" if value is None else str(value))
     book = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)
@@ -348,7 +353,8 @@ def test_spreadsheet_cells_never_become_formulas(tmp_path: Path, run) -> None:
     out = tmp_path / "out"
     assert run("batch", folder, "-o", out, "--workers", "1").code == 0
     with (out / "summary.csv").open(encoding="utf-8", newline="") as handle:
-        row = next(csv.DictReader(handle))
+        next(handle)  # the header row, in the summary's language
+        row = next(csv.DictReader(handle, fieldnames=COLUMNS))
     assert row["unit"] == "'=HYPERLINK(\"http://x\")"
     book = openpyxl.load_workbook(out / "summary.xlsx")
     cell = book["pekppp"]["B2"]

@@ -8,10 +8,19 @@ import json
 import shutil
 from pathlib import Path
 
+from patuh.batch import COLUMNS
 from patuh.cli import cli  # noqa: F401 - wires the commands
 
 ROOT = Path(__file__).resolve().parents[1]
 VERIFIED = ROOT / "examples" / "audit" / "verifikasi-dpmptsp.yaml"  # unit dpmptsp-kota-harapan
+
+
+def csv_rows(handle) -> list[dict[str, str]]:
+    """The summary CSV's rows by the stable column keys (its header row is in the summary's
+    language)."""
+    header, *lines = list(csv.reader(handle))
+    assert len(header) == len(COLUMNS)
+    return [dict(zip(COLUMNS, line, strict=True)) for line in lines]
 
 
 def two_units(tmp_path: Path) -> Path:
@@ -23,7 +32,7 @@ def two_units(tmp_path: Path) -> Path:
 
 def summary_rows(out: Path) -> dict[str, dict[str, str]]:
     with (out / "summary.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+        return {row["code"]: row for row in csv_rows(handle)}
 
 
 def test_each_unit_gets_its_own_file(run, tmp_path: Path) -> None:
@@ -110,7 +119,7 @@ def test_two_units_with_one_code_do_not_share_a_file(run, tmp_path: Path) -> Non
                  "--lang", "en")
     assert result.code == 2
     with (out / "summary.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["code"] == "dpmptsp-kota-harapan"]
+        rows = [r for r in csv_rows(handle) if r["code"] == "dpmptsp-kota-harapan"]
     assert sorted(r["status"] for r in rows) == ["error", "ok"]
     error = next(r for r in rows if r["status"] == "error")
     assert "zz-copy" in error["manifest"] and "give each unit its own code" in error["error"]

@@ -46,7 +46,7 @@ def test_indonesian_formatted_sheet_per_ruleset(workbook, run) -> None:
     assert aspects == [f"Aspek {a['id']}: {a['title']['id']}" for a in written["aspects"]]
     best = sheet[2]
     assert best[0].value == 1 and best[2].value == "dpmptsp-kota-harapan"
-    assert isinstance(best[5].value, float) and best[5].number_format == "0.00"
+    assert isinstance(best[5].value, float) and best[5].number_format == "[$-421]0.00"
     # the best band is green, with white ink; the runner-up is another colour
     assert best[6].fill.start_color.rgb.endswith(HEAT_FILLS["heat-0"])
     assert best[6].font.color.rgb.endswith("FFFFFF")
@@ -65,6 +65,7 @@ def test_english_headers(workbook) -> None:
     header = [c.value for c in book["pekppp"][1]]
     assert header[:3] == ["Rank", "Unit", "Code"] and header[8].startswith("Aspect a: ")
     assert book["pekppp"]["H2"].value  # the predicate's English meaning
+    assert book["pekppp"]["F2"].number_format == "0.00"  # no Indonesian locale tag
 
 
 def test_band_heat_spreads_bands_over_five_colours() -> None:

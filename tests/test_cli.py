@@ -262,12 +262,15 @@ def test_rules_list(invoke) -> None:
     assert lines[0].startswith("pekppp: ") and lines[0].endswith("(31)")
     rows = [line for line in lines[1:] if line.startswith("  pekppp.")]
     assert len(rows) == 31 == len(lines) - 1
-    assert re.match(r"  pekppp\.1\.a\.Ak\s+v1\s+a\s+17%\s+secondary\s+Tersedianya", rows[0]), \
+    assert re.match(r"  pekppp\.1\.a\.Ak\s+v1\s+a\s+17%\s+sekunder\s+Tersedianya", rows[0]), \
         rows[0]
     assert "pekppp.inf.antrian" in out
     everything = invoke("rules", "list").stdout
     assert "pekppp.30.f.B" in everything
     english = invoke("rules", "list", "--ruleset", "pekppp", "--lang", "en").stdout
+    assert re.search(r"\s+v1\s+a\s+17%\s+secondary\s+", english)
+    ombudsman = invoke("rules", "list", "--ruleset", "ombudsman").stdout
+    assert "7,14%  tidak resmi" in ombudsman and "7.14%" not in ombudsman
     assert "A service standard (SP) exists" in english
 
 

@@ -86,8 +86,11 @@ def test_trend_oldest_first(db: Path, reports) -> None:
     assert history(db, NAMA) == rows  # by nama as well as by kode
     text = render_history(rows)
     assert text.startswith(f"Riwayat: {NAMA} ({KODE})\n")
-    assert "2025     2025-10-20  2022" in text and f"{rows[1]['delta']:+g}" in text
-    assert "period" in render_history(rows, "en")
+    delta = f"{rows[1]['delta']:+g}"
+    assert "2025     2025-10-20  2022" in text and delta.replace(".", ",") in text
+    assert f"{rows[1]['final']:.2f}".replace(".", ",") in text  # numbers as Indonesians write
+    english = render_history(rows, "en")
+    assert "period" in english and delta in english
 
 
 def test_storing_the_same_evaluation_twice_changes_nothing(db: Path, reports) -> None:

@@ -122,7 +122,7 @@ def test_unknown_edition_names(run) -> None:
 def test_rules_test_on_the_bundled_rules(run) -> None:
     result = run("rules", "test")
     assert result.code == 0, result.out
-    assert " 0 gagal; 0 celah" in result.out
+    assert " 0 gagal; 0 aturan kurang kasus uji" in result.out
 
 
 def test_rules_test_shows_expected_actual_and_the_deciding_condition(tmp_path: Path,
@@ -234,14 +234,14 @@ def test_diff_text_shows_thresholds_labels_and_dimension_weights(run) -> None:
     text = run("rules", "diff", "ombudsman@2021", "ombudsman@2022").out
     # rules/ombudsman/ruleset.yaml: bands A 88, B 78, C 54, D 32, E 0 (2 decimals);
     # 2021 zones Hijau 81, Kuning 51, Merah 0; dimensions input 21.85, proses 32.37, output 24.24
-    for line in ["+ A  ≥ 88.00  Kualitas Tertinggi (zona: Zona Hijau)",
-                 "+ B  ≥ 78.00  Kualitas Tinggi (zona: Zona Hijau)",
-                 "+ C  ≥ 54.00  Kualitas Sedang (zona: Zona Kuning)",
-                 "+ D  ≥ 32.00  Kualitas Rendah (zona: Zona Merah)",
-                 "+ E  ≥ 0.00  Kualitas Terendah",
-                 "- Hijau  ≥ 81.00  Zona Hijau", "- Kuning  ≥ 51.00  Zona Kuning",
-                 "(bobot 21.85)", "(bobot 32.37)", "(bobot 24.24)",
-                 "~ pengaduan bobot: 0 → 21.54"]:
+    for line in ["+ A  ≥ 88,00  Kualitas Tertinggi (zona: Zona Hijau)",
+                 "+ B  ≥ 78,00  Kualitas Tinggi (zona: Zona Hijau)",
+                 "+ C  ≥ 54,00  Kualitas Sedang (zona: Zona Kuning)",
+                 "+ D  ≥ 32,00  Kualitas Rendah (zona: Zona Merah)",
+                 "+ E  ≥ 0,00  Kualitas Terendah",
+                 "- Hijau  ≥ 81,00  Zona Hijau", "- Kuning  ≥ 51,00  Zona Kuning",
+                 "(bobot 21,85)", "(bobot 32,37)", "(bobot 24,24)",
+                 "~ pengaduan bobot: 0 → 21,54"]:
         assert line in text, line
     assert "+ input  Dimensi Input" in text
     en = run("rules", "diff", "ombudsman@2021", "ombudsman@2022", "--lang", "en").out
@@ -331,9 +331,9 @@ def test_impact_summary_and_error_rows(tmp_path: Path, run) -> None:
 def test_impact_with_only_good_manifests_exits_0(run) -> None:
     result = run("rules", "impact", "pekppp@2022", "pekppp@2022", DPMPTSP, KECAMATAN)
     assert result.code == 0, result.err
-    assert "2 unit: 2 dinilai, 0 galat" in result.out
+    assert "2 unit: 2 dinilai, 0 dengan kesalahan" in result.out
     assert "predikat berubah: 0" in result.out
-    assert "rata-rata perubahan +0.000" in result.out
+    assert "rata-rata perubahan +0,000" in result.out
 
 
 # --- `rules list`: a rule's share, not its raw weight with a percent sign -------------------
@@ -353,7 +353,7 @@ def test_rules_list_shows_equal_weights_as_their_share(run) -> None:
     assert rules["editions"][0]["scoring"]["pool"] == "rules"
     shares = _shares(out)
     assert len(shares) == 14
-    assert set(shares.values()) == {f"{100 / 14:.2f}%"}  # 7.14%, not 1%
+    assert set(shares.values()) == {"7,14%"}  # 100/14, in Indonesian; not 1%
     # PEKPPP weights add up to 100 per aspect: the share is the weight (6.a.B: 17)
     pekppp = _shares(run("rules", "list", "--ruleset", "pekppp", "--as-of", "2024-06-01").out)
     assert pekppp["pekppp.6.a.B"] == "17%" and pekppp["pekppp.7.a.T"] == "7%"

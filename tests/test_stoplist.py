@@ -20,3 +20,10 @@ def test_leaves_keys_paths_files_and_code_alone():
 def test_decimal_points_in_prose_only():
     text = "Nilai 4.67 dan +0.0408 dari 1.a.Ak; versi 1.2.3; foto/a.1.jpg; 4,51 dan 9.870"
     assert decimal_points(text) == ["4.67", "+0.0408"]
+
+
+def test_a_command_to_type_is_code():
+    text = "lalu periksa: patuh check unit/manifest.yaml; bandingkan dengan patuh rules diff"
+    assert english_words(text) == []
+    assert english_words("periksa (check) dulu") == ["check"]
+    assert english_words("Penggunaan: patuh batch [OPTIONS] DIR|LIST\nlihat LIST") == ["LIST"]

@@ -19,6 +19,7 @@ import click
 from patuh.errors import InputError
 from patuh.errors import ensure_folder
 from patuh.i18n import Text
+from patuh.i18n import number
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -73,16 +74,19 @@ def serve(data: Path, host: str, port: int, database_url: str | None, threads: i
     from patuh.plugins.web.store import sweep_temporary
     from patuh.plugins.web.wsgi import application
 
+    lang = _lang()
     swept = sweep_temporary(data)
     if swept:
-        click.echo(Text(f"{len(swept)} berkas sementara dari penulisan yang terputus dihapus",
-                        f"{len(swept)} temporary file(s) of interrupted writes removed")
-                   .get(_lang()), err=True)
+        count = number(len(swept), lang)
+        click.echo(Text(f"{count} berkas sementara dari penulisan yang terputus dihapus",
+                        f"{count} temporary file(s) of interrupted writes removed")
+                   .get(lang), err=True)
     repaired = reconcile_evidence()
     if repaired:
-        click.echo(Text(f"indeks bukti {repaired} unit diselaraskan dengan manifestnya",
-                        f"the evidence index of {repaired} unit(s) matched to their manifest")
-                   .get(_lang()), err=True)
+        count = number(repaired, lang)
+        click.echo(Text(f"indeks bukti {count} unit diselaraskan dengan manifestnya",
+                        f"the evidence index of {count} unit(s) matched to their manifest")
+                   .get(lang), err=True)
 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"patuh serve: http://{shown}:{port}/  (data: {data})", err=True)
@@ -372,10 +376,11 @@ def backup(data: Path, database_url: str | None, out: Path) -> None:
                          hint=Text("periksa --data atau --database; berkas tujuan tidak diubah",
                                    "check --data or --database; the output was not "
                                    "changed")) from None
-    click.echo(Text(f"{out}: {written.units} unit, {written.files} berkas unit, "
-                    f"{written.rows} baris basis data",
-                    f"{out}: {written.units} units, {written.files} unit files, "
-                    f"{written.rows} database rows").get(_lang()))
+    lang = _lang()
+    units, files, rows = (number(n, lang) for n in (written.units, written.files, written.rows))
+    click.echo(Text(f"{out}: {units} unit, {files} berkas unit, {rows} baris basis data",
+                    f"{out}: {units} units, {files} unit files, {rows} database rows")
+               .get(lang))
 
 
 def restore(backup_file: Path, data: Path, database_url: str | None) -> None:
@@ -402,8 +407,10 @@ def restore(backup_file: Path, data: Path, database_url: str | None) -> None:
         except BaseException:
             _empty(data, remove=made, rmtree=shutil.rmtree)
             raise
-    click.echo(Text(f"{data}: {rows} baris basis data, {files} berkas unit dipulihkan",
-                    f"{data}: {rows} database rows, {files} unit files restored").get(_lang()))
+    lang = _lang()
+    rows_, files_ = number(rows, lang), number(files, lang)
+    click.echo(Text(f"{data}: {rows_} baris basis data, {files_} berkas unit dipulihkan",
+                    f"{data}: {rows_} database rows, {files_} unit files restored").get(lang))
 
 
 def _empty(data: Path, *, remove: bool, rmtree) -> None:

@@ -14,7 +14,9 @@ from html import escape
 from typing import Any
 
 from patuh.batch import deterministic_xlsx
+from patuh.batch import number_format
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.xlsxstyle import HEAT_FILLS  # shared with the batch summary's workbook
 from patuh.xlsxstyle import HEAT_INK
 
@@ -152,10 +154,10 @@ def xlsx(dash: Mapping[str, Any], lang: str = "id") -> bytes:
         ws.append(row)
         r = ws.max_row
         for col in (5, 9):
-            ws.cell(r, col).number_format = "0.00"
-        ws.cell(r, 10).number_format = "0.0"
+            ws.cell(r, col).number_format = number_format(2, lang)
+        ws.cell(r, 10).number_format = number_format(1, lang)
         for col in range(11, 11 + len(aspects) + 2):
-            ws.cell(r, col).number_format = "0.00"
+            ws.cell(r, col).number_format = number_format(2, lang)
         if line["predicate"]:
             for col in (6, 7):
                 ws.cell(r, col).fill = fill(line["heat"])
@@ -175,8 +177,8 @@ def xlsx(dash: Mapping[str, Any], lang: str = "id") -> bytes:
                    text(item["source"]), item["units_below"], item["units_scored"],
                    item["average_level"], item["max_level"], item["gain"],
                    text(", ".join(item["below"]))])
-        ws.cell(ws.max_row, 6).number_format = "0.00"
-        ws.cell(ws.max_row, 8).number_format = "0.0000"
+        ws.cell(ws.max_row, 6).number_format = number_format(2, lang)
+        ws.cell(ws.max_row, 8).number_format = number_format(4, lang)
 
     ws = sheet(book, _t("sheet_dist", lang),
                [_t(k, lang) for k in ("pred_code", "pred_label", "band", "count")],
@@ -184,7 +186,7 @@ def xlsx(dash: Mapping[str, Any], lang: str = "id") -> bytes:
     for band in dash["distribution"]:
         ws.append([text(band["code"]), text(_pred_label(band, lang)), band["min"],
                    band["count"]])
-        ws.cell(ws.max_row, 3).number_format = "0.00"
+        ws.cell(ws.max_row, 3).number_format = number_format(2, lang)
         ws.cell(ws.max_row, 1).fill = fill(band["heat"])
         ws.cell(ws.max_row, 1).font = ink(band["heat"])
 
@@ -192,7 +194,7 @@ def xlsx(dash: Mapping[str, Any], lang: str = "id") -> bytes:
     ws = sheet(book, _t("sheet_progress", lang), ["", ""], [40, 14])
     for key in ("units", "checked", "errors", "filled_pct", "verified_basis"):
         ws.append([_t(key, lang), progress[key]])
-    ws.cell(5, 2).number_format = "0.0"
+    ws.cell(5, 2).number_format = number_format(1, lang)
     for code, count in progress["stages"].items():
         ws.append([STAGE_LABELS.get(code, Text(code, code)).get(lang), count])
     ws.append([_pick(progress["definition"], lang)])
@@ -208,7 +210,7 @@ def xlsx(dash: Mapping[str, Any], lang: str = "id") -> bytes:
                    _yes_no(item["predicate_changed"], lang), _yes_no(item["comparable"], lang),
                    text("; ".join(_pick(r, lang) for r in item["reasons"]))])
         for col in (3, 4, 5):
-            ws.cell(ws.max_row, col).number_format = "0.00"
+            ws.cell(ws.max_row, col).number_format = number_format(2, lang)
     return deterministic_xlsx(book)
 
 
@@ -278,10 +280,7 @@ def html(dash: Mapping[str, Any], lang: str = "id") -> str:
     history = _history_by_kode(dash)
 
     def num(value: Any, places: int = 2) -> str:
-        if value is None:
-            return "–"
-        text = f"{value:.{places}f}"
-        return text if en else text.replace(".", ",")
+        return "–" if value is None else number(value, lang, places)
 
     def pred(predicate: Mapping[str, Any] | None) -> str:
         if not predicate:

@@ -43,6 +43,7 @@ from django.views.decorators.http import require_POST
 
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.plugins.web import access
 from patuh.plugins.web import answers as service
 from patuh.plugins.web import security
@@ -109,10 +110,12 @@ def _ladder_id(rule: str) -> str:
 
 def _points(gain: Any, lang: str = "id") -> str:
     """A gain in points of the final score, as people of the language write it (+0,037)."""
-    if not isinstance(gain, (int, float)):
+    if isinstance(gain, bool) or not isinstance(gain, (int, float)):
         return ""
-    text = f"+{gain:.3f}".rstrip("0").rstrip(".") if gain else "+0"
-    return text.replace(".", ",") if lang == "id" else text
+    if not gain:
+        return "+0"
+    text = number(gain, lang, 3, sign=True)
+    return text.rstrip("0").rstrip("." if lang == "en" else ",")
 
 
 # --- the unit's state ---------------------------------------------------------------------------
@@ -370,8 +373,8 @@ def _display(kind: str, value: Any) -> str:
         return "\n".join(str(v) for v in value)
     if isinstance(value, (list, dict)):
         return ""
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+    if isinstance(value, float):  # as the answer is typed (read back with either separator)
+        return number(int(value) if value.is_integer() else value, "id", group=False)
     return str(value)
 
 

@@ -247,7 +247,7 @@ def test_the_workbook(client, signed_in, world, reports) -> None:
     assert ws.max_row == 5
     row = [cell for cell in ws[2]]
     assert row[1].value == "dpmptsp" and row[4].value == reports["dpmptsp"]["score"]["final"]
-    assert row[4].number_format == "0.00" and row[10].number_format == "0.00"
+    assert row[4].number_format == "[$-421]0.00" and row[10].number_format == "[$-421]0.00"
     assert [c.value for c in row[10:10 + len(aspects)]] == [a["score"] for a in aspects]
     assert row[5].value == reports["dpmptsp"]["predicate"]["code"]
     assert row[5].fill.fill_type == "solid" and row[5].fill.start_color.rgb.endswith("1A7F37")
@@ -256,13 +256,14 @@ def test_the_workbook(client, signed_in, world, reports) -> None:
     missed = book["Indikator terlewat"]
     assert missed.freeze_panes == "A2"
     assert [c.value for c in missed[1]][:3] == ["Indikator (id)", "Indikator", "Dasar hukum"]
-    assert missed.cell(2, 8).number_format == "0.0000"
+    assert missed.cell(2, 8).number_format == "[$-421]0.0000"
     gains = [missed.cell(r, 8).value for r in range(2, missed.max_row + 1)]
     assert gains == sorted(gains, reverse=True) and len(gains) > 5
     dist = book["Distribusi predikat"]
     assert sum(dist.cell(r, 4).value for r in range(2, dist.max_row + 1)) == 3
     history = book["Riwayat"]
-    assert history.cell(2, 1).value == "dpmptsp" and history.cell(2, 3).number_format == "0.00"
+    assert history.cell(2, 1).value == "dpmptsp"
+    assert history.cell(2, 3).number_format == "[$-421]0.00"  # Indonesian locale tag
 
 
 def test_the_csv_json_and_html_summary(client, signed_in, world, reports) -> None:
