@@ -16,6 +16,7 @@ from dataclasses import field
 from datetime import date
 from typing import Any
 
+from patuh.errors import format_path
 from patuh.i18n import Text
 
 
@@ -62,8 +63,9 @@ class Outcome:
 
     @classmethod
     def missing(cls, path: str, message: Text | None = None) -> Outcome:
-        text = message or Text(f"{path}: belum diisi (tidak ada data)",
-                               f"{path}: not supplied (no data)")
+        shown = format_path(path)
+        text = message or Text(f"{shown}: belum diisi (tidak ada data)",
+                               f"{shown}: not supplied (no data)")
         return cls(None, (Unmet(text, path, missing=True),), (path,))
 
 

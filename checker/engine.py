@@ -15,8 +15,10 @@ from patuh.conditions import Context
 from patuh.conditions import Evidence
 from patuh.conditions import Outcome
 from patuh.conditions import Unmet
+from patuh.errors import format_path
 from patuh.evidence import related
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.rulebook import Level
 from patuh.rulebook import Rule
 from patuh.rulebook import RuleVersion
@@ -63,10 +65,12 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
             missing = [p for p, v in zip(used, (num, den), strict=True) if v is MISSING]
             return None, Outcome(None, tuple(Outcome.missing(p).unmet[0] for p in missing), used)
         if den == 0:
-            return None, Outcome(None, (Unmet(Text(f"{used[1]} = 0", f"{used[1]} = 0"),
+            zero = f"{format_path(used[1])} = 0"
+            return None, Outcome(None, (Unmet(Text(zero, zero),
                                               used[1], True),), used)
         value = min(max(Fraction(num) / Fraction(den), Fraction(0)), Fraction(1))
-        text = Text(f"{used[0]}/{used[1]} = {num}/{den}", f"{used[0]}/{used[1]} = {num}/{den}")
+        shown = f"{format_path(used[0])}/{format_path(used[1])} = {num}/{den}"
+        text = Text(shown, shown)
     else:
         path = ctx.path(spec["fact"])
         raw = ctx.get(spec["fact"])
@@ -75,9 +79,12 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
             return None, Outcome.missing(path)
         low, high = (Fraction(str(x)) for x in spec["range"])
         value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
-        shown = f"{float(Fraction(str(raw))):.2f}"
-        text = Text(f"{path} = {shown} (rentang {spec['range'][0]}–{spec['range'][1]})",
-                    f"{path} = {shown} (range {spec['range'][0]}–{spec['range'][1]})")
+        shown_id, shown_en = (number(float(Fraction(str(raw))), lang, 2) for lang in ("id", "en"))
+        low_id, high_id = (number(x, "id") for x in spec["range"])
+        low_en, high_en = (number(x, "en") for x in spec["range"])
+        where = format_path(path)
+        text = Text(f"{where} = {shown_id} (rentang {low_id}–{high_id})",
+                    f"{where} = {shown_en} (range {low_en}–{high_en})")
     if value == 1:
         return value, Outcome(True, (), used)
     return value, Outcome(False, (Unmet(text, used[0]),), used)

@@ -16,6 +16,7 @@ from typing import TypeVar
 import yaml
 
 from patuh.errors import InputError
+from patuh.errors import format_path
 from patuh.i18n import Text
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -42,13 +43,6 @@ def strict_loader(base: type) -> type:
 # only the wording of a YAML syntax error differs, its line does not.
 _StrictLoader = strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-
-def format_path(path: JsonPath) -> str:
-    """``("a", 0, "b")`` -> ``$.a[0].b``."""
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
 
 
 T = TypeVar("T")

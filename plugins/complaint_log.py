@@ -103,7 +103,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
     log = (manifest.get("pengaduan") or {}).get("log") or {}
     if "berkas" not in log or base_dir is None:
         return None
-    target = tables.locate(base_dir, log["berkas"], "$.pengaduan.log.berkas")
+    target = tables.locate(base_dir, log["berkas"], "pengaduan.log.berkas")
     cases, notes = tables.memo_read(target, read_log)
     hasil: dict[str, Any] = {"berkas": log["berkas"],
                              "sha256": tables.file_digest(target)}

@@ -22,6 +22,7 @@ from patuh import hookimpl
 from patuh.conditions import MISSING
 from patuh.conditions import Operator
 from patuh.conditions import Read
+from patuh.errors import format_path as _p
 from patuh.plugins import workdays
 
 COMPARATORS = {
@@ -111,7 +112,7 @@ def _absent(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     if ctx.get(arg) is MISSING:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{path} diisi", f"{path} is given"), path)
+    return Outcome.false(Text(f"{_p(path)} diisi", f"{_p(path)} is given"), path)
 
 
 def _is_true(arg: str, ctx: Context) -> Outcome:
@@ -121,7 +122,7 @@ def _is_true(arg: str, ctx: Context) -> Outcome:
         return Outcome.missing(path)
     if value is True:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{path}: tidak", f"{path}: no"), path)
+    return Outcome.false(Text(f"{_p(path)}: tidak", f"{_p(path)}: no"), path)
 
 
 def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
@@ -138,8 +139,8 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         used.append(other)
         if expected is MISSING:
             return Outcome.missing(other)
-        shown_id = f"{other} = {_show(expected)}"
-        shown_en = f"{other} = {_show_en(expected)}"
+        shown_id = f"{_p(other)} = {_show(expected)}"
+        shown_en = f"{_p(other)} = {_show_en(expected)}"
     try:
         holds = COMPARATORS[name][1](value, expected)
     except TypeError:
@@ -147,8 +148,8 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if holds:
         return Outcome.true(*used)
     return Outcome.false(
-        Text(f"{path} = {_show(value)} (perlu {sign} {shown_id or _show(expected)})",
-             f"{path} = {_show_en(value)} (needs {sign} {shown_en or _show_en(expected)})"),
+        Text(f"{_p(path)} = {_show(value)} (perlu {sign} {shown_id or _show(expected)})",
+             f"{_p(path)} = {_show_en(value)} (needs {sign} {shown_en or _show_en(expected)})"),
         path, *used[1:])
 
 
@@ -160,8 +161,8 @@ def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if value in arg["values"]:
         return Outcome.true(path)
     options = ", ".join(map(str, arg["values"]))
-    return Outcome.false(Text(f"{path} = {_show(value)} (perlu salah satu: {options})",
-                              f"{path} = {_show_en(value)} (needs one of: {options})"), path)
+    return Outcome.false(Text(f"{_p(path)} = {_show(value)} (perlu salah satu: {options})",
+                              f"{_p(path)} = {_show_en(value)} (needs one of: {options})"), path)
 
 
 def _element_title(ctx: Context, code: str) -> Text:
@@ -183,8 +184,8 @@ def _contains(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.true(path)
     titles = [_element_title(ctx, w) for w in wanted]
     return Outcome.false(Text(
-        f"{path}: belum ada {' / '.join(t.id for t in titles)}",
-        f"{path}: no {' / '.join(t.en for t in titles)}"), path)
+        f"{_p(path)}: belum ada {' / '.join(t.id for t in titles)}",
+        f"{_p(path)}: no {' / '.join(t.en for t in titles)}"), path)
 
 
 def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
@@ -206,7 +207,7 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         n = 0
         reasons: list[Unmet] = []
         for index in range(len(items)):
-            inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
+            inner = ctx.inside(f"{_p(path)}.{index}").evaluate(arg["where"])
             used.extend(inner.used)
             n += bool(inner.holds)
             reasons.extend(inner.unmet)
@@ -221,8 +222,8 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         lacking = [ctx.element_title(among, e.code) for e in elements if e.code not in present]
     of_id = f" dari {total}" if total is not None else ""
     of_en = f" of {total}" if total is not None else ""
-    message = Text(f"{path}: {n}{of_id} terpenuhi (perlu {sign} {k})",
-                   f"{path}: {n}{of_en} met (needs {sign} {k})")
+    message = Text(f"{_p(path)}: {n}{of_id} terpenuhi (perlu {sign} {k})",
+                   f"{_p(path)}: {n}{of_en} met (needs {sign} {k})")
     if lacking and name in ("ge", "gt", "eq"):
         message = message + Text(
             "; belum ada: " + ", ".join(t.id for t in lacking),
@@ -244,15 +245,16 @@ def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return _missing_any((num_path, num), (den_path, den))
     name, sign, k = _comparator(arg)
     if den == 0:
-        return Outcome.false(Text(f"{den_path} = 0: persentase tidak dapat dihitung",
-                                  f"{den_path} = 0: the percentage cannot be computed"),
+        return Outcome.false(Text(f"{_p(den_path)} = 0: persentase tidak dapat dihitung",
+                                  f"{_p(den_path)} = 0: the percentage cannot be computed"),
                              den_path, num_path)
     percent = Fraction(num) * 100 / Fraction(den)
     if COMPARATORS[name][1](percent, Fraction(str(k))):
         return Outcome.true(num_path, den_path)
     return Outcome.false(Text(
-        f"{num_path}/{den_path} = {_show(percent)}% (perlu {sign} {k}%)",
-        f"{num_path}/{den_path} = {_show(percent)}% (needs {sign} {k}%)"), num_path, den_path)
+        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (perlu {sign} {k}%)",
+        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (needs {sign} {k}%)"),
+        num_path, den_path)
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -313,19 +315,19 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.missing(path)
     day = _as_date(raw)
     if day is None:
-        return Outcome.false(Text(f"{path}: {raw!r} bukan tanggal",
-                                  f"{path}: {raw!r} is not a date"), path)
+        return Outcome.false(Text(f"{_p(path)}: {raw!r} bukan tanggal",
+                                  f"{_p(path)}: {raw!r} is not a date"), path)
     name, sign, duration = _comparator(arg)
     if day > ctx.as_of:
         return Outcome.false(Text(
-            f"{path} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
-            f"{path} = {day} falls after the evaluation date {ctx.as_of}"), path)
+            f"{_p(path)} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
+            f"{_p(path)} = {day} falls after the evaluation date {ctx.as_of}"), path)
     if _compare_span(day, ctx.as_of, name, duration):
         return Outcome.true(path)
     d_id, d_en = _show_duration(duration)
     return Outcome.false(Text(
-        f"{path} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
-        f"{path} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
+        f"{_p(path)} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
+        f"{_p(path)} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
 
 
 def _counted(start: date, end: date, duration: Mapping[str, int]) -> Text:
@@ -356,12 +358,13 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     name, sign, duration = _comparator(arg)
     d_id, d_en = _show_duration(duration)
     if start is None or end is None:
-        return Outcome.false(Text(f"{start_path}/{end_path}: bukan tanggal",
-                                  f"{start_path}/{end_path}: not a date"), end_path, start_path)
+        return Outcome.false(Text(f"{_p(start_path)}/{_p(end_path)}: bukan tanggal",
+                                  f"{_p(start_path)}/{_p(end_path)}: not a date"),
+                             end_path, start_path)
     if end < start:
         return Outcome.false(Text(
-            f"{end_path} = {end} lebih awal dari {start_path} = {start}",
-            f"{end_path} = {end} is before {start_path} = {start}"), end_path, start_path)
+            f"{_p(end_path)} = {end} lebih awal dari {_p(start_path)} = {start}",
+            f"{_p(end_path)} = {end} is before {_p(start_path)} = {start}"), end_path, start_path)
     holds = _compare_span(start, end, name, duration)
     if holds:
         return Outcome.true(start_path, end_path)
@@ -369,14 +372,14 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     counted = _counted(start, min(end, limit), duration)
     if still_open:
         return Outcome.false(Text(
-            f"{start_path} = {start}: {end_path} belum ada pada {ctx.as_of}, batas {sign} {d_id} "
-            f"(sampai {limit}) sudah lewat",
-            f"{start_path} = {start}: no {end_path} by {ctx.as_of}; the limit {sign} {d_en} "
-            f"(until {limit}) has passed") + counted, end_path, start_path)
+            f"{_p(start_path)} = {start}: {_p(end_path)} belum ada pada {ctx.as_of}, "
+            f"batas {sign} {d_id} (sampai {limit}) sudah lewat",
+            f"{_p(start_path)} = {start}: no {_p(end_path)} by {ctx.as_of}; "
+            f"the limit {sign} {d_en} (until {limit}) has passed") + counted, end_path, start_path)
     return Outcome.false(Text(
-        f"{start_path} = {start} → {end_path} = {end}: selang harus {sign} {d_id} "
+        f"{_p(start_path)} = {start} → {_p(end_path)} = {end}: selang harus {sign} {d_id} "
         f"(batas {limit})",
-        f"{start_path} = {start} → {end_path} = {end}: the span must be {sign} {d_en} "
+        f"{_p(start_path)} = {start} → {_p(end_path)} = {end}: the span must be {sign} {d_en} "
         f"(limit {limit})") + counted, end_path, start_path)
 
 
@@ -391,18 +394,18 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     broken: list[tuple[str, Outcome]] = []
     unknown = False
     for index, item in enumerate(items):
-        inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
+        inner = ctx.inside(f"{_p(path)}.{index}").evaluate(arg["where"])
         used.extend(inner.used)
         if inner.holds is None:
             unknown = True
         if not inner.holds:
             label = item.get(arg["name"]) if "name" in arg and isinstance(item, Mapping) else None
-            broken.append((str(label) if label else f"{path}.{index}", inner))
+            broken.append((str(label) if label else _p(f"{path}.{index}"), inner))
     if not broken:
         return Outcome(True, (), tuple(used))
     limit = arg.get("list_at_most", 20)
-    unmet = [Unmet(Text(f"{path}: {len(broken)} dari {len(items)} tidak memenuhi",
-                        f"{path}: {len(broken)} of {len(items)} do not comply"), path)]
+    unmet = [Unmet(Text(f"{_p(path)}: {len(broken)} dari {len(items)} tidak memenuhi",
+                        f"{_p(path)}: {len(broken)} of {len(items)} do not comply"), path)]
     for name, inner in broken[:limit]:
         for reason in inner.unmet:
             unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + reason.message, reason.path,
@@ -437,12 +440,13 @@ def _has_evidence(arg: str | Mapping[str, Any], ctx: Context) -> Outcome:
     if any(e.usable for e in items):
         return Outcome.true(path)
     if not items:
-        return Outcome(None, (Unmet(Text(f"{path}: belum ada bukti dukung",
-                                         f"{path}: no evidence supplied"), path, True),), (path,))
+        return Outcome(None, (Unmet(Text(f"{_p(path)}: belum ada bukti dukung",
+                                         f"{_p(path)}: no evidence supplied"), path, True),),
+                       (path,))
     problems_id = "; ".join(f"{e.ref}: {_STATUS[e.status][0]}" for e in items)
     problems_en = "; ".join(f"{e.ref}: {_STATUS[e.status][1]}" for e in items)
-    return Outcome.false(Text(f"{path}: bukti dukung tidak dapat dipakai ({problems_id})",
-                              f"{path}: evidence is not usable ({problems_en})"), path)
+    return Outcome.false(Text(f"{_p(path)}: bukti dukung tidak dapat dipakai ({problems_id})",
+                              f"{_p(path)}: evidence is not usable ({problems_en})"), path)
 
 
 def _list_children(arg: list[Any]) -> Iterable[tuple[tuple[str | int, ...], Any]]:

@@ -440,7 +440,7 @@ def _folder_key(folder: Path) -> str:
 def _compute_for_manifest(target: Path, population: int | None, display_name: str,
                           sheet: str | None, _rules_digest: str) -> dict[str, Any]:
     return compute(target, population=population, display_name=display_name, sheet=sheet,
-                   sheet_path="$.skm.lembar")
+                   sheet_path="skm.lembar")
 
 
 @hookimpl
@@ -450,7 +450,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
     if not skm or "hasil" in skm:  # nothing to derive, or stated already (a rule's example)
         return None
     if "berkas" in skm and base_dir is not None:
-        target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
+        target = tables.locate(base_dir, skm["berkas"], "skm.berkas")
         # the unsur titles and the mutu table come from the `skm` rule data
         result = tables.memo_read(target, _compute_for_manifest, skm.get("populasi"),
                                   skm["berkas"], skm.get("lembar") or None, _rules_key())

@@ -134,13 +134,13 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
         raise InputError(
             Text(f"{section} memuat berkas dan rekap sekaligus; salah satunya akan diabaikan",
                  f"{section} has both berkas and rekap; one of them would be ignored"),
-            path=f"$.{section}",
+            path=section,
             hint=Text(f"berikan salah satu: {section}.berkas (berkas jawaban) atau "
                       f"{section}.rekap (rekapnya), bukan keduanya",
                       f"give one of them: {section}.berkas (the answers file) or "
                       f"{section}.rekap (its aggregates), not both"))
     if "berkas" in data and base_dir is not None:
-        target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
+        target = locate(base_dir, data["berkas"], f"{section}.berkas")
         hasil = memo_read(target, read_file)
         hasil["berkas"] = data["berkas"]
         hasil["sha256"] = file_digest(target)
