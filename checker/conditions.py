@@ -165,6 +165,8 @@ class Context:
     evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
     elements: Mapping[str, tuple[Element, ...]] = field(default_factory=dict)
     prefix: str = ""  # where relative paths start (inside a list item)
+    # derived fact path -> the ways a person supplies it (patuh_fact_sources)
+    sources: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def path(self, path: str) -> str:
         """The absolute fact path of a path written in a condition."""
@@ -176,7 +178,43 @@ class Context:
     def inside(self, absolute_path: str) -> Context:
         """A context whose relative paths start at ``absolute_path`` (a list item)."""
         return Context(self.facts, self.as_of, self.operators, self.evidence, self.elements,
-                       absolute_path)
+                       absolute_path, self.sources)
+
+    def missing(self, *paths: str, used: Iterable[str] | None = None) -> Outcome:
+        """Unknown: the absolute fact ``paths`` are not supplied; each reason names what the
+        person fills (a derived fact: the manifest keys it comes from), all of them at once."""
+        unmet = tuple(dict.fromkeys(self.unsupplied(path) for path in paths))
+        return Outcome(None, unmet, tuple(paths if used is None else used))
+
+    def ways(self, path: str) -> tuple[tuple[str, ...], ...] | None:
+        """How a person supplies the derived fact ``path`` (its own declaration, else the
+        nearest declared path above it); None for a fact the person writes."""
+        while True:
+            found = self.sources.get(path)
+            if found is not None:
+                return found
+            if "." not in path:
+                return None
+            path = path.rsplit(".", 1)[0]
+
+    def unsupplied(self, path: str) -> Unmet:
+        """The reason for one fact that is not supplied, in the person's terms."""
+        ways = self.ways(path)
+        if not ways:
+            return Outcome.missing(path).unmet[0]
+        given = {key for way in ways for key in way if lookup(self.facts, key) is not MISSING}
+        open_ways = [[key for key in way if key not in given] for way in ways]
+        open_ways = [way for way in open_ways if way]  # a way fully filled did not give it
+        if not open_ways:
+            keys = ", ".join(format_path(k) for k in dict.fromkeys(k for w in ways for k in w))
+            return Unmet(Text(f"{keys}: sudah diisi, tetapi tidak memberi nilai yang "
+                              "diperlukan (lihat catatan)",
+                              f"{keys}: filled in, but they do not give the value needed "
+                              "(see the notes)"), ways[0][0], True)
+        shown_id = " atau ".join(" dan ".join(format_path(k) for k in way) for way in open_ways)
+        shown_en = " or ".join(" and ".join(format_path(k) for k in way) for way in open_ways)
+        return Unmet(Text(f"{shown_id}: belum diisi (tidak ada data)",
+                          f"{shown_en}: not supplied (no data)"), open_ways[0][0], True)
 
     def evidence_under(self, path: str) -> tuple[Evidence, ...]:
         """Evidence attached at ``path`` or anywhere inside it."""

@@ -44,7 +44,32 @@ class Result:
 
 def make_context(facts: Mapping[str, Any], as_of: date,
                  evidence: Mapping[str, tuple[Evidence, ...]]) -> Context:
-    return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence)
+    return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence,
+                   sources=fact_sources())
+
+
+def _bad_sources(result: Any) -> bool:
+    return result is not None and not (isinstance(result, Mapping) and all(
+        isinstance(path, str) and path and isinstance(ways, (list, tuple)) and all(
+            isinstance(way, (list, tuple)) and way and all(isinstance(k, str) and k for k in way)
+            for way in ways) for path, ways in result.items()))
+
+
+def fact_sources() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every plugin's ``patuh_fact_sources``: derived fact path -> the ways (manifest keys) a
+    person supplies it; two plugins' ways for one path add up."""
+    hook = manager.get_plugin_manager().hook
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for result in hook.patuh_fact_sources():
+        if _bad_sources(result):
+            raise manager.wrong_type(manager.culprit(hook.patuh_fact_sources, _bad_sources),
+                                     "patuh_fact_sources",
+                                     "a mapping {derived.path: [[manifest.key, ...], ...]}",
+                                     result)
+        for path, ways in (result or {}).items():
+            added = tuple(tuple(way) for way in ways)
+            out[path] = tuple(dict.fromkeys((*out.get(path, ()), *added)))
+    return out
 
 
 def _status(value: Fraction | None, unknown: bool) -> str:
@@ -63,7 +88,7 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
         used = (ctx.path(num_path), ctx.path(den_path))
         if MISSING in (num, den):
             missing = [p for p, v in zip(used, (num, den), strict=True) if v is MISSING]
-            return None, Outcome(None, tuple(Outcome.missing(p).unmet[0] for p in missing), used)
+            return None, ctx.missing(*missing, used=used)
         if den == 0:
             zero = f"{format_path(used[1])} = 0"
             return None, Outcome(None, (Unmet(Text(zero, zero),
@@ -76,7 +101,7 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
         raw = ctx.get(spec["fact"])
         used = (path,)
         if raw is MISSING:
-            return None, Outcome.missing(path)
+            return None, ctx.missing(path)
         low, high = (Fraction(str(x)) for x in spec["range"])
         value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
         shown_id, shown_en = (number(float(Fraction(str(raw))), lang, 2) for lang in ("id", "en"))
@@ -95,7 +120,7 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
     """A ladder: the highest level whose condition holds together with those of every lower
     level. A measured rule: its 0–100 score, zero unless its ``requires`` holds."""
     ctx = Context(context.facts, context.as_of, context.operators, context.evidence,
-                  version.elements, context.prefix)
+                  version.elements, context.prefix, context.sources)
     aspect = aspect or version.aspect or rule.aspect
     weight = version.weight if weight is None else weight
     used: list[str] = []

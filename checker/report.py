@@ -186,7 +186,8 @@ def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
         "weight": number(result.weight),
         "evidence": [_evidence(e) for e in result.evidence],
         "next_level": {"level": nxt.level, "title": _text(nxt.title)} if nxt else None,
-        "unmet": [{"message": _text(u.message), "path": u.path, "missing": u.missing}
+        "unmet": [{"message": _text(u.message), "path": u.path and format_path(u.path),
+                   "missing": u.missing}
                   for u in result.unmet],
         "gain": number(gain),
         "guidance": _text(result.rule.guidance),

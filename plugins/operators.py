@@ -103,7 +103,7 @@ def _not(arg: Mapping[str, Any], ctx: Context) -> Outcome:
 
 def _exists(arg: str, ctx: Context) -> Outcome:
     if ctx.get(arg) is MISSING:
-        return Outcome.missing(ctx.path(arg))
+        return ctx.missing(ctx.path(arg))
     return Outcome.true(ctx.path(arg))
 
 
@@ -119,7 +119,7 @@ def _is_true(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     value = ctx.get(arg)
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     if value is True:
         return Outcome.true(path)
     return Outcome.false(Text(f"{_p(path)}: tidak", f"{_p(path)}: no"), path)
@@ -128,8 +128,6 @@ def _is_true(arg: str, ctx: Context) -> Outcome:
 def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
-    if value is MISSING:
-        return Outcome.missing(path)
     name, sign, expected = _comparator(arg)
     used = [path]
     shown_id = shown_en = None
@@ -137,10 +135,12 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         other = ctx.path(expected["fact"])
         expected = ctx.get(expected["fact"])
         used.append(other)
-        if expected is MISSING:
-            return Outcome.missing(other)
+        if MISSING in (value, expected):  # every fact not supplied, at once
+            return _missing_any(ctx, (path, value), (other, expected))
         shown_id = f"{_p(other)} = {_show(expected)}"
         shown_en = f"{_p(other)} = {_show_en(expected)}"
+    elif value is MISSING:
+        return ctx.missing(path)
     try:
         holds = COMPARATORS[name][1](value, expected)
     except TypeError:
@@ -157,7 +157,7 @@ def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     if value in arg["values"]:
         return Outcome.true(path)
     options = ", ".join(map(str, arg["values"]))
@@ -177,7 +177,7 @@ def _contains(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     wanted = arg["any_of"] if "any_of" in arg else [arg["value"]]
     present = value if isinstance(value, list) else [value]
     if any(w in present for w in wanted):
@@ -192,7 +192,7 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     items = value if isinstance(value, list) else [value]
     used = [path]
     lacking: list[Text] = []
@@ -232,17 +232,17 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     return Outcome(False, (Unmet(message, path), *details), tuple(used))
 
 
-def _missing_any(*facts: tuple[str, Any]) -> Outcome:
-    """Unknown: one or more of two facts a comparison needs were not supplied."""
-    unmet = tuple(Outcome.missing(path).unmet[0] for path, value in facts if value is MISSING)
-    return Outcome(None, unmet, tuple(path for path, _ in facts))
+def _missing_any(ctx: Context, *facts: tuple[str, Any]) -> Outcome:
+    """Unknown: one or more of the facts a comparison needs were not supplied (all named)."""
+    return ctx.missing(*(path for path, value in facts if value is MISSING),
+                       used=[path for path, _ in facts])
 
 
 def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     num_path, den_path = ctx.path(arg["numerator"]), ctx.path(arg["denominator"])
     num, den = ctx.get(arg["numerator"]), ctx.get(arg["denominator"])
     if MISSING in (num, den):
-        return _missing_any((num_path, num), (den_path, den))
+        return _missing_any(ctx, (num_path, num), (den_path, den))
     name, sign, k = _comparator(arg)
     if den == 0:
         return Outcome.false(Text(f"{_p(den_path)} = 0: persentase tidak dapat dihitung",
@@ -312,7 +312,7 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     raw = ctx.get(arg["path"])
     if raw is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     day = _as_date(raw)
     if day is None:
         return Outcome.false(Text(f"{_p(path)}: {raw!r} bukan tanggal",
@@ -352,7 +352,7 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.true(start_path)  # the clock has not started: nothing is due yet
     still_open = end_raw is MISSING and arg.get("open", False) and start_raw is not MISSING
     if MISSING in (start_raw, end_raw) and not still_open:
-        return _missing_any((start_path, start_raw), (end_path, end_raw))
+        return _missing_any(ctx, (start_path, start_raw), (end_path, end_raw))
     start = _as_date(start_raw)
     end = ctx.as_of if still_open else _as_date(end_raw)
     name, sign, duration = _comparator(arg)
@@ -388,7 +388,7 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     items = ctx.get(arg["path"])
     if items is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     items = items if isinstance(items, list) else [items]
     used = [path]
     broken: list[tuple[str, Outcome]] = []

@@ -443,6 +443,25 @@ def _compute_for_manifest(target: Path, population: int | None, display_name: st
                    sheet_path="skm.lembar")
 
 
+# The manifest keys each fact under skm.hasil comes from (patuh_derive_facts below): the
+# answers file, or the figures written in the manifest (_facts_from_declared).
+FACT_SOURCES = {
+    "skm.hasil": (("skm.berkas",),),
+    "skm.hasil.jumlah_unsur": (("skm.berkas",), ("skm.jumlah_unsur",)),
+    "skm.hasil.skala_1_4": (("skm.berkas",), ("skm.skala",)),
+    "skm.hasil.responden": (("skm.berkas",), ("skm.responden",)),
+    "skm.hasil.sampel_minimum": (("skm.populasi",),),
+    "skm.hasil.sampel_cukup": (("skm.berkas", "skm.populasi"), ("skm.responden", "skm.populasi")),
+    "skm.hasil.tanggal": (("skm.berkas",), ("skm.tanggal_laporan",)),
+    "skm.hasil.ikm": (("skm.berkas",), ("skm.ikm",)),
+}
+
+
+@hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    return FACT_SOURCES
+
+
 @hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:

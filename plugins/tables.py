@@ -121,6 +121,12 @@ def _open_error(file: Path) -> OSError | ValueError:
     return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
+def section_sources(section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """What :func:`derive_section` derives ``{section}.hasil`` from, for
+    ``patuh_fact_sources``: the data file, or its aggregates."""
+    return {f"{section}.hasil": ((f"{section}.berkas",), (f"{section}.rekap",))}
+
+
 def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: str,
                    read_file: Callable[[Path], dict[str, Any]],
                    from_rekap: Callable[[Mapping[str, Any]], dict[str, Any]]
