@@ -46,6 +46,7 @@ class InputError(Exception):
         line: int | None = None,
         path: str | None = None,
         hint: str | Text | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(render(message, "id"))
         self.message = message
@@ -53,11 +54,15 @@ class InputError(Exception):
         self.line = line
         self.path = path
         self.hint = hint
+        self.column = column  # counted from 1, with a line only (a YAML syntax error)
 
     def location(self) -> str:
         parts = []
         if self.file:
-            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}" + (f":{self.column}" if self.column else "")
+            parts.append(where)
         if self.path:
             parts.append(self.path)
         return ": ".join(parts)
@@ -80,7 +85,7 @@ class InputErrors(InputError):
     def __init__(self, errors: list[InputError]) -> None:
         first = errors[0]
         super().__init__(first.message, file=first.file, line=first.line, path=first.path,
-                         hint=first.hint)
+                         hint=first.hint, column=first.column)
         self.errors = errors
 
     def render(self, lang: str = "id") -> str:

@@ -32,7 +32,7 @@ def assert_input_error(result, *needles: str) -> None:
 CASES = {
     "malformed_yaml": (
         "schema_version: 1\nunit:\n  nama: [Unit Uji\nperiode: {tahun: 2024}\n",
-        4, None, "invalid YAML"),
+        "4:8", None, "invalid YAML: the list [ … ] opened on line 3 is not closed"),
     "duplicate_key": (
         MANIFEST_HEAD + "unit:\n  nama: Unit Lain\n",
         6, None, "duplicate key 'unit' (first at line 2)"),
@@ -114,7 +114,7 @@ def test_malformed_json_manifest(tmp_path: Path, run) -> None:
                         ' "periode": {"tahun": 2024,}\n}\n', encoding="utf-8")
     before = manifest.read_bytes()
     result = run("check", manifest, "--lang", "en")
-    assert_input_error(result, f"{manifest}:3: invalid JSON")
+    assert_input_error(result, f"{manifest}:3:28: invalid JSON")
     assert manifest.read_bytes() == before
 
 

@@ -83,7 +83,7 @@ def test_ranked_summary_with_the_broken_unit_and_its_error(units: Path, tmp_path
     broken = rows[2]
     assert broken["rank"] is None and broken["score"] is None
     assert broken["manifest"] == str(units / "rusak" / "manifest.yaml")
-    assert broken["error"].startswith(f"{broken['manifest']}:3: invalid YAML")
+    assert broken["error"].startswith(f"{broken['manifest']}:3:8: invalid YAML")
     assert broken["report"] == "" and broken["unit"] == ""
 
     text = (out / "summary.txt").read_text("utf-8")

@@ -83,7 +83,7 @@ def test_format_path() -> None:
 @pytest.mark.parametrize(("text", "line"), [
     ("a: [1, 2\nb: 3\n", 2),
     ("a:\n  b: 1\n c: 2\n", 3),
-    ("a: 'tidak ditutup\n", 2),
+    ("a: 'tidak ditutup\n", 1),  # where the quote opens, not where the file ends
 ])
 def test_malformed_yaml_names_the_line(tmp_path: Path, text: str, line: int) -> None:
     path = write(tmp_path, text)
