@@ -571,12 +571,14 @@ def rules_test(path: Path | None, lang: str) -> None:
                 if run.ok:
                     continue
                 failed += 1
-                want = (f"score {run.expected_score}" if run.expected_score is not None
+                score = "score" if lang == "en" else "nilai"
+                want = (f"{score} {run.expected_score}" if run.expected_score is not None
                         else f"level {run.expected_level}")
-                got = (f"score {run.actual_score}" if run.expected_score is not None
+                got = (f"{score} {run.actual_score}" if run.expected_score is not None
                        else f"level {run.result.level}")
                 status = f" / {run.expected_status}" if run.expected_status else ""
-                click.echo(f"FAIL {rule.id} v{run.version.version} [{run.name}]: "
+                click.echo(f"{'FAIL' if lang == 'en' else 'GAGAL'} {rule.id} "
+                           f"v{run.version.version} [{run.name}]: "
                            f"{'expected' if lang == 'en' else 'diharapkan'} {want}{status}, "
                            f"{'got' if lang == 'en' else 'didapat'} {got} / "
                            f"{run.result.status}  ({rule.file})")
@@ -588,10 +590,16 @@ def rules_test(path: Path | None, lang: str) -> None:
                     click.echo(f"       - {unmet.message.get(lang)}")
             for gap in coverage_gaps(rule, runs):
                 uncovered += 1
-                click.echo(f"GAP  {rule.id}: {gap.get(lang)}  ({rule.file})")
+                click.echo(f"{'GAP ' if lang == 'en' else 'CELAH'} {rule.id}: {gap.get(lang)}  "
+                           f"({rule.file})")
     summary = (f"{total - failed} passed, {failed} failed" if lang == "en"
                else f"{total - failed} lulus, {failed} gagal")
-    click.echo(summary + (f"; {uncovered} gaps" if lang == "en" else f"; {uncovered} celah"))
+    if lang == "en":
+        summary += f"; {uncovered} gaps"
+    else:  # "0 celah" reads oddly: say what holds
+        summary += (f"; {uncovered} celah cakupan uji" if uncovered
+                    else "; cakupan uji lengkap")
+    click.echo(summary)
     if failed or uncovered:
         sys.exit(1)
 
@@ -656,7 +664,7 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
     if summary["errors"]:
         click.echo(render(Text(
             f"patuh: {summary['errors']} dari {summary['units']} manifest tidak dapat dinilai "
-            "(baris GALAT di atas)",
+            "(baris KESALAHAN di atas)",
             f"patuh: {summary['errors']} of {summary['units']} manifests could not be scored "
             "(the ERROR rows above)"), lang), err=True)
         sys.exit(2)
@@ -811,8 +819,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             _print_traceback()
         click.echo(visible(render(Text(
-            f"patuh: galat internal: {type(exc).__name__}: {exc} (jalankan ulang dengan --debug "
-            "dan laporkan)",
+            f"patuh: kesalahan internal: {type(exc).__name__}: {exc} (jalankan ulang dengan "
+            "--debug dan laporkan)",
             f"patuh: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
             "report it)"), lang)), err=True)
         return 3

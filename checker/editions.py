@@ -617,7 +617,7 @@ def render_impact(a: EditionRef, b: EditionRef, units: list[Mapping[str, Any]],
     out = [f"{'Impact' if en else 'Dampak'}: {a.label} → {b.label}", ""]
     for unit in units:
         if unit.get("error"):
-            out.append(f"{'ERROR' if en else 'GALAT'}  ({unit['manifest']})")
+            out.append(f"{'ERROR' if en else 'KESALAHAN'}  ({unit['manifest']})")
             out.extend(f"  {line}" for line in unit["error"][lang].splitlines())
             out.append("")
             continue
@@ -649,7 +649,7 @@ def _summary_lines(summary: Mapping[str, Any], a: EditionRef, b: EditionRef,
     out = [("Summary" if en else "Ringkasan") + f": {a.label} → {b.label}"]
     out.append(f"  {s['units']} unit" + ("s" if en and s["units"] != 1 else "") + ": "
                + (f"{s['scored']} scored, {s['errors']} with errors" if en
-                  else f"{s['scored']} dinilai, {s['errors']} galat"))
+                  else f"{s['scored']} dinilai, {s['errors']} kesalahan"))
     changed = s["predicate_changed"]
     out.append(("  predicate changes: " if en else "  predikat berubah: ")
                + f"{len(changed)}")

@@ -114,7 +114,7 @@ Bukti dukung: nama berkas relatif terhadap folder tempat manifest.xlsx disimpan 
 mis. standar-pelayanan/sk-sp-2025.pdf; beberapa berkas dipisah ;.
 Daftar (mis. inovasi): satu baris per butir pada lembarnya sendiri; baris kosong diabaikan.
 Kolom Kode berisi kunci manifest; jangan diubah. Proteksi lembar tanpa kata sandi.
-Periksa dengan: patuh check manifest.xlsx — galat menyebut lembar dan sel, mis.
+Periksa dengan: patuh check manifest.xlsx — pesan kesalahan menyebut lembar dan sel, mis.
 manifest.xlsx!Kebijakan Pelayanan!D14. Ubah ke YAML: patuh convert manifest.xlsx manifest.yaml
 """, """\
 patuh manifest form — one unit, one period.

@@ -92,4 +92,4 @@ def test_batch_ruleset_named_alone_is_an_error_row(run, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples" / "dpmptsp-kota-harapan", units / "a", symlinks=True)
     result = run("batch", units, "--ruleset", "ombudsman", "--as-of", LATE, "--workers", "1")
     assert result.code == 2
-    assert "galat" in result.out
+    assert "kesalahan" in result.out

@@ -41,7 +41,7 @@ def assert_input_error(result, *needles: str) -> None:
     assert result.code == 2, (result.code, result.err)
     assert result.out == "", "no report may be printed for bad input"
     assert "Traceback" not in result.err
-    assert "internal error" not in result.err and "galat internal" not in result.err
+    assert "internal error" not in result.err and "kesalahan internal" not in result.err
     assert result.err.startswith("patuh: "), result.err
     for needle in needles:
         assert needle in result.err, f"{needle!r} not in:\n{result.err[:2000]}"

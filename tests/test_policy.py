@@ -122,7 +122,7 @@ def test_unknown_edition_names(run) -> None:
 def test_rules_test_on_the_bundled_rules(run) -> None:
     result = run("rules", "test")
     assert result.code == 0, result.out
-    assert " 0 gagal; 0 celah" in result.out
+    assert " 0 gagal; cakupan uji lengkap" in result.out
 
 
 def test_rules_test_shows_expected_actual_and_the_deciding_condition(tmp_path: Path,
@@ -331,7 +331,7 @@ def test_impact_summary_and_error_rows(tmp_path: Path, run) -> None:
 def test_impact_with_only_good_manifests_exits_0(run) -> None:
     result = run("rules", "impact", "pekppp@2022", "pekppp@2022", DPMPTSP, KECAMATAN)
     assert result.code == 0, result.err
-    assert "2 unit: 2 dinilai, 0 galat" in result.out
+    assert "2 unit: 2 dinilai, 0 kesalahan" in result.out
     assert "predikat berubah: 0" in result.out
     assert "rata-rata perubahan +0.000" in result.out
 

@@ -387,7 +387,7 @@ def test_workbook_saved_under_a_csv_name(tmp_path: Path, run) -> None:
     (today: exit 3, the csv.Error from parse_rows escapes as "galat internal")."""
     file = write_xlsx_a(tmp_path / "a.xlsx").rename(tmp_path / "jawaban.csv")
     result = run("skm", file)
-    assert "galat internal" not in result.err
+    assert "kesalahan internal" not in result.err
     assert_input_error(result, "jawaban.csv")
 
 

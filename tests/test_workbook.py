@@ -287,7 +287,7 @@ def test_schema_errors_after_loading_point_at_the_cell(run, tmp_path) -> None:
     where = fill(target, {"periode.tahun": 1990})
     result = run("check", target)
     assert result.code == 2
-    assert f"manifest.xlsx!{where['periode.tahun']}: periode.tahun: 1990 harus >= 2000" \
+    assert f"manifest.xlsx!{where['periode.tahun']}: periode.tahun: 1990 harus ≥ 2000" \
         in result.err
     assert "isi: bilangan bulat" in result.err
     # a required answer left empty: its own empty cell is named
