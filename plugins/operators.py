@@ -23,6 +23,7 @@ from patuh.conditions import MISSING
 from patuh.conditions import Operator
 from patuh.conditions import Read
 from patuh.errors import format_path as _p
+from patuh.i18n import number
 from patuh.plugins import workdays
 
 COMPARATORS = {
@@ -43,18 +44,23 @@ def _comparator(arg: Mapping[str, Any]) -> tuple[str, str, Any]:
     return name, COMPARATORS[name][0], arg[name]
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "id") -> str:
+    """A fact's value in a reason: yes/no in words, a fraction to one decimal, and a decimal
+    number in the language's notation (``82,5`` in Indonesian). Whole numbers are not grouped
+    (a year reads 2024, not 2.024)."""
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return ("yes" if value else "no") if lang == "en" else ("ya" if value else "tidak")
     if isinstance(value, Fraction):
-        return f"{float(value):.1f}".rstrip("0").rstrip(".")
+        value = float(f"{float(value):.1f}")
+    if isinstance(value, float) or type(value).__name__ == "Decimal":
+        if value == int(value):
+            return str(int(value))
+        return number(value, lang, group=False)
     return str(value)
 
 
 def _show_en(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return _show(value)
+    return _show(value, "en")
 
 
 # --- logic ----------------------------------------------------------------------------------
@@ -252,8 +258,8 @@ def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if COMPARATORS[name][1](percent, Fraction(str(k))):
         return Outcome.true(num_path, den_path)
     return Outcome.false(Text(
-        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (perlu {sign} {k}%)",
-        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (needs {sign} {k}%)"),
+        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (perlu {sign} {_show(k)}%)",
+        f"{_p(num_path)}/{_p(den_path)} = {_show_en(percent)}% (needs {sign} {_show_en(k)}%)"),
         num_path, den_path)
 
 
