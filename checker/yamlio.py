@@ -221,8 +221,8 @@ def read_text(file: Path) -> str:
 SYNTAX_HINT = Text("periksa indentasi (spasi, bukan tab) dan tanda kutip di sekitar baris ini",
                    "check the indentation (spaces, not tabs) and the quotes around this line")
 _QUOTE_HINT = Text('beri tanda kutip pada nilai yang memuat tanda baca khusus, mis. '
-                   'nama: "Jam layanan: 08.00–15.00"', 'quote a value that holds special '
-                   'characters, e.g. nama: "Jam layanan: 08.00–15.00"')
+                   'nama: "Catatan: tutup hari Minggu"', 'quote a value that holds special '
+                   'characters, e.g. nama: "Catatan: tutup hari Minggu"')
 _TAB = Text("karakter tab dipakai untuk indentasi; YAML hanya menerima spasi",
             "a tab character is used for indentation; YAML accepts spaces only")
 _TAB_HINT = Text("ganti tab dengan spasi (mis. dua spasi per tingkat); atur editor agar "
