@@ -11,7 +11,6 @@ register through the same entry-point group, ``patuh``::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,13 +59,15 @@ def patuh_derive_facts(
 
 
 @hookspec
-def patuh_fact_sources() -> Mapping[str, Sequence[Sequence[str]]]:
+def patuh_fact_sources() -> Mapping[str, Any]:
     """Where the facts this plugin derives come from, for messages in the user's terms:
     ``{derived.path: [[key, ...], ...]}``, each inner list one way a person supplies it (all
     of its manifest keys together), e.g. ``{"x.hasil.n": [["x.berkas"], ["x.n"]]}``: computed
     from the file ``x.berkas``, or written as ``x.n``. A declared path also covers the paths
     below it. When a rule needs a derived fact that is not there, its reason names the keys to
     fill (those not filled yet) instead of the derived path, which the person never wrote.
+    A value may be ``{"from": [[key, ...], ...], "label": {"id": ..., "en": ...}}``: the label
+    names the fact where a reason shows its value (``jumlah responden (dari skm.responden)``).
     """
 
 

@@ -113,7 +113,7 @@ def bad_number(file: Path, line: int | None, path: JsonPath, text: str) -> Input
                            f"the number {shown} cannot be used: not a finite number, or longer "
                            f"than {MAX_NUMBER_CHARS} characters"), file=file, line=line,
                       path=format_path(path),
-                      hint=Text("tulis angka biasa, mis. 4.5 (NaN dan tak hingga tidak "
+                      hint=Text("tulis angka biasa, mis. 4,5 (NaN dan tak hingga tidak "
                                 "diterima)", "write a plain number, e.g. 4.5 (NaN and infinity "
                                 "are not accepted)"))
 

@@ -98,6 +98,13 @@ def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
 
 
 @hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    """The cases come from the log file; a reason names it, not pengaduan.log.kasus."""
+    return {"pengaduan.log.kasus": {"from": [["pengaduan.log.berkas"]],
+                                    "label": Text("log pengaduan", "complaint log")}}
+
+
+@hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
     log = (manifest.get("pengaduan") or {}).get("log") or {}

@@ -118,7 +118,8 @@ def _absent(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     if ctx.get(arg) is MISSING:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{_p(path)} diisi", f"{_p(path)} is given"), path)
+    return Outcome.false(Text(f"{ctx.shown(path, 'id')} diisi",
+                              f"{ctx.shown(path, 'en')} is given"), path)
 
 
 def _is_true(arg: str, ctx: Context) -> Outcome:
@@ -128,7 +129,8 @@ def _is_true(arg: str, ctx: Context) -> Outcome:
         return ctx.missing(path)
     if value is True:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{_p(path)}: tidak", f"{_p(path)}: no"), path)
+    return Outcome.false(Text(f"{ctx.shown(path, 'id')}: tidak",
+                              f"{ctx.shown(path, 'en')}: no"), path)
 
 
 def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
@@ -143,8 +145,8 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         used.append(other)
         if MISSING in (value, expected):  # every fact not supplied, at once
             return _missing_any(ctx, (path, value), (other, expected))
-        shown_id = f"{_p(other)} = {_show(expected)}"
-        shown_en = f"{_p(other)} = {_show_en(expected)}"
+        shown_id = f"{ctx.shown(other, 'id')} = {_show(expected)}"
+        shown_en = f"{ctx.shown(other, 'en')} = {_show_en(expected)}"
     elif value is MISSING:
         return ctx.missing(path)
     try:
@@ -154,8 +156,10 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if holds:
         return Outcome.true(*used)
     return Outcome.false(
-        Text(f"{_p(path)} = {_show(value)} (perlu {sign} {shown_id or _show(expected)})",
-             f"{_p(path)} = {_show_en(value)} (needs {sign} {shown_en or _show_en(expected)})"),
+        Text(f"{ctx.shown(path, 'id')} = {_show(value)} "
+             f"(perlu {sign} {shown_id or _show(expected)})",
+             f"{ctx.shown(path, 'en')} = {_show_en(value)} "
+             f"(needs {sign} {shown_en or _show_en(expected)})"),
         path, *used[1:])
 
 
@@ -167,8 +171,9 @@ def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if value in arg["values"]:
         return Outcome.true(path)
     options = ", ".join(map(str, arg["values"]))
-    return Outcome.false(Text(f"{_p(path)} = {_show(value)} (perlu salah satu: {options})",
-                              f"{_p(path)} = {_show_en(value)} (needs one of: {options})"), path)
+    return Outcome.false(Text(
+        f"{ctx.shown(path, 'id')} = {_show(value)} (perlu salah satu: {options})",
+        f"{ctx.shown(path, 'en')} = {_show_en(value)} (needs one of: {options})"), path)
 
 
 def _element_title(ctx: Context, code: str) -> Text:
@@ -190,8 +195,8 @@ def _contains(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.true(path)
     titles = [_element_title(ctx, w) for w in wanted]
     return Outcome.false(Text(
-        f"{_p(path)}: belum ada {' / '.join(t.id for t in titles)}",
-        f"{_p(path)}: no {' / '.join(t.en for t in titles)}"), path)
+        f"{ctx.shown(path, 'id')}: belum ada {' / '.join(t.id for t in titles)}",
+        f"{ctx.shown(path, 'en')}: no {' / '.join(t.en for t in titles)}"), path)
 
 
 def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
@@ -213,7 +218,7 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         n = 0
         reasons: list[Unmet] = []
         for index in range(len(items)):
-            inner = ctx.inside(f"{_p(path)}.{index}").evaluate(arg["where"])
+            inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
             used.extend(inner.used)
             n += bool(inner.holds)
             reasons.extend(inner.unmet)
@@ -228,8 +233,8 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         lacking = [ctx.element_title(among, e.code) for e in elements if e.code not in present]
     of_id = f" dari {total}" if total is not None else ""
     of_en = f" of {total}" if total is not None else ""
-    message = Text(f"{_p(path)}: {n}{of_id} terpenuhi (perlu {sign} {k})",
-                   f"{_p(path)}: {n}{of_en} met (needs {sign} {k})")
+    message = Text(f"{ctx.shown(path, 'id')}: {n}{of_id} terpenuhi (perlu {sign} {k})",
+                   f"{ctx.shown(path, 'en')}: {n}{of_en} met (needs {sign} {k})")
     if lacking and name in ("ge", "gt", "eq"):
         message = message + Text(
             "; belum ada: " + ", ".join(t.id for t in lacking),
@@ -251,15 +256,18 @@ def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return _missing_any(ctx, (num_path, num), (den_path, den))
     name, sign, k = _comparator(arg)
     if den == 0:
-        return Outcome.false(Text(f"{_p(den_path)} = 0: persentase tidak dapat dihitung",
-                                  f"{_p(den_path)} = 0: the percentage cannot be computed"),
+        return Outcome.false(Text(
+            f"{ctx.shown(den_path, 'id')} = 0: persentase tidak dapat dihitung",
+            f"{ctx.shown(den_path, 'en')} = 0: the percentage cannot be computed"),
                              den_path, num_path)
     percent = Fraction(num) * 100 / Fraction(den)
     if COMPARATORS[name][1](percent, Fraction(str(k))):
         return Outcome.true(num_path, den_path)
     return Outcome.false(Text(
-        f"{_p(num_path)}/{_p(den_path)} = {_show(percent)}% (perlu {sign} {_show(k)}%)",
-        f"{_p(num_path)}/{_p(den_path)} = {_show_en(percent)}% (needs {sign} {_show_en(k)}%)"),
+        f"{ctx.shown(num_path, 'id')}/{ctx.shown(den_path, 'id')} = {_show(percent)}% "
+        f"(perlu {sign} {_show(k)}%)",
+        f"{ctx.shown(num_path, 'en')}/{ctx.shown(den_path, 'en')} = {_show_en(percent)}% "
+        f"(needs {sign} {_show_en(k)}%)"),
         num_path, den_path)
 
 
@@ -321,19 +329,19 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return ctx.missing(path)
     day = _as_date(raw)
     if day is None:
-        return Outcome.false(Text(f"{_p(path)}: {raw!r} bukan tanggal",
-                                  f"{_p(path)}: {raw!r} is not a date"), path)
+        return Outcome.false(Text(f"{ctx.shown(path, 'id')}: {raw!r} bukan tanggal",
+                                  f"{ctx.shown(path, 'en')}: {raw!r} is not a date"), path)
     name, sign, duration = _comparator(arg)
     if day > ctx.as_of:
         return Outcome.false(Text(
-            f"{_p(path)} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
-            f"{_p(path)} = {day} falls after the evaluation date {ctx.as_of}"), path)
+            f"{ctx.shown(path, 'id')} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
+            f"{ctx.shown(path, 'en')} = {day} falls after the evaluation date {ctx.as_of}"), path)
     if _compare_span(day, ctx.as_of, name, duration):
         return Outcome.true(path)
     d_id, d_en = _show_duration(duration)
     return Outcome.false(Text(
-        f"{_p(path)} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
-        f"{_p(path)} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
+        f"{ctx.shown(path, 'id')} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
+        f"{ctx.shown(path, 'en')} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
 
 
 def _counted(start: date, end: date, duration: Mapping[str, int]) -> Text:
@@ -363,14 +371,16 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     end = ctx.as_of if still_open else _as_date(end_raw)
     name, sign, duration = _comparator(arg)
     d_id, d_en = _show_duration(duration)
+    from_id, from_en = ctx.shown(start_path, "id"), ctx.shown(start_path, "en")
+    to_id, to_en = ctx.shown(end_path, "id"), ctx.shown(end_path, "en")
     if start is None or end is None:
-        return Outcome.false(Text(f"{_p(start_path)}/{_p(end_path)}: bukan tanggal",
-                                  f"{_p(start_path)}/{_p(end_path)}: not a date"),
+        return Outcome.false(Text(f"{from_id}/{to_id}: bukan tanggal",
+                                  f"{from_en}/{to_en}: not a date"),
                              end_path, start_path)
     if end < start:
         return Outcome.false(Text(
-            f"{_p(end_path)} = {end} lebih awal dari {_p(start_path)} = {start}",
-            f"{_p(end_path)} = {end} is before {_p(start_path)} = {start}"), end_path, start_path)
+            f"{to_id} = {end} lebih awal dari {from_id} = {start}",
+            f"{to_en} = {end} is before {from_en} = {start}"), end_path, start_path)
     holds = _compare_span(start, end, name, duration)
     if holds:
         return Outcome.true(start_path, end_path)
@@ -378,14 +388,14 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     counted = _counted(start, min(end, limit), duration)
     if still_open:
         return Outcome.false(Text(
-            f"{_p(start_path)} = {start}: {_p(end_path)} belum ada pada {ctx.as_of}, "
+            f"{from_id} = {start}: {to_id} belum ada pada {ctx.as_of}, "
             f"batas {sign} {d_id} (sampai {limit}) sudah lewat",
-            f"{_p(start_path)} = {start}: no {_p(end_path)} by {ctx.as_of}; "
+            f"{from_en} = {start}: no {to_en} by {ctx.as_of}; "
             f"the limit {sign} {d_en} (until {limit}) has passed") + counted, end_path, start_path)
     return Outcome.false(Text(
-        f"{_p(start_path)} = {start} → {_p(end_path)} = {end}: selang harus {sign} {d_id} "
+        f"{from_id} = {start} → {to_id} = {end}: selang harus {sign} {d_id} "
         f"(batas {limit})",
-        f"{_p(start_path)} = {start} → {_p(end_path)} = {end}: the span must be {sign} {d_en} "
+        f"{from_en} = {start} → {to_en} = {end}: the span must be {sign} {d_en} "
         f"(limit {limit})") + counted, end_path, start_path)
 
 
@@ -397,29 +407,37 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return ctx.missing(path)
     items = items if isinstance(items, list) else [items]
     used = [path]
-    broken: list[tuple[str, Outcome]] = []
+    broken: list[tuple[str, str, Outcome]] = []
     unknown = False
     for index, item in enumerate(items):
-        inner = ctx.inside(f"{_p(path)}.{index}").evaluate(arg["where"])
+        inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
         used.extend(inner.used)
         if inner.holds is None:
             unknown = True
         if not inner.holds:
             label = item.get(arg["name"]) if "name" in arg and isinstance(item, Mapping) else None
-            broken.append((str(label) if label else _p(f"{path}.{index}"), inner))
+            item_path = f"{path}.{index}"
+            broken.append((str(label) if label else _p(item_path), item_path, inner))
     if not broken:
         return Outcome(True, (), tuple(used))
     limit = arg.get("list_at_most", 20)
-    unmet = [Unmet(Text(f"{_p(path)}: {len(broken)} dari {len(items)} tidak memenuhi",
-                        f"{_p(path)}: {len(broken)} of {len(items)} do not comply"), path)]
-    for name, inner in broken[:limit]:
+    unmet = [Unmet(Text(f"{ctx.shown(path, 'id')}: {len(broken)} dari {len(items)} tidak "
+                        "memenuhi",
+                        f"{ctx.shown(path, 'en')}: {len(broken)} of {len(items)} do not "
+                        "comply"), path)]
+    for name, item_path, inner in broken[:limit]:
+        # a named item's reasons speak of its own keys (a complaint log's columns, read from a
+        # file: the person never wrote pengaduan.log.kasus[3]); an unnamed one keeps its path
+        own = _p(item_path) + "." if name != _p(item_path) else None
         for reason in inner.unmet:
-            unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + reason.message, reason.path,
+            message = reason.message if own is None else Text(
+                reason.message.id.replace(own, ""), reason.message.en.replace(own, ""))
+            unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + message, reason.path,
                                reason.missing))
     if len(broken) > limit:
         rest = len(broken) - limit
         unmet.append(Unmet(Text(f"… dan {rest} lainnya", f"… and {rest} more"), path))
-    holds = None if unknown and len(broken) == sum(1 for _, o in broken if o.holds is None) \
+    holds = None if unknown and len(broken) == sum(1 for *_, o in broken if o.holds is None) \
         else False
     return Outcome(holds, tuple(unmet), tuple(used))
 

@@ -444,16 +444,27 @@ def _compute_for_manifest(target: Path, population: int | None, display_name: st
 
 
 # The manifest keys each fact under skm.hasil comes from (patuh_derive_facts below): the
-# answers file, or the figures written in the manifest (_facts_from_declared).
-FACT_SOURCES = {
-    "skm.hasil": (("skm.berkas",),),
-    "skm.hasil.jumlah_unsur": (("skm.berkas",), ("skm.jumlah_unsur",)),
-    "skm.hasil.skala_1_4": (("skm.berkas",), ("skm.skala",)),
-    "skm.hasil.responden": (("skm.berkas",), ("skm.responden",)),
-    "skm.hasil.sampel_minimum": (("skm.populasi",),),
-    "skm.hasil.sampel_cukup": (("skm.berkas", "skm.populasi"), ("skm.responden", "skm.populasi")),
-    "skm.hasil.tanggal": (("skm.berkas",), ("skm.tanggal_laporan",)),
-    "skm.hasil.ikm": (("skm.berkas",), ("skm.ikm",)),
+# answers file, or the figures written in the manifest (_facts_from_declared); and the name a
+# reason gives it (a person never wrote skm.hasil.*).
+_FILE = ("skm.berkas",)
+FACT_SOURCES: dict[str, Any] = {
+    "skm.hasil": (_FILE,),
+    "skm.hasil.jumlah_unsur": {"from": (_FILE, ("skm.jumlah_unsur",)),
+                               "label": Text("jumlah unsur yang disurvei",
+                                             "number of unsur surveyed")},
+    "skm.hasil.skala_1_4": {"from": (_FILE, ("skm.skala",)),
+                            "label": Text("jawaban pada skala 1–4", "answers on the 1–4 scale")},
+    "skm.hasil.responden": {"from": (_FILE, ("skm.responden",)),
+                            "label": Text("jumlah responden", "number of respondents")},
+    "skm.hasil.sampel_minimum": {"from": (("skm.populasi",),),
+                                 "label": Text("sampel minimum", "minimum sample")},
+    "skm.hasil.sampel_cukup": {"from": (("skm.berkas", "skm.populasi"),
+                                        ("skm.responden", "skm.populasi")),
+                               "label": Text("kecukupan sampel", "sample adequacy")},
+    "skm.hasil.tanggal": {"from": (_FILE, ("skm.tanggal_laporan",)),
+                          "label": Text("tanggal survei", "survey date")},
+    "skm.hasil.ikm": {"from": (_FILE, ("skm.ikm",)), "label": Text("IKM", "IKM")},
+    "skm.hasil.mutu": {"from": (_FILE,), "label": Text("mutu pelayanan", "service quality")},
 }
 
 

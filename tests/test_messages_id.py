@@ -349,3 +349,31 @@ def test_a_plugin_returning_malformed_sources_is_named(plugin) -> None:
         fact_sources()
     assert "test-broken-sources" in str(caught.value)
     assert "patuh_fact_sources" in str(caught.value)
+
+
+def test_a_derived_fact_with_data_is_named_not_by_its_path(tmp_path: Path, run) -> None:
+    """A comparison that fails on derived facts names them (and the keys they come from)."""
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(SKM_WITHOUT_INPUT + "  responden: 96\n  populasi: 2000\n", "utf-8")
+    text = run("check", manifest, "--ruleset", "skm", "--as-of", "2024-10-01").out
+    assert "jumlah responden (dari skm.responden) = 96 (perlu ≥ sampel minimum (dari " \
+        "skm.populasi) = 322)" in text, text
+    assert "skm.hasil" not in text
+    english = run("check", manifest, "--ruleset", "skm", "--as-of", "2024-10-01",
+                  "--lang", "en").out
+    assert "number of respondents (from skm.responden) = 96 (needs ≥ minimum sample (from " \
+        "skm.populasi) = 322)" in english
+
+
+def test_nested_list_items_are_evaluated_and_named_from_one() -> None:
+    """Items of a list inside a list item: evaluated at their own place (the context keeps
+    the machine path) and named with both positions counted from 1."""
+    facts = {"a": [{"b": [{"ok": True}, {"ok": False}]}]}
+    ctx = context(facts, {})
+    outcome = ctx.evaluate({"count": {"path": "a", "ge": 1, "where": {
+        "every": {"path": "b", "where": {"is_true": "ok"}}}}})
+    assert outcome.holds is False
+    messages = [u.message.id for u in outcome.unmet]
+    assert "a[1].b: 1 dari 2 tidak memenuhi" in messages, messages
+    assert "a[1].b[2]: a[1].b[2].ok: tidak" in messages, messages
+    assert "a.0.b.1.ok" in outcome.used
