@@ -190,7 +190,7 @@ class Context:
     def shown(self, path: str, lang: str) -> str:
         """A fact path as a reason names it: the path the person wrote (list positions from
         1), or for a derived fact with a declared name, that name and the keys it came from
-        (``sampel minimum (dari skm.populasi)``), never the derived path itself."""
+        (``minimum sample (from x.size)``), never the derived path itself."""
         label = self.labels.get(path)
         if label is None:
             return format_path(path)

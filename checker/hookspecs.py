@@ -67,7 +67,7 @@ def patuh_fact_sources() -> Mapping[str, Any]:
     below it. When a rule needs a derived fact that is not there, its reason names the keys to
     fill (those not filled yet) instead of the derived path, which the person never wrote.
     A value may be ``{"from": [[key, ...], ...], "label": {"id": ..., "en": ...}}``: the label
-    names the fact where a reason shows its value (``jumlah responden (dari skm.responden)``).
+    names the fact where a reason shows its value (``jumlah (dari x.n)``).
     """
 
 
