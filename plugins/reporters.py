@@ -78,7 +78,7 @@ def shown_value(value: Any) -> str:
 
 
 def reading_line(item: Mapping[str, Any], lang: str) -> str:
-    """``periode.tanggal_penilaian: 31/10/2025 → 2025-10-31 (hari lebih dulu)``."""
+    """``$.periode.tanggal_penilaian: 31/10/2025 → 2025-10-31 (hari lebih dulu)``."""
     where = f"{item['where']} " if item.get("where") else ""
     return (f"{where}{item['path']}: {item['raw']} → {shown_value(item['value'])} "
             f"({_t(item['how'], lang)})")
