@@ -121,10 +121,15 @@ def _open_error(file: Path) -> OSError | ValueError:
     return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
-def section_sources(section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+def section_sources(section: str, labels: Mapping[str, Text] | None = None) -> dict[str, Any]:
     """What :func:`derive_section` derives ``{section}.hasil`` from, for
-    ``patuh_fact_sources``: the data file, or its aggregates."""
-    return {f"{section}.hasil": ((f"{section}.berkas",), (f"{section}.rekap",))}
+    ``patuh_fact_sources``: the data file, or its aggregates; and for each fact in ``labels``
+    (its key in ``hasil`` and in ``rekap``), the name a reason gives it."""
+    out: dict[str, Any] = {f"{section}.hasil": ((f"{section}.berkas",), (f"{section}.rekap",))}
+    for key, label in (labels or {}).items():
+        out[f"{section}.hasil.{key}"] = {
+            "from": ((f"{section}.berkas",), (f"{section}.rekap.{key}",)), "label": label}
+    return out
 
 
 def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: str,

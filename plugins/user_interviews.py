@@ -105,7 +105,9 @@ def read_interviews(file: Path) -> dict[str, Any]:
 
 @hookimpl
 def patuh_fact_sources() -> Mapping[str, Any]:
-    return tables.section_sources(SECTION)
+    return tables.section_sources(SECTION, {"tanpa_maladministrasi_persen": Text(
+        "persentase pengguna yang tidak mengalami maladministrasi",
+        "share of users who met no maladministration")})
 
 
 @hookimpl
