@@ -524,7 +524,7 @@ def _waivers(path: Path | None) -> Waivers | None:
 
 def crashed(config: Config, index: int, manifest: str) -> Outcome:
     return failed(config, index, manifest, Text(
-        "galat internal: proses pekerja berhenti tiba-tiba saat mengevaluasi unit ini",
+        "kesalahan internal: proses pekerja berhenti tiba-tiba saat mengevaluasi unit ini",
         "internal error: the worker process stopped unexpectedly while evaluating this unit"))
 
 
@@ -1424,7 +1424,7 @@ def usable_cpus() -> int:
 @click.option("--timeout", type=click.FloatRange(min=0, max=86400), default=DEFAULT_TIMEOUT,
               show_default=True, callback=lambda _ctx, param, value: _finite(param, value),
               help="Batas waktu per unit dalam detik; unit yang melewatinya dihentikan dan "
-              "menjadi baris galat (0: tanpa batas) / seconds per unit; a unit past it is "
+              "menjadi baris kesalahan (0: tanpa batas) / seconds per unit; a unit past it is "
               "stopped and becomes an error row (0: no limit).")
 def batch_command(target: Path, ruleset_ids: tuple[str, ...], workers: int | None,
                   out_dir: Path | None, formats: tuple[str, ...], lang: str, as_of: str | None,

@@ -619,9 +619,13 @@ def rules_test(path: Path | None, lang: str) -> None:
     passed, failed_, uncovered_ = (shown(n, lang) for n in (total - failed, failed, uncovered))
     summary = (f"{passed} passed, {failed_} failed" if lang == "en"
                else f"{passed} lulus, {failed_} gagal")
-    # a gap: a rule without a passing or without a failing case
-    click.echo(summary + (f"; {uncovered_} gaps" if lang == "en"
-                          else f"; {uncovered_} aturan kurang kasus uji"))
+    # a gap: a rule without a passing or without a failing case ("0 celah" reads oddly)
+    if lang == "en":
+        summary += f"; {uncovered_} gaps"
+    else:
+        summary += (f"; {uncovered_} aturan kurang kasus uji" if uncovered
+                    else "; cakupan uji lengkap")
+    click.echo(summary)
     if failed or uncovered:
         sys.exit(1)
 
@@ -686,7 +690,7 @@ def rules_impact(first: str, second: str, manifests: tuple[Path, ...], fmt: str,
     if summary["errors"]:
         click.echo(render(Text(
             f"patuh: {summary['errors']} dari {summary['units']} manifest tidak dapat dinilai "
-            "(baris GALAT di atas)",
+            "(baris KESALAHAN di atas)",
             f"patuh: {summary['errors']} of {summary['units']} manifests could not be scored "
             "(the ERROR rows above)"), lang), err=True)
         sys.exit(2)

@@ -16,6 +16,7 @@ from dataclasses import field
 from datetime import date
 from typing import Any
 
+from patuh.errors import format_path
 from patuh.i18n import Text
 
 
@@ -62,8 +63,9 @@ class Outcome:
 
     @classmethod
     def missing(cls, path: str, message: Text | None = None) -> Outcome:
-        text = message or Text(f"{path}: belum diisi (tidak ada data)",
-                               f"{path}: not supplied (no data)")
+        shown = format_path(path)
+        text = message or Text(f"{shown}: belum diisi (tidak ada data)",
+                               f"{shown}: not supplied (no data)")
         return cls(None, (Unmet(text, path, missing=True),), (path,))
 
 
@@ -163,6 +165,9 @@ class Context:
     evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
     elements: Mapping[str, tuple[Element, ...]] = field(default_factory=dict)
     prefix: str = ""  # where relative paths start (inside a list item)
+    # derived fact path -> the ways a person supplies it (patuh_fact_sources)
+    sources: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    labels: Mapping[str, Text] = field(default_factory=dict)  # derived fact path -> its name
 
     def path(self, path: str) -> str:
         """The absolute fact path of a path written in a condition."""
@@ -174,7 +179,61 @@ class Context:
     def inside(self, absolute_path: str) -> Context:
         """A context whose relative paths start at ``absolute_path`` (a list item)."""
         return Context(self.facts, self.as_of, self.operators, self.evidence, self.elements,
-                       absolute_path)
+                       absolute_path, self.sources, self.labels)
+
+    def missing(self, *paths: str, used: Iterable[str] | None = None) -> Outcome:
+        """Unknown: the absolute fact ``paths`` are not supplied; each reason names what the
+        person fills (a derived fact: the manifest keys it comes from), all of them at once."""
+        unmet = tuple(dict.fromkeys(self.unsupplied(path) for path in paths))
+        return Outcome(None, unmet, tuple(paths if used is None else used))
+
+    def shown(self, path: str, lang: str) -> str:
+        """A fact path as a reason names it: the path the person wrote (list positions from
+        1), or for a derived fact with a declared name, that name and the keys it came from
+        (``minimum sample (from x.size)``), never the derived path itself."""
+        label = self.labels.get(path)
+        if label is None:
+            return format_path(path)
+        given = [way for way in self.sources.get(path, ())
+                 if all(lookup(self.facts, key) is not MISSING for key in way)]
+        keys = ", ".join(dict.fromkeys(format_path(key) for way in given for key in way))
+        if not keys:
+            return label.get(lang)
+        return f"{label.get(lang)} ({'from' if lang == 'en' else 'dari'} {keys})"
+
+    def ways(self, path: str) -> tuple[tuple[tuple[str, ...], ...] | None, bool]:
+        """How a person supplies the derived fact ``path``: its own declaration, else that of
+        the nearest declared path above it (and whether it was its own); None for a fact the
+        person writes."""
+        own = True
+        while True:
+            found = self.sources.get(path)
+            if found is not None:
+                return found, own
+            if "." not in path:
+                return None, False
+            path, own = path.rsplit(".", 1)[0], False
+
+    def unsupplied(self, path: str) -> Unmet:
+        """The reason for one fact that is not supplied, in the person's terms."""
+        ways, own = self.ways(path)
+        if not ways:
+            return Outcome.missing(path).unmet[0]
+        given = {key for way in ways for key in way if lookup(self.facts, key) is not MISSING}
+        open_ways = [[key for key in way if key not in given] for way in ways]
+        open_ways = [way for way in open_ways if way]  # a way fully filled did not give it
+        if not open_ways:
+            if not own:  # a part of what was read is empty (a row's cell): the part's path
+                return Outcome.missing(path).unmet[0]
+            keys = ", ".join(format_path(k) for k in dict.fromkeys(k for w in ways for k in w))
+            label = self.labels.get(path) or Text("nilai ini", "this value")
+            return Unmet(Text(f"{label.id}: tidak dapat dihitung dari {keys} (lihat catatan)",
+                              f"{label.en}: cannot be computed from {keys} (see the notes)"),
+                         ways[0][0], True)
+        shown_id = " atau ".join(" dan ".join(format_path(k) for k in way) for way in open_ways)
+        shown_en = " or ".join(" and ".join(format_path(k) for k in way) for way in open_ways)
+        return Unmet(Text(f"{shown_id}: belum diisi (tidak ada data)",
+                          f"{shown_en}: not supplied (no data)"), open_ways[0][0], True)
 
     def evidence_under(self, path: str) -> tuple[Evidence, ...]:
         """Evidence attached at ``path`` or anywhere inside it."""

@@ -43,7 +43,59 @@ class Result:
 
 def make_context(facts: Mapping[str, Any], as_of: date,
                  evidence: Mapping[str, tuple[Evidence, ...]]) -> Context:
-    return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence)
+    return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence,
+                   sources=fact_sources(), labels=fact_labels())
+
+
+def _bad_ways(ways: Any) -> bool:
+    return not isinstance(ways, (list, tuple)) or not all(
+        isinstance(way, (list, tuple)) and way and all(isinstance(k, str) and k for k in way)
+        for way in ways)
+
+
+def _bad_declaration(value: Any) -> bool:
+    if isinstance(value, Mapping):  # {from: ways, label: {id, en}}
+        label = value.get("label")
+        return _bad_ways(value.get("from", [])) or not (label is None or isinstance(
+            label, Text) or (isinstance(label, Mapping) and isinstance(label.get("id"), str)))
+    return _bad_ways(value)
+
+
+def _bad_sources(result: Any) -> bool:
+    return result is not None and not (isinstance(result, Mapping) and all(
+        isinstance(path, str) and path and not _bad_declaration(value)
+        for path, value in result.items()))
+
+
+def _declared() -> list[Mapping[str, Any]]:
+    hook = manager.get_plugin_manager().hook
+    results = hook.patuh_fact_sources()
+    for result in results:
+        if _bad_sources(result):
+            raise manager.wrong_type(
+                manager.culprit(hook.patuh_fact_sources, _bad_sources), "patuh_fact_sources",
+                "a mapping {derived.path: [[manifest.key, ...], ...] or {from: [[...]], "
+                "label: {id, en}}}", result)
+    return [result for result in results if result]
+
+
+def fact_sources() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every plugin's ``patuh_fact_sources``: derived fact path -> the ways (manifest keys) a
+    person supplies it; two plugins' ways for one path add up."""
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for result in _declared():
+        for path, value in result.items():
+            ways = value.get("from", ()) if isinstance(value, Mapping) else value
+            added = tuple(tuple(way) for way in ways)
+            out[path] = tuple(dict.fromkeys((*out.get(path, ()), *added)))
+    return out
+
+
+def fact_labels() -> dict[str, Text]:
+    """The names plugins give their derived facts (``patuh_fact_sources``' ``label``)."""
+    return {path: Text.of(value["label"]) for result in _declared()
+            for path, value in result.items()
+            if isinstance(value, Mapping) and value.get("label") is not None}
 
 
 def _status(value: Fraction | None, unknown: bool) -> str:
@@ -62,25 +114,27 @@ def _measure(spec: Mapping[str, Any], ctx: Context) -> tuple[Fraction | None, Ou
         used = (ctx.path(num_path), ctx.path(den_path))
         if MISSING in (num, den):
             missing = [p for p, v in zip(used, (num, den), strict=True) if v is MISSING]
-            return None, Outcome(None, tuple(Outcome.missing(p).unmet[0] for p in missing), used)
+            return None, ctx.missing(*missing, used=used)
         if den == 0:
-            return None, Outcome(None, (Unmet(Text(f"{used[1]} = 0", f"{used[1]} = 0"),
+            zero = Text(f"{ctx.shown(used[1], 'id')} = 0", f"{ctx.shown(used[1], 'en')} = 0")
+            return None, Outcome(None, (Unmet(zero,
                                               used[1], True),), used)
         value = min(max(Fraction(num) / Fraction(den), Fraction(0)), Fraction(1))
-        text = Text(f"{used[0]}/{used[1]} = {num}/{den}", f"{used[0]}/{used[1]} = {num}/{den}")
+        text = Text(f"{ctx.shown(used[0], 'id')}/{ctx.shown(used[1], 'id')} = {num}/{den}",
+                    f"{ctx.shown(used[0], 'en')}/{ctx.shown(used[1], 'en')} = {num}/{den}")
     else:
         path = ctx.path(spec["fact"])
         raw = ctx.get(spec["fact"])
         used = (path,)
         if raw is MISSING:
-            return None, Outcome.missing(path)
+            return None, ctx.missing(path)
         low, high = (Fraction(str(x)) for x in spec["range"])
         value = min(max((Fraction(str(raw)) - low) / (high - low), Fraction(0)), Fraction(1))
-        shown = float(Fraction(str(raw)))
-        text = Text(f"{path} = {number(shown, 'id', 2)} (rentang {spec['range'][0]}–"
-                    f"{spec['range'][1]})",
-                    f"{path} = {number(shown, 'en', 2)} (range {spec['range'][0]}–"
-                    f"{spec['range'][1]})")
+        shown_id, shown_en = (number(float(Fraction(str(raw))), lang, 2) for lang in ("id", "en"))
+        low_id, high_id = (number(x, "id") for x in spec["range"])
+        low_en, high_en = (number(x, "en") for x in spec["range"])
+        text = Text(f"{ctx.shown(path, 'id')} = {shown_id} (rentang {low_id}–{high_id})",
+                    f"{ctx.shown(path, 'en')} = {shown_en} (range {low_en}–{high_en})")
     if value == 1:
         return value, Outcome(True, (), used)
     return value, Outcome(False, (Unmet(text, used[0]),), used)
@@ -91,7 +145,7 @@ def evaluate(rule: Rule, version: RuleVersion, context: Context, *, aspect: str 
     """A ladder: the highest level whose condition holds together with those of every lower
     level. A measured rule: its 0–100 score, zero unless its ``requires`` holds."""
     ctx = Context(context.facts, context.as_of, context.operators, context.evidence,
-                  version.elements, context.prefix)
+                  version.elements, context.prefix, context.sources, context.labels)
     aspect = aspect or version.aspect or rule.aspect
     weight = version.weight if weight is None else weight
     used: list[str] = []

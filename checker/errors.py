@@ -3,16 +3,37 @@ them without a traceback and exits 2."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from patuh.i18n import Text
 from patuh.i18n import render
 
 
+def format_path(path: Sequence[str | int] | str) -> str:
+    """A place in a document as its author wrote it: keys joined by dots, list positions in
+    brackets counted from 1: ``("inovasi", "daftar", 0, "nama")`` and the fact path
+    ``inovasi.daftar.0.nama`` both read ``inovasi.daftar[1].nama``. The one formatter of every
+    path a person reads (errors, notes, reasons, the JSON report's paths, which people read
+    too); ``""`` for the whole document.
+
+    In a dotted fact path a part of digits only is a list position (fact paths in rules are
+    ``[a-z0-9_]`` keys; a manifest key of digits only would be shown as a position)."""
+    parts: Sequence[str | int] = path.split(".") if isinstance(path, str) and path else \
+        (() if isinstance(path, str) else path)
+    out = ""
+    for part in parts:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit() and out):
+            out += f"[{int(part) + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
 class InputError(Exception):
     """Bad input: a manifest, rule file, response file or command-line value.
 
-    Rendered as ``FILE:LINE: $.json.path: message`` followed by an optional hint.
+    Rendered as ``FILE:LINE: path[1].in.file: message`` followed by an optional hint.
     """
 
     exit_code = 2
@@ -25,6 +46,7 @@ class InputError(Exception):
         line: int | None = None,
         path: str | None = None,
         hint: str | Text | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(render(message, "id"))
         self.message = message
@@ -32,11 +54,15 @@ class InputError(Exception):
         self.line = line
         self.path = path
         self.hint = hint
+        self.column = column  # counted from 1, with a line only (a YAML syntax error)
 
     def location(self) -> str:
         parts = []
         if self.file:
-            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}" + (f":{self.column}" if self.column else "")
+            parts.append(where)
         if self.path:
             parts.append(self.path)
         return ": ".join(parts)
@@ -59,7 +85,7 @@ class InputErrors(InputError):
     def __init__(self, errors: list[InputError]) -> None:
         first = errors[0]
         super().__init__(first.message, file=first.file, line=first.line, path=first.path,
-                         hint=first.hint)
+                         hint=first.hint, column=first.column)
         self.errors = errors
 
     def render(self, lang: str = "id") -> str:

@@ -59,6 +59,19 @@ def patuh_derive_facts(
 
 
 @hookspec
+def patuh_fact_sources() -> Mapping[str, Any]:
+    """Where the facts this plugin derives come from, for messages in the user's terms:
+    ``{derived.path: [[key, ...], ...]}``, each inner list one way a person supplies it (all
+    of its manifest keys together), e.g. ``{"x.hasil.n": [["x.berkas"], ["x.n"]]}``: computed
+    from the file ``x.berkas``, or written as ``x.n``. A declared path also covers the paths
+    below it. When a rule needs a derived fact that is not there, its reason names the keys to
+    fill (those not filled yet) instead of the derived path, which the person never wrote.
+    A value may be ``{"from": [[key, ...], ...], "label": {"id": ..., "en": ...}}``: the label
+    names the fact where a reason shows its value (``jumlah (dari x.n)``).
+    """
+
+
+@hookspec
 def patuh_scoring_models() -> Mapping[str, ScoringModel]:
     """Scoring models by name; a ruleset edition names the one it uses."""
 

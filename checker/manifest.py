@@ -17,6 +17,7 @@ from patuh.evidence import collect
 from patuh.evidence import resolve_inside
 from patuh.facts import derive
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.normalize import FieldReading
 from patuh.normalize import Normalized
 from patuh.normalize import drop_unanswered
@@ -148,13 +149,15 @@ def with_accepted_forms(errors: InputErrors, read: Normalized) -> InputErrors:
     accepted (``tulis tanggal sebagai 31/10/2025 …``); where a value was read but is still
     wrong (``120,5`` above 100), saying what was typed and how it was read."""
     forms = {format_path(path): hint for path, hint in read.unread.items()}
-    typed = {format_path(r.path): r.reading for r in read.readings}
+    typed = {format_path(r.path): r for r in read.readings}
     for error in errors.errors:
         if error.path in forms:
             error.hint = forms[error.path]
         elif error.path in typed:
-            reading = typed[error.path]
-            said = Text(f"tertulis {reading.raw!r}, dibaca sebagai {reading.value} "
+            reading, value = typed[error.path].reading, typed[error.path].value
+            value_id = "ya" if value is True else "tidak" if value is False \
+                else number(value, "id", group=False)
+            said = Text(f"tertulis {reading.raw!r}, dibaca sebagai {value_id} "
                         f"({reading.how.id})", f"written {reading.raw!r}, read as "
                         f"{reading.value} ({reading.how.en})")
             error.hint = said if error.hint is None else said + "; " + Text.of(error.hint)

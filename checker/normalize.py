@@ -72,9 +72,9 @@ ACCEPTED = {
                     "ada, sudah/belum, true/false)"),
     "integer": Text("tulis bilangan bulat, mis. 9870 atau 9.870 (titik pemisah ribuan)",
                     "write a whole number, e.g. 9870 or 9.870 (thousands dots)"),
-    "number": Text("tulis angka, mis. 82,5 atau 82.5 (koma desimal) atau 9.870 (titik pemisah "
-                   "ribuan)", "write a number, e.g. 82,5 or 82.5 (decimal comma or point) or "
-                   "9.870 (thousands dots)"),
+    "number": Text("tulis angka, mis. 82,5 (koma desimal) atau 9.870 (titik pemisah ribuan); "
+                   "titik desimal seperti `82.5` juga diterima", "write a number, e.g. 82,5 or "
+                   "82.5 (decimal comma or point) or 9.870 (thousands dots)"),
 }
 SERIAL_IN_TEXT = Text("angka di kolom tanggal berkas YAML/JSON bukan tanggal; tulis tanggal "
                       "sebagai 31/10/2025, 31 Oktober 2025 atau 2025-10-31",

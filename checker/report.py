@@ -19,6 +19,7 @@ from patuh.engine import Result
 from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
+from patuh.errors import format_path
 from patuh.i18n import Text
 from patuh.i18n import number as shown_number
 from patuh.manifest import Manifest
@@ -196,7 +197,7 @@ def _text(value: Text) -> dict[str, str]:
 
 def _evidence(item: Evidence) -> dict[str, Any]:
     return {"ref": item.ref, "kind": item.kind, "status": item.status,
-            "sha256": item.sha256, "owner": item.owner}
+            "sha256": item.sha256, "owner": format_path(item.owner)}
 
 
 def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
@@ -218,7 +219,8 @@ def _result(result: Result, gain: Decimal | None) -> dict[str, Any]:
         "weight": number(result.weight),
         "evidence": [_evidence(e) for e in result.evidence],
         "next_level": {"level": nxt.level, "title": _text(nxt.title)} if nxt else None,
-        "unmet": [{"message": _text(u.message), "path": u.path, "missing": u.missing}
+        "unmet": [{"message": _text(u.message), "path": u.path and format_path(u.path),
+                   "missing": u.missing}
                   for u in result.unmet],
         "gain": number(gain),
         "guidance": _text(result.rule.guidance),
@@ -307,7 +309,7 @@ def _findings(evidence: Mapping[str, tuple[Evidence, ...]]) -> list[dict[str, An
                           "per file, PATUH_MAX_EVIDENCE_TOTAL_BYTES per manifest); digest not "
                           "recorded; it still counts as evidence"),
     }
-    return [{"kind": "evidence", "owner": e.owner, "ref": e.ref, "status": e.status,
+    return [{"kind": "evidence", "owner": format_path(e.owner), "ref": e.ref, "status": e.status,
              "message": _text(problems[e.status])}
             for items in evidence.values() for e in items
             if not e.usable or e.status == "too_large"]

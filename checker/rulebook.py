@@ -549,7 +549,7 @@ def _check_weights_on(ruleset: Ruleset, edition: Edition, day: date) -> None:
             raise InputError(Text(
                 f"aspek {rule.aspect_at(day)!r} tidak ada di edisi {edition.edition}",
                 f"aspect {rule.aspect_at(day)!r} is not in edition {edition.edition}"),
-                file=rule.file, path="$.aspect")
+                file=rule.file, path="aspect")
 
 
 def load_ruleset_folder(folder: Path, parsed: ParsedFiles | None = None) -> Ruleset:
@@ -575,7 +575,7 @@ def load_ruleset_folder(folder: Path, parsed: ParsedFiles | None = None) -> Rule
         if rule.id in seen:
             raise InputError(Text(f"id {rule.id!r} juga dipakai di {seen[rule.id]}",
                                   f"id {rule.id!r} is also used in {seen[rule.id]}"),
-                             file=rule.file, path="$.id")
+                             file=rule.file, path="id")
         seen[rule.id] = rule.file
     digest = hashlib.sha256()
     for path in [file, *rule_files]:

@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 from patuh.errors import InputError
 from patuh.errors import InputErrors
 from patuh.i18n import Text
+from patuh.i18n import number
 from patuh.yamlio import Document
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid (~30 ms)
@@ -429,22 +430,40 @@ def _cross_check(fast: bool | None, doc: Document, schema: str) -> None:
                              f"schema on {doc.file}")
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, lang: str = "en") -> str:
+    """A value as the person wrote it, cut short; a number in the language's notation."""
+    if lang != "en" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, lang, group=False)
+    if lang != "en" and isinstance(value, bool):
+        return "ya" if value else "tidak"
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# JSON Schema's type and format names as a person filling a form calls them
+TYPE_NAMES = {"string": Text("teks", "text"), "number": Text("bilangan", "a number"),
+              "integer": Text("bilangan bulat", "a whole number"),
+              "boolean": Text("ya/tidak", "yes/no (true/false)"),
+              "object": Text("pemetaan (kunci: nilai)", "a mapping (key: value)"),
+              "array": Text("daftar", "a list"), "null": Text("kosong", "empty")}
+FORMAT_NAMES = {"date": Text("tanggal", "date"), "date-time": Text("tanggal dan waktu",
+                                                                   "date and time"),
+                "uri": Text("alamat web (URL, mis. https://contoh.go.id/)",
+                            "web address (URL, e.g. https://example.go.id/)"),
+                "email": Text("alamat surel", "email address")}
+_FORMAT_EXAMPLES = {"date": Text(" (mis. 31/12/2024 atau 2024-12-31)", " (e.g. a date 2024-12-31)")}
+
+
 def describe(error: ValidationError) -> Text:
-    """A readable message for the common validators; jsonschema's own text otherwise."""
+    """A readable message for the common validators; a general one otherwise (jsonschema's own
+    text in English)."""
     v, inst, arg = error.validator, error.instance, error.validator_value
+    shown = Text(_short(inst, "id"), _short(inst))
     if v == "type":
         kinds = arg if isinstance(arg, list) else [arg]
-        names_id = {"string": "teks", "number": "angka", "integer": "bilangan bulat",
-                    "boolean": "true/false", "object": "pemetaan (kunci: nilai)",
-                    "array": "daftar", "null": "kosong"}
-        want_id = " atau ".join(names_id.get(k, k) for k in kinds)
+        want_id = " atau ".join(TYPE_NAMES[k].id if k in TYPE_NAMES else k for k in kinds)
         want_en = " or ".join(kinds)
-        return Text(f"{_short(inst)} bukan {want_id}", f"{_short(inst)} is not of type {want_en}")
+        return Text(f"{shown.id} bukan {want_id}", f"{shown.en} is not of type {want_en}")
     if v == "required":
         missing = [k for k in arg if isinstance(inst, dict) and k not in inst]
         names = ", ".join(missing)
@@ -461,20 +480,25 @@ def describe(error: ValidationError) -> Text:
                     + f" (known keys: {known})")
     if v == "enum":
         options = ", ".join(_short(a) for a in arg)
-        return Text(f"{_short(inst)} bukan salah satu dari: {options}",
-                    f"{_short(inst)} is not one of: {options}")
+        return Text(f"{shown.id} bukan salah satu dari: {options}",
+                    f"{shown.en} is not one of: {options}")
     if v == "const":
-        return Text(f"harus {_short(arg)}", f"must be {_short(arg)}")
+        return Text(f"harus {_short(arg, 'id')}", f"must be {_short(arg)}")
     if v == "format":
-        return Text(f"{_short(inst)} bukan format {arg} yang sah (mis. tanggal 2024-12-31)",
-                    f"{_short(inst)} is not a valid {arg} (e.g. a date 2024-12-31)")
+        name = FORMAT_NAMES.get(arg, Text(str(arg), str(arg)))
+        example = _FORMAT_EXAMPLES.get(arg, Text("", ""))
+        return Text(f"{shown.id} bukan {name.id} yang sah{example.id}",
+                    f"{shown.en} is not a valid {name.en}{example.en}")
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">",
               "exclusiveMaximum": "<"}[v]
-        return Text(f"{_short(inst)} harus {op} {arg}", f"{_short(inst)} must be {op} {arg}")
+        op_id = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">",
+                 "exclusiveMaximum": "<"}[v]
+        return Text(f"{shown.id} harus {op_id} {_short(arg, 'id')}",
+                    f"{shown.en} must be {op} {arg}")
     if v == "pattern":
-        return Text(f"{_short(inst)} tidak sesuai pola {arg}",
-                    f"{_short(inst)} does not match {arg}")
+        return Text(f"{shown.id} tidak sesuai pola {arg}",
+                    f"{shown.en} does not match {arg}")
     if v in ("minItems", "minLength", "minProperties"):
         return Text(f"terlalu sedikit (minimal {arg})", f"too few (at least {arg})")
     if v in ("maxItems", "maxLength", "maxProperties"):
@@ -494,7 +518,7 @@ def describe(error: ValidationError) -> Text:
         return Text("bentuk nilai tidak sesuai dengan yang diizinkan",
                     "the value matches none of the allowed shapes")
     message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
-    return Text(message, message)
+    return Text(f"{shown.id}: nilai ini tidak memenuhi aturan isian ({v})", message)
 
 
 def _best_context(error: ValidationError) -> ValidationError | None:

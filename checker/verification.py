@@ -175,7 +175,7 @@ def apply_verification(results: Sequence[Result], verified: Verification | Seque
             Text(f"berkas verifikasi untuk unit {verified.unit!r}, bukan {unit_label(unit)!r}",
                  f"the verification file is for unit {verified.unit!r}, not "
                  f"{unit_label(unit)!r}"),
-            file=verified.file, line=verified.unit_line, path="$.unit",
+            file=verified.file, line=verified.unit_line, path="unit",
             hint=Text("periksa apakah berkasnya tertukar", "check that the files are not "
                       "swapped"))
     by_id = {r.rule.id: r for r in results}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import stat
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import TypeVar
 import yaml
 
 from patuh.errors import InputError
+from patuh.errors import format_path
 from patuh.i18n import Text
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -42,13 +44,6 @@ def strict_loader(base: type) -> type:
 # only the wording of a YAML syntax error differs, its line does not.
 _StrictLoader = strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-
-def format_path(path: JsonPath) -> str:
-    """``("a", 0, "b")`` -> ``$.a[0].b``."""
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
 
 
 T = TypeVar("T")
@@ -118,7 +113,7 @@ def bad_number(file: Path, line: int | None, path: JsonPath, text: str) -> Input
                            f"the number {shown} cannot be used: not a finite number, or longer "
                            f"than {MAX_NUMBER_CHARS} characters"), file=file, line=line,
                       path=format_path(path),
-                      hint=Text("tulis angka biasa, mis. 4.5 (NaN dan tak hingga tidak "
+                      hint=Text("tulis angka biasa, mis. 4,5 (NaN dan tak hingga tidak "
                                 "diterima)", "write a plain number, e.g. 4.5 (NaN and infinity "
                                 "are not accepted)"))
 
@@ -144,10 +139,16 @@ def _walk(node: yaml.Node, path: JsonPath, lines: dict[JsonPath, int],
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag in (_STR, _MERGE)):
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else \
-                    type(key_node).__name__.replace("Node", "").lower()
+                if isinstance(key_node, yaml.ScalarNode):
+                    what = Text(f"kunci {key_node.value!r} bukan teks",
+                                f"the key {key_node.value!r} is not text")
+                elif isinstance(key_node, yaml.SequenceNode):
+                    what = Text("kunci berupa daftar, bukan teks", "the key is a list, not text")
+                else:
+                    what = Text("kunci berupa pemetaan, bukan teks",
+                                "the key is a mapping, not text")
                 raise InputError(
-                    Text(f"kunci {shown!r} bukan teks", f"the key {shown!r} is not text"),
+                    what,
                     file=file, line=key_node.start_mark.line + 1, path=format_path(path),
                     hint=Text("kunci harus teks; beri tanda kutip, mis. \"1\": …",
                               "keys must be text; quote it, e.g. \"1\": …"))
@@ -210,6 +211,176 @@ def read_text(file: Path) -> str:
                          ) from None
 
 
+# --- YAML syntax errors in the user's words ---------------------------------------------------
+#
+# PyYAML's messages differ between its pure-Python parser and libyaml (tests/test_yaml.py and
+# tests/test_messages_id.py run both); each pattern below matches the problem (and, where it
+# tells, the context) of either, and says what is wrong and how to fix it in both languages.
+# An unknown message still reads "kesalahan sintaks YAML" with the line and column.
+
+SYNTAX_HINT = Text("periksa indentasi (spasi, bukan tab) dan tanda kutip di sekitar baris ini",
+                   "check the indentation (spaces, not tabs) and the quotes around this line")
+_QUOTE_HINT = Text('beri tanda kutip pada nilai yang memuat tanda baca khusus, mis. '
+                   'nama: "Catatan: tutup hari Minggu"', 'quote a value that holds special '
+                   'characters, e.g. nama: "Catatan: tutup hari Minggu"')
+_TAB = Text("karakter tab dipakai untuk indentasi; YAML hanya menerima spasi",
+            "a tab character is used for indentation; YAML accepts spaces only")
+_TAB_HINT = Text("ganti tab dengan spasi (mis. dua spasi per tingkat); atur editor agar "
+                 "menulis spasi", "replace the tab with spaces (e.g. two per level); set the "
+                 "editor to write spaces")
+_INDENT_HINT = Text("sejajarkan kunci yang setingkat dengan jumlah spasi yang sama, butir "
+                    "daftar '- ' menjorok di bawah kuncinya; nilai yang memuat ':' atau '#' "
+                    "diberi tanda kutip", "align keys of one level with the same number of "
+                    "spaces and indent list items '- ' under their key; quote a value that "
+                    "holds ':' or '#'")
+
+# (problem pattern, context pattern or None, message, hint, use the context's line)
+_SYNTAX: list[tuple[str, str | None, Text, Text, bool]] = [
+    (r"could not find expected ':'", None,
+     Text("kunci tanpa titik dua ':' (atau teks yang berlanjut ke baris ini tanpa tanda kutip)",
+          "a key without ':' (or text running on to the next line without quotes)"),
+     Text("tulis kunci: nilai (titik dua lalu spasi); teks panjang yang berlanjut ke baris "
+          "berikutnya diberi tanda kutip", "write key: value (a colon, then a space); quote a "
+          "long text that runs on to the next line"), True),
+    (r"mapping values are not allowed", None,
+     Text("titik dua ':' tidak boleh ada di sini: nilai ini memuat ': ' atau indentasinya salah",
+          "a ':' is not allowed here: the value holds ': ' or its indentation is wrong"),
+     _QUOTE_HINT, False),
+    (r"found unexpected ':'", None,
+     Text("titik dua ':' tak terduga di dalam [ … ] atau { … }",
+          "an unexpected ':' inside [ … ] or { … }"), _QUOTE_HINT, False),
+    (r"tab character|found character '\\t'", None, _TAB, _TAB_HINT, False),
+    (r"found character .*that cannot start any token", None,
+     Text("karakter {char} tidak boleh mengawali nilai YAML",
+          "the character {char} cannot start a YAML value"),
+     Text('beri tanda kutip pada nilainya, mis. "{raw}…"',
+          'quote the value, e.g. "{raw}…"'), False),
+    (r"expected ',' or '\]'|expected ',' or ']'", None,
+     Text("daftar [ … ] yang dibuka di baris {start} tidak ditutup dengan ']' atau butirnya "
+          "tidak dipisah koma", "the list [ … ] opened on line {start} is not closed with ']' "
+          "or its items are not separated by commas"),
+     Text("tutup dengan ] di baris yang sama dan pisahkan butir dengan koma, mis. [a, b]",
+          "close it with ] on the same line and separate the items with commas, e.g. [a, b]"),
+     False),
+    (r"expected ',' or '}'", None,
+     Text("pemetaan {{ … }} yang dibuka di baris {start} tidak ditutup dengan '}}' atau "
+          "isinya tidak dipisah koma", "the mapping {{ … }} opened on line {start} is not "
+          "closed with '}}' or its entries are not separated by commas"),
+     Text("tutup dengan }} dan pisahkan isinya dengan koma, mis. {{tahun: 2024, semester: 1}}",
+          "close it with }} and separate the entries with commas, e.g. "
+          "{{tahun: 2024, semester: 1}}"), False),
+    (r"found unexpected end of stream", r"quoted scalar",
+     Text("tanda kutip yang dibuka di sini tidak pernah ditutup",
+          "the quote opened here is never closed"),
+     Text('tutup tanda kutipnya di akhir nilai (" dengan ", \' dengan \')',
+          'close the quote at the end of the value (" with ", \' with \')'), True),
+    (r"unknown escape character|expected escape sequence", None,
+     Text("garis miring terbalik '\\' di dalam tanda kutip ganda memulai kode escape yang "
+          "tidak dikenal", "a backslash '\\' inside double quotes starts an unknown escape "
+          "sequence"),
+     Text("pakai tanda kutip tunggal, mis. berkas: 'C:\\data\\sk.pdf', atau garis miring "
+          "biasa: berkas: data/sk.pdf", "use single quotes, e.g. berkas: 'C:\\data\\sk.pdf', "
+          "or forward slashes: berkas: data/sk.pdf"), False),
+    (r"block sequence entries are not allowed|expected '-' indicator", None,
+     Text("butir daftar '- ' tidak sejajar atau tidak boleh ada di sini",
+          "a list item '- ' is misaligned or not allowed here"), _INDENT_HINT, False),
+    (r"expected <block end>|did not find expected key", None,
+     Text("indentasi tidak sejajar dengan kunci di atasnya (bagian ini dimulai di baris "
+          "{start}), atau ada teks tak terduga setelah nilai",
+          "the indentation does not line up with the keys above (this part starts on line "
+          "{start}), or unexpected text follows a value"), _INDENT_HINT, False),
+    (r"expected the node content|expected node content", None,
+     Text("nilai yang diharapkan tidak ada di sini", "a value is expected here"),
+     _QUOTE_HINT, False),
+    (r"found undefined alias", None,
+     Text("tanda '*' memulai alias YAML ke jangkar '&' yang tidak ada",
+          "a '*' starts a YAML alias to an anchor '&' that does not exist"),
+     Text('beri tanda kutip pada nilai yang diawali *, mis. "*catatan"',
+          'quote a value that starts with *, e.g. "*catatan"'), False),
+    (r"duplicate anchor", None,
+     Text("jangkar YAML '&' yang sama dipakai dua kali", "the same YAML anchor '&' is used twice"),
+     Text('beri tanda kutip pada nilai yang diawali &, mis. "&lt;"',
+          'quote a value that starts with &, e.g. "&lt;"'), False),
+    (r"alphabetic or numeric character|directive name", None,
+     Text("tanda &, * atau % di awal nilai harus diikuti nama (tanda khusus YAML)",
+          "&, * or % at the start of a value must be followed by a name (YAML syntax)"),
+     Text('beri tanda kutip pada nilainya, mis. "& lainnya"',
+          'quote the value, e.g. "& lainnya"'), False),
+    (r"chomping or indentation indicators|expected comment or line break", r"block scalar",
+     Text("setelah | atau > hanya boleh ada +, - atau angka indentasi",
+          "after | or > only +, - or an indentation digit may follow"),
+     Text("pindahkan teksnya ke baris berikutnya, menjorok di bawah kunci",
+          "move the text to the next line, indented under the key"), False),
+    (r"expected a comment or a line break|expected comment or line break", None,
+     Text("ada teks tak terduga setelah nilai", "unexpected text after a value"),
+     _QUOTE_HINT, False),
+    (r"could not determine a constructor for the tag", None,
+     Text("tanda '!' memulai tag YAML yang tidak dikenal", "a '!' starts an unknown YAML tag"),
+     Text('beri tanda kutip pada nilai yang diawali !, mis. "!penting"',
+          'quote a value that starts with !, e.g. "!penting"'), False),
+    (r"but found another document", None,
+     Text("berkas memuat lebih dari satu dokumen YAML (dipisah ---)",
+          "the file holds more than one YAML document (separated by ---)"),
+     Text("satu berkas berisi satu manifest: hapus baris --- yang kedua dan yang sesudahnya "
+          "atau pindahkan ke berkas lain", "one file holds one manifest: remove the second "
+          "--- and what follows, or move it to another file"), False),
+    (r"document start", None,
+     Text("ada isi setelah akhir dokumen (...)", "content after the end of the document (...)"),
+     Text("hapus baris ... atau teks sesudahnya", "remove the ... line or the text after it"),
+     False),
+    (r"found unhashable key", None,
+     Text("kunci harus teks, bukan daftar atau pemetaan", "a key must be text, not a list or "
+          "a mapping"), Text("tulis kunci: nilai dengan kunci berupa teks biasa",
+                             "write key: value with a plain text key"), True),
+]
+
+
+def _char_at(text: str, mark: Any) -> str:
+    """The character at ``mark``, as written in a message (``'@'``, ``'\\t'``)."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return "?"
+    char = lines[mark.line][mark.column]
+    return repr(char) if char.isspace() or not char.isprintable() else f"'{char}'"
+
+
+def syntax_error(file: Path, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """A YAML syntax error in the user's words, with the line and column, in both languages."""
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    start = exc.context_mark.line + 1 if exc.context_mark else None
+    char = _char_at(text, exc.problem_mark)
+    for pattern, wanted_context, message, hint, at_context in _SYNTAX:
+        if not re.search(pattern, f"{problem} {context}") or (
+                wanted_context and not re.search(wanted_context, context)):
+            continue
+        if "cannot start any token" in problem and char == repr("\t"):  # libyaml's words
+            message, hint = _TAB, _TAB_HINT
+        values = {"char": char, "raw": char.strip("'"), "start": start or "?"}
+        mark = exc.context_mark if at_context and exc.context_mark else exc.problem_mark
+        message, hint = message.format(**values), hint.format(**values)
+        break
+    else:
+        message = Text("bentuk penulisan tidak dikenali", (problem or context or "?")[:300])
+        hint, mark = SYNTAX_HINT, exc.problem_mark or exc.context_mark
+    return InputError(Text("kesalahan sintaks YAML: ", "invalid YAML: ") + message, file=file,
+                      line=mark.line + 1 if mark else None,
+                      column=mark.column + 1 if mark else None, hint=hint)
+
+
+def _unacceptable(file: Path, text: str, exc: yaml.reader.ReaderError) -> InputError:
+    """A control character (pure-Python reader or libyaml), with its line and column."""
+    before = text[:max(exc.position, 0)]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = f"#x{exc.character:04X}" if isinstance(exc.character, int) else "?"
+    return InputError(Text(f"kesalahan sintaks YAML: karakter kendali {code} tidak boleh ada "
+                           "di berkas YAML", f"invalid YAML: the control character {code} is "
+                           "not allowed in a YAML file"), file=file, line=line, column=column,
+                      hint=Text("hapus karakter itu (sering terbawa dari salinan dokumen "
+                                "lain)", "remove it (it often comes with text copied from "
+                                "another document)"))
+
+
 def load_yaml(file: Path) -> Document:
     """Parse one YAML document strictly."""
     text = read_text(file)
@@ -231,20 +402,30 @@ def load_yaml(file: Path) -> Document:
     except RecursionError:
         raise _too_deep(file, None, ()) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(Text(f"YAML tidak sah: {exc.problem or exc.context}",
-                              f"invalid YAML: {exc.problem or exc.context}"),
-                         file=file, line=line,
-                         hint=Text("periksa indentasi dan tanda kutip di sekitar baris ini",
-                                   "check indentation and quoting around this line")) from None
+        raise syntax_error(file, text, exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unacceptable(file, text, exc) from None
     except yaml.YAMLError as exc:
-        raise InputError(Text(f"YAML tidak sah: {exc}", f"invalid YAML: {exc}"),
-                         file=file) from None
+        raise InputError(Text("kesalahan sintaks YAML", "invalid YAML: " + str(exc)[:300]),
+                         file=file, hint=SYNTAX_HINT) from None
     finally:
         if loader is not None:
             loader.dispose()
     return Document(file, data, lines, raw_numbers=raw)
+
+
+# the json module's messages (their start), in Indonesian
+_JSON_WORDS = (
+    ("Expecting value", "nilai yang diharapkan tidak ada"),
+    ("Expecting ',' delimiter", "koma ',' tidak ada di antara dua butir"),
+    ("Expecting ':' delimiter", "titik dua ':' tidak ada setelah kunci"),
+    ("Expecting property name", "kunci harus teks bertanda kutip ganda (dan tanpa koma di "
+     "akhir)"),
+    ("Unterminated string", "tanda kutip yang dibuka tidak ditutup"),
+    ("Extra data", "ada isi setelah akhir dokumen"),
+    ("Invalid control character", "karakter kendali (mis. tab atau baris baru) di dalam teks"),
+    ("Invalid \\escape", "garis miring terbalik '\\' memulai kode escape yang tidak dikenal"),
+)
 
 
 def load_json(file: Path) -> Document:
@@ -272,8 +453,13 @@ def load_json(file: Path) -> Document:
         data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=number,
                           parse_float=number, parse_constant=constant)
     except json.JSONDecodeError as exc:
-        raise InputError(Text(f"JSON tidak sah: {exc.msg}", f"invalid JSON: {exc.msg}"),
-                         file=file, line=exc.lineno) from None
+        said = next((words for start, words in _JSON_WORDS if exc.msg.startswith(start)),
+                    "bentuk penulisan tidak dikenali")
+        raise InputError(Text(f"kesalahan sintaks JSON: {said}", f"invalid JSON: {exc.msg}"),
+                         file=file, line=exc.lineno, column=exc.colno,
+                         hint=Text("periksa tanda kutip ganda, koma dan kurung di sekitar "
+                                   "kolom ini", "check the double quotes, commas and brackets "
+                                   "around this column")) from None
     except RecursionError:
         raise _too_deep(file, None, ()) from None
     document = Document(file, data, {})

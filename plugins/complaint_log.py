@@ -98,12 +98,19 @@ def read_log(file: Path) -> tuple[list[dict[str, Any]], list[Text]]:
 
 
 @hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    """The cases come from the log file; a reason names it, not pengaduan.log.kasus."""
+    return {"pengaduan.log.kasus": {"from": [["pengaduan.log.berkas"]],
+                                    "label": Text("log pengaduan", "complaint log")}}
+
+
+@hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
     log = (manifest.get("pengaduan") or {}).get("log") or {}
     if "berkas" not in log or base_dir is None:
         return None
-    target = tables.locate(base_dir, log["berkas"], "$.pengaduan.log.berkas")
+    target = tables.locate(base_dir, log["berkas"], "pengaduan.log.berkas")
     cases, notes = tables.memo_read(target, read_log)
     hasil: dict[str, Any] = {"berkas": log["berkas"],
                              "sha256": tables.file_digest(target)}

@@ -22,6 +22,8 @@ from patuh import hookimpl
 from patuh.conditions import MISSING
 from patuh.conditions import Operator
 from patuh.conditions import Read
+from patuh.errors import format_path as _p
+from patuh.i18n import number
 from patuh.plugins import workdays
 
 COMPARATORS = {
@@ -42,22 +44,23 @@ def _comparator(arg: Mapping[str, Any]) -> tuple[str, str, Any]:
     return name, COMPARATORS[name][0], arg[name]
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "id") -> str:
+    """A fact's value in a reason: yes/no in words, a fraction to one decimal, and a decimal
+    number in the language's notation (``82,5`` in Indonesian). Whole numbers are not grouped
+    (a year reads 2024, not 2.024)."""
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, Fraction):  # decimal comma in Indonesian text
-        return f"{float(value):.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
+        return ("yes" if value else "no") if lang == "en" else ("ya" if value else "tidak")
+    if isinstance(value, Fraction):
+        value = float(f"{float(value):.1f}")
+    if isinstance(value, float) or type(value).__name__ == "Decimal":
+        if value == int(value):
+            return str(int(value))
+        return number(value, lang, group=False)
     return str(value)
 
 
 def _show_en(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Fraction):
-        return f"{float(value):.1f}".rstrip("0").rstrip(".")
-    return str(value)
+    return _show(value, "en")
 
 
 # --- logic ----------------------------------------------------------------------------------
@@ -106,7 +109,7 @@ def _not(arg: Mapping[str, Any], ctx: Context) -> Outcome:
 
 def _exists(arg: str, ctx: Context) -> Outcome:
     if ctx.get(arg) is MISSING:
-        return Outcome.missing(ctx.path(arg))
+        return ctx.missing(ctx.path(arg))
     return Outcome.true(ctx.path(arg))
 
 
@@ -115,24 +118,24 @@ def _absent(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     if ctx.get(arg) is MISSING:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{path} diisi", f"{path} is given"), path)
+    return Outcome.false(Text(f"{ctx.shown(path, 'id')} diisi",
+                              f"{ctx.shown(path, 'en')} is given"), path)
 
 
 def _is_true(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)
     value = ctx.get(arg)
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     if value is True:
         return Outcome.true(path)
-    return Outcome.false(Text(f"{path}: tidak", f"{path}: no"), path)
+    return Outcome.false(Text(f"{ctx.shown(path, 'id')}: tidak",
+                              f"{ctx.shown(path, 'en')}: no"), path)
 
 
 def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
-    if value is MISSING:
-        return Outcome.missing(path)
     name, sign, expected = _comparator(arg)
     used = [path]
     shown_id = shown_en = None
@@ -140,10 +143,12 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         other = ctx.path(expected["fact"])
         expected = ctx.get(expected["fact"])
         used.append(other)
-        if expected is MISSING:
-            return Outcome.missing(other)
-        shown_id = f"{other} = {_show(expected)}"
-        shown_en = f"{other} = {_show_en(expected)}"
+        if MISSING in (value, expected):  # every fact not supplied, at once
+            return _missing_any(ctx, (path, value), (other, expected))
+        shown_id = f"{ctx.shown(other, 'id')} = {_show(expected)}"
+        shown_en = f"{ctx.shown(other, 'en')} = {_show_en(expected)}"
+    elif value is MISSING:
+        return ctx.missing(path)
     try:
         holds = COMPARATORS[name][1](value, expected)
     except TypeError:
@@ -151,8 +156,10 @@ def _compare(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     if holds:
         return Outcome.true(*used)
     return Outcome.false(
-        Text(f"{path} = {_show(value)} (perlu {sign} {shown_id or _show(expected)})",
-             f"{path} = {_show_en(value)} (needs {sign} {shown_en or _show_en(expected)})"),
+        Text(f"{ctx.shown(path, 'id')} = {_show(value)} "
+             f"(perlu {sign} {shown_id or _show(expected)})",
+             f"{ctx.shown(path, 'en')} = {_show_en(value)} "
+             f"(needs {sign} {shown_en or _show_en(expected)})"),
         path, *used[1:])
 
 
@@ -160,12 +167,13 @@ def _one_of(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     if value in arg["values"]:
         return Outcome.true(path)
     options = ", ".join(map(str, arg["values"]))
-    return Outcome.false(Text(f"{path} = {_show(value)} (perlu salah satu: {options})",
-                              f"{path} = {_show_en(value)} (needs one of: {options})"), path)
+    return Outcome.false(Text(
+        f"{ctx.shown(path, 'id')} = {_show(value)} (perlu salah satu: {options})",
+        f"{ctx.shown(path, 'en')} = {_show_en(value)} (needs one of: {options})"), path)
 
 
 def _element_title(ctx: Context, code: str) -> Text:
@@ -180,22 +188,22 @@ def _contains(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     wanted = arg["any_of"] if "any_of" in arg else [arg["value"]]
     present = value if isinstance(value, list) else [value]
     if any(w in present for w in wanted):
         return Outcome.true(path)
     titles = [_element_title(ctx, w) for w in wanted]
     return Outcome.false(Text(
-        f"{path}: belum ada {' / '.join(t.id for t in titles)}",
-        f"{path}: no {' / '.join(t.en for t in titles)}"), path)
+        f"{ctx.shown(path, 'id')}: belum ada {' / '.join(t.id for t in titles)}",
+        f"{ctx.shown(path, 'en')}: no {' / '.join(t.en for t in titles)}"), path)
 
 
 def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     value = ctx.get(arg["path"])
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     items = value if isinstance(value, list) else [value]
     used = [path]
     lacking: list[Text] = []
@@ -225,8 +233,8 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         lacking = [ctx.element_title(among, e.code) for e in elements if e.code not in present]
     of_id = f" dari {total}" if total is not None else ""
     of_en = f" of {total}" if total is not None else ""
-    message = Text(f"{path}: {n}{of_id} terpenuhi (perlu {sign} {k})",
-                   f"{path}: {n}{of_en} met (needs {sign} {k})")
+    message = Text(f"{ctx.shown(path, 'id')}: {n}{of_id} terpenuhi (perlu {sign} {k})",
+                   f"{ctx.shown(path, 'en')}: {n}{of_en} met (needs {sign} {k})")
     if lacking and name in ("ge", "gt", "eq"):
         message = message + Text(
             "; belum ada: " + ", ".join(t.id for t in lacking),
@@ -235,28 +243,32 @@ def _count(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     return Outcome(False, (Unmet(message, path), *details), tuple(used))
 
 
-def _missing_any(*facts: tuple[str, Any]) -> Outcome:
-    """Unknown: one or more of two facts a comparison needs were not supplied."""
-    unmet = tuple(Outcome.missing(path).unmet[0] for path, value in facts if value is MISSING)
-    return Outcome(None, unmet, tuple(path for path, _ in facts))
+def _missing_any(ctx: Context, *facts: tuple[str, Any]) -> Outcome:
+    """Unknown: one or more of the facts a comparison needs were not supplied (all named)."""
+    return ctx.missing(*(path for path, value in facts if value is MISSING),
+                       used=[path for path, _ in facts])
 
 
 def _ratio(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     num_path, den_path = ctx.path(arg["numerator"]), ctx.path(arg["denominator"])
     num, den = ctx.get(arg["numerator"]), ctx.get(arg["denominator"])
     if MISSING in (num, den):
-        return _missing_any((num_path, num), (den_path, den))
+        return _missing_any(ctx, (num_path, num), (den_path, den))
     name, sign, k = _comparator(arg)
     if den == 0:
-        return Outcome.false(Text(f"{den_path} = 0: persentase tidak dapat dihitung",
-                                  f"{den_path} = 0: the percentage cannot be computed"),
+        return Outcome.false(Text(
+            f"{ctx.shown(den_path, 'id')} = 0: persentase tidak dapat dihitung",
+            f"{ctx.shown(den_path, 'en')} = 0: the percentage cannot be computed"),
                              den_path, num_path)
     percent = Fraction(num) * 100 / Fraction(den)
     if COMPARATORS[name][1](percent, Fraction(str(k))):
         return Outcome.true(num_path, den_path)
     return Outcome.false(Text(
-        f"{num_path}/{den_path} = {_show(percent)}% (perlu {sign} {k}%)",
-        f"{num_path}/{den_path} = {_show_en(percent)}% (needs {sign} {k}%)"), num_path, den_path)
+        f"{ctx.shown(num_path, 'id')}/{ctx.shown(den_path, 'id')} = {_show(percent)}% "
+        f"(perlu {sign} {_show(k)}%)",
+        f"{ctx.shown(num_path, 'en')}/{ctx.shown(den_path, 'en')} = {_show_en(percent)}% "
+        f"(needs {sign} {_show_en(k)}%)"),
+        num_path, den_path)
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -314,22 +326,22 @@ def _age(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     raw = ctx.get(arg["path"])
     if raw is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     day = _as_date(raw)
     if day is None:
-        return Outcome.false(Text(f"{path}: {raw!r} bukan tanggal",
-                                  f"{path}: {raw!r} is not a date"), path)
+        return Outcome.false(Text(f"{ctx.shown(path, 'id')}: {raw!r} bukan tanggal",
+                                  f"{ctx.shown(path, 'en')}: {raw!r} is not a date"), path)
     name, sign, duration = _comparator(arg)
     if day > ctx.as_of:
         return Outcome.false(Text(
-            f"{path} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
-            f"{path} = {day} falls after the evaluation date {ctx.as_of}"), path)
+            f"{ctx.shown(path, 'id')} = {day} jatuh setelah tanggal evaluasi {ctx.as_of}",
+            f"{ctx.shown(path, 'en')} = {day} falls after the evaluation date {ctx.as_of}"), path)
     if _compare_span(day, ctx.as_of, name, duration):
         return Outcome.true(path)
     d_id, d_en = _show_duration(duration)
     return Outcome.false(Text(
-        f"{path} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
-        f"{path} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
+        f"{ctx.shown(path, 'id')} = {day}: umur terhadap {ctx.as_of} harus {sign} {d_id}",
+        f"{ctx.shown(path, 'en')} = {day}: its age at {ctx.as_of} must be {sign} {d_en}"), path)
 
 
 def _counted(start: date, end: date, duration: Mapping[str, int]) -> Text:
@@ -354,18 +366,21 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
         return Outcome.true(start_path)  # the clock has not started: nothing is due yet
     still_open = end_raw is MISSING and arg.get("open", False) and start_raw is not MISSING
     if MISSING in (start_raw, end_raw) and not still_open:
-        return _missing_any((start_path, start_raw), (end_path, end_raw))
+        return _missing_any(ctx, (start_path, start_raw), (end_path, end_raw))
     start = _as_date(start_raw)
     end = ctx.as_of if still_open else _as_date(end_raw)
     name, sign, duration = _comparator(arg)
     d_id, d_en = _show_duration(duration)
+    from_id, from_en = ctx.shown(start_path, "id"), ctx.shown(start_path, "en")
+    to_id, to_en = ctx.shown(end_path, "id"), ctx.shown(end_path, "en")
     if start is None or end is None:
-        return Outcome.false(Text(f"{start_path}/{end_path}: bukan tanggal",
-                                  f"{start_path}/{end_path}: not a date"), end_path, start_path)
+        return Outcome.false(Text(f"{from_id}/{to_id}: bukan tanggal",
+                                  f"{from_en}/{to_en}: not a date"),
+                             end_path, start_path)
     if end < start:
         return Outcome.false(Text(
-            f"{end_path} = {end} lebih awal dari {start_path} = {start}",
-            f"{end_path} = {end} is before {start_path} = {start}"), end_path, start_path)
+            f"{to_id} = {end} lebih awal dari {from_id} = {start}",
+            f"{to_en} = {end} is before {from_en} = {start}"), end_path, start_path)
     holds = _compare_span(start, end, name, duration)
     if holds:
         return Outcome.true(start_path, end_path)
@@ -373,14 +388,14 @@ def _span(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     counted = _counted(start, min(end, limit), duration)
     if still_open:
         return Outcome.false(Text(
-            f"{start_path} = {start}: {end_path} belum ada pada {ctx.as_of}, batas {sign} {d_id} "
-            f"(sampai {limit}) sudah lewat",
-            f"{start_path} = {start}: no {end_path} by {ctx.as_of}; the limit {sign} {d_en} "
-            f"(until {limit}) has passed") + counted, end_path, start_path)
+            f"{from_id} = {start}: {to_id} belum ada pada {ctx.as_of}, "
+            f"batas {sign} {d_id} (sampai {limit}) sudah lewat",
+            f"{from_en} = {start}: no {to_en} by {ctx.as_of}; "
+            f"the limit {sign} {d_en} (until {limit}) has passed") + counted, end_path, start_path)
     return Outcome.false(Text(
-        f"{start_path} = {start} → {end_path} = {end}: selang harus {sign} {d_id} "
+        f"{from_id} = {start} → {to_id} = {end}: selang harus {sign} {d_id} "
         f"(batas {limit})",
-        f"{start_path} = {start} → {end_path} = {end}: the span must be {sign} {d_en} "
+        f"{from_en} = {start} → {to_en} = {end}: the span must be {sign} {d_en} "
         f"(limit {limit})") + counted, end_path, start_path)
 
 
@@ -389,10 +404,10 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
     path = ctx.path(arg["path"])
     items = ctx.get(arg["path"])
     if items is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)
     items = items if isinstance(items, list) else [items]
     used = [path]
-    broken: list[tuple[str, Outcome]] = []
+    broken: list[tuple[str, str, Outcome]] = []
     unknown = False
     for index, item in enumerate(items):
         inner = ctx.inside(f"{path}.{index}").evaluate(arg["where"])
@@ -401,20 +416,28 @@ def _every(arg: Mapping[str, Any], ctx: Context) -> Outcome:
             unknown = True
         if not inner.holds:
             label = item.get(arg["name"]) if "name" in arg and isinstance(item, Mapping) else None
-            broken.append((str(label) if label else f"{path}.{index}", inner))
+            item_path = f"{path}.{index}"
+            broken.append((str(label) if label else _p(item_path), item_path, inner))
     if not broken:
         return Outcome(True, (), tuple(used))
     limit = arg.get("list_at_most", 20)
-    unmet = [Unmet(Text(f"{path}: {len(broken)} dari {len(items)} tidak memenuhi",
-                        f"{path}: {len(broken)} of {len(items)} do not comply"), path)]
-    for name, inner in broken[:limit]:
+    unmet = [Unmet(Text(f"{ctx.shown(path, 'id')}: {len(broken)} dari {len(items)} tidak "
+                        "memenuhi",
+                        f"{ctx.shown(path, 'en')}: {len(broken)} of {len(items)} do not "
+                        "comply"), path)]
+    for name, item_path, inner in broken[:limit]:
+        # a named item's reasons speak of its own keys (a complaint log's columns, read from a
+        # file: the person never wrote pengaduan.log.kasus[3]); an unnamed one keeps its path
+        own = _p(item_path) + "." if name != _p(item_path) else None
         for reason in inner.unmet:
-            unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + reason.message, reason.path,
+            message = reason.message if own is None else Text(
+                reason.message.id.replace(own, ""), reason.message.en.replace(own, ""))
+            unmet.append(Unmet(Text(f"{name}: ", f"{name}: ") + message, reason.path,
                                reason.missing))
     if len(broken) > limit:
         rest = len(broken) - limit
         unmet.append(Unmet(Text(f"… dan {rest} lainnya", f"… and {rest} more"), path))
-    holds = None if unknown and len(broken) == sum(1 for _, o in broken if o.holds is None) \
+    holds = None if unknown and len(broken) == sum(1 for *_, o in broken if o.holds is None) \
         else False
     return Outcome(holds, tuple(unmet), tuple(used))
 
@@ -441,12 +464,13 @@ def _has_evidence(arg: str | Mapping[str, Any], ctx: Context) -> Outcome:
     if any(e.usable for e in items):
         return Outcome.true(path)
     if not items:
-        return Outcome(None, (Unmet(Text(f"{path}: belum ada bukti dukung",
-                                         f"{path}: no evidence supplied"), path, True),), (path,))
+        return Outcome(None, (Unmet(Text(f"{_p(path)}: belum ada bukti dukung",
+                                         f"{_p(path)}: no evidence supplied"), path, True),),
+                       (path,))
     problems_id = "; ".join(f"{e.ref}: {_STATUS[e.status][0]}" for e in items)
     problems_en = "; ".join(f"{e.ref}: {_STATUS[e.status][1]}" for e in items)
-    return Outcome.false(Text(f"{path}: bukti dukung tidak dapat dipakai ({problems_id})",
-                              f"{path}: evidence is not usable ({problems_en})"), path)
+    return Outcome.false(Text(f"{_p(path)}: bukti dukung tidak dapat dipakai ({problems_id})",
+                              f"{_p(path)}: evidence is not usable ({problems_en})"), path)
 
 
 def _list_children(arg: list[Any]) -> Iterable[tuple[tuple[str | int, ...], Any]]:

@@ -440,7 +440,37 @@ def _folder_key(folder: Path) -> str:
 def _compute_for_manifest(target: Path, population: int | None, display_name: str,
                           sheet: str | None, _rules_digest: str) -> dict[str, Any]:
     return compute(target, population=population, display_name=display_name, sheet=sheet,
-                   sheet_path="$.skm.lembar")
+                   sheet_path="skm.lembar")
+
+
+# The manifest keys each fact under skm.hasil comes from (patuh_derive_facts below): the
+# answers file, or the figures written in the manifest (_facts_from_declared); and the name a
+# reason gives it (a person never wrote skm.hasil.*).
+_FILE = ("skm.berkas",)
+FACT_SOURCES: dict[str, Any] = {
+    "skm.hasil": (_FILE,),
+    "skm.hasil.jumlah_unsur": {"from": (_FILE, ("skm.jumlah_unsur",)),
+                               "label": Text("jumlah unsur yang disurvei",
+                                             "number of unsur surveyed")},
+    "skm.hasil.skala_1_4": {"from": (_FILE, ("skm.skala",)),
+                            "label": Text("jawaban pada skala 1–4", "answers on the 1–4 scale")},
+    "skm.hasil.responden": {"from": (_FILE, ("skm.responden",)),
+                            "label": Text("jumlah responden", "number of respondents")},
+    "skm.hasil.sampel_minimum": {"from": (("skm.populasi",),),
+                                 "label": Text("sampel minimum", "minimum sample")},
+    "skm.hasil.sampel_cukup": {"from": (("skm.berkas", "skm.populasi"),
+                                        ("skm.responden", "skm.populasi")),
+                               "label": Text("kecukupan sampel", "sample adequacy")},
+    "skm.hasil.tanggal": {"from": (_FILE, ("skm.tanggal_laporan",)),
+                          "label": Text("tanggal survei", "survey date")},
+    "skm.hasil.ikm": {"from": (_FILE, ("skm.ikm",)), "label": Text("IKM", "IKM")},
+    "skm.hasil.mutu": {"from": (_FILE,), "label": Text("mutu pelayanan", "service quality")},
+}
+
+
+@hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    return FACT_SOURCES
 
 
 @hookimpl
@@ -450,7 +480,7 @@ def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
     if not skm or "hasil" in skm:  # nothing to derive, or stated already (a rule's example)
         return None
     if "berkas" in skm and base_dir is not None:
-        target = tables.locate(base_dir, skm["berkas"], "$.skm.berkas")
+        target = tables.locate(base_dir, skm["berkas"], "skm.berkas")
         # the unsur titles and the mutu table come from the `skm` rule data
         result = tables.memo_read(target, _compute_for_manifest, skm.get("populasi"),
                                   skm["berkas"], skm.get("lembar") or None, _rules_key())

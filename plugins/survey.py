@@ -96,6 +96,11 @@ def read_responses(file: Path) -> dict[str, Any]:
 
 
 @hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    return tables.section_sources(SECTION)
+
+
+@hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
     return tables.derive_section(manifest, base_dir, SECTION, read_responses, lambda rekap: {

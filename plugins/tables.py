@@ -121,6 +121,17 @@ def _open_error(file: Path) -> OSError | ValueError:
     return PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
+def section_sources(section: str, labels: Mapping[str, Text] | None = None) -> dict[str, Any]:
+    """What :func:`derive_section` derives ``{section}.hasil`` from, for
+    ``patuh_fact_sources``: the data file, or its aggregates; and for each fact in ``labels``
+    (its key in ``hasil`` and in ``rekap``), the name a reason gives it."""
+    out: dict[str, Any] = {f"{section}.hasil": ((f"{section}.berkas",), (f"{section}.rekap",))}
+    for key, label in (labels or {}).items():
+        out[f"{section}.hasil.{key}"] = {
+            "from": ((f"{section}.berkas",), (f"{section}.rekap.{key}",)), "label": label}
+    return out
+
+
 def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: str,
                    read_file: Callable[[Path], dict[str, Any]],
                    from_rekap: Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -134,13 +145,13 @@ def derive_section(manifest: Mapping[str, Any], base_dir: Path | None, section: 
         raise InputError(
             Text(f"{section} memuat berkas dan rekap sekaligus; salah satunya akan diabaikan",
                  f"{section} has both berkas and rekap; one of them would be ignored"),
-            path=f"$.{section}",
+            path=section,
             hint=Text(f"berikan salah satu: {section}.berkas (berkas jawaban) atau "
                       f"{section}.rekap (rekapnya), bukan keduanya",
                       f"give one of them: {section}.berkas (the answers file) or "
                       f"{section}.rekap (its aggregates), not both"))
     if "berkas" in data and base_dir is not None:
-        target = locate(base_dir, data["berkas"], f"$.{section}.berkas")
+        target = locate(base_dir, data["berkas"], f"{section}.berkas")
         hasil = memo_read(target, read_file)
         hasil["berkas"] = data["berkas"]
         hasil["sha256"] = file_digest(target)

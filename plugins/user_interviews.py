@@ -104,6 +104,13 @@ def read_interviews(file: Path) -> dict[str, Any]:
 
 
 @hookimpl
+def patuh_fact_sources() -> Mapping[str, Any]:
+    return tables.section_sources(SECTION, {"tanpa_maladministrasi_persen": Text(
+        "persentase pengguna yang tidak mengalami maladministrasi",
+        "share of users who met no maladministration")})
+
+
+@hookimpl
 def patuh_derive_facts(manifest: Mapping[str, Any], base_dir: Path | None,
                        as_of: date) -> Mapping[str, Any] | None:
     return tables.derive_section(manifest, base_dir, SECTION, read_interviews, lambda rekap: {

@@ -316,12 +316,12 @@ BROKEN = {
     # old text, new text, where the error is reported relative to the edit (+1: the next
     # line), what the message must say
     "weight_as_text": ("weight: 30", 'weight: "tiga puluh"', 0,
-                       '$.versions[0].weight: "tiga puluh" is not of type number'),
+                       'versions[1].weight: "tiga puluh" is not of type number'),
     "duplicate_key": ("aspect: b", "aspect: b\naspect: b", 1, "duplicate key 'aspect'"),
     "bad_yaml": ("aspect: b", "aspect: [b", 1, "invalid YAML"),  # noticed on the next line
-    "unknown_key": ("aspect: b", "aspect: b\naspek: b", 1, "$.aspek: unknown key: aspek"),
+    "unknown_key": ("aspect: b", "aspect: b\naspek: b", 1, "aspek: unknown key: aspek"),
     "bad_confidence": ("confidence: unofficial", "confidence: yakin", 0,
-                       '$.versions[0].source.confidence: "yakin" is not one of'),
+                       'versions[1].source.confidence: "yakin" is not one of'),
 }
 
 
@@ -356,7 +356,7 @@ def test_rules_validate_id_must_match_file_name(tmp_path: Path, run) -> None:
     line = replace_once(file, "id: pekppp.14.b.K", "id: pekppp.14.b.X")
     result = run("rules", "validate", folder, "--lang", "en")
     assert result.code == 2
-    assert f"{file}:{line}: $.id: " in result.err
+    assert f"{file}:{line}: id: " in result.err
     assert "expected 'pekppp.14.b.K'" in result.err
 
 
@@ -366,7 +366,7 @@ def test_rules_validate_broken_ruleset_file(tmp_path: Path, run) -> None:
     line = replace_once(file, "model: weighted_levels", "model: weighted_levelz")
     result = run("rules", "validate", folder, "--lang", "en")
     assert result.code == 2
-    assert f"{file}:{line}: $.editions[0].scoring.model: " in result.err
+    assert f"{file}:{line}: editions[1].scoring.model: " in result.err
     assert "unknown scoring model 'weighted_levelz'" in result.err
 
 

@@ -87,7 +87,7 @@ def test_unknown_operator_is_a_load_error_with_file_line_and_path(tmp_path: Path
     message = caught.value.render("en")
     assert "unknown operator 'is_truee'" in message
     assert f"{rule}:{line}:" in message, message
-    assert "$.versions[0].levels[0].when.all[0].is_truee" in message, message
+    assert "versions[1].levels[1].when.all[1].is_truee" in message, message
 
 
 def test_unknown_operator_through_the_cli(tmp_path: Path, run) -> None:

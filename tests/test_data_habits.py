@@ -284,7 +284,7 @@ def test_manifest_names_the_sheet_and_the_report_says_how_the_file_was_read(
 
     manifest = write_manifest({"skm": {"berkas": "skm/jawaban.xlsx", "lembar": "Jawaban"}})
     assert_input_error(run("check", manifest, "--ruleset", "skm", "--lang", "en"),
-                       "$.skm.lembar", "'Petunjuk', 'Data', 'Rekap'")
+                       "skm.lembar", "'Petunjuk', 'Data', 'Rekap'")
 
 
 def test_manifest_with_an_indonesian_csv(write_manifest, run) -> None:

@@ -41,8 +41,7 @@ def assert_input_error(result, *needles: str) -> None:
     assert result.code == 2, (result.code, result.err)
     assert result.out == "", "no report may be printed for bad input"
     assert "Traceback" not in result.err
-    assert "internal error" not in result.err and "galat internal" not in result.err
-    assert "kesalahan internal" not in result.err
+    assert "internal error" not in result.err and "kesalahan internal" not in result.err
     assert result.err.startswith("patuh: "), result.err
     for needle in needles:
         assert needle in result.err, f"{needle!r} not in:\n{result.err[:2000]}"
@@ -95,8 +94,8 @@ DATA_SECTIONS = {
     "f03": lambda ref: {"penilaian_pengguna": {"berkas": ref}},
     "interviews": lambda ref: {"wawancara_pengguna": {"berkas": ref}},
 }
-JSON_PATHS = {"skm": "$.skm.berkas", "complaint_log": "$.pengaduan.log.berkas",
-              "f03": "$.penilaian_pengguna.berkas", "interviews": "$.wawancara_pengguna.berkas"}
+JSON_PATHS = {"skm": "skm.berkas", "complaint_log": "pengaduan.log.berkas",
+              "f03": "penilaian_pengguna.berkas", "interviews": "wawancara_pengguna.berkas"}
 
 
 @pytest.mark.parametrize("section", DATA_SECTIONS)
@@ -306,7 +305,7 @@ def test_an_evaluation_date_outside_the_manifest_years_is_a_typo(write_manifest,
                        f"--as-of: the evaluation date {day} is outside 2000-01-01–2100-12-31")
     dated = write_manifest({"periode": {"tahun": 2024, "tanggal_penilaian": day}})
     assert_input_error(run("check", dated, "--lang", "en"),
-                       f"{dated}:", "$.periode.tanggal_penilaian", "is outside")
+                       f"{dated}:", "periode.tanggal_penilaian", "is outside")
 
 
 def test_reversed_period_for_skm(tmp_path: Path, run) -> None:
@@ -611,7 +610,7 @@ def test_berkas_and_rekap_together_are_refused(section: str, rekap: dict, write_
     manifest = write_manifest({section: {"berkas": "data.csv", "rekap": rekap}})
     write(manifest.parent / "data.csv", "responden,1.a.K1\nR1,4\n")
     assert_input_error(run("check", manifest, "--lang", "en"), "manifest.yaml:",
-                       f"$.{section}", "give only one of berkas or rekap, not both")
+                       f": {section}: ", "give only one of berkas or rekap, not both")
     assert_input_error(run("check", manifest), "berikan salah satu saja: berkas atau rekap")
 
 

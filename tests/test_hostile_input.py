@@ -35,7 +35,7 @@ def test_yaml_numbers_that_are_not_finite_or_too_long(tmp_path: Path, run: Calla
     text = BASE + f"skm:\n  ada: true\n  responden: {value}\n"
     manifest.write_text(text, encoding="utf-8")
     result = run("check", manifest, "--lang", "en")
-    refused(result, f"{manifest}:", "$.skm.responden", "number")
+    refused(result, f"{manifest}:", "skm.responden", "number")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "responden" in t)
     assert f"{manifest}:{line}:" in result.err
     assert manifest.read_text(encoding="utf-8") == text
@@ -59,7 +59,7 @@ def test_nan_in_waivers_and_verification(tmp_path: Path, run: Callable[..., Run]
     extra = tmp_path / f"{where}.yaml"
     extra.write_text("schema_version: 1\nx: .nan\n", encoding="utf-8")
     refused(run("check", unit / "manifest.yaml", f"--{where}", extra, "--lang", "en"),
-            f"{extra}:2:", "$.x")
+            f"{extra}:2:", "x")
 
 
 @pytest.mark.parametrize("text", ["weight: .nan", "weight: .inf", "weight: 1.0e999"])

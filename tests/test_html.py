@@ -259,7 +259,8 @@ def test_batch_summary() -> None:
     assert page.count("svg", "batch-chart") == 2  # one chart per ruleset
     assert page.count("rect", "bar") == 3  # the unit in error has no bar
     assert "Kecamatan &lt;B&gt;" in text and "&lt;tanggal&gt;" in text
-    assert "98.53" in text and "4.67" in text
+    assert "98,53" in text and "4,67" in text  # Indonesian numbers
+    assert "98.53" in render_batch_summary(rows, "en")
     assert re.search(r"@page\s*\{\s*size:\s*A4", page.style)
     assert '<html lang="en">' in render_batch_summary(rows, "en")
     assert "<svg" not in render_batch_summary([], "en")

@@ -344,5 +344,5 @@ def test_a_rule_with_an_unknown_operator_is_refused_with_file_and_line(
 
     english = patuh(installed, "rules", "validate", broken, "--lang", "en", cwd=tmp_path)
     assert english.returncode == 2
-    assert f"{rule_file}:{line}: $.versions[0].levels[0].when.all[1].domain_go_di: unknown " \
+    assert f"{rule_file}:{line}: versions[1].levels[1].when.all[2].domain_go_di: unknown " \
            "operator 'domain_go_di'" in english.stderr

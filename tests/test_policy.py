@@ -122,7 +122,7 @@ def test_unknown_edition_names(run) -> None:
 def test_rules_test_on_the_bundled_rules(run) -> None:
     result = run("rules", "test")
     assert result.code == 0, result.out
-    assert " 0 gagal; 0 aturan kurang kasus uji" in result.out
+    assert " 0 gagal; cakupan uji lengkap" in result.out
 
 
 def test_rules_test_shows_expected_actual_and_the_deciding_condition(tmp_path: Path,

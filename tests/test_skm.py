@@ -387,7 +387,7 @@ def test_workbook_saved_under_a_csv_name(tmp_path: Path, run) -> None:
     (today: exit 3, the csv.Error from parse_rows escapes as "galat internal")."""
     file = write_xlsx_a(tmp_path / "a.xlsx").rename(tmp_path / "jawaban.csv")
     result = run("skm", file)
-    assert "galat internal" not in result.err
+    assert "kesalahan internal" not in result.err
     assert_input_error(result, "jawaban.csv")
 
 
@@ -511,17 +511,17 @@ def test_enough_respondents_reach_level_2(tmp_path: Path, run) -> None:
 
 
 def test_too_few_respondents_stay_at_level_1(tmp_path: Path, run) -> None:
-    """The reason names the minimum and says what it is: the Krejcie–Morgan minimum (a label),
-    or at least the fact it comes from, skm.hasil.sampel_minimum. Today it reads only
-    "skm.hasil.responden = 19 (perlu ≥ 24)": 6.a.B version 2 lost its label when level 2 moved
-    from `is_true: skm.hasil.sampel_cukup` to `compare: {path: skm.hasil.responden,
-    ge: {fact: skm.hasil.sampel_minimum}}`, and a fact-to-fact compare shows only the value."""
+    """The reason names the minimum and says what it is and where it comes from, in the
+    user's terms: "jumlah responden (dari skm.berkas) = 19 (perlu ≥ sampel minimum (dari
+    skm.populasi) = 24)", never the derived keys skm.hasil.*."""
     manifest = unit(tmp_path, populasi=25)  # Krejcie–Morgan 25 → 24 > 19 respondents
     result = indicator(check(run, manifest, "--lang", "en"))
     assert result["level"] == 1
     reasons = " ".join(u["message"]["en"] + " " + u["message"]["id"] for u in result["unmet"])
     assert "19" in reasons and "24" in reasons  # the respondents and the minimum for N = 25
-    assert "Krejcie" in reasons or "sampel_minimum" in reasons, reasons
+    assert "minimum sample (from skm.populasi) = 24" in reasons, reasons
+    assert "sampel minimum (dari skm.populasi) = 24" in reasons, reasons
+    assert "skm.hasil" not in reasons
 
 
 def test_skm_ruleset_scores_the_ikm(tmp_path: Path, run) -> None:

@@ -154,7 +154,7 @@ def test_changing_and_removing_a_verification_changes_the_report(client, signed_
 
 @pytest.mark.parametrize("data,message", [
     ({"rule": RULE, "level": "6", "note": "x"},
-     "verifikasi.yaml:7: $.verifikasi[0].level: 6 harus"),
+     "verifikasi.yaml:7: verifikasi[1].level: 6 harus"),
     ({"rule": RULE, "level": "3", "note": "  "}, "catatan evaluator wajib"),
     ({"rule": RULE, "score": "50", "note": "x"}, "aturan berjenjang"),
     ({"rule": "pekppp.99.z", "level": "1", "note": "x"}, "tidak dinilai"),

@@ -160,7 +160,7 @@ def test_an_invalid_value_shows_the_error_and_leaves_the_file_unchanged(client, 
     response = htmx(client, a, "standar_pelayanan.penetapan.tanggal", "31/13/2025")
     body = response.content.decode()
     assert response.status_code == 200 and 'class="error"' in body
-    assert "bukan format date yang sah" in body and 'value="31/13/2025"' in body
+    assert "bukan tanggal yang sah" in body and 'value="31/13/2025"' in body
     assert manifest_text(a) == before
     assert htmx(client, a, "tidak.ada", "x").status_code == 400
 

@@ -77,23 +77,25 @@ def domain_go_id(arg: str, ctx: Context) -> Outcome:
     path = ctx.path(arg)  # the absolute path (a condition inside `every` is relative)
     value = ctx.get(arg)
     if value is MISSING:
-        return Outcome.missing(path)
+        return ctx.missing(path)  # names what the person fills
+    # the path as people read it (list positions from 1: daftar[1].bukti), in each language
+    shown_id, shown_en = ctx.shown(path, "id"), ctx.shown(path, "en")
     urls = urls_in(value)
     if not urls:
         return Outcome(None, (Unmet(Text(
-            f"{path}: belum ada alamat situs (URL)",
-            f"{path}: no website address (URL) given"), path, missing=True),),
+            f"{shown_id}: belum ada alamat situs (URL)",
+            f"{shown_en}: no website address (URL) given"), path, missing=True),),
             (path,))
     for url in urls:
         host = host_of(url)
         if host is None:
-            return Outcome.false(Text(f"{path}: {url!r} bukan alamat situs yang sah",
-                                      f"{path}: {url!r} is not a valid web address"), path)
+            return Outcome.false(Text(f"{shown_id}: {url!r} bukan alamat situs yang sah",
+                                      f"{shown_en}: {url!r} is not a valid web address"), path)
         if not is_official(host):
             return Outcome.false(Text(
-                f"{path}: {url} tidak memakai domain resmi pemerintah {OFFICIAL_SUFFIX} "
+                f"{shown_id}: {url} tidak memakai domain resmi pemerintah {OFFICIAL_SUFFIX} "
                 f"(nama host: {host})",
-                f"{path}: {url} is not on the official government domain {OFFICIAL_SUFFIX} "
+                f"{shown_en}: {url} is not on the official government domain {OFFICIAL_SUFFIX} "
                 f"(host name: {host})"), path)
     return Outcome.true(path)
 
