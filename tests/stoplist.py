@@ -47,6 +47,7 @@ _CODE_TOKEN = re.compile(
     | \bpatuh(?:\s+(?:rules|web))?\s+[a-z][\w-]*   # a command to type: its name is code
     | (?m:^Penggunaan:\ .*$)             # a command's synopsis (its metavariables: DIR|LIST)
     | '[^'\s]+'                          # a quoted value or name: 'chek', '--format'
+    | "[^"\s]+"                          # a value as JSON writes it: "official"
     """)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_']*")
 # A decimal point between digits, not part of a longer dotted token (1.a.Ak, 1.2.3).

@@ -6,9 +6,6 @@ point (``tests/stoplist.py``): the check reports (text, HTML, the prose of the J
 batch summary, the history, ``patuh skm``, the rule reference, the other commands, the XLSX
 form, and one instance of every class of error the other tests provoke. What a machine reads
 stays as it is: the JSON Lines, the CSV's values and the JSON's keys are not prose.
-
-Cases marked ``xfail`` belong to surfaces fixed on another branch of the same issue; the marks
-go when those branches are merged.
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ RULESETS = ("pekppp", "ombudsman", "uu25", "skm")
 EXAMPLE = ROOT / "examples" / "dpmptsp-kota-harapan"
 KODE = "dpmptsp-kota-harapan"
 
-MESSAGES = pytest.mark.xfail(strict=False, reason="fixed on branch messages")
 
 
 def assert_indonesian(text: str, where: str = "") -> None:
@@ -254,9 +250,7 @@ def test_rule_docs(tmp_path: Path, run) -> None:
 # --- errors: one of every class the other tests provoke -------------------------------------
 
 @pytest.mark.parametrize("case", sorted(BAD_MANIFESTS))
-def test_bad_manifest_messages(case: str, tmp_path: Path, run, request) -> None:
-    if case in FAILING_MANIFEST_CASES:
-        request.applymarker(MESSAGES)
+def test_bad_manifest_messages(case: str, tmp_path: Path, run) -> None:
     manifest = tmp_path / "manifest.yaml"
     manifest.write_text(BAD_MANIFESTS[case][0], encoding="utf-8")
     result = run("check", manifest)
@@ -356,16 +350,8 @@ def _copy(tmp: Path) -> Path:
     return tmp / "u" / "manifest.yaml"
 
 
-# error messages the branch "messages" puts into Indonesian (marked xfail until it is merged)
-FAILING_MANIFEST_CASES = {"date_in_local_format_unreadable", "date_that_is_not_a_date",
-                          "malformed_yaml", "score_as_text"}
-FAILING_OTHER_ERRORS = {"json-infinity", "nan-number", "waivers-nan", "rule-schema"}
-
-
 @pytest.mark.parametrize("name", sorted(OTHER_ERRORS))
-def test_other_errors(name: str, tmp_path: Path, run, request) -> None:
-    if name in FAILING_OTHER_ERRORS:
-        request.applymarker(MESSAGES)
+def test_other_errors(name: str, tmp_path: Path, run) -> None:
     result = run(*OTHER_ERRORS[name](tmp_path))
     assert result.code == 2, (result.code, result.err)
     assert_indonesian(result.err, name)

@@ -13,7 +13,8 @@ def test_finds_english_and_rounding_names():
 def test_leaves_keys_paths_files_and_code_alone():
     text = ("isi `the value` di skm.responden, inovasi.daftar[1].nama, berkas "
             "foto/the-file.jpg, https://example.org/the, --ruleset, 2024-10-21T08:00, "
-            "<code>rules are here</code>, patuh check, Maksud Anda 'check'?")
+            "<code>rules are here</code>, patuh check, Maksud Anda 'check'?, bukan salah "
+            'satu dari: "official", "secondary"')
     assert english_words(text) == []
 
 
