@@ -137,10 +137,6 @@ def manifest_names() -> tuple[str, ...]:
     return tuple(dict.fromkeys((*MANIFEST_NAMES, *forms)))
 
 
-def is_manifest_name(name: str, names: tuple[str, ...] = MANIFEST_NAMES) -> bool:
-    return name in names or name.endswith(tuple(f".{n}" for n in names))
-
-
 def discover(folder: Path, exclude: Path | None = None) -> list[str]:
     """Every manifest below ``folder`` (``manifest.yaml`` or ``*.manifest.yaml``, also
     ``.yml``, ``.json`` and every plugin form such as ``.xlsx``), in path order. Hidden
@@ -149,6 +145,7 @@ def discover(folder: Path, exclude: Path | None = None) -> list[str]:
     depth works (no recursion). One unit written twice in one folder is refused."""
     skip = _identity(exclude) if exclude is not None else None
     names = manifest_names()
+    exact, suffixes = frozenset(names), tuple(f".{n}" for n in names)
     found: list[str] = []  # strings, not Paths: a fifth of the memory for a large batch
     stack = [os.fspath(folder)]
     while stack:
@@ -158,9 +155,10 @@ def discover(folder: Path, exclude: Path | None = None) -> list[str]:
                 for entry in entries:
                     if _is_folder(entry):
                         if not (entry.name.startswith(".") or entry.is_symlink()) and (
-                                skip is None or _identity(entry.path) != skip):
+                                skip is None or entry.inode() != skip[1]  # no stat: cheap
+                                or _identity(entry.path) != skip):
                             stack.append(entry.path)
-                    elif is_manifest_name(entry.name, names):
+                    elif entry.name in exact or entry.name.endswith(suffixes):
                         found.append(entry.path)
         except OSError as exc:
             raise InputError(Text(f"folder tidak dapat dibaca: {exc.strerror}",
