@@ -290,8 +290,21 @@ def check_cited(doc: Document, bibliography: Bibliography | None) -> list[InputE
 
 
 def cited_keys(data: Any) -> list[str]:
-    """The keys cited below ``data``, sorted, without repeats."""
-    return sorted({key for _, key in cited(data)})
+    """The keys cited below ``data``, sorted, without repeats (as ``cited`` finds them,
+    without building their paths: a whole report is walked on every check)."""
+    keys: set[str] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for name, value in node.items():
+                if name == SOURCES_KEY and isinstance(value, list):
+                    keys.update(key for key in value if isinstance(key, str))
+                elif isinstance(value, (Mapping, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(value for value in node if isinstance(value, (Mapping, list)))
+    return sorted(keys)
 
 
 DOCS_DIR = ("docs", "sources")  # beside a rule folder: <root>/../docs/sources/

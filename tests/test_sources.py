@@ -297,3 +297,16 @@ def test_rule_docs_in_the_same_folder_keep_the_bibliography_pages(tmp_path: Path
     pages = write_bibliography(tmp_path)
     write_docs(None, None, tmp_path)
     assert all(p.is_file() for p in pages)
+
+
+def test_cited_keys_finds_what_cited_finds() -> None:
+    """``cited_keys`` walks a whole report on every check without building paths: it must find
+    exactly the keys ``cited`` finds, at any depth, in lists and mappings alike."""
+    from patuh.sources import cited
+    from patuh.sources import cited_keys
+
+    data = {"a": {"sources": ["S2", "S1", 7]}, "b": [{"sources": ["S3"]}, [{"x": {
+        "sources": ["S1", "S4"]}}], "sources"], "sources": "not a list",
+            "c": {"sources": [], "d": ({"sources": ["S9"]},)}}
+    assert cited_keys(data) == sorted({key for _path, key in cited(data)}) == [
+        "S1", "S2", "S3", "S4"]
