@@ -76,7 +76,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "sebagai", "how": "Cara", "field": "Isian",
         # batch summary
         "batch_title": "Ringkasan pemeriksaan", "rank": "Peringkat", "ruleset": "Ruleset",
-        "error": "Galat", "units": "unit", "scores": "Nilai per unit",
+        "error": "Kesalahan", "units": "unit", "scores": "Nilai per unit",
         "scores_desc": "Diagram batang nilai tiap unit untuk ruleset {ruleset}, skala {lo}–{hi}.",
         "no_rows": "Tidak ada unit.",
         # first page
