@@ -31,6 +31,7 @@ from patuh.errors import ensure_folder
 from patuh.habits import date_id
 from patuh.habits import read_date
 from patuh.i18n import Text
+from patuh.i18n import named
 from patuh.i18n import number as shown
 from patuh.i18n import render
 from patuh.manifest import load_manifest
@@ -71,8 +72,7 @@ STATUS = {"pass": Text("terpenuhi", "pass"), "partial": Text("sebagian", "partia
 
 
 def status_name(value: str, lang: str) -> str:
-    known = STATUS.get(value)
-    return known.get(lang) if known is not None else value
+    return named(STATUS, value, lang)
 
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,

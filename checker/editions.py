@@ -23,6 +23,7 @@ from patuh.engine import evaluate
 from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import named
 from patuh.i18n import number as shown
 from patuh.manifest import load_manifest
 from patuh.rulebook import Edition
@@ -526,8 +527,7 @@ _KEYS = {
 
 
 def _key(key: str, lang: str) -> str:
-    known = _KEYS.get(key)
-    return known.get(lang) if known is not None else key
+    return named(_KEYS, key, lang)
 
 
 def _number(value: Any, places: Any = None, lang: str = "en") -> str:

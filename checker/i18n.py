@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,13 @@ def number(value: Any, lang: str, places: int | None = None, *, sign: bool = Fal
         spec += "f"
     text = format(value, spec)
     return text.translate(_SWAP) if lang != "en" else text
+
+
+def named(names: Mapping[str, Text], code: object, lang: str) -> str:
+    """A code's name in ``lang`` from a vocabulary (``half_up`` → ``setengah ke atas``); a code
+    the vocabulary does not know, as written."""
+    text = names.get(str(code))
+    return str(code) if text is None else text.get(lang)
 
 
 def render(value: Text | str | None, lang: str) -> str:

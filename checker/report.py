@@ -21,6 +21,7 @@ from patuh.engine import make_context
 from patuh.errors import InputError
 from patuh.errors import format_path
 from patuh.i18n import Text
+from patuh.i18n import named
 from patuh.i18n import number as shown_number
 from patuh.manifest import Manifest
 from patuh.rulebook import Band
@@ -55,8 +56,7 @@ FINDING_KINDS = {"evidence": Text("bukti", "evidence")}
 
 def evidence_status_name(status: object, lang: str) -> str:
     """``tidak ditemukan`` / ``not found`` for ``not_found``; an unknown status as written."""
-    name = EVIDENCE_STATUS_NAMES.get(str(status))
-    return str(status) if name is None else name.get(lang)
+    return named(EVIDENCE_STATUS_NAMES, status, lang)
 
 
 def short_number(value: float, lang: str) -> str:
@@ -69,8 +69,7 @@ def short_number(value: float, lang: str) -> str:
 
 
 def finding_kind_name(kind: object, lang: str) -> str:
-    name = FINDING_KINDS.get(str(kind))
-    return str(kind) if name is None else name.get(lang)
+    return named(FINDING_KINDS, kind, lang)
 
 
 def number(value: Decimal | None, places: int = 4) -> float | None:

@@ -27,6 +27,7 @@ from patuh.conditions import Operator
 from patuh.errors import InputError
 from patuh.errors import InputErrors
 from patuh.i18n import Text
+from patuh.i18n import named
 from patuh.sources import Bibliography
 from patuh.sources import check_cited
 from patuh.sources import folder_bibliography
@@ -139,8 +140,7 @@ LEGAL_ROLE_NAMES = {
 
 def legal_role_name(role: object, lang: str) -> str:
     """``utama`` / ``main`` for ``main``; a role not listed as written."""
-    name = LEGAL_ROLE_NAMES.get(str(role))
-    return str(role) if name is None else name.get(lang)
+    return named(LEGAL_ROLE_NAMES, role, lang)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import named
 
 if TYPE_CHECKING:
     from patuh.engine import Result
@@ -36,8 +37,7 @@ ROUNDING_NAMES = {
 
 def rounding_name(mode: object, lang: str) -> str:
     """``setengah ke atas`` / ``half up`` for ``half_up``; an unknown mode as written."""
-    name = ROUNDING_NAMES.get(str(mode))
-    return str(mode) if name is None else name.get(lang)
+    return named(ROUNDING_NAMES, mode, lang)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import Any
 from patuh import manager
 from patuh.errors import InputError
 from patuh.i18n import Text
+from patuh.i18n import named
 from patuh.validation import check
 from patuh.yamlio import Document
 from patuh.yamlio import JsonPath
@@ -61,24 +62,19 @@ KIND_NAMES = {
 TAG_NAMES = {"CONFLICT": Text("BERTENTANGAN", "CONFLICT")}
 
 
-def _named(names: Mapping[str, Text], code: object, lang: str) -> str:
-    text = names.get(str(code))
-    return str(code) if text is None else text.get(lang)
-
-
 def confidence_name(code: object, lang: str) -> str:
     """``tidak resmi`` / ``unofficial`` for ``unofficial``; an unknown code as written."""
-    return _named(CONFIDENCE_NAMES, code, lang)
+    return named(CONFIDENCE_NAMES, code, lang)
 
 
 def kind_name(code: object, lang: str) -> str:
     """The name of a source kind (``news`` → ``berita``); an unknown kind as written."""
-    return _named(KIND_NAMES, code, lang)
+    return named(KIND_NAMES, code, lang)
 
 
 def tag_name(tag: object, lang: str) -> str:
     """A reference tag as shown in ``lang`` (``CONFLICT`` → ``BERTENTANGAN``)."""
-    return _named(TAG_NAMES, tag, lang)
+    return named(TAG_NAMES, tag, lang)
 
 
 def tagged_text(text: str, lang: str) -> str:

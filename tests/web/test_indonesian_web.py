@@ -17,10 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
 
-@pytest.fixture(autouse=True)
-def _own_data_folder(settings, tmp_path):
-    settings.DATA = tmp_path / "data"
-    settings.DATA.mkdir()
+pytestmark = pytest.mark.usefixtures("data_dir")  # each test its own data folder
 
 
 @pytest.fixture
