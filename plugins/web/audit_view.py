@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from patuh.errors import InputError
+from patuh.plugins.web.models import STAGES
 from patuh.plugins.web.models import AuditEvent
 
 _INDEX = re.compile(r"\[[0-9]+\]")
@@ -36,10 +37,33 @@ def _labels() -> dict[str, str]:
         "round.add": _("Putaran dibuat"),
         "round.lock": _("Putaran dikunci"),
         "round.unlock": _("Putaran dibuka"),
+        "unit.stage": _("Tahap unit berubah"),
+        "verification.save": _("Verifikasi disimpan"),
+        "verification.remove": _("Verifikasi dihapus"),
+        "waiver.add": _("Pengecualian ditambahkan"),
+        "waiver.remove": _("Pengecualian dihapus"),
         "user.add": _("Pengguna ditambahkan"),
+        "user.assign": _("Pengguna ditugaskan ke unit"),
+        "user.unassign": _("Tugas pengguna di unit dicabut"),
         "token.issue": _("Token API dibuat"),
         "login": _("Masuk"),
         "logout": _("Keluar"),
+    }
+
+
+def _detail_names() -> dict[str, str]:
+    """What the keys of an event's details mean (the key itself stays in the page's title)."""
+    return {
+        "from": _("dari"), "to": _("ke"), "comment": _("komentar"), "rule": _("indikator"),
+        "level": _("level"), "score": _("nilai"), "note": _("catatan"),
+        "before": _("sebelum"), "after": _("sesudah"), "values": _("nilai"),
+        "group": _("daftar"), "index": _("butir"), "slot": _("pertanyaan"),
+        "name": _("berkas"), "stored": _("disimpan sebagai"), "size": _("ukuran"),
+        "replaced": _("menggantikan"), "username": _("pengguna"),
+        "username_added": _("pengguna baru"), "role": _("peran"), "kode": _("kode"),
+        "nama": _("nama"), "slug": _("pengenal"), "ruleset": _("ruleset"),
+        "edition": _("edisi"), "source": _("sumber"), "waiver": _("pengecualian"),
+        "for_user": _("untuk pengguna"), "via": _("lewat"),
     }
 
 
@@ -100,6 +124,10 @@ def row(event: AuditEvent, lang: str) -> dict[str, Any]:
                 "size": detail.get("size") if isinstance(detail.get("size"), int) else None,
                 "already": detail.get("already") is True}
     shown = _SHOWN.get(event.action, set()) if (changes or file) else set()
-    rest = [(key, show(value)) for key, value in detail.items() if key not in shown]
+    names = _detail_names()
+    stages = dict(STAGES) if event.action == "unit.stage" else {}
+    rest = [(key, names.get(key, key),
+             str(stages[value]) if isinstance(value, str) and value in stages else show(value))
+            for key, value in detail.items() if key not in shown]
     return {"event": event, "label": _labels().get(event.action, ""), "changes": changes,
             "file": file, "rest": rest}

@@ -152,8 +152,10 @@ def test_filters_by_unit_person_and_action_and_pages(client, signed_in, world) -
     assert "132 peristiwa" in everything and "Halaman 1 dari 2" in everything
     first = body(client.get("/kelola/audit/"))
     assert first.count("<tr>") == 100
-    # an action the page does not know: its detail as written (a stage change from/to)
-    assert "from=submitted" in first and "to=in_verification" in first
+    # an action the page does not know: its detail as written, each key named in words (the
+    # key itself in the title)
+    assert '<span title="from">dari: submitted</span>' in first
+    assert '<span title="to">ke: in_verification</span>' in first
     only_b = body(client.get("/kelola/audit/?unit=pekppp-2025/dinas-b"))
     assert only_b.count("<tr>") == 2 and "dinas-a" not in only_b
     only_op_b = body(client.get("/kelola/audit/?pengguna=op_b"))

@@ -6,6 +6,7 @@ pages stay English."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -100,3 +101,34 @@ def test_english_pages_stay_english(client, signed_in, world) -> None:
     client.post("/lang/en/")
     dashboard = page(client, f"/r/{world['round'].slug}/dasbor/")
     assert "4.67" in dashboard
+
+
+def test_every_section_the_evaluator_and_the_admin(client, signed_in, world,
+                                                   make_person) -> None:
+    """Every questionnaire section, the evaluator's verification page (with a verified level
+    and a note saved), and the admin's pages read as Indonesian too."""
+    from patuh.plugins.web import stages
+
+    unit = world["unit"]
+    evaluator = make_person("evaluator", "evaluator", (unit,))
+    stages.move(unit, "submitted", world["operator"])
+    stages.move(unit, "in_verification", evaluator)
+    base = f"/r/{world['round'].slug}/u/{unit.kode}/"
+
+    signed_in(world["operator"])
+    codes = sorted(set(re.findall(re.escape(base) + r"a/([^/\"]+)/", page(client, base))))
+    assert len(codes) > 5, codes
+    for code in codes:
+        assert_indonesian(page(client, f"{base}a/{code}/"), code)
+
+    signed_in(evaluator)
+    response = client.post(base + "verifikasi/simpan", {
+        "rule": "pekppp.2.a.P", "level": "3", "note": "Daftar hadir FKP tidak ditandatangani."})
+    assert response.status_code in (200, 302), response.status_code
+    verify = page(client, base + "verifikasi/")
+    assert "Daftar hadir FKP tidak ditandatangani." in verify  # the saved note is shown
+    assert_indonesian(verify, "verifikasi")
+
+    signed_in(world["admin"])
+    for path in ("/kelola/", "/kelola/pengguna/", "/kelola/audit/"):
+        assert_indonesian(page(client, path), path)
