@@ -12,13 +12,15 @@ no timestamps, no random ids.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
 from patuh.i18n import number
+from patuh.plugins.reporters import num
+from patuh.plugins.reporters import shown_value
+from patuh.plugins.reporters import signed
 from patuh.report import evidence_status_name
 from patuh.report import finding_kind_name
 from patuh.rulebook import legal_role_name
@@ -304,17 +306,6 @@ def _t(value: Mapping[str, str] | None, lang: str) -> str:
     return tagged_text(value.get(lang) or value.get("id", ""), lang)
 
 
-def _num(value: float | None, lang: str, places: int = 4) -> str:
-    """A number with ``places`` decimals as ``lang`` writes it (``4,6700``); None: —."""
-    if value is None:
-        return "—"
-    return number(value, lang, places)
-
-
-def _signed(value: float, lang: str, places: int = 4) -> str:
-    return number(value, lang, places, sign=True)
-
-
 def _g(value: float, lang: str | None = None) -> str:
     """As briefly as ``{:g}`` writes it; in ``lang``'s way when given (``0,75``)."""
     if lang is None:
@@ -479,7 +470,7 @@ def _score_gauge(report: Mapping[str, Any], lang: str) -> str:
     background, _ = predicate_colours(report)
     w = _w(lang)
     places = score["rounding"]["places"]
-    title = (f"{w['score']} {_num(final, lang, places)} ({w['range']} {_g(low, lang)}–"
+    title = (f"{w['score']} {num(final, lang, places)} ({w['range']} {_g(low, lang)}–"
              f"{_g(high, lang)})")
     out = [f'<svg class="gauge" role="img" '
            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -635,7 +626,7 @@ def _verdict(report: Mapping[str, Any], lang: str) -> list[str]:
     final = score["final"]
     low, high = score["range"]
     out.append(f'<p><span class="muted">{esc(w["score"])}</span> '
-               f'<span class="score-big">{_num(final, lang, places)}</span> '
+               f'<span class="score-big">{num(final, lang, places)}</span> '
                f'<span class="muted">/ {_g(high, lang)} ({esc(w["range"])} {_g(low, lang)}–'
                f'{_g(high, lang)})'
                "</span></p>")
@@ -644,9 +635,9 @@ def _verdict(report: Mapping[str, Any], lang: str) -> list[str]:
     if nb:
         label = _t(nb["display"], lang) if nb.get("display") else (
             f"{nb['code']} {nb['label_en'] if lang == 'en' else nb['label']}")
-        gap = "" if nb.get("gap") is None else f" ({w['gap']} {_num(nb['gap'], lang, places)})"
+        gap = "" if nb.get("gap") is None else f" ({w['gap']} {num(nb['gap'], lang, places)})"
         out.append(f'<p class="small">{esc(w["next_band"])} {esc(label)}: ≥ '
-                   f'{_num(nb["min"], lang, places)}{esc(gap)}</p>')
+                   f'{num(nb["min"], lang, places)}{esc(gap)}</p>')
     else:
         out.append(f'<p class="small muted">{esc(w["top_band"])}</p>')
     return out
@@ -671,7 +662,7 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
     if score["final"] is None:
         out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p></section>')
         return out
-    now = _num(score["final"], lang, places) + (
+    now = num(score["final"], lang, places) + (
         f" — {_predicate_text(predicate, lang)}" if predicate else "")
     out.append(f'<p class="lead"><span class="muted">{esc(w["now"])}:</span> '
                f"<strong>{esc(now)}</strong></p>")
@@ -690,8 +681,8 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
         out.append(f"<p>{esc(w['top_band'])}</p></section>")
         return out
     band = _band_name(nb, lang)
-    gap = "—" if nb.get("gap") is None else _num(nb["gap"], lang, places)
-    line = w["gap_line"].format(gap=gap, band=band, min=_num(nb["min"], lang, places))
+    gap = "—" if nb.get("gap") is None else num(nb["gap"], lang, places)
+    line = w["gap_line"].format(gap=gap, band=band, min=num(nb["min"], lang, places))
     out.append(f'<p class="gap-line">{esc(line)}</p>')
     path = nb.get("path") or {"steps": [], "reaches": False}
     steps = path["steps"]
@@ -729,9 +720,9 @@ def _summary_section(report: Mapping[str, Any], lang: str) -> list[str]:
                    f'<div class="next">{esc(move)}</div>'
                    f'<ul class="todo">{"".join(todo)}</ul></td>'
                    f'<td class="num" data-label="{esc(w["points"])}">'
-                   f'{_signed(step["gain"], lang)}</td>'
+                   f'{signed(step["gain"], lang)}</td>'
                    f'<td class="num" data-label="{esc(w["after"])}"><strong>'
-                   f'{_num(step["score_after"], lang, places)}</strong></td></tr>')
+                   f'{num(step["score_after"], lang, places)}</strong></td></tr>')
     out.append("</tbody></table>")
     if not path["reaches"]:
         out.append(f'<p class="estimate" role="note">{esc(w["path_short"].format(band=band))}'
@@ -749,25 +740,25 @@ def _score_section(report: Mapping[str, Any], lang: str) -> list[str]:
     out = [f'<h2 id="score">{esc(w["score"])}</h2>']
     parts = score["parts"]
     if score["final"] is not None:
-        formula = " + ".join(f"{_t(p['title'], lang)} {_num(p['value'], lang)} × "
+        formula = " + ".join(f"{_t(p['title'], lang)} {num(p['value'], lang)} × "
                              f"{_g(p['weight'], lang)}"
                              for p in parts if p["value"] is not None)
         out.append(f'<p><strong>{esc(w["formula"])}:</strong> {esc(formula)} = '
-                   f'{_num(score["unrounded"], lang, 6)}; {esc(w["rounded"])} {places} '
+                   f'{num(score["unrounded"], lang, 6)}; {esc(w["rounded"])} {places} '
                    f'{esc(w["decimals"])}, {esc(rounding_name(score["rounding"]["mode"], lang))}'
-                   f' → <strong>{_num(score["final"], lang, places)}</strong></p>')
+                   f' → <strong>{num(score["final"], lang, places)}</strong></p>')
     else:
         out.append(f'<p class="noscore" role="note">{esc(w["no_score"])}</p>')
     out.append(f"<table class=\"parts\"><thead><tr><th>{esc(w['part'])}</th>"
                f"<th class=\"num\">{esc(w['value'])}</th><th class=\"num\">{esc(w['weight'])}"
                f"</th><th class=\"num\">{esc(w['respondents_head'])}</th></tr></thead><tbody>")
     for p in parts:
-        value = esc(w["no_data"]) if p["value"] is None else _num(p["value"], lang)
-        respondents = "" if p.get("respondents") is None else _num(p["respondents"], lang, 0)
+        value = esc(w["no_data"]) if p["value"] is None else num(p["value"], lang)
+        respondents = "" if p.get("respondents") is None else num(p["respondents"], lang, 0)
         items = ""
         if p.get("items"):
             items = ('<div class="small muted">' + esc(w["items"]) + ": " + esc(", ".join(
-                f"{k} {_num(v, lang)}" for k, v in sorted(p["items"].items()))) + "</div>")
+                f"{k} {num(v, lang)}" for k, v in sorted(p["items"].items()))) + "</div>")
         out.append(f"<tr><td>{esc(_t(p['title'], lang))} <code>{esc(p['id'])}</code>{items}"
                    f"</td><td class=\"num\">{value}</td><td class=\"num\">"
                    f"{_g(p['weight'], lang)}</td>"
@@ -796,8 +787,8 @@ def _aspects_section(report: Mapping[str, Any], lang: str) -> list[str]:
     bars = []
     for a in aspects:
         title = _t(a["title"], lang)
-        label = f"{a['id']}. {title} — {w['weight'].lower()} {_num(a['weight'], lang, 2)}%"
-        value_text = _num(a["score"], lang, 2)
+        label = f"{a['id']}. {title} — {w['weight'].lower()} {num(a['weight'], lang, 2)}%"
+        value_text = num(a["score"], lang, 2)
         bars.append({"label": label, "value": a["score"], "value_text": value_text,
                      "tooltip": f"{a['id']}. {title}: {value_text} / {_g(high, lang)}"})
     out.append('<figure style="margin:0">')
@@ -841,7 +832,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
     if r["level"] is not None:
         reached = f"{r['level']}/{r['max_level']}"
     else:
-        reached = f"{_num(r['score'], lang, 2)}/100"
+        reached = f"{num(r['score'], lang, 2)}/100"
     counted_note = ""
     if status == "waived":
         waiver = next((item for item in (report.get("waivers") or {}).get("applied", ())
@@ -887,7 +878,7 @@ def _result_row(r: Mapping[str, Any], report: Mapping[str, Any], lang: str) -> s
         ref = (f' <span class="muted">(<code>{esc(source["reference"])}</code>)</span>'
                if source.get("reference") else "")
         cell.append(f'<div class="small cites">{esc(w["cites"])}: {keys}{ref}</div>')
-    gain = _signed(r["gain"], lang) if r.get("gain") else ""
+    gain = signed(r["gain"], lang) if r.get("gain") else ""
     word = w["status_words"].get(status, status)
     return (f'<tr class="result s-row-{esc(status)}" id="rule-{esc(r["rule_id"])}" '
             f'data-rule="{esc(r["rule_id"])}" data-status="{esc(status)}">'
@@ -943,11 +934,11 @@ def _plan_section(report: Mapping[str, Any], lang: str) -> list[str]:
     results = {r["rule_id"]: r for r in report["results"]}
     for index, item in enumerate(plan, start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
-                else f"{_num(item['from_score'], lang, 2)} → 100")
+                else f"{num(item['from_score'], lang, 2)} → 100")
         unmet = (results.get(item["rule_id"]) or {}).get("unmet") or []
         todo = "".join(f"<li>{esc(_t(u['message'], lang))}</li>" for u in unmet)
         out.append(f'<tr class="plan-item"><td class="num">{index}</td>'
-                   f'<td class="num">{_signed(item["gain"], lang)}</td>'
+                   f'<td class="num">{signed(item["gain"], lang)}</td>'
                    f'<td class="nowrap"><code>{esc(_short_id(item["rule_id"], own))}</code>'
                    "</td>"
                    f'<td>{esc(_t(item["title"], lang))}</td>'
@@ -987,11 +978,9 @@ def _readings_section(report: Mapping[str, Any], lang: str) -> list[str]:
            f"<th>{esc(w['written'])}</th><th>{esc(w['read_as'])}</th><th>{esc(w['how'])}</th>"
            "</tr></thead><tbody>"]
     for item in readings:
-        value = item["value"]
-        shown = value if isinstance(value, str) else json.dumps(value)
         where = f'{esc(item["where"])} ' if item.get("where") else ""
         out.append(f'<tr class="reading"><td>{where}<code>{esc(item["path"])}</code></td>'
-                   f'<td>{esc(item["raw"])}</td><td><code>{esc(shown)}</code></td>'
+                   f'<td>{esc(item["raw"])}</td><td>{esc(shown_value(item["value"], lang))}</td>'
                    f'<td>{esc(_t(item["how"], lang))}</td></tr>')
     out.append("</tbody></table>")
     return out
@@ -1132,7 +1121,7 @@ def _score_pair(rows: Sequence[tuple[str, Mapping[str, Any]]], lang: str,
         pred_text = "—" if not pred else (
             f"{pred['code']} {pred['label_en'] if en else pred['label']}")
         delta = "" if final is None or first is None or summary is rows[0][1] else (
-            _signed(final - first, lang, 2))
+            signed(final - first, lang, 2))
         out.append(f"<tr><th>{esc(label)}</th><td class=\"num\"><strong>"
                    f"{esc('—' if final is None else _g(final, lang))}</strong></td>"
                    f"<td>{esc(pred_text)}</td><td class=\"num\">{esc(delta)}</td></tr>")

@@ -81,15 +81,20 @@ WORDS = {
 MAX_READINGS = 20  # lines of "how patuh read your entries" in a text report
 
 
-def shown_value(value: Any) -> str:
-    """A canonical value as the manifest writes it: ``2025-10-31``, ``9870``, ``true``."""
-    return value if isinstance(value, str) else json.dumps(value)
+def shown_value(value: Any, lang: str) -> str:
+    """A value as patuh read it, as people of the language write it: ``2025-10-31``, ``76,8``
+    (in English ``76.8``), ``2140``, ``ya``."""
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("ya" if value else "tidak")
+    if isinstance(value, (int, float)):
+        return number(value, lang, group=False)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def reading_line(item: Mapping[str, Any], lang: str) -> str:
-    """``$.periode.tanggal_penilaian: 31/10/2025 → 2025-10-31 (hari lebih dulu)``."""
+    """``periode.tanggal_penilaian: 31/10/2025 → 2025-10-31 (hari lebih dulu)``."""
     where = f"{item['where']} " if item.get("where") else ""
-    return (f"{where}{item['path']}: {item['raw']} → {shown_value(item['value'])} "
+    return (f"{where}{item['path']}: {item['raw']} → {shown_value(item['value'], lang)} "
             f"({_t(item['how'], lang)})")
 
 
@@ -104,13 +109,14 @@ def _tag(source: Mapping[str, Any], lang: str) -> str:
     return f" [{tag_name(tag, lang)}]" if tag else ""
 
 
-def _num(value: float | None, lang: str, places: int = 4) -> str:
+def num(value: float | None, lang: str, places: int = 4) -> str:
+    """A score with ``places`` decimals as ``lang`` writes it (``4,6700``); None: —."""
     return "—" if value is None else number(value, lang, places)
 
 
-def _signed(value: float, lang: str) -> str:
+def signed(value: float, lang: str, places: int = 4) -> str:
     """A gain in points: ``+0,0252``."""
-    return number(value, lang, 4, sign=True)
+    return number(value, lang, places, sign=True)
 
 
 def _confidence(source: Mapping[str, Any], lang: str) -> str:
@@ -149,30 +155,30 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
     else:
         add(f"{w['predicate']}: {_predicate(report, lang)}")
         formula = " + ".join(
-            f"{_t(p['title'], lang)} {_num(p['value'], lang)} × "
+            f"{_t(p['title'], lang)} {num(p['value'], lang)} × "
             f"{short_number(p['weight'], lang)}"
             for p in parts if p["value"] is not None)
-        add(f"{w['score']}: {_num(score['final'], lang, places)}   "
-            f"({formula} = {_num(score['unrounded'], lang, 6)}; {w['rounded']} {places} "
+        add(f"{w['score']}: {num(score['final'], lang, places)}   "
+            f"({formula} = {num(score['unrounded'], lang, 6)}; {w['rounded']} {places} "
             f"{w['decimals']}, {rounding_name(score['rounding']['mode'], lang)})")
     for p in parts:
         if p["value"] is None:
             add(f"  {_t(p['title'], lang)}: {w['part_missing']}")
         elif p.get("respondents"):
-            add(f"  {_t(p['title'], lang)}: {_num(p['value'], lang)} "
+            add(f"  {_t(p['title'], lang)}: {num(p['value'], lang)} "
                 f"({number(p['respondents'], lang)} {w['respondents']})")
     nb = report.get("next_band")
     if nb:
         label = _t(nb["display"], lang) if nb.get("display") else (
             f"{nb['code']} {nb['label_en'] if lang == 'en' else nb['label']}")
-        add(f"{w['next_band']} {label}: ≥ {_num(nb['min'], lang, places)} "
-            f"({w['gap']} {_num(nb['gap'], lang, places)})")
+        add(f"{w['next_band']} {label}: ≥ {num(nb['min'], lang, places)} "
+            f"({w['gap']} {num(nb['gap'], lang, places)})")
     add("")
     add(f"{w['aspects']}:")
     width = max(len(a["id"]) for a in report["aspects"])
     for a in report["aspects"]:
         add(f"  {a['id']:<{width}}  {_t(a['title'], lang):<45} {w['weight']} "
-            f"{_num(a['weight'], lang, 2):>6}%  {_num(a['score'], lang)}")
+            f"{num(a['weight'], lang, 2):>6}%  {num(a['score'], lang)}")
     add("")
     unit = "%" if score.get("weights") == "percent" else ""
     add(f"{w['indicators']} ({w['legend']}):")
@@ -193,7 +199,7 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"  {a['id']}. {_t(a['title'], lang)}")
         for r in rows:
             reached = (f"{r['level']}/{r['max_level']}" if r["level"] is not None
-                       else f"{_num(r['score'], lang, 2)}/100")
+                       else f"{num(r['score'], lang, 2)}/100")
             add(f"   [{MARKS[r['status']]}] {short(r['rule_id']):<{code_width}} {reached}  "
                 f"{_t(r['title'], lang)}  ({w['weight']} {short_number(r['weight'], lang)}{unit})")
             if r["level_title"]:
@@ -204,7 +210,7 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
             if used:
                 add(f"         {w['evidence']}: " + ", ".join(used))
             if r["next_level"]:
-                gain = f" ({_signed(r['gain'], lang)})" if r.get("gain") else ""
+                gain = f" ({signed(r['gain'], lang)})" if r.get("gain") else ""
                 add(f"         {w['next']} {r['next_level']['level']}{gain}: "
                     f"{_t(r['next_level']['title'], lang)}")
             for u in r["unmet"]:
@@ -216,8 +222,8 @@ def render_text(report: Mapping[str, Any], lang: str = "id") -> str:
         add(f"  {w['no_plan'] if all_pass else w['no_gain']}")
     for index, item in enumerate(report["improvement_plan"][:15], start=1):
         step = (f"{item['from_level']} → {item['to_level']}" if item["to_level"] is not None
-                else f"{_num(item['from_score'], lang, 2)} → 100")
-        add(f"  {index:>2}. {_signed(item['gain'], lang)}  "
+                else f"{num(item['from_score'], lang, 2)} → 100")
+        add(f"  {index:>2}. {signed(item['gain'], lang)}  "
             f"{short(item['rule_id']):<{code_width}} "
             f"{step}: {_t(item['next_title'], lang)}")
     if len(report["improvement_plan"]) > 15:

@@ -371,3 +371,21 @@ def test_command_line_mistakes_name_what_to_fix(run) -> None:
         assert_indonesian(shown, "command line")
     english = run("check", EXAMPLE / "manifest.yaml", "--formt", "html", "--lang", "en")
     assert english.code == 2 and "No such option '--formt'" in english.err  # click's own
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_entries_written_the_indonesian_way(fmt: str, tmp_path: Path, run) -> None:
+    """A unit that writes its numbers and dates as Indonesians do: the report's account of how
+    patuh read them ("Cara patuh membaca isian") reads as Indonesian too."""
+    manifest = _copy(tmp_path)
+    text = manifest.read_text("utf-8")
+    for old, new in (("populasi: 9870", 'populasi: "9.870"'),
+                     ('tanggal_penilaian: "2024-10-21"', "tanggal_penilaian: 21/10/2024")):
+        assert old in text, old
+        text = text.replace(old, new)
+    text = text.replace("\nskm:\n", '\nskm:\n  ikm: "82,50"\n', 1)
+    manifest.write_text(text, encoding="utf-8")
+    result = run("check", manifest, "--format", fmt)
+    assert result.code in (0, 1), result.err
+    assert "9.870" in result.out and "82,5" in result.out
+    assert_indonesian(result.out, f"readings {fmt}")

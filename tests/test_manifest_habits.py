@@ -126,12 +126,12 @@ def test_readings_in_text_json_and_html(tmp_path: Path, run) -> None:
     section = text.out.split("Cara patuh membaca isian:\n", 1)[1].split("\n\n", 1)[0]
     assert section.split("\n") == [
         "  periode.tanggal_penilaian: 31 Oktober 2024 → 2024-10-31 (nama bulan)",
-        "  standar_pelayanan.ada: ya → true (ya/tidak)",
+        "  standar_pelayanan.ada: ya → ya (ya/tidak)",  # as read, in the reader's words
         "  standar_pelayanan.penetapan.tanggal: 31/01/2024 → 2024-01-31 (hari lebih dulu)",
-        "  maklumat.ada: tidak ada → false (ya/tidak)",
+        "  maklumat.ada: tidak ada → tidak (ya/tidak)",
         "  skm.populasi: 9.870 → 9870 (titik pemisah ribuan)",
         "  skm.responden: 1.234 → 1234 (titik pemisah ribuan)",
-        "  skm.ikm: 82,5 → 82.5 (koma desimal)",
+        "  skm.ikm: 82,5 → 82,5 (koma desimal)",
     ]
     english = run("check", manifest, "--lang", "en")
     assert "How patuh read your entries:\n  periode.tanggal_penilaian: 31 Oktober 2024 → " \
@@ -152,8 +152,12 @@ def test_readings_in_text_json_and_html(tmp_path: Path, run) -> None:
     html = page.read_text("utf-8")
     assert '<h2 id="readings">Cara patuh membaca isian</h2>' in html
     assert html.count('<tr class="reading">') == 7
-    assert ("<td><code>skm.ikm</code></td><td>82,5</td><td><code>82.5</code></td>"
+    assert ("<td><code>skm.ikm</code></td><td>82,5</td><td>82,5</td>"
             "<td>koma desimal</td>") in html
+    english = run("check", manifest, "--lang", "en", "--format", "html", "-o", page)
+    assert english.code in (0, 1)
+    assert ("<td><code>skm.ikm</code></td><td>82,5</td><td>82.5</td><td>decimal comma</td>"
+            in page.read_text("utf-8"))
 
 
 def test_text_report_caps_the_readings(tmp_path: Path, run) -> None:
