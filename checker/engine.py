@@ -43,8 +43,9 @@ class Result:
 
 def make_context(facts: Mapping[str, Any], as_of: date,
                  evidence: Mapping[str, tuple[Evidence, ...]]) -> Context:
+    declared = _declared()  # one call of the hook for both
     return Context(facts=facts, as_of=as_of, operators=manager.operators(), evidence=evidence,
-                   sources=fact_sources(), labels=fact_labels())
+                   sources=fact_sources(declared), labels=fact_labels(declared))
 
 
 def _bad_ways(ways: Any) -> bool:
@@ -79,11 +80,13 @@ def _declared() -> list[Mapping[str, Any]]:
     return [result for result in results if result]
 
 
-def fact_sources() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Every plugin's ``patuh_fact_sources``: derived fact path -> the ways (manifest keys) a
-    person supplies it; two plugins' ways for one path add up."""
+def fact_sources(declared: list[Mapping[str, Any]] | None = None
+                 ) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Every plugin's ``patuh_fact_sources`` (or the ``declared`` results of one call):
+    derived fact path -> the ways (manifest keys) a person supplies it; two plugins' ways for
+    one path add up."""
     out: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for result in _declared():
+    for result in _declared() if declared is None else declared:
         for path, value in result.items():
             ways = value.get("from", ()) if isinstance(value, Mapping) else value
             added = tuple(tuple(way) for way in ways)
@@ -91,9 +94,10 @@ def fact_sources() -> dict[str, tuple[tuple[str, ...], ...]]:
     return out
 
 
-def fact_labels() -> dict[str, Text]:
+def fact_labels(declared: list[Mapping[str, Any]] | None = None) -> dict[str, Text]:
     """The names plugins give their derived facts (``patuh_fact_sources``' ``label``)."""
-    return {path: Text.of(value["label"]) for result in _declared()
+    return {path: Text.of(value["label"])
+            for result in (_declared() if declared is None else declared)
             for path, value in result.items()
             if isinstance(value, Mapping) and value.get("label") is not None}
 

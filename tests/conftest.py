@@ -169,6 +169,31 @@ def patuh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return where
 
 
+@pytest.fixture
+def ruleset_cache(patuh_cache: Path) -> Iterator[Path]:
+    """``patuh_cache``, with the rulesets this process has loaded forgotten before and after
+    (so that a test reads them through the cache)."""
+    rulebook.load_ruleset.cache_clear()
+    yield patuh_cache
+    rulebook.load_ruleset.cache_clear()
+
+
+def stored_ruleset_copy(tmp_path: Path, name: str = "uu25") -> tuple[Path, str, Any]:
+    """A copy of a bundled ruleset folder, parsed and stored in the rule cache: (the folder,
+    its cache key, the ParsedFiles whose ``seen`` data the entry holds)."""
+    import shutil
+
+    from patuh import rulecache
+
+    folder = tmp_path / name
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / name, folder)
+    _, key = rulecache.load(folder)
+    parsed = rulebook.ParsedFiles(folder)
+    rulebook.load_ruleset_folder(folder, parsed)
+    rulecache.store(key, parsed.seen)
+    return folder, key, parsed
+
+
 def clear_plugin_caches() -> None:
     for cached in (manager.operators, manager.scoring_models, manager.reporters,
                    rulebook.available):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import stored_ruleset_copy
 
 from patuh import manager
 from patuh import rulebook
@@ -120,15 +121,7 @@ def test_the_lazy_commands_survive_a_refused_plugin(run, plugin) -> None:
 
 # --- remembered install-level files --------------------------------------------------------
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
-    monkeypatch.delenv("PATUH_NO_CACHE", raising=False)
-    return where
-
-
-def test_remember_hits_and_misses_on_content(tmp_path: Path, cache: Path) -> None:
+def test_remember_hits_and_misses_on_content(tmp_path: Path, patuh_cache: Path) -> None:
     file = tmp_path / "a.yaml"
     file.write_text("x: 1\n", "utf-8")
     calls: list[int] = []
@@ -145,11 +138,11 @@ def test_remember_hits_and_misses_on_content(tmp_path: Path, cache: Path) -> Non
     assert len(calls) == 2
 
 
-def test_remember_ignores_a_damaged_entry(tmp_path: Path, cache: Path) -> None:
+def test_remember_ignores_a_damaged_entry(tmp_path: Path, patuh_cache: Path) -> None:
     file = tmp_path / "a.yaml"
     file.write_text("x: 1\n", "utf-8")
     rulecache.remember("t", [file], lambda: [1, 2])
-    (entry,) = cache.glob("t-*.json")
+    (entry,) = patuh_cache.glob("t-*.json")
     data = json.loads(entry.read_text("utf-8"))
     data["value"] = [9, 9]  # digest no longer matches
     entry.write_text(json.dumps(data), "utf-8")
@@ -159,7 +152,7 @@ def test_remember_ignores_a_damaged_entry(tmp_path: Path, cache: Path) -> None:
     assert json.loads(entry.read_text("utf-8"))["value"] == [1, 2]  # rewritten
 
 
-def test_remember_stores_nothing_when_building_fails(tmp_path: Path, cache: Path) -> None:
+def test_remember_stores_nothing_when_building_fails(tmp_path: Path, patuh_cache: Path) -> None:
     file = tmp_path / "a.yaml"
     file.write_text("x: 1\n", "utf-8")
 
@@ -169,10 +162,10 @@ def test_remember_stores_nothing_when_building_fails(tmp_path: Path, cache: Path
     for _ in range(2):
         with pytest.raises(InputError):
             rulecache.remember("t", [file], broken)
-    assert not list(cache.glob("t-*.json")) if cache.exists() else True
+    assert not list(patuh_cache.glob("t-*.json")) if patuh_cache.exists() else True
 
 
-def test_remember_off_and_on_odd_files(tmp_path: Path, cache: Path,
+def test_remember_off_and_on_odd_files(tmp_path: Path, patuh_cache: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "d"
     folder.mkdir()
@@ -182,7 +175,7 @@ def test_remember_off_and_on_odd_files(tmp_path: Path, cache: Path,
     file = tmp_path / "a.yaml"
     file.write_text("x: 1\n", "utf-8")
     assert rulecache.remember("t", [file], lambda: 3) == 3
-    assert not cache.exists()
+    assert not patuh_cache.exists()
 
 
 def copy_rules(tmp_path: Path) -> Path:
@@ -192,11 +185,11 @@ def copy_rules(tmp_path: Path) -> Path:
 
 
 def test_the_bibliography_from_the_cache_is_the_one_in_the_file(tmp_path: Path,
-                                                                  cache: Path) -> None:
+                                                                  patuh_cache: Path) -> None:
     root = copy_rules(tmp_path)
     file = root / "sources.yaml"
     first = sources.folder_bibliography(root)
-    assert list(cache.glob("sources-*.json"))
+    assert list(patuh_cache.glob("sources-*.json"))
     sources._load_cached.cache_clear()
     again = sources.folder_bibliography(root)  # from the cache
     assert again == first == load_bibliography(file)
@@ -211,7 +204,7 @@ def test_the_bibliography_from_the_cache_is_the_one_in_the_file(tmp_path: Path,
     assert str(file) in caught.value.render("en")
 
 
-def test_the_default_ruleset_follows_the_files(tmp_path: Path, cache: Path,
+def test_the_default_ruleset_follows_the_files(tmp_path: Path, patuh_cache: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_rules(tmp_path)
     folders = {p.parent.name: p.parent for p in sorted(root.glob("*/ruleset.yaml"))}
@@ -242,7 +235,7 @@ def fake_dist(folder: Path, name: str, entry_points: str) -> Path:
     return info
 
 
-def test_entry_points_follow_installs_and_uninstalls(tmp_path: Path, cache: Path,
+def test_entry_points_follow_installs_and_uninstalls(tmp_path: Path, patuh_cache: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -250,7 +243,7 @@ def test_entry_points_follow_installs_and_uninstalls(tmp_path: Path, cache: Path
     before = manager.entry_point_specs()
     assert ("operators", "patuh.plugins.operators") in before
     assert manager.entry_point_specs() == before  # from the cache
-    assert list(cache.glob("entry-points-*.json"))
+    assert list(patuh_cache.glob("entry-points-*.json"))
     info = fake_dist(site, "patuh_contoh", "[patuh]\ncontoh = patuh_contoh.plugin:Plugin\n")
     installed = manager.entry_point_specs()
     assert installed == sorted([*before, ("contoh", "patuh_contoh.plugin:Plugin")])
@@ -261,11 +254,11 @@ def test_entry_points_follow_installs_and_uninstalls(tmp_path: Path, cache: Path
     assert manager.entry_point_specs() == before
 
 
-def test_a_damaged_entry_point_cache_is_ignored(tmp_path: Path, cache: Path) -> None:
+def test_a_damaged_entry_point_cache_is_ignored(tmp_path: Path, patuh_cache: Path) -> None:
     good = manager.entry_point_specs()
     for damage in ("{not json", json.dumps({"format": manager.ENTRY_POINTS_FORMAT}),
                    None):
-        for entry in cache.glob("entry-points-*.json"):
+        for entry in patuh_cache.glob("entry-points-*.json"):
             if damage is None:  # a value that does not match its digest
                 data = json.loads(entry.read_text("utf-8"))
                 data["value"].append(["evil", "os:system"])
@@ -294,7 +287,7 @@ def test_entry_points_load_as_importlib_metadata_does() -> None:
 
 # --- the holiday calendar, kept per year ---------------------------------------------------
 
-def test_a_cached_holiday_year_is_the_holidays_packages(cache: Path) -> None:
+def test_a_cached_holiday_year_is_the_holidays_packages(patuh_cache: Path) -> None:
     import holidays
 
     from patuh.plugins import workdays
@@ -306,11 +299,11 @@ def test_a_cached_holiday_year_is_the_holidays_packages(cache: Path) -> None:
             workdays._calendar.cache_clear()
             got = workdays._calendar(year)
             assert got == dict(want), (year, attempt)
-    assert len(list(cache.glob("holidays-2024-*.json"))) == 1
+    assert len(list(patuh_cache.glob("holidays-2024-*.json"))) == 1
 
 
 def test_the_holiday_cache_follows_the_package_and_survives_damage(
-        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, patuh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from patuh.plugins import workdays
 
     version = tmp_path / "version.py"
@@ -333,7 +326,7 @@ def test_the_holiday_cache_follows_the_package_and_survives_damage(
     assert calendar() == first and built == [2024]
     version.write_text("__version__ = '2'\n", "utf-8")  # another release: built again
     assert calendar() == first and built == [2024, 2024]
-    for entry in cache.glob("holidays-2024-*.json"):
+    for entry in patuh_cache.glob("holidays-2024-*.json"):
         entry.write_text("{damaged", "utf-8")
     assert calendar() == first and len(built) == 3
     workdays._calendar.cache_clear()
@@ -359,16 +352,8 @@ def test_a_check_counting_working_days_does_not_import_holidays_twice(tmp_path: 
 # --- reading an entry does not encode its data again -----------------------------------------
 
 def test_an_entry_written_here_is_checked_without_encoding_it_again(
-        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from patuh.rulebook import ParsedFiles
-    from patuh.rulebook import load_ruleset_folder
-
-    folder = tmp_path / "uu25"
-    shutil.copytree(ROOT / "rules" / "uu25", folder)
-    _, key = rulecache.load(folder)
-    parsed = ParsedFiles(folder)
-    load_ruleset_folder(folder, parsed)
-    rulecache.store(key, parsed.seen)
+        tmp_path: Path, patuh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, key, parsed = stored_ruleset_copy(tmp_path)
     encoded: list[int] = []
     real = rulecache._digest
 
@@ -380,7 +365,7 @@ def test_an_entry_written_here_is_checked_without_encoding_it_again(
     assert rulecache.load(folder)[0] == parsed.seen
     assert encoded == []
     # laid out another way (the data before its digest): checked the long way, still read
-    path = cache / f"{key}.json"
+    path = patuh_cache / f"{key}.json"
     entry = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps({"format": entry["format"], "key": key, "files": entry["files"],
                                 "digest": entry["digest"]}, ensure_ascii=False), "utf-8")

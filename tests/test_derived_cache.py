@@ -20,7 +20,6 @@ import pytest
 
 from patuh import Text
 from patuh.manifest import load_manifest
-from patuh.plugins import skm
 from patuh.plugins import tables
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "dpmptsp-kota-harapan"
@@ -250,6 +249,7 @@ def test_kept_skm_facts_need_no_skm_ruleset(tmp_path: Path, patuh_cache: Path,
 
 
 def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, patuh_cache: Path,
+                                                        computed: list[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from patuh import manager
 
@@ -257,14 +257,7 @@ def test_a_workbook_is_kept_under_the_installed_readers(tmp_path: Path, patuh_ca
     shutil.copytree(EXAMPLE.parent / "puskesmas-sukamaju", unit)
     os.utime(unit / "skm" / "jawaban-skm-2024.xlsx", (OLD, OLD))
     manifest_file = unit / "manifest.yaml"
-    calls: list[str] = []
-    real = skm.compute
-
-    def spy(file: Path, **kwargs: object) -> dict:
-        calls.append(file.name)
-        return real(file, **kwargs)
-
-    monkeypatch.setattr(skm, "compute", spy)
+    calls = computed
     first = _skm_facts(manifest_file)
     _new_process(monkeypatch)
     assert _skm_facts(manifest_file) == first

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ from patuh.rulebook import ParsedFiles
 from patuh.rulebook import load_ruleset_folder
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
-    rulebook.load_ruleset.cache_clear()
-    yield where
-    rulebook.load_ruleset.cache_clear()
 
 
 def entry_of(folder: Path) -> tuple[Path, str]:
@@ -39,22 +29,22 @@ class Boom:
                        "'PATUH_CACHE_DIR'], 'PWNED').write_text('ran')",))
 
 
-def test_a_pickle_payload_in_the_cache_never_runs(cache: Path) -> None:
+def test_a_pickle_payload_in_the_cache_never_runs(ruleset_cache: Path) -> None:
     folder = rulebook.available()["uu25"]
     path, key = entry_of(folder)
-    cache.mkdir(parents=True, exist_ok=True)
+    ruleset_cache.mkdir(parents=True, exist_ok=True)
     payload = pickle.dumps(Boom())
     path.write_bytes(payload)
-    (cache / f"{key}.pickle").write_bytes(payload)  # the old entry name, too
+    (ruleset_cache / f"{key}.pickle").write_bytes(payload)  # the old entry name, too
     ruleset = rulebook.load_ruleset("uu25")
     assert ruleset.id == "uu25" and ruleset.rules
-    assert not (cache / "PWNED").exists()
+    assert not (ruleset_cache / "PWNED").exists()
     assert json.loads(path.read_text("utf-8"))["key"] == key  # rebuilt as JSON
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not_json", "wrong_type", "wrong_key",
                                     "tampered", "bad_data", "symlink"])
-def test_a_damaged_entry_is_ignored_and_rebuilt(cache: Path, damage: str,
+def test_a_damaged_entry_is_ignored_and_rebuilt(ruleset_cache: Path, damage: str,
                                                 tmp_path: Path) -> None:
     folder = tmp_path / "uu25"
     shutil.copytree(ROOT / "rules" / "uu25", folder)
@@ -94,11 +84,11 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(cache: Path, damage: str,
     assert ruleset is None or ruleset == expected
 
 
-def test_load_ruleset_survives_bad_cached_data(cache: Path) -> None:
+def test_load_ruleset_survives_bad_cached_data(ruleset_cache: Path) -> None:
     folder = rulebook.available()["uu25"]
     path, key = entry_of(folder)
     files = {"ruleset.yaml": {"id": 5}}
-    cache.mkdir(parents=True, exist_ok=True)
+    ruleset_cache.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"format": rulecache.FORMAT, "key": key, "files": files,
                                 "digest": rulecache._digest(files)}), "utf-8")
     ruleset = rulebook.load_ruleset("uu25")
@@ -106,7 +96,7 @@ def test_load_ruleset_survives_bad_cached_data(cache: Path) -> None:
     assert json.loads(path.read_text("utf-8"))["files"]["ruleset.yaml"]["id"] == "uu25"
 
 
-def test_a_cache_hit_builds_the_same_ruleset(cache: Path) -> None:
+def test_a_cache_hit_builds_the_same_ruleset(ruleset_cache: Path) -> None:
     first = rulebook.load_ruleset("pekppp")
     rulebook.load_ruleset.cache_clear()
     folder = rulebook.available()["pekppp"]
@@ -114,7 +104,7 @@ def test_a_cache_hit_builds_the_same_ruleset(cache: Path) -> None:
     assert rulebook.load_ruleset("pekppp") == first
 
 
-def test_a_cache_hit_keeps_the_order_of_keys(cache: Path) -> None:
+def test_a_cache_hit_keeps_the_order_of_keys(ruleset_cache: Path) -> None:
     """Reports and the rule docs list options in file order: the cache must keep it."""
     first = rulebook.load_ruleset("ombudsman")
     rulebook.load_ruleset.cache_clear()

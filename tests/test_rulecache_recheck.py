@@ -5,12 +5,12 @@ never say yes where ``check_condition`` finds an error."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import stored_ruleset_copy
 
 from patuh import manager
 from patuh import rulebook
@@ -92,15 +92,6 @@ def test_a_label_beside_the_operator_is_allowed() -> None:
     assert condition_ok(condition, manager.operators()) and errors_of(condition) == []
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("PATUH_CACHE_DIR", str(where))
-    rulebook.load_ruleset.cache_clear()
-    yield where
-    rulebook.load_ruleset.cache_clear()
-
-
 def forge(path: Path, change: Any) -> None:
     """Change the first condition of the cached entry at ``path``, with a matching digest
     (what someone who can write the cache can do)."""
@@ -120,27 +111,22 @@ def forge(path: Path, change: Any) -> None:
 
 @pytest.mark.parametrize("change", [{"compare": {"path": "a", "nonsense": 1}},
                                     {"no_such_operator": 1}, {"all": []}, "exists"])
-def test_a_forged_condition_in_the_cache_is_refused(cache: Path, tmp_path: Path,
+def test_a_forged_condition_in_the_cache_is_refused(ruleset_cache: Path, tmp_path: Path,
                                                     change: Any) -> None:
-    folder = tmp_path / "uu25"
-    shutil.copytree(ROOT / "rules" / "uu25", folder)
-    _, key = rulecache.load(folder)
-    parsed = ParsedFiles(folder)
-    load_ruleset_folder(folder, parsed)
-    rulecache.store(key, parsed.seen)
-    forge(cache / f"{key}.json", change)
+    folder, key, _parsed = stored_ruleset_copy(tmp_path)
+    forge(ruleset_cache / f"{key}.json", change)
     cached, _ = rulecache.load(folder)
     assert cached is not None  # the digest matches: only the check can refuse it
     with pytest.raises(InputErrors):
         load_ruleset_folder(folder, ParsedFiles(folder, cached))
 
 
-def test_load_ruleset_reads_the_files_again_past_a_forged_condition(cache: Path) -> None:
+def test_load_ruleset_reads_the_files_again_past_a_forged_condition(ruleset_cache: Path) -> None:
     first = rulebook.load_ruleset("uu25")
     rulebook.load_ruleset.cache_clear()
     folder = rulebook.available()["uu25"]
     _, key = rulecache.load(folder)
-    path = cache / f"{key}.json"
+    path = ruleset_cache / f"{key}.json"
     good = path.read_bytes()
     forge(path, {"compare": {"path": "a", "nonsense": 1}})
     assert rulebook.load_ruleset("uu25") == first
